@@ -1,0 +1,244 @@
+// setiactl: the command line of admins and operators. A composition root
+// like setiad: it wires the adapters it needs to core services.
+#include <cstdio>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <soci/soci.h>
+
+#include "adapters/config/daemon_config.h"
+#include "adapters/pos/pos_client.h"
+#include "adapters/postgres/migrator.h"
+#include "adapters/postgres/pg_member_store.h"
+#include "adapters/postgres/pg_session.h"
+#include "core/services/members.h"
+#include "core/support/log.h"
+#include "rules/loader.h"
+
+namespace {
+
+using namespace setia;
+
+constexpr const char* kUsage = R"(usage: setiactl --config FILE COMMAND ...
+
+  db migrate                      apply the missing schema migrations
+  member add --store S --name N --phone P [--email E] [--birth-date YYYY-MM-DD]
+                                  prints the new member code alone on stdout
+  member show CODE                the member as JSON
+  rules check [FILE...]           validate rule files (default: the config's rules dir); exit 1 on errors
+  pos send --store S FILE.jsonl [--timeout-ms N] [--window N] [--deadline-s N]
+                                  publish each sale, wait for each result, republish when none
+                                  comes in time; prints a JSON summary
+  deadletter list [--store S] [--limit N]
+                                  rejected messages, newest first, as JSON lines
+  sale show --store S --receipt R the recorded sale (the e-nota record) as JSON
+)";
+
+int fail(const std::string& msg, int code = 1) {
+  std::fprintf(stderr, "setiactl: %s\n", msg.c_str());
+  return code;
+}
+
+// --name value options after the command words.
+struct Args {
+  std::vector<std::string> words;
+  std::map<std::string, std::string> opts;
+
+  std::optional<std::string> opt(const std::string& k) const {
+    auto it = opts.find(k);
+    if (it == opts.end()) return std::nullopt;
+    return it->second;
+  }
+};
+
+std::expected<Args, std::string> parse(int argc, char** argv, int from) {
+  Args a;
+  for (int i = from; i < argc; ++i) {
+    std::string s = argv[i];
+    if (s.starts_with("--")) {
+      if (i + 1 >= argc) return std::unexpected("option " + s + " needs a value");
+      a.opts[s.substr(2)] = argv[++i];
+    } else {
+      a.words.push_back(s);
+    }
+  }
+  return a;
+}
+
+std::expected<void, std::string> only_options(const Args& a, std::initializer_list<std::string> allowed) {
+  for (const auto& [k, v] : a.opts) {
+    if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) return std::unexpected("unknown option --" + k);
+  }
+  return {};
+}
+
+std::string conninfo(const adapters::config::DaemonConfig& c) {
+  return adapters::postgres::conninfo_with_password(c.database.conninfo, c.database.password_file);
+}
+
+int db_migrate(const adapters::config::DaemonConfig& cfg) {
+  auto applied = adapters::postgres::migrate(conninfo(cfg));
+  if (!applied) return fail("migration failed: " + applied.error());
+  for (int v : *applied) std::printf("applied migration %04d\n", v);
+  std::printf("schema at version %d\n", adapters::postgres::required_schema_version());
+  return 0;
+}
+
+nlohmann::json member_json(const domain::Member& m) {
+  nlohmann::json j = {{"code", m.code}, {"store", m.store_id}, {"name", m.name}, {"phone", m.phone},
+                      {"points", m.points}, {"created_at", m.created_at}};
+  j["email"] = m.email ? nlohmann::json(*m.email) : nlohmann::json(nullptr);
+  j["birth_date"] = m.birth_date ? nlohmann::json(*m.birth_date) : nlohmann::json(nullptr);
+  return j;
+}
+
+int member_cmd(const adapters::config::DaemonConfig& cfg, const Args& a) {
+  adapters::postgres::PgMemberStore store(conninfo(cfg));
+  std::random_device rd;
+  core::Members members(store, [&rd] { return (std::uint64_t{rd()} << 32) ^ rd(); });
+  if (a.words.size() == 2 && a.words[1] == "add") {
+    if (auto ok = only_options(a, {"store", "name", "phone", "email", "birth-date"}); !ok) return fail(ok.error(), 2);
+    if (!a.opt("store") || !a.opt("name") || !a.opt("phone")) return fail("member add needs --store, --name and --phone", 2);
+    auto m = members.add({*a.opt("store"), *a.opt("name"), *a.opt("phone"), a.opt("email"), a.opt("birth-date")});
+    if (!m) return fail(m.error().message);
+    std::printf("%s\n", m->code.c_str());
+    return 0;
+  }
+  if (a.words.size() == 3 && a.words[1] == "show") {
+    auto m = members.find(a.words[2]);
+    if (!m) return fail(m.error().message);
+    if (!*m) return fail("no member with code " + a.words[2]);
+    std::printf("%s\n", member_json(**m).dump(2).c_str());
+    return 0;
+  }
+  return fail("usage: member add ... | member show CODE", 2);
+}
+
+int rules_check(const adapters::config::DaemonConfig* cfg, const Args& a) {
+  std::vector<std::string> files(a.words.begin() + 2, a.words.end());
+  auto book = files.empty() ? (cfg ? rules::load_rule_dir(cfg->rules.dir)
+                                   : std::expected<rules::RuleBook, rules::LoadErrors>(std::unexpect,
+                                       rules::LoadErrors{{"setiactl", 0, 0, "no files given and no --config"}}))
+                            : rules::load_rule_files(files);
+  if (!book) {
+    for (const auto& e : book.error()) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+    return 1;
+  }
+  for (const auto& f : book->files) std::printf("%s: OK\n", f.c_str());
+  std::printf("rule set version %s\n", book->version.c_str());
+  return 0;
+}
+
+int pos_send(const adapters::config::DaemonConfig& cfg, const Args& a) {
+  if (auto ok = only_options(a, {"store", "timeout-ms", "window", "deadline-s"}); !ok) return fail(ok.error(), 2);
+  if (a.words.size() != 3 || !a.opt("store")) return fail("usage: pos send --store S FILE.jsonl", 2);
+  auto events = adapters::pos::read_events_jsonl(a.words[2], *a.opt("store"));
+  if (!events) return fail(events.error());
+  adapters::pos::PosOptions o;
+  o.mqtt = cfg.mqtt;
+  o.mqtt.client_id = "setiactl-pos-" + std::to_string(::getpid());
+  try {
+    if (auto v = a.opt("timeout-ms")) o.result_timeout = std::chrono::milliseconds(std::stol(*v));
+    if (auto v = a.opt("window")) o.window = std::stoul(*v);
+    if (auto v = a.opt("deadline-s")) o.deadline = std::chrono::seconds(std::stol(*v));
+  } catch (const std::exception&) {
+    return fail("--timeout-ms, --window and --deadline-s take whole numbers", 2);
+  }
+  if (o.window == 0 || o.window > 1000) return fail("--window must be 1 to 1000", 2);
+  adapters::pos::PosClient pos(o);
+  if (auto c = pos.connect(); !c) return fail(c.error());
+  auto sum = pos.send(*events);
+  std::printf("%s\n", sum.to_json().c_str());
+  return sum.unanswered == 0 ? 0 : 1;
+}
+
+int deadletter_list(const adapters::config::DaemonConfig& cfg, const Args& a) {
+  if (auto ok = only_options(a, {"store", "limit"}); !ok) return fail(ok.error(), 2);
+  int limit = 50;
+  try {
+    if (auto v = a.opt("limit")) limit = std::stoi(*v);
+  } catch (const std::exception&) {
+    return fail("--limit takes a whole number", 2);
+  }
+  std::string store = a.opt("store").value_or("");
+  adapters::postgres::PgSession session(conninfo(cfg));
+  std::vector<std::string> rows;
+  auto done = session.run([&](soci::session& sql) {
+    soci::rowset<std::string> rs = (sql.prepare <<
+        "SELECT json_build_object('id', id, 'store', store_id, 'event_id', event_id, 'topic', topic, "
+        "'reason', reason, 'detail', detail, 'received_at', received_at, "
+        "'payload', convert_from(substring(payload for 2000), 'SQL_ASCII'))::text "
+        "FROM dead_letters WHERE (:s = '' OR store_id = :s) ORDER BY id DESC LIMIT :l",
+        soci::use(store, "s"), soci::use(limit, "l"));
+    for (const auto& r : rs) rows.push_back(r);
+  });
+  if (!done) return fail(done.error().message);
+  for (const auto& r : rows) std::printf("%s\n", r.c_str());
+  return 0;
+}
+
+int sale_show(const adapters::config::DaemonConfig& cfg, const Args& a) {
+  if (auto ok = only_options(a, {"store", "receipt"}); !ok) return fail(ok.error(), 2);
+  if (!a.opt("store") || !a.opt("receipt")) return fail("usage: sale show --store S --receipt R", 2);
+  std::string store = *a.opt("store"), receipt = *a.opt("receipt"), out;
+  soci::indicator ind = soci::i_null;
+  adapters::postgres::PgSession session(conninfo(cfg));
+  auto done = session.run([&](soci::session& sql) {
+    sql << "SELECT jsonb_build_object('store', s.store_id, 'receipt_no', s.receipt_no, "
+           "'occurred_at', s.occurred_at, 'table', s.table_no, 'service', s.service, 'member', s.member_code, "
+           "'customer_name', s.customer_name, 'cashier', s.cashier, "
+           "'items', (SELECT jsonb_agg(jsonb_build_object('name', l.name, 'qty', l.qty, 'unit_price', l.unit_price, "
+           "'amount', l.amount) ORDER BY l.line_no) FROM sale_lines l WHERE l.sale_id = s.id), "
+           "'subtotal', s.subtotal, 'discount', s.discount, 'total', s.total, 'paid', s.paid, 'change', s.change, "
+           "'points_earned', s.points_earned)::text FROM sales s WHERE s.store_id = :s AND s.receipt_no = :r",
+        soci::use(store), soci::use(receipt), soci::into(out, ind);
+  });
+  if (!done) return fail(done.error().message);
+  if (ind != soci::i_ok) return fail("no sale " + receipt + " in store " + store);
+  std::printf("%s\n", nlohmann::json::parse(out).dump(2).c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string config_path;
+  int i = 1;
+  if (i + 1 < argc && std::string(argv[i]) == "--config") {
+    config_path = argv[i + 1];
+    i += 2;
+  }
+  auto args = parse(argc, argv, i);
+  if (!args) return fail(args.error(), 2);
+  if (args->words.empty() || args->words[0] == "help") {
+    std::fputs(kUsage, args->words.empty() ? stderr : stdout);
+    return args->words.empty() ? 2 : 0;
+  }
+  setia::log::set_level("warn");
+  std::optional<adapters::config::DaemonConfig> cfg;
+  if (!config_path.empty()) {
+    auto c = adapters::config::load_daemon_config(config_path);
+    if (!c) {
+      for (const auto& e : c.error()) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+      return 1;
+    }
+    cfg = std::move(*c);
+  }
+  const auto& cmd = args->words[0];
+  const std::string sub = args->words.size() > 1 ? args->words[1] : "";
+  if (cmd == "rules" && sub == "check") return rules_check(cfg ? &*cfg : nullptr, *args);
+  if (!cfg) return fail("--config FILE is needed for '" + cmd + "'", 2);
+  try {
+    if (cmd == "db" && sub == "migrate") return db_migrate(*cfg);
+    if (cmd == "member") return member_cmd(*cfg, *args);
+    if (cmd == "pos" && sub == "send") return pos_send(*cfg, *args);
+    if (cmd == "deadletter" && sub == "list") return deadletter_list(*cfg, *args);
+    if (cmd == "sale" && sub == "show") return sale_show(*cfg, *args);
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  std::fputs(kUsage, stderr);
+  return fail("unknown command '" + cmd + (sub.empty() ? "" : " " + sub) + "'", 2);
+}

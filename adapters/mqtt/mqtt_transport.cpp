@@ -1,0 +1,153 @@
+#include "adapters/mqtt/mqtt_transport.h"
+
+#include <cstdlib>
+#include <thread>
+
+#include "adapters/mqtt/mqtt_options.h"
+#include "core/pipeline/topic.h"
+
+namespace setia::adapters::mqtt {
+
+std::vector<std::string> consumer_filters(const config::MqttConfig& c) {
+  // Only pos/sale for now: subscribing to pos/# would also deliver our own
+  // results back to us.
+  std::string filter = c.topic_prefix + "/+/pos/sale";
+  if (!c.shared_group.empty()) filter = "$share/" + c.shared_group + "/" + filter;
+  return {filter};
+}
+
+MqttTransport::MqttTransport(config::MqttConfig config, Handler handler)
+    : config_(std::move(config)), handler_(std::move(handler)), log_(log::get("mqtt")) {
+  client_ = std::make_unique<::mqtt::async_client>(config_.uri, config_.client_id,
+                                                   ::mqtt::create_options(MQTTVERSION_5));
+  client_->set_message_callback([this](::mqtt::const_message_ptr msg) { on_message(msg); });
+  client_->set_connected_handler([this](const std::string& cause) {
+    log_->info("connected to {} ({})", config_.uri, cause.empty() ? "connect" : cause);
+    // After an automatic reconnect the session may be new (broker restarted
+    // without persistence): subscribing again is harmless when it is not.
+    if (initial_subscribe_done_.load()) subscribe_async();
+  });
+  client_->set_connection_lost_handler([this](const std::string& cause) {
+    log_->warn("connection to {} lost ({}); reconnecting", config_.uri, cause.empty() ? "no reason given" : cause);
+  });
+}
+
+MqttTransport::~MqttTransport() {
+  try {
+    if (client_ && client_->is_connected()) client_->disconnect()->wait_for(std::chrono::seconds(5));
+  } catch (...) {
+  }
+}
+
+bool MqttTransport::start(const std::atomic<bool>& stopping) {
+  auto opts = make_connect_options(config_, /*persistent_session=*/true);
+  auto delay = std::chrono::milliseconds(500);
+  log::RateLimit down_log(std::chrono::seconds(30));
+  while (!stopping.load()) {
+    try {
+      auto tok = client_->connect(opts);
+      if (!tok->wait_for(std::chrono::seconds(15))) throw ::mqtt::exception(MQTTASYNC_FAILURE, "connect timed out");
+      auto rsp = tok->get_connect_response();
+      log_->info("session {} (client id {})", rsp.is_session_present() ? "resumed" : "new", config_.client_id);
+      for (const auto& f : consumer_filters(config_)) {
+        client_->subscribe(f, 1)->wait_for(std::chrono::seconds(15));
+        log_->info("subscribed to {} at QoS 1", f);
+      }
+      initial_subscribe_done_ = true;
+      return true;
+    } catch (const ::mqtt::exception& e) {
+      std::size_t suppressed = 0;
+      if (down_log.allow(suppressed)) {
+        log_->warn("cannot reach broker {}: {}; retrying ({} similar suppressed)", config_.uri, e.what(), suppressed);
+      }
+      try {
+        if (client_->is_connected()) client_->disconnect()->wait_for(std::chrono::seconds(2));
+      } catch (...) {
+      }
+    }
+    for (auto waited = std::chrono::milliseconds(0); waited < delay && !stopping.load();
+         waited += std::chrono::milliseconds(100)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    delay = std::min(delay * 2, std::chrono::milliseconds(10000));
+  }
+  return false;
+}
+
+void MqttTransport::stop() {
+  try {
+    // Waits for paho's lock, held while a message callback runs: the event
+    // in hand is finished first.
+    if (client_->is_connected()) client_->disconnect()->wait_for(std::chrono::seconds(10));
+  } catch (const ::mqtt::exception& e) {
+    log_->warn("disconnect: {}", e.what());
+  }
+}
+
+void MqttTransport::subscribe_async() {
+  for (const auto& f : consumer_filters(config_)) {
+    try {
+      client_->subscribe(f, 1);  // never wait on a token in a paho callback
+    } catch (const ::mqtt::exception& e) {
+      log_->error("subscribe {}: {}", f, e.what());
+    }
+  }
+}
+
+void MqttTransport::on_message(const ::mqtt::const_message_ptr& msg) {
+  core::InboundMessage in;
+  in.topic = msg->get_topic();
+  in.payload = msg->get_payload_ref().str();
+  in.redelivery = msg->is_duplicate();
+  try {
+    const auto& props = msg->get_properties();
+    if (props.contains(::mqtt::property::RESPONSE_TOPIC)) {
+      core::ReplyTo r;
+      r.topic = ::mqtt::get<std::string>(props, ::mqtt::property::RESPONSE_TOPIC);
+      if (props.contains(::mqtt::property::CORRELATION_DATA)) {
+        r.correlation_data = ::mqtt::get<std::string>(props, ::mqtt::property::CORRELATION_DATA);
+      }
+      in.reply_to = std::move(r);
+    }
+  } catch (const std::exception& e) {
+    log_->warn("topic={} unreadable MQTT v5 properties ignored: {}", msg->get_topic(), e.what());
+  }
+  if (handler_(in) == core::Disposition::abandon) {
+    // Stopping while the database is unreachable: leave the message
+    // unacknowledged (no return into paho, so no PUBACK) and exit; the
+    // broker redelivers it to this session when we come back.
+    log_->warn("topic={} stopping with the message uncommitted; the broker will redeliver it", in.topic);
+    spdlog::apply_all([](const std::shared_ptr<spdlog::logger>& l) { l->flush(); });
+    std::_Exit(0);
+  }
+}
+
+void MqttTransport::publish(::mqtt::message_ptr msg) {
+  try {
+    client_->publish(msg);  // no wait: see the class comment
+  } catch (const ::mqtt::exception& e) {
+    std::size_t suppressed = 0;
+    if (publish_fail_log_.allow(suppressed)) {
+      log_->warn("publish to {} failed ({}); the POS will republish and get the stored result "
+                 "({} similar suppressed)", msg->get_topic(), e.what(), suppressed);
+    }
+  }
+}
+
+void MqttTransport::publish_result(std::string_view store, std::string_view result_json,
+                                   const std::optional<core::ReplyTo>& reply_to) {
+  auto topic = reply_to ? reply_to->topic : core::result_topic(config_.topic_prefix, store);
+  auto msg = ::mqtt::make_message(topic, std::string(result_json), 1, false);
+  if (reply_to && !reply_to->correlation_data.empty()) {
+    ::mqtt::properties props;
+    props.add({::mqtt::property::CORRELATION_DATA, reply_to->correlation_data});
+    msg->set_properties(props);
+  }
+  publish(msg);
+}
+
+void MqttTransport::publish_dead_letter(std::string_view store, std::string_view message_json) {
+  publish(::mqtt::make_message(core::dead_letter_topic(config_.topic_prefix, store), std::string(message_json), 1, false));
+}
+
+}  // namespace setia::adapters::mqtt

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <mqtt/async_client.h>
+
+#include "adapters/config/daemon_config.h"
+#include "core/pipeline/pipeline.h"
+#include "core/ports/result_sink.h"
+#include "core/support/log.h"
+
+namespace setia::adapters::mqtt {
+
+// setiad's MQTT side. Consumes the POS topics at QoS 1 on a persistent MQTT
+// v5 session and hands each message to `handler` on paho's delivery thread;
+// paho sends the PUBACK only when the handler has returned, that is after
+// the event's commit (tech-facts §1). Publishes results and dead letters
+// (core::ResultSink) without waiting on a token.
+class MqttTransport final : public core::ResultSink {
+ public:
+  using Handler = std::function<core::Disposition(const core::InboundMessage&)>;
+
+  MqttTransport(config::MqttConfig config, Handler handler);
+  ~MqttTransport() override;
+
+  // Connects (retrying with backoff while the broker is unreachable, until
+  // `stopping`), subscribes, and returns true once consuming.
+  bool start(const std::atomic<bool>& stopping);
+
+  // Disconnects after the message in hand (paho's delivery lock), keeping
+  // the session: what arrives meanwhile waits in the broker for our return.
+  void stop();
+
+  bool connected() const { return client_ && client_->is_connected(); }
+
+  // core::ResultSink
+  void publish_result(std::string_view store, std::string_view result_json,
+                      const std::optional<core::ReplyTo>& reply_to) override;
+  void publish_dead_letter(std::string_view store, std::string_view message_json) override;
+
+ private:
+  void on_message(const ::mqtt::const_message_ptr& msg);
+  void subscribe_async();
+  void publish(::mqtt::message_ptr msg);
+
+  config::MqttConfig config_;
+  Handler handler_;
+  std::unique_ptr<::mqtt::async_client> client_;
+  std::atomic<bool> initial_subscribe_done_{false};
+  std::shared_ptr<spdlog::logger> log_;
+  log::RateLimit publish_fail_log_;
+};
+
+// The topic filters setiad subscribes to (shared when a group is set).
+std::vector<std::string> consumer_filters(const config::MqttConfig& c);
+
+}  // namespace setia::adapters::mqtt

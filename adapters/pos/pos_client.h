@@ -1,0 +1,75 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <expected>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "adapters/config/daemon_config.h"
+
+namespace setia::adapters::pos {
+
+// One message as a POS sends it.
+struct PosEvent {
+  std::string store;
+  std::string event_id;
+  std::string kind = "sale";  // the topic: {prefix}/{store}/pos/{kind}
+  std::string payload;
+};
+
+struct PosOptions {
+  config::MqttConfig mqtt;  // uri, credentials, TLS, topic_prefix; client_id is the POS's own
+  // At most this many events wait for their result at once. It also bounds
+  // the QoS 1 window, which must stay within the broker's Receive Maximum
+  // (Mosquitto's max_inflight_messages, 20 by default: DESIGN.md).
+  std::size_t window = 20;
+  std::chrono::milliseconds result_timeout{5000};  // then republish, same event_id
+  std::chrono::milliseconds deadline{std::chrono::minutes(5)};  // give up on what is still unanswered
+};
+
+struct PosSummary {
+  std::size_t sent = 0;         // distinct events
+  std::size_t applied = 0;      // first result: applied, not a duplicate
+  std::size_t duplicate = 0;    // first result: applied earlier (our republish crossed the first result)
+  std::size_t rejected = 0;     // first result: rejected
+  std::size_t republished = 0;  // publishes after the first, summed over events
+  std::size_t unanswered = 0;   // no result before the deadline
+  std::map<std::string, std::string> status;  // "store/event_id" -> applied | rejected
+  std::string to_json() const;
+};
+
+// The first result of one event, as it arrived.
+struct PosResult {
+  const PosEvent& event;
+  std::string result_json;
+  std::chrono::nanoseconds latency;  // first publish -> result
+};
+
+// The POS side of the end-to-end acknowledgement (docs/pos-contract.md): a
+// sale counts when its result arrives, not when the broker PUBACKs it, so
+// each event is kept and republished with the same event_id until its
+// result comes.
+class PosClient {
+ public:
+  explicit PosClient(PosOptions options);
+  ~PosClient();
+  PosClient(const PosClient&) = delete;
+  PosClient& operator=(const PosClient&) = delete;
+
+  std::expected<void, std::string> connect();
+  PosSummary send(const std::vector<PosEvent>& events, const std::function<void(const PosResult&)>& on_result = {});
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Reads a JSONL file of sale/refund payloads for `store` ("schema" picks the
+// topic); errors name the line.
+std::expected<std::vector<PosEvent>, std::string> read_events_jsonl(const std::string& path, const std::string& store);
+
+}  // namespace setia::adapters::pos

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <expected>
+#include <string>
+#include <vector>
+
+namespace setia::adapters::postgres {
+
+// The schema version this build needs (the number of embedded migrations).
+int required_schema_version();
+
+// Applies the embedded migrations that are missing, each in its own
+// transaction, under an advisory lock so that two operators (or daemons)
+// cannot migrate at once. Returns the versions applied, or a message.
+std::expected<std::vector<int>, std::string> migrate(const std::string& conninfo);
+
+// The schema version in the database (0 before any migration).
+std::expected<int, std::string> schema_version(const std::string& conninfo);
+
+}  // namespace setia::adapters::postgres

@@ -1,0 +1,20 @@
+#pragma once
+
+#include "adapters/postgres/pg_session.h"
+#include "core/ports/member_store.h"
+
+namespace setia::adapters::postgres {
+
+class PgMemberStore final : public core::MemberStore {
+ public:
+  explicit PgMemberStore(std::string conninfo) : session_(std::move(conninfo)) {}
+
+  // core::MemberStore
+  std::expected<std::expected<domain::Member, InsertError>, core::StoreError> insert(const domain::Member& m) override;
+  std::expected<std::optional<domain::Member>, core::StoreError> find_by_code(const std::string& code) override;
+
+ private:
+  PgSession session_;
+};
+
+}  // namespace setia::adapters::postgres

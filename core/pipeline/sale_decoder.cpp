@@ -1,0 +1,372 @@
+#include "core/pipeline/sale_decoder.h"
+
+#include <array>
+#include <limits>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace setia::core {
+namespace {
+
+using domain::Money;
+using domain::Reason;
+using domain::Rejection;
+using nlohmann::json;
+
+constexpr std::string_view kSaleSchema = "setia.pos.sale/1";
+constexpr std::size_t kMaxItems = 500;
+constexpr std::size_t kMaxIdLength = 64;
+constexpr std::size_t kMaxTextLength = 200;
+// The largest amount one field may hold: far above any real sale, far below
+// where sums of 500 lines could overflow 64 bits.
+constexpr std::int64_t kMaxAmount = 1'000'000'000'000'000;  // 10^15
+constexpr std::int64_t kMaxQty = 1'000'000;
+
+// Typed access to the fields of one JSON object; the first problem becomes
+// the rejection, naming the field's path and what was expected.
+class Fields {
+ public:
+  Fields(const json& obj, std::string path, std::optional<std::string> event_id)
+      : obj_(obj), path_(std::move(path)), event_id_(std::move(event_id)) {}
+
+  std::optional<Rejection> error;
+
+  const json* find(std::string_view key) {
+    auto it = obj_.find(key);
+    if (it == obj_.end() || it->is_null()) return nullptr;
+    return &*it;
+  }
+
+  std::string where(std::string_view key) const {
+    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+  }
+
+  void fail(Reason r, std::string detail) {
+    if (!error) error = Rejection{r, std::move(detail), event_id_};
+  }
+
+  std::optional<std::string> text(std::string_view key, bool required, std::size_t max_len) {
+    const json* v = find(key);
+    if (!v) {
+      if (required) fail(Reason::missing_field, "missing required field '" + where(key) + "'");
+      return std::nullopt;
+    }
+    if (!v->is_string()) {
+      fail(Reason::invalid_field, "field '" + where(key) + "' must be a string");
+      return std::nullopt;
+    }
+    const auto& s = v->get_ref<const std::string&>();
+    if (s.empty() || s.size() > max_len) {
+      fail(Reason::invalid_field, "field '" + where(key) + "' must be 1 to " +
+                                      std::to_string(max_len) + " characters");
+      return std::nullopt;
+    }
+    return s;
+  }
+
+  std::optional<std::int64_t> integer(std::string_view key, bool required, std::int64_t min,
+                                      std::int64_t max) {
+    const json* v = find(key);
+    if (!v) {
+      if (required) fail(Reason::missing_field, "missing required field '" + where(key) + "'");
+      return std::nullopt;
+    }
+    std::int64_t n = 0;
+    if (v->is_number_unsigned()) {
+      auto u = v->get<std::uint64_t>();
+      if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+        fail(Reason::invalid_field, "field '" + where(key) + "' is too large");
+        return std::nullopt;
+      }
+      n = static_cast<std::int64_t>(u);
+    } else if (v->is_number_integer()) {
+      n = v->get<std::int64_t>();
+    } else {
+      fail(Reason::invalid_field,
+           "field '" + where(key) + "' must be an integer" +
+               (v->is_number_float() ? " (money is in whole rupiah, no fractions)" : ""));
+      return std::nullopt;
+    }
+    if (n < min || n > max) {
+      fail(Reason::invalid_field, "field '" + where(key) + "' must be between " +
+                                      std::to_string(min) + " and " + std::to_string(max) +
+                                      ", got " + std::to_string(n));
+      return std::nullopt;
+    }
+    return n;
+  }
+
+ private:
+  const json& obj_;
+  std::string path_;
+  std::optional<std::string> event_id_;
+};
+
+std::optional<std::string> readable_event_id(const json& j) {
+  auto it = j.find("event_id");
+  if (it == j.end() || !it->is_string()) return std::nullopt;
+  const auto& s = it->get_ref<const std::string&>();
+  if (s.empty() || s.size() > kMaxIdLength) return std::nullopt;
+  return s;
+}
+
+bool valid_service(std::string_view s) {
+  static constexpr std::array<std::string_view, 3> kServices{"dine_in", "take_away", "delivery"};
+  for (auto k : kServices) {
+    if (s == k) return true;
+  }
+  return false;
+}
+
+std::string rupiah(Money m) { return std::to_string(m); }
+
+// Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
+// (Howard Hinnant's days_from_civil).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
+  // YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)
+  auto digits = [&](std::size_t pos, std::size_t n) -> std::optional<int> {
+    if (pos + n > s.size()) return std::nullopt;
+    int v = 0;
+    for (std::size_t i = pos; i < pos + n; ++i) {
+      if (s[i] < '0' || s[i] > '9') return std::nullopt;
+      v = v * 10 + (s[i] - '0');
+    }
+    return v;
+  };
+  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') ||
+      s[13] != ':' || s[16] != ':') {
+    return std::nullopt;
+  }
+  auto y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2), h = digits(11, 2),
+       mi = digits(14, 2), se = digits(17, 2);
+  if (!y || !mo || !d || !h || !mi || !se) return std::nullopt;
+  if (*y < 1970 || *mo < 1 || *mo > 12 || *d < 1 || *h > 23 || *mi > 59 || *se > 60) {
+    return std::nullopt;
+  }
+  static constexpr std::array<int, 12> kDays{31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (*y % 4 == 0 && *y % 100 != 0) || *y % 400 == 0;
+  if (*d > kDays[*mo - 1] || (*mo == 2 && *d == 29 && !leap)) return std::nullopt;
+  std::size_t pos = 19;
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    std::size_t start = pos;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
+    if (pos == start || pos - start > 9) return std::nullopt;
+  }
+  if (pos >= s.size()) return std::nullopt;
+  int offset_s = 0;
+  if (s[pos] == 'Z' || s[pos] == 'z') {
+    ++pos;
+  } else if (s[pos] == '+' || s[pos] == '-') {
+    auto oh = digits(pos + 1, 2), om = digits(pos + 4, 2);
+    if (!oh || !om || pos + 3 >= s.size() || s[pos + 3] != ':' || *oh > 23 || *om > 59) {
+      return std::nullopt;
+    }
+    offset_s = (*oh * 3600 + *om * 60) * (s[pos] == '-' ? -1 : 1);
+    pos += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (pos != s.size()) return std::nullopt;
+  std::int64_t days = days_from_civil(*y, static_cast<unsigned>(*mo), static_cast<unsigned>(*d));
+  return days * 86400 + *h * 3600 + *mi * 60 + std::min(*se, 59) - offset_s;
+}
+
+std::expected<domain::Sale, Rejection> decode_sale(std::string_view topic_store,
+                                                   std::string_view payload) {
+  if (payload.size() > kMaxPayloadBytes) {
+    return std::unexpected(Rejection{Reason::too_large,
+                                     "payload is " + std::to_string(payload.size()) +
+                                         " bytes; the limit is " +
+                                         std::to_string(kMaxPayloadBytes),
+                                     std::nullopt});
+  }
+  // Bounded nesting: a sale is three levels deep; refuse pathological input
+  // before it can exhaust the stack of the recursive parser.
+  {
+    int depth = 0;
+    bool in_string = false, escaped = false;
+    for (char c : payload) {
+      if (in_string) {
+        if (escaped) escaped = false;
+        else if (c == '\\') escaped = true;
+        else if (c == '"') in_string = false;
+      } else if (c == '"') {
+        in_string = true;
+      } else if (c == '{' || c == '[') {
+        if (++depth > 16) {
+          return std::unexpected(Rejection{Reason::not_json,
+                                           "JSON nested deeper than 16 levels", std::nullopt});
+        }
+      } else if (c == '}' || c == ']') {
+        --depth;
+      }
+    }
+  }
+  json j = json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    return std::unexpected(
+        Rejection{Reason::not_json, "payload is not valid JSON (UTF-8)", std::nullopt});
+  }
+  if (!j.is_object()) {
+    return std::unexpected(
+        Rejection{Reason::not_an_object, "payload must be a JSON object", std::nullopt});
+  }
+  auto event_id = readable_event_id(j);
+  // PostgreSQL's text and jsonb cannot hold U+0000; refuse it here, with a
+  // reason, rather than fail at the database.
+  if (payload.find("\\u0000") != std::string_view::npos) {
+    return std::unexpected(
+        Rejection{Reason::invalid_field, "strings must not contain \\u0000", event_id});
+  }
+  Fields f(j, "", event_id);
+  auto schema = f.text("schema", true, kMaxIdLength);
+  if (f.error) return std::unexpected(*f.error);
+  if (*schema != kSaleSchema) {
+    return std::unexpected(Rejection{Reason::unknown_schema,
+                                     "schema '" + *schema + "' is not '" +
+                                         std::string(kSaleSchema) + "'",
+                                     event_id});
+  }
+
+  domain::Sale sale;
+  auto eid = f.text("event_id", true, kMaxIdLength);
+  auto store = f.text("store_id", true, 63);
+  auto receipt = f.text("receipt_no", true, kMaxIdLength);
+  auto occurred = f.text("occurred_at", true, 64);
+  auto member = f.text("member", false, kMaxIdLength);
+  for (auto key : {"customer_name", "cashier", "table", "payment_method"}) f.text(key, false, kMaxTextLength);
+  auto service = f.text("service", false, 32);
+  sale.subtotal = f.integer("subtotal", true, 0, kMaxAmount).value_or(0);
+  sale.discount = f.integer("discount", false, 0, kMaxAmount).value_or(0);
+  sale.service_charge = f.integer("service_charge", false, 0, kMaxAmount).value_or(0);
+  sale.tax = f.integer("tax", false, 0, kMaxAmount).value_or(0);
+  sale.total = f.integer("total", true, 0, kMaxAmount).value_or(0);
+  sale.paid = f.integer("paid", false, 0, kMaxAmount);
+  sale.change = f.integer("change", false, 0, kMaxAmount);
+  if (f.error) return std::unexpected(*f.error);
+
+  if (*store != topic_store) {
+    return std::unexpected(Rejection{Reason::store_mismatch,
+                                     "store_id '" + *store + "' does not match the topic's store '" +
+                                         std::string(topic_store) + "'",
+                                     event_id});
+  }
+  auto when = parse_rfc3339(*occurred);
+  if (!when) {
+    return std::unexpected(Rejection{Reason::invalid_field,
+                                     "field 'occurred_at' must be RFC 3339 with an offset, "
+                                     "e.g. 2020-05-27T11:11:00+07:00; got '" + *occurred + "'",
+                                     event_id});
+  }
+  if (service && !valid_service(*service)) {
+    return std::unexpected(Rejection{Reason::invalid_field,
+                                     "field 'service' must be dine_in, take_away or delivery",
+                                     event_id});
+  }
+
+  const json* items = f.find("items");
+  if (!items) {
+    return std::unexpected(Rejection{Reason::missing_field, "missing required field 'items'", event_id});
+  }
+  if (!items->is_array() || items->empty() || items->size() > kMaxItems) {
+    return std::unexpected(Rejection{Reason::invalid_field,
+                                     "field 'items' must be an array of 1 to 500 lines", event_id});
+  }
+  Money lines_sum = 0;
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const json& it = (*items)[i];
+    std::string path = "items[" + std::to_string(i) + "]";
+    if (!it.is_object()) {
+      return std::unexpected(Rejection{Reason::invalid_field, "'" + path + "' must be an object", event_id});
+    }
+    Fields lf(it, path, event_id);
+    domain::SaleLine line;
+    auto sku = lf.text("sku", false, kMaxIdLength);
+    auto name = lf.text("name", false, kMaxTextLength);
+    auto category = lf.text("category", false, kMaxIdLength);
+    line.qty = lf.integer("qty", true, 1, kMaxQty).value_or(0);
+    line.unit_price = lf.integer("unit_price", true, 0, kMaxAmount / kMaxQty).value_or(0);
+    if (!lf.error && !sku && !name) {
+      lf.fail(Reason::missing_field, "'" + path + "' needs a 'sku' or a 'name'");
+    }
+    if (lf.error) return std::unexpected(*lf.error);
+    line.sku = sku.value_or("");
+    line.name = name.value_or(line.sku);
+    line.category = category.value_or("");
+    lines_sum += line.amount();  // ≤ 500 × 10^15: no overflow
+    sale.items.push_back(std::move(line));
+  }
+
+  if (const json* v = f.find("vouchers")) {
+    if (!v->is_array() || v->size() > 20) {
+      return std::unexpected(Rejection{Reason::invalid_field,
+                                       "field 'vouchers' must be an array of at most 20 codes", event_id});
+    }
+    for (const auto& code : *v) {
+      if (!code.is_string() || code.get_ref<const std::string&>().empty() ||
+          code.get_ref<const std::string&>().size() > kMaxIdLength) {
+        return std::unexpected(Rejection{Reason::invalid_field,
+                                         "field 'vouchers' must hold voucher codes (strings of 1 to 64 characters)",
+                                         event_id});
+      }
+      sale.vouchers.push_back(code.get<std::string>());
+    }
+  }
+
+  // The arithmetic of the contract, each failure saying which equation broke.
+  if (sale.subtotal != lines_sum) {
+    return std::unexpected(Rejection{Reason::invalid_arithmetic,
+                                     "subtotal " + rupiah(sale.subtotal) +
+                                         " is not the sum of qty x unit_price over items (" +
+                                         rupiah(lines_sum) + ")",
+                                     event_id});
+  }
+  Money expected_total = sale.subtotal - sale.discount + sale.service_charge + sale.tax;
+  if (sale.total != expected_total) {
+    return std::unexpected(Rejection{Reason::invalid_arithmetic,
+                                     "total " + rupiah(sale.total) +
+                                         " is not subtotal - discount + service_charge + tax (" +
+                                         rupiah(expected_total) + ")",
+                                     event_id});
+  }
+  if (sale.paid) {
+    if (*sale.paid < sale.total) {
+      return std::unexpected(Rejection{Reason::invalid_arithmetic,
+                                       "paid " + rupiah(*sale.paid) + " is less than total " +
+                                           rupiah(sale.total),
+                                       event_id});
+    }
+    if (sale.change && *sale.change != *sale.paid - sale.total) {
+      return std::unexpected(Rejection{Reason::invalid_arithmetic,
+                                       "change " + rupiah(*sale.change) + " is not paid - total (" +
+                                           rupiah(*sale.paid - sale.total) + ")",
+                                       event_id});
+    }
+  } else if (sale.change) {
+    return std::unexpected(Rejection{Reason::invalid_arithmetic,
+                                     "change is given without paid", event_id});
+  }
+
+  sale.event_id = *eid;
+  sale.store_id = *store;
+  sale.receipt_no = *receipt;
+  sale.occurred_at = *occurred;
+  sale.occurred_at_unix = *when;
+  sale.member = member;
+  return sale;
+}
+
+}  // namespace setia::core

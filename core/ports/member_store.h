@@ -1,0 +1,21 @@
+#pragma once
+
+#include <expected>
+#include <optional>
+#include <string>
+
+#include "core/domain/member.h"
+#include "core/ports/store.h"
+
+namespace setia::core {
+
+// Members as kept by the CRM store.
+class MemberStore {
+ public:
+  enum class InsertError { code_taken, phone_taken, email_taken };
+  virtual ~MemberStore() = default;
+  virtual std::expected<std::expected<domain::Member, InsertError>, StoreError> insert(const domain::Member& m) = 0;
+  virtual std::expected<std::optional<domain::Member>, StoreError> find_by_code(const std::string& code) = 0;
+};
+
+}  // namespace setia::core

@@ -1,0 +1,76 @@
+#include "core/services/members.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/pipeline/sale_decoder.h"
+#include "core/pipeline/topic.h"
+
+namespace setia::core {
+
+namespace {
+constexpr std::string_view kCodeAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+}
+
+std::string make_member_code(const std::string& store_id, std::uint64_t random) {
+  std::string prefix;
+  for (char c : store_id) {
+    if (std::isalpha(static_cast<unsigned char>(c)) && prefix.size() < 3) {
+      prefix.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    }
+  }
+  if (prefix.empty()) prefix = "STA";
+  std::string code = prefix + "-";
+  for (int i = 0; i < 8; ++i) {
+    code.push_back(kCodeAlphabet[random % kCodeAlphabet.size()]);
+    random /= kCodeAlphabet.size();
+  }
+  return code;
+}
+
+bool is_valid_date(const std::string& s) {
+  if (s.size() != 10) return false;
+  return parse_rfc3339(s + "T00:00:00Z").has_value();
+}
+
+std::expected<domain::Member, MemberError> Members::add(const NewMember& m) {
+  auto invalid = [](std::string msg) { return std::unexpected(MemberError{MemberError::Kind::invalid, std::move(msg)}); };
+  if (!is_valid_store_id(m.store_id)) return invalid("store must match [a-z0-9][a-z0-9-]{0,62}");
+  if (m.name.empty() || m.name.size() > 100) return invalid("name must be 1 to 100 characters");
+  bool phone_ok = m.phone.size() >= 6 && m.phone.size() <= 20 &&
+                  std::all_of(m.phone.begin(), m.phone.end(), [](char c) {
+                    return std::isdigit(static_cast<unsigned char>(c)) || c == '+' || c == ' ' || c == '-';
+                  });
+  if (!phone_ok) return invalid("phone must be 6 to 20 digits (+, spaces and dashes allowed), e.g. +6281234567890");
+  if (m.email && (m.email->size() > 254 || m.email->find('@') == std::string::npos ||
+                  m.email->find('@') == 0 || m.email->find('@') == m.email->size() - 1)) {
+    return invalid("email must look like name@example.com");
+  }
+  if (m.birth_date && !is_valid_date(*m.birth_date)) return invalid("birth date must be a real date as YYYY-MM-DD");
+
+  domain::Member member{.store_id = m.store_id, .name = m.name, .phone = m.phone, .email = m.email,
+                        .birth_date = m.birth_date};
+  // A code collision (1 in 2^40 per existing member) is retried with a new code.
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    member.code = make_member_code(m.store_id, random_());
+    auto r = store_.insert(member);
+    if (!r) return std::unexpected(MemberError{MemberError::Kind::unavailable, r.error().message});
+    if (*r) return **r;
+    switch (r->error()) {
+      case MemberStore::InsertError::code_taken: continue;
+      case MemberStore::InsertError::phone_taken:
+        return std::unexpected(MemberError{MemberError::Kind::conflict, "phone is already registered in this store"});
+      case MemberStore::InsertError::email_taken:
+        return std::unexpected(MemberError{MemberError::Kind::conflict, "email is already registered in this store"});
+    }
+  }
+  return std::unexpected(MemberError{MemberError::Kind::unavailable, "could not find a free member code"});
+}
+
+std::expected<std::optional<domain::Member>, MemberError> Members::find(const std::string& code) {
+  auto r = store_.find_by_code(code);
+  if (!r) return std::unexpected(MemberError{MemberError::Kind::unavailable, r.error().message});
+  return *r;
+}
+
+}  // namespace setia::core

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <expected>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "rules/load_error.h"
+#include "rules/rule_set.h"
+
+namespace setia::rules {
+
+// Holds the rule book in force. A reload parses into a new book and swaps it
+// in only when every file is valid; readers keep the book they took for the
+// whole of one event, so a swap falls between two events.
+class Registry {
+ public:
+  explicit Registry(std::string dir) : dir_(std::move(dir)) {}
+
+  // Loads the dir; on error the book in force (if any) stays.
+  std::expected<std::shared_ptr<const RuleBook>, LoadErrors> reload();
+
+  std::shared_ptr<const RuleBook> current() const {
+    std::lock_guard lock(mu_);
+    return book_;
+  }
+
+  const std::string& dir() const { return dir_; }
+
+ private:
+  std::string dir_;
+  mutable std::mutex mu_;
+  std::shared_ptr<const RuleBook> book_;
+};
+
+}  // namespace setia::rules

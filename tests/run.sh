@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# tests/run.sh -- install what is missing, build, start a private PostgreSQL
+# and Mosquitto, run every test (ctest). Exits with ctest's status.
+#
+#   tests/run.sh                 # everything
+#   tests/run.sh -R mqtt -V      # extra arguments go to ctest
+#
+# Environment:
+#   SETIA_BUILD_DIR   build directory (default: build)
+#   SETIA_TEST_RUNDIR where the private services keep their state
+#                     (default: /tmp/setia-test-<uid>-<hash of the repo path>)
+#
+# Idempotent: the build directory and the services' state are reused; a
+# RUNDIR left behind by a killed run (dead pids) is restarted cleanly.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+REPO=$(pwd -P)
+
+# shellcheck source=SCRIPTDIR/../deploy/services.sh
+source deploy/services.sh
+
+phase() { printf '\n==> [setia tests] %s\n' "$*"; }
+
+phase "dependencies (apt, only what is missing)"
+setia_install_deps
+
+BUILD_DIR=${SETIA_BUILD_DIR:-build}
+phase "configure ($BUILD_DIR)"
+gen=()
+# Only choose a generator for a fresh build dir: cmake refuses to switch
+# generators in an existing one.
+if [[ ! -f $BUILD_DIR/CMakeCache.txt ]] && command -v ninja >/dev/null 2>&1; then
+  gen=(-G Ninja)
+fi
+cmake -S . -B "$BUILD_DIR" "${gen[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+phase "build"
+cmake --build "$BUILD_DIR" -j"$(nproc)"
+
+RUNDIR=${SETIA_TEST_RUNDIR:-/tmp/setia-test-$(id -u)-$(printf '%s' "$REPO" | sha256sum | cut -c1-10)}
+phase "services (private PostgreSQL + Mosquitto in $RUNDIR)"
+# shellcheck disable=SC2317  # invoked by the trap
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  printf '\n==> [setia tests] stopping services\n'
+  setia_services_stop "$RUNDIR" || true
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+setia_services_start "$RUNDIR"
+export SETIA_TEST_PG="$SETIA_PG_CONNINFO"
+export SETIA_TEST_MQTT="$SETIA_MQTT_URI"
+
+phase "ctest $*"
+rc=0
+ctest --test-dir "$BUILD_DIR" --output-on-failure --timeout 600 "$@" || rc=$?
+if ((rc == 0)); then
+  phase "all tests passed"
+else
+  phase "FAILED (ctest exit status $rc)"
+fi
+exit "$rc"
