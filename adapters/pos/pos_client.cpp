@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <unordered_map>
 
 #include <mqtt/async_client.h>
@@ -95,7 +96,11 @@ std::expected<void, std::string> PosClient::connect() {
 PosSummary PosClient::send(const std::vector<PosEvent>& events, const std::function<void(const PosResult&)>& on_result) {
   auto& im = *impl_;
   PosSummary sum;
-  sum.sent = events.size();
+  {
+    std::set<std::string> distinct;
+    for (const auto& e : events) distinct.insert(e.store + "/" + e.event_id);
+    sum.sent = distinct.size();
+  }
   const auto deadline = Clock::now() + im.opt.deadline;
   std::size_t next = 0;
   bool give_up = false;
@@ -107,6 +112,8 @@ PosSummary PosClient::send(const std::vector<PosEvent>& events, const std::funct
       auto now = Clock::now();
       while (im.pending.size() < im.opt.window && next < events.size()) {
         const auto& e = events[next++];
+        // The same event twice in the input is published twice (that is
+        // what a retrying POS does) but awaited once.
         im.pending.emplace(e.store + "/" + e.event_id, Impl::Pending{&e, now, now});
         to_send.push_back(&e);
       }
@@ -139,7 +146,10 @@ PosSummary PosClient::send(const std::vector<PosEvent>& events, const std::funct
     }
   }
   std::lock_guard lock(im.mu);
-  sum.unanswered = im.pending.size() + (events.size() - next);
+  std::set<std::string> unanswered;
+  for (const auto& [key, p] : im.pending) unanswered.insert(key);
+  for (std::size_t i = next; i < events.size(); ++i) unanswered.insert(events[i].store + "/" + events[i].event_id);
+  sum.unanswered = unanswered.size();
   im.pending.clear();
   return sum;
 }

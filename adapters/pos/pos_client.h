@@ -32,7 +32,7 @@ struct PosOptions {
 };
 
 struct PosSummary {
-  std::size_t sent = 0;         // distinct events
+  std::size_t sent = 0;         // distinct events (store, event_id)
   std::size_t applied = 0;      // first result: applied, not a duplicate
   std::size_t duplicate = 0;    // first result: applied earlier (our republish crossed the first result)
   std::size_t rejected = 0;     // first result: rejected

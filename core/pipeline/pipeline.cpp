@@ -100,9 +100,9 @@ Disposition Pipeline::handle_unsafe(const InboundMessage& msg) {
                   domain::Rejection{domain::Reason::unprocessable, outcome->detail, sale->event_id});
   }
   publish(topic->store, msg, *outcome, sale->event_id);
-  log_->info("event_id={} store={} receipt={} {}{} points={}", sale->event_id, sale->store_id, sale->receipt_no,
-             outcome->rejected ? "rejected:" + outcome->reason : "applied",
-             outcome->duplicate ? " (duplicate)" : "", outcome->rejected ? 0 : decision.points);
+  log_->info("event_id={} store={} receipt={} member={} {}{} rule_points={}", sale->event_id, sale->store_id,
+             sale->receipt_no, sale->member.value_or("-"), outcome->rejected ? "rejected:" + outcome->reason : "applied",
+             outcome->duplicate ? " (duplicate)" : "", decision.points);
   return Disposition::done;
 }
 

@@ -1,0 +1,110 @@
+#pragma once
+
+// What the integration tests share: the real PostgreSQL and Mosquitto that
+// tests/run.sh starts (SETIA_TEST_PG, SETIA_TEST_MQTT), setiad run as a
+// child process with a systemd notify socket, setiactl, a raw MQTT probe.
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <mqtt/async_client.h>
+#include <nlohmann/json.hpp>
+#include <soci/soci.h>
+
+#include "adapters/config/daemon_config.h"
+
+namespace setia::it {
+
+// The services' addresses; fails the test (never skips) when unset.
+std::string pg_conninfo();
+std::string mqtt_uri();
+
+// A name no other test or run uses: prefix-<pid>-<counter>-<random>.
+std::string unique(const std::string& prefix);
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+CommandResult run(const std::vector<std::string>& argv);
+
+// A fresh test directory, removed at the end.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  void write(const std::string& name, const std::string& text) const;
+
+ private:
+  std::filesystem::path path_;
+};
+
+// setiad with its own topic prefix, rules dir and config in a temp dir.
+class Daemon {
+ public:
+  struct Options {
+    std::string topic_prefix = unique("it");
+    std::string client_id = unique("setiad");
+    std::string shared_group;
+    std::string rules_yaml;  // one rule file for store "*"; default: base Rp 1.000 = 1 point
+  };
+  explicit Daemon(Options o);
+  ~Daemon();
+
+  const Options& options() const { return opt_; }
+  std::string config_path() const { return (dir_.path() / "setiad.yaml").string(); }
+  std::string rules_dir() const { return (dir_.path() / "rules").string(); }
+  std::string log() const;  // everything setiad wrote so far
+  adapters::config::MqttConfig mqtt_config(const std::string& client_id) const;
+
+  void start();                 // waits for READY=1 on the notify socket
+  void signal(int sig) const;
+  int wait_exit();              // exit code; 128+signal when killed
+  bool running() const { return pid_ > 0; }
+  // Waits until the log contains `text` (after the given byte offset).
+  bool wait_for_log(const std::string& text, std::chrono::seconds timeout, std::size_t from = 0) const;
+
+ private:
+  Options opt_;
+  TempDir dir_;
+  int pid_ = -1;
+  int notify_fd_ = -1;
+  std::string notify_path_;
+};
+
+// Migrates the shared test database once per process (setiactl db migrate).
+void migrate(const Daemon& any);
+
+// A member added through setiactl; returns the code.
+std::string add_member(const Daemon& d, const std::string& store, const std::string& name, const std::string& phone);
+
+// A raw MQTT v5 client: publishes anything, collects what arrives on its
+// subscriptions.
+class Probe {
+ public:
+  explicit Probe(const std::vector<std::string>& filters);
+  ~Probe();
+  void publish(const std::string& topic, const std::string& payload);
+  // Waits until `n` messages arrived on topics ending with `suffix`.
+  std::vector<std::pair<std::string, std::string>> wait(const std::string& suffix, std::size_t n,
+                                                        std::chrono::seconds timeout = std::chrono::seconds(20));
+
+ private:
+  std::unique_ptr<::mqtt::async_client> client_;
+  std::mutex mu_;
+  std::vector<std::pair<std::string, std::string>> got_;
+};
+
+// One session to the test database for checks.
+std::unique_ptr<soci::session> db();
+long long scalar(soci::session& sql, const std::string& query);
+
+// A sale payload for `store` with one line; member optional.
+nlohmann::json sale(const std::string& store, const std::string& event_id, const std::string& receipt,
+                    long long qty, long long unit_price, const std::string& member = "");
+
+}  // namespace setia::it
