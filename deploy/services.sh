@@ -41,7 +41,7 @@ SETIA_DEPS=(
   libspdlog-dev libfmt-dev
   libboost-dev nlohmann-json3-dev
   libcurl4-openssl-dev
-  libsystemd-dev
+  libsystemd-dev systemd
   libsodium-dev
   libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev

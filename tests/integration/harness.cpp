@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -120,7 +121,7 @@ Daemon::Daemon(Options o) : opt_(std::move(o)) {
   cfg << "mqtt:\n  uri: \"" << mqtt_uri() << "\"\n  client_id: " << opt_.client_id << "\n  topic_prefix: "
       << opt_.topic_prefix << "\n  keepalive_s: 10\n";
   if (!opt_.shared_group.empty()) cfg << "  shared_group: " << opt_.shared_group << "\n";
-  cfg << "database:\n  conninfo: \"" << pg_conninfo() << "\"\nrules:\n  dir: " << rules_dir() << "\n";
+  cfg << "database:\n  conninfo: \"" << (opt_.conninfo.empty() ? pg_conninfo() : opt_.conninfo) << "\"\nrules:\n  dir: " << rules_dir() << "\n";
   dir_.write("setiad.yaml", cfg.str());
 }
 
@@ -191,6 +192,88 @@ bool Daemon::wait_for_log(const std::string& text, std::chrono::seconds timeout,
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return false;
+}
+
+int conninfo_port(const std::string& conninfo) {
+  auto pos = conninfo.find("port=");
+  if (pos == std::string::npos) return 5432;
+  return std::stoi(conninfo.substr(pos + 5));
+}
+
+TcpProxy::TcpProxy(int target_port) : target_port_(target_port) {
+  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(listen_fd_, 64) != 0) {
+    throw std::runtime_error(std::string("proxy: ") + std::strerror(errno));
+  }
+  socklen_t len = sizeof a;
+  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len);
+  port_ = ntohs(a.sin_port);
+  threads_.emplace_back([this] { accept_loop(); });
+}
+
+TcpProxy::~TcpProxy() {
+  stop_ = true;
+  ++generation_;
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lock(mu_);
+    threads.swap(threads_);
+  }
+  for (auto& t : threads) t.join();
+  ::close(listen_fd_);
+}
+
+void TcpProxy::cut() {
+  down_ = true;
+  ++generation_;
+}
+
+void TcpProxy::restore() { down_ = false; }
+
+void TcpProxy::accept_loop() {
+  while (!stop_) {
+    pollfd p{listen_fd_, POLLIN, 0};
+    if (::poll(&p, 1, 100) <= 0) continue;
+    int c = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (c < 0) continue;
+    if (down_) {
+      ::close(c);
+      continue;
+    }
+    std::lock_guard lock(mu_);
+    threads_.emplace_back([this, c, g = generation_.load()] { pump(c, g); });
+  }
+}
+
+void TcpProxy::pump(int client, int generation) {
+  int server = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<uint16_t>(target_port_));
+  if (::connect(server, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(client);
+    ::close(server);
+    return;
+  }
+  char buf[16384];
+  while (generation_.load() == generation) {
+    pollfd p[2] = {{client, POLLIN, 0}, {server, POLLIN, 0}};
+    if (::poll(p, 2, 100) <= 0) continue;
+    bool closed = false;
+    for (int i = 0; i < 2 && !closed; ++i) {
+      if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      auto n = ::read(p[i].fd, buf, sizeof buf);
+      if (n <= 0 || ::write(p[1 - i].fd, buf, static_cast<std::size_t>(n)) != n) closed = true;
+    }
+    if (closed) break;
+  }
+  ::close(client);
+  ::close(server);
 }
 
 void migrate(const Daemon& any) {

@@ -6,7 +6,9 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <atomic>
 #include <mutex>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -51,6 +53,7 @@ class Daemon {
     std::string client_id = unique("setiad");
     std::string shared_group;
     std::string rules_yaml;  // one rule file for store "*"; default: base Rp 1.000 = 1 point
+    std::string conninfo;    // default: pg_conninfo()
   };
   explicit Daemon(Options o);
   ~Daemon();
@@ -75,6 +78,32 @@ class Daemon {
   int notify_fd_ = -1;
   std::string notify_path_;
 };
+
+// A TCP proxy on 127.0.0.1 in front of another local port, that a test can
+// cut (every connection dropped, new ones closed at once) and restore: a
+// database outage as setiad sees it.
+class TcpProxy {
+ public:
+  explicit TcpProxy(int target_port);
+  ~TcpProxy();
+  int port() const { return port_; }
+  void cut();
+  void restore();
+
+ private:
+  void accept_loop();
+  void pump(int client, int generation);
+  int target_port_;
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false}, down_{false};
+  std::atomic<int> generation_{0};
+  std::vector<std::thread> threads_;
+  std::mutex mu_;
+};
+
+// The port in a "host=... port=N ..." conninfo.
+int conninfo_port(const std::string& conninfo);
 
 // Migrates the shared test database once per process (setiactl db migrate).
 void migrate(const Daemon& any);
