@@ -34,6 +34,11 @@ constexpr const char* kUsage = R"(usage: setiactl --config FILE COMMAND ...
   deadletter list [--store S] [--limit N]
                                   rejected messages, newest first, as JSON lines
   sale show --store S --receipt R the recorded sale (the e-nota record) as JSON
+  device add --member CODE --token T [--platform android|ios|web]
+  device remove --token T         register / drop a member's FCM device token
+  outbox list [--status pending|sent|dead] [--limit N]
+                                  deliveries of notifications, newest first, as JSON lines
+  outbox replay ID                send a dead delivery again (attempts start over)
 )";
 
 int fail(const std::string& msg, int code = 1) {
@@ -201,6 +206,83 @@ int sale_show(const adapters::config::DaemonConfig& cfg, const Args& a) {
   return 0;
 }
 
+int device_cmd(const adapters::config::DaemonConfig& cfg, const Args& a) {
+  if (auto ok = only_options(a, {"member", "token", "platform"}); !ok) return fail(ok.error(), 2);
+  adapters::postgres::PgSession session(conninfo(cfg));
+  const std::string sub = a.words.size() > 1 ? a.words[1] : "";
+  long long affected = 0;
+  if (sub == "add" && a.opt("member") && a.opt("token")) {
+    std::string member = *a.opt("member"), token = *a.opt("token"), platform = a.opt("platform").value_or("android");
+    if (platform != "android" && platform != "ios" && platform != "web") return fail("--platform must be android, ios or web", 2);
+    auto done = session.run([&](soci::session& sql) {
+      soci::statement st = (sql.prepare << "INSERT INTO devices (token, member_id, platform) "
+                                           "SELECT :t, id, :p FROM members WHERE code = :c "
+                                           "ON CONFLICT (token) DO UPDATE SET member_id = EXCLUDED.member_id",
+                            soci::use(token), soci::use(platform), soci::use(member));
+      st.execute(true);
+      affected = st.get_affected_rows();
+    });
+    if (!done) return fail(done.error().message);
+    if (affected == 0) return fail("no member with code " + member);
+    return 0;
+  }
+  if (sub == "remove" && a.opt("token")) {
+    std::string token = *a.opt("token");
+    auto done = session.run([&](soci::session& sql) { sql << "DELETE FROM devices WHERE token = :t", soci::use(token); });
+    if (!done) return fail(done.error().message);
+    return 0;
+  }
+  return fail("usage: device add --member CODE --token T | device remove --token T", 2);
+}
+
+int outbox_cmd(const adapters::config::DaemonConfig& cfg, const Args& a) {
+  if (auto ok = only_options(a, {"status", "limit"}); !ok) return fail(ok.error(), 2);
+  adapters::postgres::PgSession session(conninfo(cfg));
+  const std::string sub = a.words.size() > 1 ? a.words[1] : "";
+  if (sub == "list") {
+    std::string status = a.opt("status").value_or("");
+    int limit = 50;
+    try {
+      if (auto v = a.opt("limit")) limit = std::stoi(*v);
+    } catch (const std::exception&) {
+      return fail("--limit takes a whole number", 2);
+    }
+    std::vector<std::string> rows;
+    auto done = session.run([&](soci::session& sql) {
+      soci::rowset<std::string> rs = (sql.prepare <<
+          "SELECT json_build_object('id', o.id, 'notification', o.notification_id, 'kind', n.kind, 'store', n.store_id, "
+          "'device_token', o.device_token, 'topic', o.fcm_topic, 'status', o.status, 'attempts', o.attempts, "
+          "'next_attempt_at', o.next_attempt_at, 'last_error', o.last_error, 'sent_at', o.sent_at)::text "
+          "FROM outbox o JOIN notifications n ON n.id = o.notification_id "
+          "WHERE (:s = '' OR o.status = :s) ORDER BY o.id DESC LIMIT :l",
+          soci::use(status, "s"), soci::use(limit, "l"));
+      for (const auto& r : rs) rows.push_back(r);
+    });
+    if (!done) return fail(done.error().message);
+    for (const auto& r : rows) std::printf("%s\n", r.c_str());
+    return 0;
+  }
+  if (sub == "replay" && a.words.size() == 3) {
+    long long id = 0, affected = 0;
+    try {
+      id = std::stoll(a.words[2]);
+    } catch (const std::exception&) {
+      return fail("outbox replay takes a row id", 2);
+    }
+    auto done = session.run([&](soci::session& sql) {
+      soci::statement st = (sql.prepare << "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = now(), "
+                                           "last_error = NULL WHERE id = :id AND status = 'dead'", soci::use(id));
+      st.execute(true);
+      affected = st.get_affected_rows();
+    });
+    if (!done) return fail(done.error().message);
+    if (affected == 0) return fail("no dead outbox row " + a.words[2]);
+    std::printf("outbox row %lld is pending again\n", id);
+    return 0;
+  }
+  return fail("usage: outbox list [--status S] [--limit N] | outbox replay ID", 2);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -236,6 +318,8 @@ int main(int argc, char** argv) {
     if (cmd == "pos" && sub == "send") return pos_send(*cfg, *args);
     if (cmd == "deadletter" && sub == "list") return deadletter_list(*cfg, *args);
     if (cmd == "sale" && sub == "show") return sale_show(*cfg, *args);
+    if (cmd == "device") return device_cmd(*cfg, *args);
+    if (cmd == "outbox") return outbox_cmd(*cfg, *args);
   } catch (const std::exception& e) {
     return fail(e.what());
   }

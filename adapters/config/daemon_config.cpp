@@ -23,7 +23,7 @@ std::expected<DaemonConfig, LoadErrors> load_daemon_config(const std::string& pa
   DaemonConfig c;
   c.file = path;
   try {
-    r.keys(*root, "the daemon config", {"mqtt", "database", "rules", "rest", "fcm", "log"});
+    r.keys(*root, "the daemon config", {"mqtt", "database", "rules", "rest", "fcm", "outbox", "log"});
     if (auto m = (*root)["mqtt"]; m && r.keys(m, "mqtt", {"uri", "client_id", "topic_prefix", "shared_group",
                                                           "keepalive_s", "session_expiry_s", "username",
                                                           "password_file", "tls"})) {
@@ -79,6 +79,15 @@ std::expected<DaemonConfig, LoadErrors> load_daemon_config(const std::string& pa
       r.get(f, "endpoint", "fcm.endpoint", c.fcm.endpoint);
       r.get(f, "token_uri", "fcm.token_uri", c.fcm.token_uri);
       r.get(f, "ca_file", "fcm.ca_file", c.fcm.ca_file);
+    }
+    if (auto o = (*root)["outbox"]; o && r.keys(o, "outbox", {"workers", "max_attempts", "lease_s", "backoff_base_s",
+                                                              "backoff_max_s", "timeout_ms"})) {
+      r.get(o, "workers", "outbox.workers", c.outbox.workers, 1, 32);
+      r.get(o, "max_attempts", "outbox.max_attempts", c.outbox.max_attempts, 1, 100);
+      r.get(o, "lease_s", "outbox.lease_s", c.outbox.lease_s, 5, 3600);
+      r.get(o, "backoff_base_s", "outbox.backoff_base_s", c.outbox.backoff_base_s, 1, 3600);
+      r.get(o, "backoff_max_s", "outbox.backoff_max_s", c.outbox.backoff_max_s, 1, 86400);
+      r.get(o, "timeout_ms", "outbox.timeout_ms", c.outbox.timeout_ms, 100, 120000);
     }
     if (auto l = (*root)["log"]; l && r.keys(l, "log", {"level"})) {
       r.get(l, "level", "log.level", c.log.level);

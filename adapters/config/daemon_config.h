@@ -40,12 +40,23 @@ struct RestConfig {
   std::string public_url;
 };
 
-// Read and validated now; used by the FCM adapter (not in this release).
+// The FCM HTTP v1 notifier. Without an fcm section no push is sent: the
+// outbox keeps the rows pending.
 struct FcmConfig {
   std::string project_id, service_account_file;
   std::string endpoint = "https://fcm.googleapis.com";
   std::string token_uri = "https://oauth2.googleapis.com/token";
   std::string ca_file;
+};
+
+// The outbox dispatcher (core/outbox/dispatcher.h).
+struct OutboxConfig {
+  int workers = 2;
+  int max_attempts = 8;
+  int lease_s = 60;
+  int backoff_base_s = 2;
+  int backoff_max_s = 3600;
+  int timeout_ms = 10000;  // one HTTPS request to FCM
 };
 
 struct LogConfig {
@@ -59,6 +70,7 @@ struct DaemonConfig {
   RulesConfig rules;
   RestConfig rest;
   FcmConfig fcm;
+  OutboxConfig outbox;
   LogConfig log;
   bool has_rest = false, has_fcm = false;
 };

@@ -1,3 +1,9 @@
+-- Tells a member about a sale; a no-op until migration 0003 brings the
+-- outbox (it replaces this function).
+CREATE OR REPLACE FUNCTION setia_notify_sale(p_store text, p_member bigint, p_sale bigint, p_receipt text,
+                                             p_points bigint, p_balance bigint)
+RETURNS void LANGUAGE sql AS $$ SELECT $$;
+
 -- The whole transaction of one sale as one statement, so that it costs one
 -- round trip to the server (DESIGN.md, Throughput): claim the event, record
 -- the sale and its lines, credit the member, write the ledger row and the
@@ -77,6 +83,7 @@ BEGIN
       VALUES (v_member_id, p_store, 'earn', v_earned, v_sale_id, p_event_id, p_ruleset, p_rule_ids,
               CASE WHEN p_expiry_days IS NULL THEN NULL ELSE v_occurred + make_interval(days => p_expiry_days) END);
     END IF;
+    PERFORM setia_notify_sale(p_store, v_member_id, v_sale_id, p_sale->>'receipt_no', v_earned, v_balance);
   END IF;
 
   v_result := jsonb_build_object(

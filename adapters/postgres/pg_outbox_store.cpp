@@ -1,0 +1,63 @@
+#include "adapters/postgres/pg_outbox_store.h"
+
+namespace setia::adapters::postgres {
+
+std::expected<std::vector<core::OutboxItem>, core::StoreError> PgOutboxStore::claim(int limit, std::chrono::seconds lease) {
+  std::vector<core::OutboxItem> items;
+  int lease_s = static_cast<int>(lease.count());
+  auto done = session_.run([&](soci::session& sql) {
+    soci::rowset<soci::row> rows = (sql.prepare <<
+        "SELECT id, notification_id, coalesce(device_token, ''), coalesce(fcm_topic, ''), attempts, store_id, kind, "
+        "data::text, lang, coalesce(member_name, '') FROM setia_outbox_claim(:n, :lease)",
+        soci::use(limit), soci::use(lease_s));
+    for (const auto& r : rows) {
+      core::OutboxItem it;
+      it.id = r.get<long long>(0);
+      it.notification_id = r.get<long long>(1);
+      it.device_token = r.get<std::string>(2);
+      it.fcm_topic = r.get<std::string>(3);
+      it.attempts = r.get<int>(4);
+      it.store_id = r.get<std::string>(5);
+      it.kind = r.get<std::string>(6);
+      it.data_json = r.get<std::string>(7);
+      it.lang = r.get<std::string>(8);
+      it.member_name = r.get<std::string>(9);
+      items.push_back(std::move(it));
+    }
+  });
+  if (!done) return std::unexpected(done.error());
+  return items;
+}
+
+std::expected<void, core::StoreError> PgOutboxStore::mark_sent(long long id) {
+  return session_.run([&](soci::session& sql) {
+    sql << "UPDATE outbox SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = :id", soci::use(id);
+  });
+}
+
+std::expected<void, core::StoreError> PgOutboxStore::mark_retry(long long id, std::chrono::seconds delay,
+                                                                 const std::string& error) {
+  int delay_s = static_cast<int>(delay.count());
+  return session_.run([&](soci::session& sql) {
+    sql << "UPDATE outbox SET next_attempt_at = now() + make_interval(secs => :d), last_error = :e WHERE id = :id",
+        soci::use(delay_s), soci::use(error), soci::use(id);
+  });
+}
+
+std::expected<void, core::StoreError> PgOutboxStore::mark_dead(long long id, const std::string& error) {
+  return session_.run([&](soci::session& sql) {
+    sql << "UPDATE outbox SET status = 'dead', last_error = :e WHERE id = :id", soci::use(error), soci::use(id);
+  });
+}
+
+std::expected<void, core::StoreError> PgOutboxStore::drop_device(const std::string& token, const std::string& error) {
+  return session_.run([&](soci::session& sql) {
+    soci::transaction tr(sql);
+    sql << "UPDATE outbox SET status = 'dead', last_error = :e WHERE device_token = :t AND status = 'pending'",
+        soci::use(error), soci::use(token);
+    sql << "DELETE FROM devices WHERE token = :t", soci::use(token);
+    tr.commit();
+  });
+}
+
+}  // namespace setia::adapters::postgres

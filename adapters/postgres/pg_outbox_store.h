@@ -1,0 +1,23 @@
+#pragma once
+
+#include "adapters/postgres/pg_session.h"
+#include "core/ports/outbox_store.h"
+
+namespace setia::adapters::postgres {
+
+class PgOutboxStore final : public core::OutboxStore {
+ public:
+  explicit PgOutboxStore(std::string conninfo) : session_(std::move(conninfo)) {}
+
+  // core::OutboxStore
+  std::expected<std::vector<core::OutboxItem>, core::StoreError> claim(int limit, std::chrono::seconds lease) override;
+  std::expected<void, core::StoreError> mark_sent(long long id) override;
+  std::expected<void, core::StoreError> mark_retry(long long id, std::chrono::seconds delay, const std::string& error) override;
+  std::expected<void, core::StoreError> mark_dead(long long id, const std::string& error) override;
+  std::expected<void, core::StoreError> drop_device(const std::string& token, const std::string& error) override;
+
+ private:
+  PgSession session_;
+};
+
+}  // namespace setia::adapters::postgres

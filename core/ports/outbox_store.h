@@ -1,0 +1,40 @@
+#pragma once
+
+#include <chrono>
+#include <expected>
+#include <string>
+#include <vector>
+
+#include "core/ports/store.h"
+
+namespace setia::core {
+
+// One claimed delivery: a notification to one device or FCM topic, with
+// what its texts are rendered from.
+struct OutboxItem {
+  long long id = 0;
+  long long notification_id = 0;
+  std::string device_token;  // or
+  std::string fcm_topic;
+  int attempts = 0;          // including this one
+  std::string store_id;
+  std::string kind;          // sale_points, ...
+  std::string data_json;
+  std::string lang = "id";   // the member's language: id | en
+  std::string member_name;
+};
+
+// The outbox as the dispatcher sees it. One instance per worker thread.
+class OutboxStore {
+ public:
+  virtual ~OutboxStore() = default;
+  // Due rows, leased for `lease` so that no other worker takes them.
+  virtual std::expected<std::vector<OutboxItem>, StoreError> claim(int limit, std::chrono::seconds lease) = 0;
+  virtual std::expected<void, StoreError> mark_sent(long long id) = 0;
+  virtual std::expected<void, StoreError> mark_retry(long long id, std::chrono::seconds delay, const std::string& error) = 0;
+  virtual std::expected<void, StoreError> mark_dead(long long id, const std::string& error) = 0;
+  // The device token is dead: forget it, and end its pending deliveries.
+  virtual std::expected<void, StoreError> drop_device(const std::string& token, const std::string& error) = 0;
+};
+
+}  // namespace setia::core
