@@ -21,5 +21,5 @@ SELECT setia_apply_sale(
   'bench-pg', e,
   '{"schema":"setia.pos.sale/1","store_id":"bench-pg","occurred_at":"2026-01-15T10:00:00+07:00","cashier":"kasir-1","service":"dine_in","table":"4","items":[{"sku":"KS-01","name":"Kopi Susu Gula Aren","qty":2,"unit_price":18000,"category":"drink"},{"sku":"NC-01","name":"Nasi Cakalang","qty":1,"unit_price":13000,"category":"food"},{"sku":"PG-01","name":"Pisang Goreng","qty":1,"unit_price":12000,"category":"snack"}],"subtotal":61000,"discount":0,"service_charge":0,"tax":0,"total":61000,"payment_method":"qris"}'::jsonb
     || jsonb_build_object('event_id', e, 'receipt_no', 'PG-' || e, 'member', ':member'),
-  61, 'bench', '{base}', 365, 'bench/bench-pg/pos/sale', '')::text
-FROM gen_random_uuid()::text AS e;
+  61, 'bench', '{base}', now() + interval '365 days', 'bench/bench-pg/pos/sale', '')::text
+FROM (SELECT gen_random_uuid()::text AS e) AS new_event;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# deploy/demo.sh -- Setia in five minutes, on a fresh Debian 12 machine, as root.
+# deploy/demo.sh -- a day at a café, through Setia: on a fresh Debian 12 machine, as root.
 #
 #   deploy/demo.sh              # install, build, run a sample day, then wait for Ctrl-C
 #   deploy/demo.sh --no-wait    # the same, then stop everything and exit
@@ -236,9 +236,9 @@ ctl pos send --store "$STORE" "$RETRY"
 phase "what happened"
 
 say "The day in the database (sales of this run, and the points they gave):"
-psql_demo -F ' ' -v run="$RUN_ID-%" <<'SQL'
+psql_demo -v run="$RUN_ID-%" <<'SQL'
 SELECT format('  %s sales recorded, Rp %s in total; %s of them by members, %s points given',
-              count(*), to_char(coalesce(sum(total), 0), 'FM999G999G999'), count(member_id),
+              count(*), replace(to_char(coalesce(sum(total), 0), 'FM999,999,999,990'), ',', '.'), count(member_id),
               coalesce(sum(points_earned), 0))
   FROM sales WHERE receipt_no LIKE :'run'
 SQL
@@ -250,7 +250,7 @@ for m in "${MEMBERS[@]}"; do
   ctl member show "${CODE[$name]}"
 done
 
-say "The paper's receipt as recorded: the e-nota record (setiactl sale show --store $STORE --receipt $PAPER_RECEIPT):"
+say "The paper's receipt as recorded, the e-nota record (setiactl sale show --store $STORE --receipt $PAPER_RECEIPT; times in UTC, 11:11 WIB is 04:11Z):"
 ctl sale show --store "$STORE" --receipt "$PAPER_RECEIPT"
 
 say "The result setiad published to the POS for it, after the commit (setia/$STORE/pos/result; stored with the event):"
@@ -265,7 +265,8 @@ import json, sys
 for line in sys.stdin:
     d = json.loads(line)
     p = d.get("payload") or ""
-    d["payload"] = p[:60] + "..." if len(p) > 60 else p
+    if len(p) > 60:
+        d["payload"] = p[:60] + "... (%d bytes)" % len(p.encode())
     print(json.dumps(d, ensure_ascii=False))
 '
 
@@ -281,7 +282,7 @@ cat <<EOF
                  mosquitto_sub -h 127.0.0.1 -p $SETIA_MQTT_PORT -t 'setia/#' -v
   setiactl       $SETIACTL --config $CONFIG help
   play it again  $SETIACTL --config $CONFIG pos send --store $STORE $DAY
-                 (the same events again: every answer is a duplicate)
+                 (the same event ids again: each gets its stored answer, marked duplicate)
   environment    source $DEMO_DIR/env
 EOF
 while setiad_alive "$SETIAD_PID"; do

@@ -48,6 +48,9 @@ SETIA_DEPS=(
   postgresql postgresql-contrib
   mosquitto mosquitto-clients
   python3 python3-jsonschema
+  openssl python3-cryptography   # tests/fake_fcm: test CA and keys, JWT checks
+  zbar-tools librsvg2-bin        # QR tests decode the PNG and the rendered SVG
+  wrk curl                       # bench/rest_bench.sh: the REST API under load
   procps iproute2
 )
 

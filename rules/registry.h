@@ -1,6 +1,8 @@
 #pragma once
 
+#include <chrono>
 #include <expected>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -27,10 +29,23 @@ class Registry {
 
   const std::string& dir() const { return dir_; }
 
+  // For admins (GET /v1/admin/rules): when the book in force was loaded, and
+  // the errors of the last reload when it failed (a good reload clears them).
+  struct Status {
+    std::chrono::system_clock::time_point loaded_at{};
+    std::optional<LoadErrors> last_error;
+    std::chrono::system_clock::time_point failed_at{};
+  };
+  Status status() const {
+    std::lock_guard lock(mu_);
+    return status_;
+  }
+
  private:
   std::string dir_;
   mutable std::mutex mu_;
   std::shared_ptr<const RuleBook> book_;
+  Status status_;
 };
 
 }  // namespace setia::rules

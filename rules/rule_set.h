@@ -4,45 +4,48 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "core/domain/money.h"
+#include "rules/birthday.h"
+#include "rules/enota_rules.h"
+#include "rules/points_rules.h"
+#include "rules/promos.h"
+#include "rules/reservation_rules.h"
+#include "rules/rewards.h"
+
+namespace date {
+class time_zone;
+}
 
 namespace setia::rules {
 
-// What an earn rule counts its rate on.
-enum class Basis { total, subtotal };
-
-// "Rp {per_amount} spent = {points} points", on the basis amount less the
-// lines of excluded categories.
-struct EarnRule {
-  std::string name;
-  domain::Money per_amount = 1000;
-  domain::Points points = 1;
-  Basis basis = Basis::total;
-  std::vector<std::string> exclude_categories;
-};
-
-struct PointsRules {
-  std::vector<EarnRule> earn;
-  std::optional<domain::Points> max_per_sale;
-  std::optional<int> expiry_after_days;  // earned lots expire this many days later
-};
-
-struct EnotaRules {
-  std::vector<std::string> header;
-  std::vector<std::string> footer;
-  int width = 32;
-};
-
 // One store's rule file, parsed and valid. Immutable once loaded.
 struct RuleSet {
-  std::string file;       // where it came from, for messages
-  std::string store;      // a store id, or "*" for the default
-  std::string timezone;   // IANA name, e.g. Asia/Jakarta
-  std::string currency;   // ISO 4217, IDR
+  std::string file;                       // where it came from, for messages
+  std::string store;                      // a store id, or "*" for the default
+  std::string timezone;                   // IANA name, e.g. Asia/Jakarta
+  const date::time_zone* zone = nullptr;  // `timezone` in the tz database; nullptr: UTC
+  std::string currency;                   // ISO 4217, IDR
   PointsRules points;
+  std::vector<Reward> rewards;
+  std::vector<Promo> promos;
+  std::optional<Birthday> birthday;
+  std::optional<Reservations> reservations;
   EnotaRules enota;
+
+  const Reward* reward(std::string_view id) const {
+    for (const auto& r : rewards) {
+      if (r.id == id) return &r;
+    }
+    return nullptr;
+  }
+  const Promo* promo(std::string_view id) const {
+    for (const auto& p : promos) {
+      if (p.id == id) return &p;
+    }
+    return nullptr;
+  }
 };
 
 // Every rule file of the rules dir, and the version (a content hash) that

@@ -15,8 +15,20 @@ bool YamlReader::keys(const YAML::Node& map, std::string_view what, std::initial
     error(map, std::string(what) + " must be a mapping");
     return false;
   }
+  std::vector<std::string> seen;
   for (const auto& kv : map) {
+    if (!kv.first.IsScalar()) {
+      error(kv.first, "keys in " + std::string(what) + " must be plain names");
+      continue;
+    }
     const std::string key = kv.first.Scalar();
+    // yaml-cpp keeps both copies of a repeated key and a lookup finds the
+    // first: the second would be silently ignored.
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+      error(kv.first, "duplicate key '" + key + "' in " + std::string(what));
+      continue;
+    }
+    seen.push_back(key);
     if (std::find(known.begin(), known.end(), key) == known.end()) {
       std::string list;
       for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
@@ -61,8 +73,8 @@ std::optional<std::int64_t> YamlReader::integer(const YAML::Node& n, std::string
   }
   if (s[0] == '-') v = -v;
   if (v < min || v > max) {
-    error(n, std::string(what) + " must be between " + std::to_string(min) + " and " + std::to_string(max) +
-                 ", got " + std::to_string(v));
+    error(n, std::string(what) + " must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
+                 std::to_string(v));
     return std::nullopt;
   }
   return v;

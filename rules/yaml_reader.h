@@ -27,7 +27,8 @@ class YamlReader {
 
   void error(const YAML::Node& at, const std::string& message);
 
-  // Refuses keys not in `known`: a typo is never silently ignored.
+  // Refuses keys not in `known` (a typo is never silently ignored) and keys
+  // given twice (YAML would keep one of them silently).
   bool keys(const YAML::Node& map, std::string_view what, std::initializer_list<std::string_view> known);
 
   std::optional<std::string> string(const YAML::Node& n, std::string_view what);

@@ -8,12 +8,17 @@
 #include <nlohmann/json.hpp>
 #include <soci/soci.h>
 
+#include "adapters/cli/loyalty_commands.h"
+#include "adapters/cli/rules_commands.h"
+#include "adapters/cli/admin_commands.h"
 #include "adapters/config/daemon_config.h"
 #include "adapters/pos/pos_client.h"
 #include "adapters/postgres/migrator.h"
 #include "adapters/postgres/pg_member_store.h"
 #include "adapters/postgres/pg_session.h"
+#include "adapters/postgres/pg_voucher_store.h"
 #include "core/services/members.h"
+#include "core/services/vouchers.h"
 #include "core/support/log.h"
 #include "rules/loader.h"
 
@@ -24,21 +29,47 @@ using namespace setia;
 constexpr const char* kUsage = R"(usage: setiactl --config FILE COMMAND ...
 
   db migrate                      apply the missing schema migrations
+  admin token create (--store S | --all) [--valid-days D]
+                                  a bearer token for the REST admin paths of one store (or of
+                                  every store), valid D days (365); printed alone on stdout
   member add --store S --name N --phone P [--email E] [--birth-date YYYY-MM-DD]
                                   prints the new member code alone on stdout
   member show CODE                the member as JSON
   rules check [FILE...]           validate rule files (default: the config's rules dir); exit 1 on errors
+  rules simulate --event sale.json [--member CODE] [--rules DIR]
+                                  what a sale would earn and which rules gave it; changes nothing
+  rules backtest --rules DIR [--since 30d] [--point-value N]
+                                  the period's member sales under the rules in force and under DIR:
+                                  points per store, the change, and its liability in rupiah
   pos send --store S FILE.jsonl [--timeout-ms N] [--window N] [--deadline-s N]
                                   publish each sale, wait for each result, republish when none
                                   comes in time; prints a JSON summary
   deadletter list [--store S] [--limit N]
                                   rejected messages, newest first, as JSON lines
   sale show --store S --receipt R the recorded sale (the e-nota record) as JSON
+  voucher issue --store S [--member CODE] (--amount-off N | --percent-off P [--max-off N]
+                | --free-category C | --free-sku K [--free-qty Q])
+                [--min-spend N] [--valid-days D] [--title T]
+                                  prints the new voucher code alone on stdout
+  voucher show CODE               the voucher as JSON (status: active, redeemed, expired, void)
+  voucher void CODE               an active voucher can no longer be used
   device add --member CODE --token T [--platform android|ios|web]
   device remove --token T         register / drop a member's FCM device token
   outbox list [--status pending|sent|dead] [--limit N]
                                   deliveries of notifications, newest first, as JSON lines
   outbox replay ID                send a dead delivery again (attempts start over)
+  rewards list --store S          the reward catalog now: cost, stock left, dates, voucher (JSON)
+  reward redeem --member CODE --reward ID
+                                  spends the points; prints the voucher code alone on stdout
+  promos list (--store S | --member CODE)
+                                  promos running now (for a member: those they may claim)
+  promo claim --member CODE --promo ID
+                                  prints the claimed voucher code alone on stdout
+  points show CODE [--limit N] [--before ID]
+                                  balance, what expires next, history newest first (JSON)
+  points adjust --member CODE --points N --reason TEXT
+                                  add (N > 0) or take (N < 0) points, audited as cli:<user>
+  points expire [--now RFC3339]   expire every points lot due by now (the scheduled job, once)
 )";
 
 int fail(const std::string& msg, int code = 1) {
@@ -62,6 +93,10 @@ std::expected<Args, std::string> parse(int argc, char** argv, int from) {
   Args a;
   for (int i = from; i < argc; ++i) {
     std::string s = argv[i];
+    if (s == "--all") {  // the one flag without a value (admin token create --all)
+      a.opts["all"] = "true";
+      continue;
+    }
     if (s.starts_with("--")) {
       if (i + 1 >= argc) return std::unexpected("option " + s + " needs a value");
       a.opts[s.substr(2)] = argv[++i];
@@ -206,6 +241,84 @@ int sale_show(const adapters::config::DaemonConfig& cfg, const Args& a) {
   return 0;
 }
 
+nlohmann::json voucher_json(const domain::Voucher& v) {
+  nlohmann::json j = {{"code", v.code}, {"store", v.store_id}, {"title", v.title}, {"min_spend", v.terms.min_spend},
+                      {"valid_from", v.valid_from}, {"valid_until", v.valid_until}, {"status", v.status},
+                      {"source", v.source}};
+  j["member"] = v.member_code ? nlohmann::json(*v.member_code) : nlohmann::json(nullptr);
+  if (auto* p = std::get_if<domain::PercentOff>(&v.terms.benefit)) {
+    j["percent_off"] = p->percent;
+    if (p->max_off) j["max_off"] = *p->max_off;
+  } else if (auto* a = std::get_if<domain::AmountOff>(&v.terms.benefit)) {
+    j["amount_off"] = a->amount;
+  } else if (auto* f = std::get_if<domain::FreeItem>(&v.terms.benefit)) {
+    j["free_item"] = {{"category", f->category}, {"sku", f->sku}, {"qty", f->qty}};
+  }
+  if (v.redeemed_receipt) j["redeemed_receipt"] = *v.redeemed_receipt;
+  if (v.discount) j["discount"] = *v.discount;
+  return j;
+}
+
+int voucher_cmd(const adapters::config::DaemonConfig& cfg, const Args& a) {
+  adapters::postgres::PgVoucherStore store(conninfo(cfg));
+  std::random_device rd;
+  core::Vouchers vouchers(store, [&rd] { return (std::uint64_t{rd()} << 32) ^ rd(); });
+  const std::string sub = a.words.size() > 1 ? a.words[1] : "";
+  if (sub == "issue") {
+    if (auto ok = only_options(a, {"store", "member", "amount-off", "percent-off", "max-off", "free-category",
+                                   "free-sku", "free-qty", "min-spend", "valid-days", "title"}); !ok) {
+      return fail(ok.error(), 2);
+    }
+    if (!a.opt("store")) return fail("voucher issue needs --store", 2);
+    int benefits = !!a.opt("amount-off") + !!a.opt("percent-off") + !!a.opt("free-category") + !!a.opt("free-sku");
+    if (benefits != 1) return fail("give exactly one of --amount-off, --percent-off, --free-category, --free-sku", 2);
+    core::NewVoucher v;
+    v.store_id = *a.opt("store");
+    v.member_code = a.opt("member");
+    try {
+      if (auto x = a.opt("amount-off")) v.terms.benefit = domain::AmountOff{.amount = std::stoll(*x)};
+      if (auto x = a.opt("percent-off")) {
+        domain::PercentOff p{.percent = std::stoi(*x)};
+        if (auto m = a.opt("max-off")) p.max_off = std::stoll(*m);
+        v.terms.benefit = p;
+      }
+      if (a.opt("free-category") || a.opt("free-sku")) {
+        v.terms.benefit = domain::FreeItem{.category = a.opt("free-category").value_or(""),
+                                           .sku = a.opt("free-sku").value_or(""),
+                                           .qty = std::stoll(a.opt("free-qty").value_or("1"))};
+      }
+      if (auto x = a.opt("min-spend")) v.terms.min_spend = std::stoll(*x);
+      if (auto x = a.opt("valid-days")) v.terms.valid_days = std::stoi(*x);
+    } catch (const std::exception&) {
+      return fail("amounts, percent, quantity and days are whole numbers (rupiah without separators)", 2);
+    }
+    v.title = a.opt("title").value_or("");
+    if (v.title.empty()) {
+      if (auto* p = std::get_if<domain::PercentOff>(&v.terms.benefit)) v.title = "Diskon " + std::to_string(p->percent) + "%";
+      else if (auto* am = std::get_if<domain::AmountOff>(&v.terms.benefit)) v.title = "Potongan Rp " + std::to_string(am->amount);
+      else v.title = "Gratis 1 item";
+    }
+    auto issued = vouchers.issue(v);
+    if (!issued) return fail(issued.error().message);
+    std::printf("%s\n", issued->code.c_str());
+    return 0;
+  }
+  if ((sub == "show" || sub == "void") && a.words.size() == 3) {
+    if (sub == "void") {
+      auto r = vouchers.void_voucher(a.words[2]);
+      if (!r) return fail(r.error().message);
+      std::printf("voucher %s is void\n", a.words[2].c_str());
+      return 0;
+    }
+    auto v = vouchers.find(a.words[2]);
+    if (!v) return fail(v.error().message);
+    if (!*v) return fail("no voucher " + a.words[2]);
+    std::printf("%s\n", voucher_json(**v).dump(2).c_str());
+    return 0;
+  }
+  return fail("usage: voucher issue ... | voucher show CODE | voucher void CODE", 2);
+}
+
 int device_cmd(const adapters::config::DaemonConfig& cfg, const Args& a) {
   if (auto ok = only_options(a, {"member", "token", "platform"}); !ok) return fail(ok.error(), 2);
   adapters::postgres::PgSession session(conninfo(cfg));
@@ -311,6 +424,7 @@ int main(int argc, char** argv) {
   const auto& cmd = args->words[0];
   const std::string sub = args->words.size() > 1 ? args->words[1] : "";
   if (cmd == "rules" && sub == "check") return rules_check(cfg ? &*cfg : nullptr, *args);
+  if (auto rc = setia::cli::run_rules_command(cfg ? &*cfg : nullptr, args->words, args->opts)) return *rc;
   if (!cfg) return fail("--config FILE is needed for '" + cmd + "'", 2);
   try {
     if (cmd == "db" && sub == "migrate") return db_migrate(*cfg);
@@ -319,7 +433,10 @@ int main(int argc, char** argv) {
     if (cmd == "deadletter" && sub == "list") return deadletter_list(*cfg, *args);
     if (cmd == "sale" && sub == "show") return sale_show(*cfg, *args);
     if (cmd == "device") return device_cmd(*cfg, *args);
+    if (cmd == "voucher") return voucher_cmd(*cfg, *args);
     if (cmd == "outbox") return outbox_cmd(*cfg, *args);
+    if (auto rc = cli::run_loyalty_command(*cfg, args->words, args->opts)) return *rc;
+    if (auto rc = cli::run_admin_command(*cfg, args->words, args->opts)) return *rc;
   } catch (const std::exception& e) {
     return fail(e.what());
   }

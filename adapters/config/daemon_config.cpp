@@ -1,6 +1,7 @@
 #include "adapters/config/daemon_config.h"
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "core/domain/store_id.h"
@@ -9,6 +10,23 @@
 namespace setia::adapters::config {
 
 using rules::LoadErrors;
+
+namespace {
+
+// "ip:port" or "[ipv6]:port" with a port 0..65535; what is wrong, or none.
+// Whether the host is a usable address is for the bind at start to say.
+std::optional<std::string> listen_problem(const std::string& v) {
+  auto colon = v.rfind(':');
+  if (colon == std::string::npos || colon == 0) return "must be ip:port, e.g. 127.0.0.1:8080, got '" + v + "'";
+  std::string port = v.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(port) > 65535) {
+    return "must end in a port 0 to 65535, got '" + v + "'";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 std::expected<DaemonConfig, LoadErrors> load_daemon_config(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -23,7 +41,7 @@ std::expected<DaemonConfig, LoadErrors> load_daemon_config(const std::string& pa
   DaemonConfig c;
   c.file = path;
   try {
-    r.keys(*root, "the daemon config", {"mqtt", "database", "rules", "rest", "fcm", "outbox", "log"});
+    r.keys(*root, "the daemon config", {"mqtt", "database", "rules", "rest", "fcm", "outbox", "refunds", "log"});
     if (auto m = (*root)["mqtt"]; m && r.keys(m, "mqtt", {"uri", "client_id", "topic_prefix", "shared_group",
                                                           "keepalive_s", "session_expiry_s", "username",
                                                           "password_file", "tls"})) {
@@ -66,10 +84,44 @@ std::expected<DaemonConfig, LoadErrors> load_daemon_config(const std::string& pa
       }
     }
     if (auto ru = (*root)["rules"]; ru && r.keys(ru, "rules", {"dir"})) r.get(ru, "dir", "rules.dir", c.rules.dir);
-    if (auto re = (*root)["rest"]; re && r.keys(re, "rest", {"listen", "public_url"})) {
+    if (auto re = (*root)["rest"];
+        re && r.keys(re, "rest", {"listen", "public_url", "ops_listen", "threads", "max_body_bytes",
+                                  "max_header_bytes", "read_timeout_s", "write_timeout_s", "token_ttl_days",
+                                  "trust_forwarded_for", "argon2_opslimit", "argon2_memlimit_kib",
+                                  "login_max_failures", "login_failure_window_s",
+                                  "login_max_attempts_per_address", "login_address_window_s"})) {
       c.has_rest = true;
-      r.get(re, "listen", "rest.listen", c.rest.listen);
-      r.get(re, "public_url", "rest.public_url", c.rest.public_url);
+      auto& rc = c.rest;
+      r.get(re, "listen", "rest.listen", rc.listen);
+      r.get(re, "public_url", "rest.public_url", rc.public_url);
+      r.get(re, "ops_listen", "rest.ops_listen", rc.ops_listen);
+      r.get(re, "threads", "rest.threads", rc.threads, 1, 64);
+      r.get(re, "max_body_bytes", "rest.max_body_bytes", rc.max_body_bytes, 1024, 16 * 1024 * 1024);
+      r.get(re, "max_header_bytes", "rest.max_header_bytes", rc.max_header_bytes, 1024, 64 * 1024);
+      r.get(re, "read_timeout_s", "rest.read_timeout_s", rc.read_timeout_s, 1, 3600);
+      r.get(re, "write_timeout_s", "rest.write_timeout_s", rc.write_timeout_s, 1, 3600);
+      r.get(re, "token_ttl_days", "rest.token_ttl_days", rc.token_ttl_days, 1, 3650);
+      if (auto t = re["trust_forwarded_for"]) {
+        if (auto b = r.boolean(t, "rest.trust_forwarded_for")) rc.trust_forwarded_for = *b;
+      }
+      r.get(re, "argon2_opslimit", "rest.argon2_opslimit", rc.argon2_opslimit, 1, 20);
+      r.get(re, "argon2_memlimit_kib", "rest.argon2_memlimit_kib", rc.argon2_memlimit_kib, 8, 4 * 1024 * 1024);
+      r.get(re, "login_max_failures", "rest.login_max_failures", rc.login_max_failures, 1, 1000);
+      r.get(re, "login_failure_window_s", "rest.login_failure_window_s", rc.login_failure_window_s, 1, 86400);
+      r.get(re, "login_max_attempts_per_address", "rest.login_max_attempts_per_address",
+            rc.login_max_attempts_per_address, 1, 100000);
+      r.get(re, "login_address_window_s", "rest.login_address_window_s", rc.login_address_window_s, 1, 86400);
+      if (auto p = listen_problem(rc.listen)) r.error(re["listen"] ? re["listen"] : re, "rest.listen " + *p);
+      if (!rc.ops_listen.empty()) {
+        if (auto p = listen_problem(rc.ops_listen)) r.error(re["ops_listen"], "rest.ops_listen " + *p);
+      }
+      if (!rc.ops_listen.empty() && rc.ops_listen == rc.listen && !rc.listen.ends_with(":0")) {
+        r.error(re["ops_listen"], "rest.ops_listen must differ from rest.listen (or be empty to serve both there)");
+      }
+      const auto& url = rc.public_url;
+      if (!url.empty() && ((!url.starts_with("http://") && !url.starts_with("https://")) || url.back() == '/')) {
+        r.error(re["public_url"], "rest.public_url must be http(s)://host[/path] without a trailing '/', got '" + url + "'");
+      }
     }
     if (auto f = (*root)["fcm"];
         f && r.keys(f, "fcm", {"project_id", "service_account_file", "endpoint", "token_uri", "ca_file"})) {
@@ -88,6 +140,9 @@ std::expected<DaemonConfig, LoadErrors> load_daemon_config(const std::string& pa
       r.get(o, "backoff_base_s", "outbox.backoff_base_s", c.outbox.backoff_base_s, 1, 3600);
       r.get(o, "backoff_max_s", "outbox.backoff_max_s", c.outbox.backoff_max_s, 1, 86400);
       r.get(o, "timeout_ms", "outbox.timeout_ms", c.outbox.timeout_ms, 100, 120000);
+    }
+    if (auto rf = (*root)["refunds"]; rf && r.keys(rf, "refunds", {"park_timeout_s"})) {
+      r.get(rf, "park_timeout_s", "refunds.park_timeout_s", c.refunds.park_timeout_s, 1, 30 * 86400);
     }
     if (auto l = (*root)["log"]; l && r.keys(l, "log", {"level"})) {
       r.get(l, "level", "log.level", c.log.level);

@@ -34,10 +34,25 @@ struct RulesConfig {
   std::string dir = "config/rules";
 };
 
-// Read and validated now; served by the REST adapter (not in this release).
+// The REST API (adapters/rest): where it listens, its limits, and the
+// accounts' password hashing and login rate limits.
 struct RestConfig {
-  std::string listen = "127.0.0.1:8080";
-  std::string public_url;
+  std::string listen = "127.0.0.1:8080";  // ip:port; port 0 takes a free one (logged)
+  std::string public_url;                 // base of links sent to people (e-nota pages)
+  std::string ops_listen;                 // /healthz and /metrics here only; empty: on `listen`
+  int threads = 4;
+  int max_body_bytes = 64 * 1024;         // larger: 413
+  int max_header_bytes = 8 * 1024;        // larger: 431
+  int read_timeout_s = 15;                // a whole request, and a kept-alive connection's idle wait
+  int write_timeout_s = 15;
+  int token_ttl_days = 30;                // member tokens
+  bool trust_forwarded_for = false;       // behind a proxy: the client is X-Forwarded-For's last entry
+  int argon2_opslimit = 2;                // argon2id passes
+  int argon2_memlimit_kib = 64 * 1024;    // argon2id memory per hash
+  int login_max_failures = 5;             // per login...
+  int login_failure_window_s = 900;       // ...in this window, then 429
+  int login_max_attempts_per_address = 30;  // per client address...
+  int login_address_window_s = 60;          // ...in this window, then 429
 };
 
 // The FCM HTTP v1 notifier. Without an fcm section no push is sent: the
@@ -59,6 +74,12 @@ struct OutboxConfig {
   int timeout_ms = 10000;  // one HTTPS request to FCM
 };
 
+// Refunds that arrive before their sale wait this long for it, then are
+// rejected (refund_without_sale) and dead-lettered.
+struct RefundsConfig {
+  int park_timeout_s = 86400;
+};
+
 struct LogConfig {
   std::string level = "info";
 };
@@ -71,6 +92,7 @@ struct DaemonConfig {
   RestConfig rest;
   FcmConfig fcm;
   OutboxConfig outbox;
+  RefundsConfig refunds;
   LogConfig log;
   bool has_rest = false, has_fcm = false;
 };

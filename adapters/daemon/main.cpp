@@ -8,14 +8,30 @@
 #include <string>
 #include <thread>
 
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <systemd/sd-daemon.h>
 
 #include "adapters/config/daemon_config.h"
+#include "adapters/daemon/rest_wiring.h"
+#include "adapters/fcm/fcm_notifier.h"
+#include "adapters/postgres/pg_job_lock.h"
+#include "adapters/postgres/pg_outbox_store.h"
+#include "adapters/postgres/pg_birthday_store.h"
+#include "adapters/postgres/pg_points_store.h"
 #include "adapters/mqtt/mqtt_transport.h"
 #include "adapters/postgres/migrator.h"
 #include "adapters/postgres/pg_session.h"
 #include "adapters/postgres/pg_store.h"
+#include "core/outbox/dispatcher.h"
 #include "core/pipeline/pipeline.h"
+#include "core/scheduler/birthday_job.h"
+#include "core/scheduler/points_expiry_job.h"
+#include "core/scheduler/scheduler.h"
 #include "core/support/log.h"
 #include "rules/registry.h"
 
@@ -109,24 +125,113 @@ int run(const adapters::config::DaemonConfig& cfg, rules::Registry& registry) {
 
   adapters::postgres::PgStore store(conninfo);
   core::SystemClock clock;
+  metrics::Registry metrics;  // /metrics: the pipeline's and the REST API's counters
   std::unique_ptr<core::Pipeline> pipeline;
   adapters::mqtt::MqttTransport transport(cfg.mqtt, [&](const core::InboundMessage& m) { return pipeline->handle(m); });
-  pipeline = std::make_unique<core::Pipeline>(core::PipelineOptions{.topic_prefix = cfg.mqtt.topic_prefix}, store,
-                                              transport, registry, clock, sig.stopping);
-  if (cfg.has_rest) log->warn("rest: configured, but this build has no REST adapter yet; nothing is served");
-  if (cfg.has_fcm) log->warn("fcm: configured, but this build sends no pushes yet");
+  pipeline = std::make_unique<core::Pipeline>(
+      core::PipelineOptions{.topic_prefix = cfg.mqtt.topic_prefix, .metrics = &metrics}, store, transport, registry,
+      clock, sig.stopping);
+
+  // ---- REST API (adapters/daemon/rest_wiring.cpp): started after the
+  // pipeline and before the broker connects (so /healthz can say it is
+  // down); stopped before the transport.
+  std::unique_ptr<setiad::RestService> rest;
+  if (cfg.has_rest) {
+    auto started = setiad::RestService::start({.config = cfg.rest, .conninfo = conninfo,
+                                               .topic_prefix = cfg.mqtt.topic_prefix, .rules = registry,
+                                               .clock = clock, .sink = transport, .metrics = metrics,
+                                               .broker_connected = [&transport] { return transport.connected(); },
+                                               .stopping = sig.stopping});
+    if (!started) {
+      log->critical("{}", started.error());
+      return finish(1);
+    }
+    rest = std::move(*started);
+  }
+  // ---- end of the REST API block
+  // ---- Notifications: the outbox dispatcher sends through FCM. Without an
+  // fcm section nothing is sent and the rows wait in the outbox.
+  std::unique_ptr<adapters::fcm::FcmNotifier> notifier;
+  std::unique_ptr<core::OutboxDispatcher> dispatcher;
+  if (cfg.has_fcm) {
+    auto created = adapters::fcm::FcmNotifier::create(
+        {.project_id = cfg.fcm.project_id, .service_account_file = cfg.fcm.service_account_file,
+         .endpoint = cfg.fcm.endpoint, .token_uri = cfg.fcm.token_uri, .ca_file = cfg.fcm.ca_file,
+         .request_timeout = std::chrono::milliseconds(cfg.outbox.timeout_ms)},
+        clock);
+    if (!created) {
+      log->critical("fcm: {}", created.error());
+      return finish(1);
+    }
+    notifier = std::move(*created);
+    dispatcher = std::make_unique<core::OutboxDispatcher>(
+        core::DispatcherOptions{.workers = cfg.outbox.workers, .max_attempts = cfg.outbox.max_attempts,
+                                .lease = std::chrono::seconds(cfg.outbox.lease_s),
+                                .backoff_base = std::chrono::seconds(cfg.outbox.backoff_base_s),
+                                .backoff_max = std::chrono::seconds(cfg.outbox.backoff_max_s)},
+        [conninfo] { return std::make_unique<adapters::postgres::PgOutboxStore>(conninfo); }, *notifier);
+    dispatcher->start();
+  } else {
+    log->warn("fcm: not configured; notifications stay pending in the outbox");
+  }
 
   if (!transport.start(sig.stopping)) return finish(0);
   sd_notify(0, "READY=1\nSTATUS=consuming");
   log->info("ready: consuming {} rule set {}", cfg.mqtt.topic_prefix, registry.current()->version);
 
+  // Scheduled jobs (DESIGN.md guarantee 6): their own thread and sessions;
+  // each run holds an advisory lock, so one daemon of many runs it.
+  adapters::postgres::PgJobLock job_lock(conninfo);
+  adapters::postgres::PgPointsStore expiry_store(conninfo);
+  adapters::postgres::PgBirthdayStore birthday_store(conninfo);
+  core::Scheduler scheduler(clock, job_lock);
+  scheduler.add(core::points_expiry_job(expiry_store));
+  scheduler.add(core::birthday_job(birthday_store, core::rules_from(registry)));
+  scheduler.start();
+
+  // Housekeeping on the main thread, with its own database session: refunds
+  // whose sale never came are rejected after refunds.park_timeout_s.
+  adapters::postgres::PgStore jobs_store(conninfo);
+  const auto park_check = std::chrono::seconds(std::min(60, cfg.refunds.park_timeout_s));
+  auto next_park_check = std::chrono::steady_clock::now() + park_check;
+
+  // A rule file written, added or removed in the rules dir reloads the
+  // rules like SIGHUP does (inotify, looked at on every tick).
+  int rules_watch = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (rules_watch < 0 || inotify_add_watch(rules_watch, registry.dir().c_str(),
+                                           IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE) < 0) {
+    log->warn("rules: cannot watch {} ({}); reload with SIGHUP", registry.dir(), std::strerror(errno));
+  }
+  auto rules_changed = [&] {
+    bool changed = false;
+    alignas(inotify_event) char buf[4096];
+    while (rules_watch >= 0 && ::read(rules_watch, buf, sizeof buf) > 0) changed = true;
+    return changed;
+  };
+
   std::uint64_t watchdog_usec = 0;
   bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
-  auto tick = watchdog ? std::chrono::microseconds(watchdog_usec / 2) : std::chrono::microseconds(std::chrono::seconds(60));
+  auto tick = std::chrono::microseconds(std::chrono::seconds(1));
+  if (watchdog) tick = std::min(tick, std::chrono::microseconds(watchdog_usec / 2));
   std::unique_lock lock(sig.mu);
   while (!sig.stopping.load()) {
     sig.cv.wait_for(lock, tick, [&] { return sig.stopping.load() || sig.reload; });
     if (watchdog) sd_notify(0, "WATCHDOG=1");
+    if (rules_changed()) {
+      // Let an editor finish writing (several events, a rename) first.
+      lock.unlock();
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      rules_changed();
+      lock.lock();
+      log::get("rules")->info("a file in {} changed: reloading", registry.dir());
+      sig.reload = true;
+    }
+    if (std::chrono::steady_clock::now() >= next_park_check && !sig.stopping.load()) {
+      lock.unlock();
+      core::expire_parked_refunds(jobs_store, transport, clock, cfg.refunds.park_timeout_s);
+      next_park_check = std::chrono::steady_clock::now() + park_check;
+      lock.lock();
+    }
     if (sig.reload && !sig.stopping.load()) {
       sig.reload = false;
       lock.unlock();
@@ -143,9 +248,13 @@ int run(const adapters::config::DaemonConfig& cfg, rules::Registry& registry) {
     }
   }
   lock.unlock();
+  if (rules_watch >= 0) ::close(rules_watch);
   sd_notify(0, "STOPPING=1");
   log->info("stopping: finishing the event in hand");
+  if (rest) rest->stop();  // REST API block: before the transport
   transport.stop();
+  scheduler.stop();                     // finishes the job in hand
+  if (dispatcher) dispatcher->stop();   // finishes the sends in hand
   const auto& c = pipeline->counters();
   log->info("stopped: applied={} duplicate={} rejected={} store_retries={}", c.applied.load(), c.duplicate.load(),
             c.rejected.load(), c.store_retries.load());

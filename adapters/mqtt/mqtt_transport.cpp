@@ -9,11 +9,14 @@
 namespace setia::adapters::mqtt {
 
 std::vector<std::string> consumer_filters(const config::MqttConfig& c) {
-  // Only pos/sale for now: subscribing to pos/# would also deliver our own
-  // results back to us.
-  std::string filter = c.topic_prefix + "/+/pos/sale";
-  if (!c.shared_group.empty()) filter = "$share/" + c.shared_group + "/" + filter;
-  return {filter};
+  // Each kind by name: pos/# would also deliver our own results back to us.
+  std::vector<std::string> filters;
+  for (const char* kind : {"sale", "refund", "lookup"}) {
+    std::string filter = c.topic_prefix + "/+/pos/" + kind;
+    if (!c.shared_group.empty()) filter = "$share/" + c.shared_group + "/" + filter;
+    filters.push_back(std::move(filter));
+  }
+  return filters;
 }
 
 MqttTransport::MqttTransport(config::MqttConfig config, Handler handler)

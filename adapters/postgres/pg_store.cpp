@@ -26,8 +26,15 @@ core::StoredOutcome outcome_from_result(std::string result_json) {
     out.rejected = j.value("status", "") == "rejected";
     out.reason = j.value("reason", "");
     out.detail = j.value("detail", "");
+    out.stale = j.value("stale", false);
+    // Internal flags of the store functions never reach the POS.
+    if (j.contains("_parked_refunds")) {
+      out.parked_refunds = true;
+      j.erase("_parked_refunds");
+      result_json = j.dump();
+    }
   }
-  out.result_json = std::move(result_json);
+  out.result_json = out.stale ? std::string() : std::move(result_json);
   return out;
 }
 
@@ -37,11 +44,11 @@ std::expected<core::StoredOutcome, core::StoreError> PgStore::apply_sale(const c
   std::string topic(cmd.topic), raw_hex = to_hex(cmd.raw_payload), ruleset = cmd.ruleset_version;
   std::string rule_ids = pg_text_array(cmd.rule_ids);
   long long points = cmd.points;
-  int expiry = cmd.expiry_after_days.value_or(0);
-  soci::indicator expiry_ind = cmd.expiry_after_days ? soci::i_ok : soci::i_null;
+  long long expiry = cmd.expires_at_unix.value_or(0);
+  soci::indicator expiry_ind = cmd.expires_at_unix ? soci::i_ok : soci::i_null;
   auto done = session_.run([&](soci::session& sql) {
     sql << "SELECT setia_apply_sale(:store, :event_id, CAST(:sale AS jsonb), :points, :ruleset, "
-           "CAST(:rule_ids AS text[]), :expiry, :topic, :raw)::text",
+           "CAST(:rule_ids AS text[]), to_timestamp(:expiry), :topic, :raw)::text",
         soci::use(store), soci::use(event_id), soci::use(sale), soci::use(points), soci::use(ruleset),
         soci::use(rule_ids), soci::use(expiry, expiry_ind), soci::use(topic), soci::use(raw_hex),
         soci::into(result);
@@ -69,6 +76,111 @@ std::expected<core::StoredOutcome, core::StoreError> PgStore::reject(const core:
   if (!cmd.store || !cmd.rejection.event_id) outcome.result_json.clear();
   outcome.rejected = true;
   return outcome;
+}
+
+}  // namespace setia::adapters::postgres
+
+namespace setia::adapters::postgres {
+
+std::expected<core::RefundPlan, core::StoreError> PgStore::plan_refund(const domain::Refund& refund) {
+  std::string text;
+  auto done = session_.run([&](soci::session& sql) {
+    sql << "SELECT setia_plan_refund(:s, :e, :r)::text", soci::use(refund.store_id), soci::use(refund.event_id),
+        soci::use(refund.receipt_no), soci::into(text);
+  });
+  if (!done) return std::unexpected(done.error());
+  auto j = nlohmann::json::parse(text);
+  core::RefundPlan plan;
+  if (j.contains("decided")) {
+    plan.state = core::RefundPlan::State::decided;
+    plan.decided = outcome_from_result(j["decided"].dump());
+  } else if (j.contains("no_sale")) {
+    plan.state = core::RefundPlan::State::no_sale;
+  } else {
+    plan.state = core::RefundPlan::State::ready;
+    plan.sale_id = j["sale_id"];
+    plan.refunded = j["refunded"];
+    plan.points_earned = j["points_earned"];
+    plan.points_reversed = j["points_reversed"];
+    plan.member = j["member"];
+    plan.sale_json = j["sale"].dump();
+  }
+  return plan;
+}
+
+std::expected<core::StoredOutcome, core::StoreError> PgStore::park_refund(const domain::Refund& refund,
+                                                                          std::string_view raw_payload,
+                                                                          std::string_view topic) {
+  std::string text, t(topic), raw = to_hex(raw_payload);
+  soci::indicator ind = soci::i_null;
+  auto done = session_.run([&](soci::session& sql) {
+    sql << "SELECT setia_park_refund(:s, :e, :t, :p)::text", soci::use(refund.store_id), soci::use(refund.event_id),
+        soci::use(t), soci::use(raw), soci::into(text, ind);
+  });
+  if (!done) return std::unexpected(done.error());
+  if (ind != soci::i_ok) return core::StoredOutcome{.parked = true};
+  return outcome_from_result(std::move(text));
+}
+
+std::expected<core::StoredOutcome, core::StoreError> PgStore::apply_refund(const core::RefundCommand& cmd) {
+  nlohmann::json refund = {{"amount", cmd.refund.amount}, {"occurred_at", cmd.refund.occurred_at},
+                           {"receipt_no", cmd.refund.receipt_no}};
+  if (cmd.refund.reason) refund["reason"] = *cmd.refund.reason;
+  std::string text, body = refund.dump(), topic(cmd.topic), raw = to_hex(cmd.raw_payload);
+  long long sale_id = cmd.sale_id, expected = cmd.expected_refunded, reversal = cmd.reversal;
+  auto done = session_.run([&](soci::session& sql) {
+    sql << "SELECT setia_apply_refund(:s, :e, CAST(:b AS jsonb), :sale, :exp, :rev, :t, :p)::text",
+        soci::use(cmd.refund.store_id), soci::use(cmd.refund.event_id), soci::use(body), soci::use(sale_id),
+        soci::use(expected), soci::use(reversal), soci::use(topic), soci::use(raw), soci::into(text);
+  });
+  if (!done) return std::unexpected(done.error());
+  return outcome_from_result(std::move(text));
+}
+
+std::expected<std::vector<core::ParkedRefund>, core::StoreError> PgStore::parked_refunds(
+    const std::optional<std::pair<std::string, std::string>>& store_receipt, std::optional<int> older_than_s) {
+  std::vector<core::ParkedRefund> out;
+  std::string store = store_receipt ? store_receipt->first : "", receipt = store_receipt ? store_receipt->second : "";
+  soci::indicator store_i = store_receipt ? soci::i_ok : soci::i_null, timeout_i = older_than_s ? soci::i_ok : soci::i_null;
+  int timeout_s = older_than_s.value_or(0);
+  auto done = session_.run([&](soci::session& sql) {
+    soci::rowset<soci::row> rows = (sql.prepare << "SELECT store_id, event_id, topic, payload_hex FROM "
+                                                   "setia_parked_refunds(:s, :r, :m)",
+                                    soci::use(store, store_i), soci::use(receipt, store_i), soci::use(timeout_s, timeout_i));
+    for (const auto& r : rows) {
+      core::ParkedRefund p{r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), ""};
+      const auto hex = r.get<std::string>(3);
+      for (std::size_t i = 0; i + 1 < hex.size(); i += 2) p.payload.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+      out.push_back(std::move(p));
+    }
+  });
+  if (!done) return std::unexpected(done.error());
+  return out;
+}
+
+std::expected<core::StoredOutcome, core::StoreError> PgStore::reject_parked_refund(const std::string& store,
+                                                                                   const std::string& event_id,
+                                                                                   int timeout_s) {
+  std::string text;
+  soci::indicator ind = soci::i_null;
+  auto done = session_.run([&](soci::session& sql) {
+    sql << "SELECT setia_reject_parked_refund(:s, :e, :m)::text", soci::use(store), soci::use(event_id),
+        soci::use(timeout_s), soci::into(text, ind);
+  });
+  if (!done) return std::unexpected(done.error());
+  if (ind != soci::i_ok) return core::StoredOutcome{};
+  return outcome_from_result(std::move(text));
+}
+
+std::expected<std::string, core::StoreError> PgStore::lookup(const domain::Lookup& q) {
+  std::string text, member = q.member.value_or(""), voucher = q.voucher.value_or("");
+  soci::indicator member_i = q.member ? soci::i_ok : soci::i_null, voucher_i = q.voucher ? soci::i_ok : soci::i_null;
+  auto done = session_.run([&](soci::session& sql) {
+    sql << "SELECT setia_lookup(:s, :m, :v, CAST(:b AS jsonb))::text", soci::use(q.store_id),
+        soci::use(member, member_i), soci::use(voucher, voucher_i), soci::use(q.basket_json), soci::into(text);
+  });
+  if (!done) return std::unexpected(done.error());
+  return text;
 }
 
 }  // namespace setia::adapters::postgres

@@ -15,6 +15,18 @@ class PgStore final : public core::Store {
   // core::Store
   std::expected<core::StoredOutcome, core::StoreError> apply_sale(const core::SaleCommand& cmd) override;
   std::expected<core::StoredOutcome, core::StoreError> reject(const core::RejectCommand& cmd) override;
+  std::expected<core::RefundPlan, core::StoreError> plan_refund(const domain::Refund& refund) override;
+  std::expected<core::StoredOutcome, core::StoreError> park_refund(const domain::Refund& refund,
+                                                                   std::string_view raw_payload,
+                                                                   std::string_view topic) override;
+  std::expected<core::StoredOutcome, core::StoreError> apply_refund(const core::RefundCommand& cmd) override;
+  std::expected<std::vector<core::ParkedRefund>, core::StoreError> parked_refunds(
+      const std::optional<std::pair<std::string, std::string>>& store_receipt,
+      std::optional<int> older_than_s) override;
+  std::expected<core::StoredOutcome, core::StoreError> reject_parked_refund(const std::string& store,
+                                                                            const std::string& event_id,
+                                                                            int timeout_s) override;
+  std::expected<std::string, core::StoreError> lookup(const domain::Lookup& q) override;
 
  private:
   PgSession session_;

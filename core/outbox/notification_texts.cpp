@@ -30,6 +30,10 @@ PushMessage render_push(const OutboxItem& item) {
     m.title = en ? "Points earned" : "Poin bertambah";
     m.body = en ? "+" + points + " points from receipt " + receipt + ". Your balance: " + balance + " points."
                 : "+" + points + " poin dari nota " + receipt + ". Saldo kamu " + balance + " poin.";
+  } else if (item.kind == "birthday") {
+    const auto greeting = str(data, en ? "message_en" : "message_id");
+    m.title = en ? "Happy birthday!" : "Selamat ulang tahun!";
+    m.body = greeting.empty() ? str(data, "message_id") : greeting;
   } else {
     m.title = en ? "Setia" : "Setia";
     m.body = en ? "You have a new notification." : "Ada notifikasi baru untukmu.";

@@ -22,6 +22,19 @@ Pipeline::Pipeline(PipelineOptions options, Store& store, ResultSink& sink, cons
       log_(log::get("pipeline")) {}
 
 Disposition Pipeline::handle(const InboundMessage& msg) noexcept {
+  // The processing latency for /metrics, whatever the outcome.
+  struct Latency {
+    metrics::Registry* registry;
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+    ~Latency() {
+      if (!registry) return;
+      try {
+        registry->histogram("setia_event_processing_seconds", "Time to decide and commit one POS message")
+            .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      } catch (...) {
+      }
+    }
+  } latency{options_.metrics};
   try {
     return handle_unsafe(msg);
   } catch (const std::exception& e) {
@@ -35,46 +48,26 @@ Disposition Pipeline::handle(const InboundMessage& msg) noexcept {
   return Disposition::done;
 }
 
-template <class Call>
-std::optional<StoredOutcome> Pipeline::with_retry(Call&& call, std::string_view event_id) {
-  auto delay = options_.retry_initial;
-  for (;;) {
-    auto outcome = call();
-    if (outcome) return std::move(*outcome);
-    if (outcome.error().kind == StoreError::Kind::permanent) {
-      log_->error("event_id={} store refused the event for good: {}", event_id, outcome.error().message);
-      return StoredOutcome{.rejected = true,
-                           .reason = std::string(domain::reason_code(domain::Reason::unprocessable)),
-                           .detail = outcome.error().message};
-    }
-    ++counters_.store_retries;
-    std::size_t suppressed = 0;
-    if (store_down_log_.allow(suppressed)) {
-      log_->warn("event_id={} store unavailable, retrying in {} ms ({} similar messages suppressed): {}",
-                 event_id, delay.count(), suppressed, outcome.error().message);
-    }
-    if (stopping_.load()) return std::nullopt;
-    std::this_thread::sleep_for(delay);
-    delay = std::min(delay * 2, options_.retry_max);
-  }
-}
-
 Disposition Pipeline::handle_unsafe(const InboundMessage& msg) {
   auto topic = parse_pos_topic(options_.topic_prefix, msg.topic);
   if (!topic) {
     return reject(msg, std::nullopt,
                   domain::Rejection{domain::Reason::invalid_topic,
                                     "topic '" + std::string(msg.topic) + "' is not " + options_.topic_prefix +
-                                        "/{store}/pos/sale with a store id matching [a-z0-9][a-z0-9-]{0,62}",
+                                        "/{store}/pos/{sale|refund|lookup} with a store id matching [a-z0-9][a-z0-9-]{0,62}",
                                     std::nullopt});
   }
-  if (topic->kind != PosTopicKind::sale) {
-    return reject(msg, topic->store,
-                  domain::Rejection{domain::Reason::invalid_topic,
-                                    "this version of setiad consumes only pos/sale", std::nullopt});
+  switch (topic->kind) {
+    case PosTopicKind::sale: return handle_sale(msg, topic->store);
+    case PosTopicKind::refund: return handle_refund(msg, topic->store);
+    case PosTopicKind::lookup: return handle_lookup(msg, topic->store);
   }
-  auto sale = decode_sale(topic->store, msg.payload);
-  if (!sale) return reject(msg, topic->store, sale.error());
+  return Disposition::done;
+}
+
+Disposition Pipeline::handle_sale(const InboundMessage& msg, const std::string& store) {
+  auto sale = decode_sale(store, msg.payload);
+  if (!sale) return reject(msg, store, sale.error());
 
   auto book = rules_.current();
   const rules::RuleSet* rules = book ? book->for_store(sale->store_id) : nullptr;
@@ -91,18 +84,20 @@ Disposition Pipeline::handle_unsafe(const InboundMessage& msg) {
                   .points = decision.points,
                   .ruleset_version = book ? book->version : "",
                   .rule_ids = decision.rule_ids,
-                  .expiry_after_days = rules ? rules->points.expiry_after_days : std::nullopt};
-  auto outcome = with_retry([&] { return store_.apply_sale(cmd); }, sale->event_id);
-  if (!outcome) return Disposition::abandon;
-  if (outcome->result_json.empty()) {
-    // A permanent store failure of a valid sale: record it as a dead letter.
-    return reject(msg, topic->store,
-                  domain::Rejection{domain::Reason::unprocessable, outcome->detail, sale->event_id});
+                  .expires_at_unix = decision.expires_at_unix};
+  auto stored = with_retry([&] { return store_.apply_sale(cmd); }, sale->event_id);
+  if (!stored) return Disposition::abandon;
+  if (!*stored) {
+    // The database refuses this valid sale for good: a dead letter.
+    log_->error("event_id={} store refused the sale for good: {}", sale->event_id, stored->error().message);
+    return reject(msg, store, domain::Rejection{domain::Reason::unprocessable, stored->error().message, sale->event_id});
   }
-  publish(topic->store, msg, *outcome, sale->event_id);
+  auto outcome = &**stored;
+  publish(store, msg, *outcome, sale->event_id);
   log_->info("event_id={} store={} receipt={} member={} {}{} rule_points={}", sale->event_id, sale->store_id,
              sale->receipt_no, sale->member.value_or("-"), outcome->rejected ? "rejected:" + outcome->reason : "applied",
              outcome->duplicate ? " (duplicate)" : "", decision.points);
+  if (outcome->parked_refunds) return apply_parked_refunds(store, sale->receipt_no);
   return Disposition::done;
 }
 
@@ -110,8 +105,16 @@ Disposition Pipeline::reject(const InboundMessage& msg, std::optional<std::strin
                              const domain::Rejection& rejection) {
   std::string id = rejection.event_id.value_or("-");
   RejectCommand cmd{.store = store, .topic = msg.topic, .raw_payload = msg.payload, .rejection = rejection};
-  auto outcome = with_retry([&] { return store_.reject(cmd); }, id);
-  if (!outcome) return Disposition::abandon;
+  auto stored = with_retry([&] { return store_.reject(cmd); }, id);
+  if (!stored) return Disposition::abandon;
+  StoredOutcome fallback{.rejected = true, .reason = std::string(domain::reason_code(rejection.reason)),
+                         .detail = rejection.detail};
+  if (!*stored) {
+    // Not even the dead letter could be stored: announce it on the
+    // dead-letter topic at least, and say so loudly.
+    log_->error("event_id={} the rejection could not be stored: {}", id, stored->error().message);
+  }
+  const StoredOutcome* outcome = *stored ? &**stored : &fallback;
   if (store) publish(*store, msg, *outcome, rejection.event_id);
   log_->warn("event_id={} store={} rejected: {}: {}{}", id, store.value_or("-"), domain::reason_code(rejection.reason),
              rejection.detail, outcome->duplicate ? " (duplicate)" : "");
@@ -123,10 +126,16 @@ void Pipeline::publish(std::string_view store, const InboundMessage& msg, const 
   if (outcome.duplicate) ++counters_.duplicate;
   else if (outcome.rejected) ++counters_.rejected;
   else ++counters_.applied;
+  if (options_.metrics) {
+    options_.metrics->counter("setia_events_total", "POS messages decided, by status",
+                              {{"status", outcome.duplicate ? "duplicate" : outcome.rejected ? "rejected" : "applied"}})
+        .inc();
+  }
   if (!outcome.result_json.empty()) sink_.publish_result(store, outcome.result_json, msg.reply_to);
   // A rejection is announced once, when it is decided; its duplicates only
   // get the stored result again.
   if (outcome.rejected && !outcome.duplicate) {
+    if (options_.metrics) options_.metrics->counter("setia_dead_letters_total", "Dead letters published").inc();
     sink_.publish_dead_letter(store, dead_letter_json(outcome.reason, outcome.detail, msg.topic, msg.payload,
                                                       event_id, clock_.now()));
   }

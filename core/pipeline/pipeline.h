@@ -4,11 +4,14 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <thread>
+#include <type_traits>
 
 #include "core/ports/clock.h"
 #include "core/ports/result_sink.h"
 #include "core/ports/store.h"
 #include "core/support/log.h"
+#include "core/support/metrics.h"
 #include "rules/registry.h"
 
 namespace setia::core {
@@ -31,15 +34,24 @@ struct PipelineOptions {
   std::string topic_prefix = "setia";
   std::chrono::milliseconds retry_initial{100};
   std::chrono::milliseconds retry_max{5000};
+  // When set, events by status, processing latency and dead letters are
+  // counted there for /metrics.
+  metrics::Registry* metrics = nullptr;
 };
+
+// Rejects refunds parked longer than `timeout_s` seconds (their sale never came):
+// result to the POS, dead letter. Runs on its own thread with its own
+// store; returns how many it rejected.
+int expire_parked_refunds(Store& store, ResultSink& sink, const Clock& clock, int timeout_s);
 
 struct PipelineCounters {
   std::atomic<std::uint64_t> applied{0}, duplicate{0}, rejected{0}, store_retries{0};
 };
 
 // The way of one POS message: decode and validate, evaluate the rules, one
-// committed store call, then the result (and dead letter) published. Runs
-// on the transport's delivery thread; never throws. While the store is
+// committed store call, then the result (and dead letter) published. Sales
+// (pipeline.cpp), refunds (refund_flow.cpp) and lookups (lookup_flow.cpp).
+// Runs on the transport's delivery thread; never throws. While the store is
 // unreachable it retries with backoff, so that the message is acknowledged
 // only after its commit.
 class Pipeline {
@@ -53,8 +65,13 @@ class Pipeline {
 
  private:
   Disposition handle_unsafe(const InboundMessage& msg);
+  Disposition handle_sale(const InboundMessage& msg, const std::string& store);
+  Disposition handle_refund(const InboundMessage& msg, const std::string& store);
+  Disposition handle_lookup(const InboundMessage& msg, const std::string& store);
+  // Applies the refunds that waited for this receipt's sale.
+  Disposition apply_parked_refunds(const std::string& store, const std::string& receipt);
   template <class Call>
-  std::optional<StoredOutcome> with_retry(Call&& call, std::string_view event_id);
+  auto with_retry(Call&& call, std::string_view event_id) -> std::optional<std::invoke_result_t<Call>>;
   Disposition reject(const InboundMessage& msg, std::optional<std::string> store,
                      const domain::Rejection& rejection);
   void publish(std::string_view store, const InboundMessage& msg, const StoredOutcome& outcome,
@@ -70,5 +87,26 @@ class Pipeline {
   std::shared_ptr<spdlog::logger> log_;
   log::RateLimit store_down_log_;
 };
+
+// Retries `call` while the store answers `transient`, with backoff, until it
+// answers for good (a value or a permanent error); nullopt when we stop
+// while the store is still unreachable.
+template <class Call>
+auto Pipeline::with_retry(Call&& call, std::string_view event_id) -> std::optional<std::invoke_result_t<Call>> {
+  auto delay = options_.retry_initial;
+  for (;;) {
+    auto outcome = call();
+    if (outcome || outcome.error().kind == StoreError::Kind::permanent) return outcome;
+    ++counters_.store_retries;
+    std::size_t suppressed = 0;
+    if (store_down_log_.allow(suppressed)) {
+      log_->warn("event_id={} store unavailable, retrying in {} ms ({} similar messages suppressed): {}",
+                 event_id, delay.count(), suppressed, outcome.error().message);
+    }
+    if (stopping_.load()) return std::nullopt;
+    std::this_thread::sleep_for(delay);
+    delay = std::min(delay * 2, options_.retry_max);
+  }
+}
 
 }  // namespace setia::core

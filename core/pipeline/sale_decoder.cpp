@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/pipeline/json_fields.h"
+
 namespace setia::core {
 namespace {
 
@@ -16,100 +18,7 @@ using nlohmann::json;
 
 constexpr std::string_view kSaleSchema = "setia.pos.sale/1";
 constexpr std::size_t kMaxItems = 500;
-constexpr std::size_t kMaxIdLength = 64;
-constexpr std::size_t kMaxTextLength = 200;
-// The largest amount one field may hold: far above any real sale, far below
-// where sums of 500 lines could overflow 64 bits.
-constexpr std::int64_t kMaxAmount = 1'000'000'000'000'000;  // 10^15
 constexpr std::int64_t kMaxQty = 1'000'000;
-
-// Typed access to the fields of one JSON object; the first problem becomes
-// the rejection, naming the field's path and what was expected.
-class Fields {
- public:
-  Fields(const json& obj, std::string path, std::optional<std::string> event_id)
-      : obj_(obj), path_(std::move(path)), event_id_(std::move(event_id)) {}
-
-  std::optional<Rejection> error;
-
-  const json* find(std::string_view key) {
-    auto it = obj_.find(key);
-    if (it == obj_.end() || it->is_null()) return nullptr;
-    return &*it;
-  }
-
-  std::string where(std::string_view key) const {
-    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
-  }
-
-  void fail(Reason r, std::string detail) {
-    if (!error) error = Rejection{r, std::move(detail), event_id_};
-  }
-
-  std::optional<std::string> text(std::string_view key, bool required, std::size_t max_len) {
-    const json* v = find(key);
-    if (!v) {
-      if (required) fail(Reason::missing_field, "missing required field '" + where(key) + "'");
-      return std::nullopt;
-    }
-    if (!v->is_string()) {
-      fail(Reason::invalid_field, "field '" + where(key) + "' must be a string");
-      return std::nullopt;
-    }
-    const auto& s = v->get_ref<const std::string&>();
-    if (s.empty() || s.size() > max_len) {
-      fail(Reason::invalid_field, "field '" + where(key) + "' must be 1 to " +
-                                      std::to_string(max_len) + " characters");
-      return std::nullopt;
-    }
-    return s;
-  }
-
-  std::optional<std::int64_t> integer(std::string_view key, bool required, std::int64_t min,
-                                      std::int64_t max) {
-    const json* v = find(key);
-    if (!v) {
-      if (required) fail(Reason::missing_field, "missing required field '" + where(key) + "'");
-      return std::nullopt;
-    }
-    std::int64_t n = 0;
-    if (v->is_number_unsigned()) {
-      auto u = v->get<std::uint64_t>();
-      if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-        fail(Reason::invalid_field, "field '" + where(key) + "' is too large");
-        return std::nullopt;
-      }
-      n = static_cast<std::int64_t>(u);
-    } else if (v->is_number_integer()) {
-      n = v->get<std::int64_t>();
-    } else {
-      fail(Reason::invalid_field,
-           "field '" + where(key) + "' must be an integer" +
-               (v->is_number_float() ? " (money is in whole rupiah, no fractions)" : ""));
-      return std::nullopt;
-    }
-    if (n < min || n > max) {
-      fail(Reason::invalid_field, "field '" + where(key) + "' must be between " +
-                                      std::to_string(min) + " and " + std::to_string(max) +
-                                      ", got " + std::to_string(n));
-      return std::nullopt;
-    }
-    return n;
-  }
-
- private:
-  const json& obj_;
-  std::string path_;
-  std::optional<std::string> event_id_;
-};
-
-std::optional<std::string> readable_event_id(const json& j) {
-  auto it = j.find("event_id");
-  if (it == j.end() || !it->is_string()) return std::nullopt;
-  const auto& s = it->get_ref<const std::string&>();
-  if (s.empty() || s.size() > kMaxIdLength) return std::nullopt;
-  return s;
-}
 
 bool valid_service(std::string_view s) {
   static constexpr std::array<std::string_view, 3> kServices{"dine_in", "take_away", "delivery"};
@@ -186,51 +95,10 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
 
 std::expected<domain::Sale, Rejection> decode_sale(std::string_view topic_store,
                                                    std::string_view payload) {
-  if (payload.size() > kMaxPayloadBytes) {
-    return std::unexpected(Rejection{Reason::too_large,
-                                     "payload is " + std::to_string(payload.size()) +
-                                         " bytes; the limit is " +
-                                         std::to_string(kMaxPayloadBytes),
-                                     std::nullopt});
-  }
-  // Bounded nesting: a sale is three levels deep; refuse pathological input
-  // before it can exhaust the stack of the recursive parser.
-  {
-    int depth = 0;
-    bool in_string = false, escaped = false;
-    for (char c : payload) {
-      if (in_string) {
-        if (escaped) escaped = false;
-        else if (c == '\\') escaped = true;
-        else if (c == '"') in_string = false;
-      } else if (c == '"') {
-        in_string = true;
-      } else if (c == '{' || c == '[') {
-        if (++depth > 16) {
-          return std::unexpected(Rejection{Reason::not_json,
-                                           "JSON nested deeper than 16 levels", std::nullopt});
-        }
-      } else if (c == '}' || c == ']') {
-        --depth;
-      }
-    }
-  }
-  json j = json::parse(payload, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) {
-    return std::unexpected(
-        Rejection{Reason::not_json, "payload is not valid JSON (UTF-8)", std::nullopt});
-  }
-  if (!j.is_object()) {
-    return std::unexpected(
-        Rejection{Reason::not_an_object, "payload must be a JSON object", std::nullopt});
-  }
-  auto event_id = readable_event_id(j);
-  // PostgreSQL's text and jsonb cannot hold U+0000; refuse it here, with a
-  // reason, rather than fail at the database.
-  if (payload.find("\\u0000") != std::string_view::npos) {
-    return std::unexpected(
-        Rejection{Reason::invalid_field, "strings must not contain \\u0000", event_id});
-  }
+  auto parsed = parse_pos_object(payload);
+  if (!parsed) return std::unexpected(parsed.error());
+  const json& j = parsed->body;
+  const auto& event_id = parsed->event_id;
   Fields f(j, "", event_id);
   auto schema = f.text("schema", true, kMaxIdLength);
   if (f.error) return std::unexpected(*f.error);

@@ -1,10 +1,13 @@
 #pragma once
 
+#include <cstdint>
 #include <expected>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
+#include "core/domain/refund.h"
 #include "core/domain/rejection.h"
 #include "core/domain/sale.h"
 
@@ -27,7 +30,7 @@ struct SaleCommand {
   domain::Points points = 0;
   std::string ruleset_version;
   std::vector<std::string> rule_ids;
-  std::optional<int> expiry_after_days;
+  std::optional<std::int64_t> expires_at_unix;  // when the earned points expire (rules' points.expiry)
 };
 
 // A message refused before it reached the store's rules. `store` and
@@ -48,6 +51,35 @@ struct StoredOutcome {
   bool rejected = false;
   std::string reason;      // when rejected
   std::string detail;
+  bool parked = false;           // a refund waiting for its sale: nothing to publish yet
+  bool parked_refunds = false;   // a sale for which refunds wait
+  bool stale = false;            // a refund planned on data that changed: plan again
+};
+
+// What deciding a refund needs from the store.
+struct RefundPlan {
+  enum class State { decided, no_sale, ready };
+  State state = State::no_sale;
+  StoredOutcome decided;        // State::decided: the stored result (a duplicate)
+  long long sale_id = 0;
+  std::string sale_json;        // the sale as {store_id, receipt_no, occurred_at, subtotal, total, items}
+  long long refunded = 0;       // refunded on the sale so far
+  domain::Points points_earned = 0, points_reversed = 0;
+  bool member = false;
+};
+
+struct RefundCommand {
+  const domain::Refund& refund;
+  std::string_view raw_payload;
+  std::string_view topic;
+  long long sale_id = 0;
+  long long expected_refunded = 0;  // the plan's view; the store refuses (stale) when it moved
+  domain::Points reversal = 0;      // points the refunded amount no longer earns
+};
+
+// A refund that waits for its sale, as it was received.
+struct ParkedRefund {
+  std::string store, event_id, topic, payload;
 };
 
 // The CRM state. Each call is one committed transaction: nothing it did is
@@ -57,6 +89,23 @@ class Store {
   virtual ~Store() = default;
   virtual std::expected<StoredOutcome, StoreError> apply_sale(const SaleCommand& cmd) = 0;
   virtual std::expected<StoredOutcome, StoreError> reject(const RejectCommand& cmd) = 0;
+
+  virtual std::expected<RefundPlan, StoreError> plan_refund(const domain::Refund& refund) = 0;
+  // Newly or still parked: an outcome with `parked` and no result.
+  virtual std::expected<StoredOutcome, StoreError> park_refund(const domain::Refund& refund, std::string_view raw_payload,
+                                                               std::string_view topic) = 0;
+  virtual std::expected<StoredOutcome, StoreError> apply_refund(const RefundCommand& cmd) = 0;
+  // Parked refunds of one receipt (after its sale), or parked longer than
+  // `older_than_s`.
+  virtual std::expected<std::vector<ParkedRefund>, StoreError> parked_refunds(
+      const std::optional<std::pair<std::string, std::string>>& store_receipt, std::optional<int> older_than_s) = 0;
+  // Rejects a refund parked too long; an outcome without result when it was
+  // applied meanwhile.
+  virtual std::expected<StoredOutcome, StoreError> reject_parked_refund(const std::string& store, const std::string& event_id,
+                                                                        int timeout_s) = 0;
+
+  // The reply (setia.pos.lookup-reply/1) to a POS lookup. Changes nothing.
+  virtual std::expected<std::string, StoreError> lookup(const domain::Lookup& q) = 0;
 };
 
 }  // namespace setia::core

@@ -33,8 +33,8 @@ bool is_valid_date(const std::string& s) {
   return parse_rfc3339(s + "T00:00:00Z").has_value();
 }
 
-std::expected<domain::Member, MemberError> Members::add(const NewMember& m) {
-  auto invalid = [](std::string msg) { return std::unexpected(MemberError{MemberError::Kind::invalid, std::move(msg)}); };
+std::expected<domain::Member, ServiceError> Members::add(const NewMember& m) {
+  auto invalid = [](std::string msg) { return std::unexpected(ServiceError{ServiceError::Kind::invalid, std::move(msg)}); };
   if (!is_valid_store_id(m.store_id)) return invalid("store must match [a-z0-9][a-z0-9-]{0,62}");
   if (m.name.empty() || m.name.size() > 100) return invalid("name must be 1 to 100 characters");
   bool phone_ok = m.phone.size() >= 6 && m.phone.size() <= 20 &&
@@ -54,22 +54,22 @@ std::expected<domain::Member, MemberError> Members::add(const NewMember& m) {
   for (int attempt = 0; attempt < 5; ++attempt) {
     member.code = make_member_code(m.store_id, random_());
     auto r = store_.insert(member);
-    if (!r) return std::unexpected(MemberError{MemberError::Kind::unavailable, r.error().message});
+    if (!r) return std::unexpected(ServiceError{ServiceError::Kind::unavailable, r.error().message});
     if (*r) return **r;
     switch (r->error()) {
       case MemberStore::InsertError::code_taken: continue;
       case MemberStore::InsertError::phone_taken:
-        return std::unexpected(MemberError{MemberError::Kind::conflict, "phone is already registered in this store"});
+        return std::unexpected(ServiceError{ServiceError::Kind::conflict, "phone is already registered in this store"});
       case MemberStore::InsertError::email_taken:
-        return std::unexpected(MemberError{MemberError::Kind::conflict, "email is already registered in this store"});
+        return std::unexpected(ServiceError{ServiceError::Kind::conflict, "email is already registered in this store"});
     }
   }
-  return std::unexpected(MemberError{MemberError::Kind::unavailable, "could not find a free member code"});
+  return std::unexpected(ServiceError{ServiceError::Kind::unavailable, "could not find a free member code"});
 }
 
-std::expected<std::optional<domain::Member>, MemberError> Members::find(const std::string& code) {
+std::expected<std::optional<domain::Member>, ServiceError> Members::find(const std::string& code) {
   auto r = store_.find_by_code(code);
-  if (!r) return std::unexpected(MemberError{MemberError::Kind::unavailable, r.error().message});
+  if (!r) return std::unexpected(ServiceError{ServiceError::Kind::unavailable, r.error().message});
   return *r;
 }
 

@@ -6,6 +6,7 @@
 
 #include "core/domain/member.h"
 #include "core/ports/member_store.h"
+#include "core/services/service_error.h"
 
 namespace setia::core {
 
@@ -17,13 +18,6 @@ struct NewMember {
   std::optional<std::string> birth_date;
 };
 
-// A refusal a person can act on: which field, what was expected.
-struct MemberError {
-  enum class Kind { invalid, conflict, unavailable };
-  Kind kind;
-  std::string message;
-};
-
 // Registers and finds members; the CLI now and the REST adapter later call
 // this, not the store.
 class Members {
@@ -31,8 +25,8 @@ class Members {
   // `random` returns uniformly random 64-bit values (injected for tests).
   Members(MemberStore& store, std::function<std::uint64_t()> random) : store_(store), random_(std::move(random)) {}
 
-  std::expected<domain::Member, MemberError> add(const NewMember& m);
-  std::expected<std::optional<domain::Member>, MemberError> find(const std::string& code);
+  std::expected<domain::Member, ServiceError> add(const NewMember& m);
+  std::expected<std::optional<domain::Member>, ServiceError> find(const std::string& code);
 
  private:
   MemberStore& store_;

@@ -122,3 +122,86 @@ TEST(Reload, SighupSwapsValidRulesAndKeepsTheOldOnesOnError) {
 
 }  // namespace
 }  // namespace setia::it
+
+namespace setia::it {
+namespace {
+
+long long earn_one(adapters::pos::PosClient& pos, const std::string& store, const std::string& id, const std::string& code) {
+  auto s = sale(store, id, "R-" + id, 1, 52000, code);
+  long long earned = -1;
+  pos.send({{store, id, "sale", s.dump()}}, [&](const adapters::pos::PosResult& r) {
+    earned = nlohmann::json::parse(r.result_json)["member"]["points_earned"];
+  });
+  return earned;
+}
+
+TEST(Reload, AChangedRuleFileIsPickedUpWithoutASignal) {
+  Daemon d({});
+  migrate(d);
+  d.start();
+  auto store = unique("toko");
+  auto code = add_member(d, store, "Wati", "081266660001");
+  adapters::pos::PosOptions o;
+  o.mqtt = d.mqtt_config(unique("pos"));
+  adapters::pos::PosClient pos(o);
+  ASSERT_TRUE(pos.connect());
+  EXPECT_EQ(earn_one(pos, store, "w1", code), 52);
+  auto mark = d.log().size();
+  std::ofstream(d.rules_dir() + "/default.yaml") << "version: 1\nstore: \"*\"\ntimezone: Asia/Jakarta\npoints:\n  earn:\n"
+                                                    "    - {name: triple, per_amount: 1000, points: 3}\n";
+  ASSERT_TRUE(d.wait_for_log("reloaded 1 rule file(s)", std::chrono::seconds(10), mark)) << d.log();
+  EXPECT_EQ(earn_one(pos, store, "w2", code), 156);
+}
+
+TEST(RulesSimulate, SaysWhatASaleWouldEarnAndWhy) {
+  TempDir t;
+  nlohmann::json s = sale("marikh-salatiga", "sim-1", "20200505234", 4, 13000);
+  s["occurred_at"] = "2020-05-27T11:11:00+07:00";
+  t.write("sale.json", s.dump());
+  auto r = run({SETIACTL_PATH, "rules", "simulate", "--event", (t.path() / "sale.json").string(), "--rules",
+                std::string(SETIA_SOURCE_DIR) + "/config/rules"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["decision"]["points"], 52);
+  EXPECT_EQ(j["decision"]["rules"], nlohmann::json::array({"base"}));
+  EXPECT_NE(j["rule_file"].get<std::string>().find("marikh-salatiga.yaml"), std::string::npos);
+}
+
+TEST(RulesBacktest, ComparesThePeriodUnderCandidateRules) {
+  Daemon d({});
+  migrate(d);
+  d.start();
+  auto store = unique("toko");
+  auto code = add_member(d, store, "Yanti", "081266660002");
+  adapters::pos::PosOptions o;
+  o.mqtt = d.mqtt_config(unique("pos"));
+  adapters::pos::PosClient pos(o);
+  ASSERT_TRUE(pos.connect());
+  std::vector<adapters::pos::PosEvent> ev;
+  for (int i = 0; i < 3; ++i) {
+    auto s = sale(store, "bt-" + std::to_string(i), "BT-" + std::to_string(i), 1, 52000, code);
+    s["occurred_at"] = "2099-01-01T10:00:00+07:00";  // "now" for the period
+    ev.push_back({store, s["event_id"], "sale", s.dump()});
+  }
+  ASSERT_EQ(pos.send(ev).applied, 3u);
+  TempDir cand;
+  cand.write("default.yaml", "version: 1\nstore: \"*\"\ntimezone: Asia/Jakarta\npoints:\n  earn:\n"
+                             "    - {name: half, per_amount: 500}\n");
+  auto r = run({SETIACTL_PATH, "--config", d.config_path(), "rules", "backtest", "--rules", cand.path().string(),
+                "--since", "30d", "--point-value", "100"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  nlohmann::json mine;
+  for (const auto& s : j["stores"]) {
+    if (s["store"] == store) mine = s;
+  }
+  ASSERT_FALSE(mine.is_null()) << r.out;
+  EXPECT_EQ(mine["member_sales"], 3);
+  EXPECT_EQ(mine["points_issued"], 156);
+  EXPECT_EQ(mine["points_now_rules"], 156);
+  EXPECT_EQ(mine["points_candidate"], 312);
+  EXPECT_EQ(mine["liability_change_rupiah"], 156 * 100);
+}
+
+}  // namespace
+}  // namespace setia::it

@@ -121,6 +121,7 @@ Daemon::Daemon(Options o) : opt_(std::move(o)) {
   cfg << "mqtt:\n  uri: \"" << mqtt_uri() << "\"\n  client_id: " << opt_.client_id << "\n  topic_prefix: "
       << opt_.topic_prefix << "\n  keepalive_s: 10\n";
   if (!opt_.shared_group.empty()) cfg << "  shared_group: " << opt_.shared_group << "\n";
+  cfg << opt_.extra_yaml;
   cfg << "database:\n  conninfo: \"" << (opt_.conninfo.empty() ? pg_conninfo() : opt_.conninfo) << "\"\nrules:\n  dir: " << rules_dir() << "\n";
   dir_.write("setiad.yaml", cfg.str());
 }
@@ -192,6 +193,45 @@ bool Daemon::wait_for_log(const std::string& text, std::chrono::seconds timeout,
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return false;
+}
+
+namespace {
+int logged_port(const std::string& log, const std::string& marker) {
+  auto pos = log.find(marker);
+  if (pos == std::string::npos) return 0;
+  return std::atoi(log.c_str() + pos + marker.size());
+}
+}  // namespace
+
+int Daemon::rest_port() const { return logged_port(log(), "rest: listening on 127.0.0.1:"); }
+int Daemon::ops_port() const { return logged_port(log(), "rest: ops listening on 127.0.0.1:"); }
+
+std::string rest_yaml(const std::string& more) {
+  // The defaults below, less the keys `more` sets itself.
+  const std::vector<std::pair<std::string, std::string>> defaults{
+      {"listen", "127.0.0.1:0"},     {"public_url", "https://crm.example"},
+      {"argon2_opslimit", "1"},      {"argon2_memlimit_kib", "8192"},
+      {"login_max_attempts_per_address", "100000"}};
+  std::string out = "rest:\n";
+  for (const auto& [k, v] : defaults) {
+    if (more.find("  " + k + ":") == std::string::npos) out += "  " + k + ": " + v + "\n";
+  }
+  return out + more;
+}
+
+std::string admin_token(const Daemon& d, const std::string& store) {
+  std::vector<std::string> argv{SETIACTL_PATH, "--config", d.config_path(), "admin", "token", "create"};
+  if (store.empty()) {
+    argv.push_back("--all");
+  } else {
+    argv.push_back("--store");
+    argv.push_back(store);
+  }
+  auto r = run(argv);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::string token = r.out;
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  return token;
 }
 
 int conninfo_port(const std::string& conninfo) {
@@ -298,6 +338,10 @@ Probe::Probe(const std::vector<std::string>& filters) {
   client_->set_message_callback([this](::mqtt::const_message_ptr m) {
     std::lock_guard lock(mu_);
     got_.emplace_back(m->get_topic(), m->get_payload_str());
+    const auto& props = m->get_properties();
+    if (props.contains(::mqtt::property::CORRELATION_DATA)) {
+      correlation_.emplace_back(m->get_topic(), ::mqtt::get<std::string>(props, ::mqtt::property::CORRELATION_DATA));
+    }
   });
   auto opts = ::mqtt::connect_options_builder().mqtt_version(MQTTVERSION_5).clean_start(true).finalize();
   client_->connect(opts)->wait();
@@ -313,6 +357,25 @@ Probe::~Probe() {
 
 void Probe::publish(const std::string& topic, const std::string& payload) {
   client_->publish(::mqtt::make_message(topic, payload, 1, false))->wait();
+}
+
+void Probe::request(const std::string& topic, const std::string& payload, const std::string& response_topic,
+                    const std::string& correlation) {
+  auto msg = ::mqtt::make_message(topic, payload, 1, false);
+  ::mqtt::properties props;
+  props.add({::mqtt::property::RESPONSE_TOPIC, response_topic});
+  props.add({::mqtt::property::CORRELATION_DATA, correlation});
+  msg->set_properties(props);
+  client_->publish(msg)->wait();
+}
+
+std::vector<std::string> Probe::correlations(const std::string& suffix) {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& [t, c] : correlation_) {
+    if (t.ends_with(suffix)) out.push_back(c);
+  }
+  return out;
 }
 
 std::vector<std::pair<std::string, std::string>> Probe::wait(const std::string& suffix, std::size_t n,

@@ -54,6 +54,7 @@ class Daemon {
     std::string shared_group;
     std::string rules_yaml;  // one rule file for store "*"; default: base Rp 1.000 = 1 point
     std::string conninfo;    // default: pg_conninfo()
+    std::string extra_yaml;  // more top-level config sections, e.g. "refunds:\n  park_timeout_s: 2\n"
   };
   explicit Daemon(Options o);
   ~Daemon();
@@ -70,6 +71,10 @@ class Daemon {
   bool running() const { return pid_ > 0; }
   // Waits until the log contains `text` (after the given byte offset).
   bool wait_for_log(const std::string& text, std::chrono::seconds timeout, std::size_t from = 0) const;
+  // The REST API's bound ports, read from the log ("rest: listening on
+  // 127.0.0.1:PORT", "rest: ops listening on ..."); 0 when not (yet) there.
+  int rest_port() const;
+  int ops_port() const;
 
  private:
   Options opt_;
@@ -108,6 +113,14 @@ int conninfo_port(const std::string& conninfo);
 // Migrates the shared test database once per process (setiactl db migrate).
 void migrate(const Daemon& any);
 
+// A `rest:` config section for Options::extra_yaml: a free port on
+// loopback, cheap argon2 (tests hash many passwords), no per-address login
+// limit unless the test sets one; `more` adds keys ("  key: value\n").
+std::string rest_yaml(const std::string& more = "");
+
+// `setiactl admin token create --store S` (--all when store is empty).
+std::string admin_token(const Daemon& d, const std::string& store);
+
 // A member added through setiactl; returns the code.
 std::string add_member(const Daemon& d, const std::string& store, const std::string& name, const std::string& phone);
 
@@ -118,6 +131,11 @@ class Probe {
   explicit Probe(const std::vector<std::string>& filters);
   ~Probe();
   void publish(const std::string& topic, const std::string& payload);
+  // An MQTT v5 request: publishes with a response topic and correlation data.
+  void request(const std::string& topic, const std::string& payload, const std::string& response_topic,
+               const std::string& correlation);
+  // The correlation data of messages received on topics ending with `suffix`.
+  std::vector<std::string> correlations(const std::string& suffix);
   // Waits until `n` messages arrived on topics ending with `suffix`.
   std::vector<std::pair<std::string, std::string>> wait(const std::string& suffix, std::size_t n,
                                                         std::chrono::seconds timeout = std::chrono::seconds(20));
@@ -126,6 +144,7 @@ class Probe {
   std::unique_ptr<::mqtt::async_client> client_;
   std::mutex mu_;
   std::vector<std::pair<std::string, std::string>> got_;
+  std::vector<std::pair<std::string, std::string>> correlation_;  // topic, correlation data
 };
 
 // One session to the test database for checks.

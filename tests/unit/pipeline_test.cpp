@@ -45,13 +45,64 @@ class FakeStore final : public Store {
     if (cmd.store && cmd.rejection.event_id) o.result_json = "{\"status\":\"rejected\"}";
     return o;
   }
+
+  // Refunds: one sale "R1" of Rp 52.000 that earned 52 points, once it exists.
+  bool sale_exists = false;
+  long long refunded = 0, reversed = 0;
+  std::vector<std::pair<std::string, long long>> refunds;  // event id, reversal
+  std::vector<std::string> parked;
+  int stale_answers = 0;  // apply_refund answers stale this many times first
+
+  std::expected<RefundPlan, StoreError> plan_refund(const domain::Refund& r) override {
+    RefundPlan p;
+    if (!sale_exists) return p;
+    p.state = RefundPlan::State::ready;
+    p.sale_id = 1;
+    p.refunded = refunded;
+    p.points_earned = 52;
+    p.points_reversed = reversed;
+    p.member = true;
+    p.sale_json = R"({"store_id": "marikh-salatiga", "receipt_no": "R1", "occurred_at": "2020-05-27T11:11:00+07:00",
+                      "subtotal": 52000, "total": 52000,
+                      "items": [{"sku": "NC-01", "name": "Nasi Cakalang", "qty": 4, "unit_price": 13000, "category": "food"}]})";
+    (void)r;
+    return p;
+  }
+  std::expected<StoredOutcome, StoreError> park_refund(const domain::Refund& r, std::string_view, std::string_view) override {
+    parked.push_back(r.event_id);
+    return StoredOutcome{.parked = true};
+  }
+  std::expected<StoredOutcome, StoreError> apply_refund(const RefundCommand& cmd) override {
+    if (stale_answers > 0) {
+      --stale_answers;
+      refunded += 1000;  // someone else refunded meanwhile
+      return StoredOutcome{.stale = true};
+    }
+    refunded += cmd.refund.amount;
+    reversed += cmd.reversal;
+    refunds.emplace_back(cmd.refund.event_id, cmd.reversal);
+    return StoredOutcome{.result_json = "{\"status\":\"applied\"}"};
+  }
+  std::expected<std::vector<ParkedRefund>, StoreError> parked_refunds(
+      const std::optional<std::pair<std::string, std::string>>&, std::optional<int>) override {
+    return std::vector<ParkedRefund>{};
+  }
+  std::expected<StoredOutcome, StoreError> reject_parked_refund(const std::string&, const std::string&, int) override {
+    return StoredOutcome{};
+  }
+  std::vector<std::string> lookups;
+  std::expected<std::string, StoreError> lookup(const domain::Lookup& q) override {
+    lookups.push_back(q.basket_json);
+    return std::string(R"({"schema":"setia.pos.lookup-reply/1","ok":true})");
+  }
 };
 
 class FakeSink final : public ResultSink {
  public:
-  std::vector<std::string> results, dead_letters;
-  void publish_result(std::string_view store, std::string_view json, const std::optional<ReplyTo>&) override {
+  std::vector<std::string> results, dead_letters, reply_topics;
+  void publish_result(std::string_view store, std::string_view json, const std::optional<ReplyTo>& to) override {
     results.push_back(std::string(store) + " " + std::string(json));
+    reply_topics.push_back(to ? to->topic + "|" + to->correlation_data : "");
   }
   void publish_dead_letter(std::string_view store, std::string_view json) override {
     dead_letters.push_back(std::string(store) + " " + std::string(json));
@@ -175,6 +226,70 @@ TEST_F(PipelineTest, StoreWithoutRulesEarnsNothing) {
   send(kTopic, test::paper_sale().dump());
   ASSERT_EQ(store_.sale_points.size(), 1u);
   EXPECT_EQ(store_.sale_points[0], "7d9a3f0e-3b8e-4d0c-9a57-1f2b7c1d5e11:0");
+}
+
+const std::string kRefundTopic = "setia/marikh-salatiga/pos/refund";
+
+std::string refund_json(const std::string& id, long long amount) {
+  return nlohmann::json{{"schema", "setia.pos.refund/1"}, {"event_id", id}, {"store_id", "marikh-salatiga"},
+                        {"receipt_no", "R1"}, {"occurred_at", "2020-05-27T12:00:00+07:00"}, {"amount", amount}}
+      .dump();
+}
+
+TEST_F(PipelineTest, RefundBeforeItsSaleIsParkedWithoutAResult) {
+  send(kRefundTopic, refund_json("rf1", 13000));
+  EXPECT_EQ(store_.parked, std::vector<std::string>{"rf1"});
+  EXPECT_TRUE(sink_.results.empty());
+}
+
+TEST_F(PipelineTest, RefundTakesBackWhatTheRemainingAmountNoLongerEarns) {
+  store_.sale_exists = true;
+  send(kRefundTopic, refund_json("rf1", 13000));  // 52.000 -> 39.000: 39 points, 13 back
+  send(kRefundTopic, refund_json("rf2", 500));    // 39.000 -> 38.500: 38 points, 1 back
+  ASSERT_EQ(store_.refunds.size(), 2u);
+  EXPECT_EQ(store_.refunds[0].second, 13);
+  EXPECT_EQ(store_.refunds[1].second, 1);
+  EXPECT_EQ(sink_.results.size(), 2u);
+}
+
+TEST_F(PipelineTest, AStaleRefundPlanIsPlannedAgain) {
+  store_.sale_exists = true;
+  store_.stale_answers = 2;  // two other refunds of Rp 1.000 commit in between
+  send(kRefundTopic, refund_json("rf1", 10000));
+  ASSERT_EQ(store_.refunds.size(), 1u);
+  // Planned on 2.000 already refunded: 52.000 - 12.000 = 40.000 -> 40 points,
+  // 12 back (the other refunds' points are theirs to reverse).
+  EXPECT_EQ(store_.refunds[0].second, 12);
+}
+
+TEST_F(PipelineTest, LookupAnswersOnTheResponseTopicWithCorrelationData) {
+  pipeline_->handle(InboundMessage{
+      .topic = "setia/marikh-salatiga/pos/lookup",
+      .payload = R"({"schema":"setia.pos.lookup/1","store_id":"marikh-salatiga","voucher":"V-1",
+                    "items":[{"sku":"NC-01","qty":4,"unit_price":13000}]})",
+      .reply_to = ReplyTo{"pos/till-1/reply", "abc"}});
+  ASSERT_EQ(store_.lookups.size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(store_.lookups[0])["subtotal"], 52000);  // from the lines
+  ASSERT_EQ(sink_.reply_topics.size(), 1u);
+  EXPECT_EQ(sink_.reply_topics[0], "pos/till-1/reply|abc");
+  EXPECT_TRUE(sink_.dead_letters.empty());
+}
+
+TEST_F(PipelineTest, LookupWithoutAnAnswerAddressIsADeadLetter) {
+  send("setia/marikh-salatiga/pos/lookup", R"({"schema":"setia.pos.lookup/1","store_id":"marikh-salatiga"})");
+  EXPECT_TRUE(store_.lookups.empty());
+  ASSERT_EQ(sink_.dead_letters.size(), 1u);
+  EXPECT_NE(sink_.dead_letters[0].find("response topic"), std::string::npos);
+}
+
+TEST_F(PipelineTest, InvalidLookupIsAnsweredWithTheReason) {
+  send("setia/marikh-salatiga/pos/lookup",
+       R"({"schema":"setia.pos.lookup/1","store_id":"marikh-salatiga","reply_to":"pos/r","subtotal":1.5})");
+  ASSERT_EQ(sink_.results.size(), 1u);
+  auto reply = nlohmann::json::parse(sink_.results[0].substr(sink_.results[0].find(' ') + 1));
+  EXPECT_EQ(reply["ok"], false);
+  EXPECT_EQ(reply["error"]["reason"], "invalid_field");
+  EXPECT_EQ(sink_.reply_topics[0], "pos/r|");
 }
 
 }  // namespace

@@ -1,9 +1,3 @@
--- Tells a member about a sale; a no-op until migration 0003 brings the
--- outbox (it replaces this function).
-CREATE OR REPLACE FUNCTION setia_notify_sale(p_store text, p_member bigint, p_sale bigint, p_receipt text,
-                                             p_points bigint, p_balance bigint)
-RETURNS void LANGUAGE sql AS $$ SELECT $$;
-
 -- The whole transaction of one sale as one statement, so that it costs one
 -- round trip to the server (DESIGN.md, Throughput): claim the event, record
 -- the sale and its lines, credit the member, write the ledger row and the
@@ -14,7 +8,7 @@ RETURNS void LANGUAGE sql AS $$ SELECT $$;
 -- database (duplicates, receipt conflicts, the member, the balance).
 CREATE OR REPLACE FUNCTION setia_apply_sale(
   p_store text, p_event_id text, p_sale jsonb, p_points bigint, p_ruleset text,
-  p_rule_ids text[], p_expiry_days int, p_topic text, p_raw_hex text)
+  p_rule_ids text[], p_expires_at timestamptz, p_topic text, p_raw_hex text)
 RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -78,10 +72,13 @@ BEGIN
     -- The row lock taken here orders concurrent sales of one member.
     UPDATE members SET points = points + v_earned WHERE id = v_member_id RETURNING points INTO v_balance;
     IF v_earned > 0 THEN
+      -- The earn row is also a points lot (migration 0005): `remaining` is
+      -- what spending and expiry have not taken from it yet.
       INSERT INTO points_ledger (member_id, store_id, kind, points, sale_id, event_id, ruleset_version,
-                                 rule_ids, expires_at)
+                                 rule_ids, expires_at, remaining)
       VALUES (v_member_id, p_store, 'earn', v_earned, v_sale_id, p_event_id, p_ruleset, p_rule_ids,
-              CASE WHEN p_expiry_days IS NULL THEN NULL ELSE v_occurred + make_interval(days => p_expiry_days) END);
+              p_expires_at,
+              v_earned);
     END IF;
     PERFORM setia_notify_sale(p_store, v_member_id, v_sale_id, p_sale->>'receipt_no', v_earned, v_balance);
   END IF;
@@ -97,13 +94,16 @@ BEGIN
       jsonb_build_object('code', v_code, 'found', false, 'points_earned', 0));
   END IF;
   IF jsonb_array_length(coalesce(p_sale->'vouchers', '[]')) > 0 THEN
-    -- Voucher redemption is not part of this release: say so per voucher
-    -- rather than pretend. The sale itself applies.
+    -- A refused voucher never stops the sale: the result says which and why.
     v_result := v_result || jsonb_build_object('vouchers',
-      (SELECT jsonb_agg(jsonb_build_object('code', c, 'redeemed', false, 'reason', 'vouchers_not_enabled'))
-         FROM jsonb_array_elements_text(p_sale->'vouchers') AS c));
+      setia_redeem_vouchers(p_store, v_sale_id, v_member_id, p_sale, v_occurred));
   END IF;
   UPDATE events SET sale_id = v_sale_id, result = v_result WHERE store_id = p_store AND event_id = p_event_id;
+  -- Refunds that came before this sale wait for it: tell the daemon (this
+  -- key is not part of the stored result the POS sees).
+  IF setia_has_parked_refunds(p_store, p_sale->>'receipt_no') THEN
+    RETURN v_result || '{"_parked_refunds": true}';
+  END IF;
   RETURN v_result;
 END;
 $$;

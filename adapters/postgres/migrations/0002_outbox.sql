@@ -89,7 +89,7 @@ $$;
 
 -- After each member's sale: the points earned and the new balance (the
 -- e-nota link is added by the dispatcher from the config's public URL).
-CREATE OR REPLACE FUNCTION setia_notify_sale(p_store text, p_member bigint, p_sale bigint, p_receipt text,
+CREATE FUNCTION setia_notify_sale(p_store text, p_member bigint, p_sale bigint, p_receipt text,
                                              p_points bigint, p_balance bigint)
 RETURNS void
 LANGUAGE sql AS $$

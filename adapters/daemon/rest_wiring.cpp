@@ -1,0 +1,174 @@
+#include "adapters/daemon/rest_wiring.h"
+
+#include <random>
+
+#include "adapters/postgres/pg_account_store.h"
+#include "adapters/postgres/pg_crm_queries.h"
+#include "adapters/postgres/pg_member_store.h"
+#include "adapters/postgres/pg_offer_store.h"
+#include "adapters/postgres/pg_points_store.h"
+#include "adapters/postgres/pg_session.h"
+#include "adapters/postgres/pg_store.h"
+#include "adapters/rest/rest_api.h"
+#include "adapters/rest/server.h"
+#include "adapters/sodium/sodium_password_hasher.h"
+#include "adapters/sodium/sodium_token_minter.h"
+#include "core/pipeline/pipeline.h"
+#include "core/support/log.h"
+
+namespace setia::setiad {
+namespace {
+
+namespace pg = adapters::postgres;
+
+// A health check or a request must not hang on an unreachable database
+// host: bound the connect of the REST sessions unless the operator did.
+std::string with_connect_timeout(const std::string& conninfo) {
+  if (conninfo.find("connect_timeout") != std::string::npos) return conninfo;
+  return conninfo + " connect_timeout=5";
+}
+
+std::uint64_t random64() {
+  thread_local std::random_device rd;
+  return (std::uint64_t{rd()} << 32) ^ rd();
+}
+
+// One worker thread's services. The stores written for the REST API share
+// one connection; those of the other services open their own (lazily).
+struct Worker {
+  Worker(const std::string& conninfo, const RestService::Wiring& w, core::PasswordHasher& hasher,
+         core::TokenMinter& tokens, core::LoginThrottle& throttle, const core::AuthOptions& auth_options,
+         const std::string& dummy_hash, core::Replayer* replayer)
+      : session(conninfo),
+        accounts(session),
+        queries(session),
+        member_store(conninfo),
+        points_store(conninfo),
+        offer_store(conninfo),
+        members(member_store, random64),
+        auth(accounts, members, hasher, tokens, throttle, core::rules_from(w.rules), w.clock, auth_options, dummy_hash),
+        profiles(accounts),
+        reads(queries),
+        reports(queries, core::rules_from(w.rules), w.clock),
+        dead_letters(queries, replayer),
+        points(points_store, core::rules_from(w.rules), w.clock),
+        rewards(offer_store, member_store, core::rules_from(w.rules), w.clock, random64),
+        promos(offer_store, member_store, core::rules_from(w.rules), w.clock, random64) {}
+
+  pg::PgSession session;
+  pg::PgAccountStore accounts;
+  pg::PgCrmQueries queries;
+  pg::PgMemberStore member_store;
+  pg::PgPointsStore points_store;
+  pg::PgOfferStore offer_store;
+  core::Members members;
+  core::Auth auth;
+  core::Profiles profiles;
+  core::CrmReads reads;
+  core::Reports reports;
+  core::DeadLetters dead_letters;
+  core::PointsLedger points;
+  core::Rewards rewards;
+  core::Promos promos;
+};
+
+}  // namespace
+
+struct RestService::Parts {
+  std::unique_ptr<adapters::sodium::SodiumPasswordHasher> hasher;
+  adapters::sodium::SodiumTokenMinter tokens;
+  std::string dummy_hash;
+  std::unique_ptr<core::LoginThrottle> throttle;
+  core::AuthOptions auth_options;
+  // Replays: a pipeline of their own on a store session of their own.
+  std::unique_ptr<pg::PgStore> replay_store;
+  std::unique_ptr<core::ReplaySink> replay_sink;
+  std::unique_ptr<core::Pipeline> replay_pipeline;
+  std::unique_ptr<core::Replayer> replayer;
+  std::unique_ptr<adapters::rest::RestApi> api;
+  std::unique_ptr<adapters::rest::Server> server;
+};
+
+std::expected<std::unique_ptr<RestService>, std::string> RestService::start(const Wiring& w) {
+  auto log = log::get("rest");
+  const auto& c = w.config;
+  std::unique_ptr<RestService> svc(new RestService());
+  svc->parts_ = std::make_unique<Parts>();
+  auto& p = *svc->parts_;
+  p.hasher = std::make_unique<adapters::sodium::SodiumPasswordHasher>(adapters::sodium::Argon2Cost{
+      static_cast<unsigned long long>(c.argon2_opslimit), static_cast<std::size_t>(c.argon2_memlimit_kib) * 1024});
+  p.dummy_hash = core::make_dummy_hash(*p.hasher, p.tokens);
+  if (p.dummy_hash.empty()) return std::unexpected("rest: cannot hash a password with the argon2 settings (memory)");
+  p.throttle = std::make_unique<core::LoginThrottle>(
+      core::ThrottleOptions{.max_failures_per_account = c.login_max_failures,
+                            .account_window = std::chrono::seconds(c.login_failure_window_s),
+                            .max_attempts_per_address = c.login_max_attempts_per_address,
+                            .address_window = std::chrono::seconds(c.login_address_window_s)},
+      w.clock);
+  p.auth_options.member_token_ttl = std::chrono::hours(24) * c.token_ttl_days;
+
+  const std::string conninfo = with_connect_timeout(w.conninfo);
+  p.replay_store = std::make_unique<pg::PgStore>(conninfo);
+  p.replay_sink = std::make_unique<core::ReplaySink>(w.sink);
+  p.replay_pipeline = std::make_unique<core::Pipeline>(
+      core::PipelineOptions{.topic_prefix = w.topic_prefix, .metrics = &w.metrics}, *p.replay_store, *p.replay_sink,
+      w.rules, w.clock, w.stopping);
+  p.replayer = std::make_unique<core::Replayer>(*p.replay_pipeline, *p.replay_sink);
+
+  adapters::rest::RestDeps deps;
+  deps.rules = &w.rules;
+  deps.metrics = &w.metrics;
+  deps.broker_connected = w.broker_connected;
+  deps.backends = [conninfo, w, &p]() {
+    auto worker = std::make_shared<Worker>(conninfo, w, *p.hasher, p.tokens, *p.throttle, p.auth_options, p.dummy_hash,
+                                           p.replayer.get());
+    auto b = std::make_unique<adapters::rest::Backend>();
+    b->auth = &worker->auth;
+    b->profiles = &worker->profiles;
+    b->reads = &worker->reads;
+    b->reports = &worker->reports;
+    b->dead_letters = &worker->dead_letters;
+    b->points = &worker->points;
+    b->rewards = &worker->rewards;
+    b->promos = &worker->promos;
+    b->queries = &worker->queries;
+    b->owner = worker;
+    return b;
+  };
+  adapters::rest::RestOptions options{.public_url = c.public_url,
+                                      .trust_forwarded_for = c.trust_forwarded_for,
+                                      .separate_ops = !c.ops_listen.empty(),
+                                      .workers = static_cast<std::size_t>(c.threads)};
+  p.api = std::make_unique<adapters::rest::RestApi>(options, std::move(deps));
+
+  adapters::rest::ServerLimits limits{.body_limit = static_cast<std::size_t>(c.max_body_bytes),
+                                      .header_limit = static_cast<std::uint32_t>(c.max_header_bytes),
+                                      .read_timeout = std::chrono::seconds(c.read_timeout_s),
+                                      .write_timeout = std::chrono::seconds(c.write_timeout_s)};
+  p.server = std::make_unique<adapters::rest::Server>(c.threads, limits);
+  auto* metrics = &w.metrics;
+  p.server->on_refused = [metrics](unsigned status) {
+    metrics->counter("setia_http_requests_total", "REST requests by route template, method and status",
+                     {{"route", "unparsed"}, {"method", "other"}, {"status", std::to_string(status)}})
+        .inc();
+  };
+  auto* api = p.api.get();
+  auto bound = p.server->listen(c.listen, [api](const adapters::rest::Request& r) { return api->handle(r); });
+  if (!bound) return std::unexpected("rest: " + bound.error());
+  log->info("rest: listening on {}", *bound);
+  if (!c.ops_listen.empty()) {
+    auto ops = p.server->listen(c.ops_listen, [api](const adapters::rest::Request& r) { return api->handle_ops(r); });
+    if (!ops) return std::unexpected("rest: ops: " + ops.error());
+    log->info("rest: ops listening on {}", *ops);
+  }
+  p.server->start();
+  return svc;
+}
+
+void RestService::stop() {
+  if (parts_ && parts_->server) parts_->server->stop();
+}
+
+RestService::~RestService() { stop(); }
+
+}  // namespace setia::setiad

@@ -1,0 +1,25 @@
+#pragma once
+
+#include "adapters/postgres/pg_session.h"
+#include "core/ports/birthday_store.h"
+
+namespace setia::adapters::postgres {
+
+// core::BirthdayStore over the functions of migrations/0009_birthday.sql.
+class PgBirthdayStore final : public core::BirthdayStore {
+ public:
+  explicit PgBirthdayStore(std::string conninfo) : session_(std::move(conninfo)) {}
+
+  // core::BirthdayStore
+  std::expected<std::vector<std::string>, core::StoreError> member_stores() override;
+  std::expected<std::vector<core::BirthdayCandidate>, core::StoreError> candidates(const std::string& store,
+                                                                                  rules::LocalDate day) override;
+  std::expected<int, core::StoreError> give(const std::string& store, rules::LocalDate day, const std::string& title,
+                                            const domain::VoucherTerms& terms,
+                                            const std::vector<core::BirthdayGift>& gifts, std::int64_t now) override;
+
+ private:
+  PgSession session_;
+};
+
+}  // namespace setia::adapters::postgres

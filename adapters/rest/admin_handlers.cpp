@@ -1,0 +1,200 @@
+// /v1/admin/...: members, points adjustments, what the rule files say, dead
+// letters. An admin token only (a member token is 403); a store admin sees
+// their store only: another store's member or dead letter is 404.
+#include <charconv>
+
+#include "adapters/rest/admin_scope.h"
+#include "adapters/rest/http_errors.h"
+#include "adapters/rest/json_body.h"
+#include "adapters/rest/pagination.h"
+#include "adapters/rest/rest_api.h"
+#include "adapters/rest/views.h"
+#include "core/services/promos.h"
+
+namespace setia::adapters::rest {
+namespace {
+
+using nlohmann::json;
+
+core::Profile member_in_scope(Call& call) {
+  auto store = admin_store(call, false);
+  return unwrap(call.backend.reads->member(store, call.param("id")));
+}
+
+Response search_members(Call& call) {
+  auto store = admin_store(call, false);
+  auto it = call.query.find("q");
+  std::string q = it == call.query.end() ? "" : it->second;
+  auto p = unwrap(call.backend.reads->search_members(store, q, page_request(call)));
+  return json_response(page_json(p, [&](const auto& m) { return profile_json(call, m); }));
+}
+
+json member_detail(Call& call, const core::Profile& m) {
+  json j = profile_json(call, m);
+  auto points = unwrap(call.backend.points->summary(m.member.code));
+  j["points"] = points.balance;
+  j["points_expiring"] = points_expiring_json(points.expiring);
+  auto history = unwrap(call.backend.points->history(m.member.code, kDefaultPageLimit, std::nullopt));
+  core::Page<core::PointsHistoryItem> hp{std::move(history.items), std::nullopt};
+  if (history.next_cursor) hp.next = core::Cursor{*history.next_cursor, 0};
+  j["points_history"] = page_json(hp, points_entry_json);
+  auto sales = unwrap(call.backend.reads->transactions(m.member.id, {kDefaultPageLimit, std::nullopt}));
+  j["transactions"] = page_json(sales, [&](const auto& t) { return transaction_summary_json(call, t); });
+  return j;
+}
+
+Response get_member(Call& call) { return json_response(member_detail(call, member_in_scope(call))); }
+
+Response patch_member(Call& call) {
+  auto m = member_in_scope(call);
+  JsonBody body(call.request);
+  body.only({"name", "email", "phone", "birth_date", "language"}, {"points", "store", "code", "role", "id", "created_at"});
+  core::ProfilePatch patch;
+  patch.name = body.string("name", false, 100);
+  patch.email = body.string("email", false, 254);
+  patch.phone = body.string("phone", false, 20);
+  patch.birth_date = body.string("birth_date", false, 10);
+  patch.lang = body.string("language", false, 2);
+  auto updated = unwrap(call.backend.profiles->update_by_admin(m.member.id, patch));
+  return json_response(member_detail(call, updated));
+}
+
+Response adjust_points(Call& call) {
+  auto m = member_in_scope(call);
+  JsonBody body(call.request);
+  body.only({"delta", "reason"});
+  auto delta = *body.integer("delta", true, -1'000'000'000, 1'000'000'000);
+  auto reason = *body.string("reason", true, 500);
+  auto a = unwrap(call.backend.points->adjust(m.member.code, delta, reason, admin_actor(call)));
+  return json_response({{"adjustment", {{"id", a.id}, {"member", a.member_code}, {"delta", a.delta},
+                                        {"before", a.before}, {"after", a.after}, {"reason", reason},
+                                        {"by", admin_actor(call)}}}},
+                       201);
+}
+
+json rule_set_json(const rules::RuleSet& rs) {
+  json earn = json::array();
+  for (const auto& e : rs.points.earn) earn.push_back(e.name);
+  json rewards = json::array();
+  for (const auto& r : rs.rewards) rewards.push_back({{"id", r.id}, {"title", r.title}, {"cost", r.cost}});
+  json promos = json::array();
+  for (const auto& p : rs.promos) promos.push_back({{"id", p.id}, {"title", p.title}});
+  json j = {{"store", rs.store},
+            {"file", rs.file},
+            {"timezone", rs.timezone},
+            {"currency", rs.currency},
+            {"earn_rules", earn},
+            {"max_points_per_sale", rs.points.max_per_sale ? json(*rs.points.max_per_sale) : json(nullptr)},
+            {"points_expire_after_days",
+             rs.points.expiry_after_days ? json(*rs.points.expiry_after_days) : json(nullptr)},
+            {"rewards", rewards},
+            {"promos", promos},
+            {"birthday", rs.birthday.has_value()},
+            {"reservations", rs.reservations.has_value()},
+            {"enota", {{"header", rs.enota.header}, {"footer", rs.enota.footer}}}};
+  return j;
+}
+
+Response get_rules(Call& call) {
+  auto store = admin_store(call, false);
+  const auto* registry = call.api.deps().rules;
+  if (!registry || !call.rules) throw ApiError(503, "unavailable", "no rules are loaded");
+  auto status = registry->status();
+  auto at = [&](std::chrono::system_clock::time_point t) {
+    return call.time(std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count(), store.value_or(""));
+  };
+  json sets = json::array();
+  json files = json::array();
+  if (store) {
+    // A store admin (or ?store=): the rules that apply to that store only.
+    if (const auto* rs = call.rules->for_store(*store)) {
+      sets.push_back(rule_set_json(*rs));
+      files.push_back(rs->file);
+    }
+  } else {
+    for (const auto& [id, rs] : call.rules->by_store) sets.push_back(rule_set_json(*rs));
+    if (call.rules->fallback) sets.push_back(rule_set_json(*call.rules->fallback));
+    files = call.rules->files;
+  }
+  json error = nullptr;
+  if (status.last_error) {
+    json lines = json::array();
+    for (const auto& e : *status.last_error) {
+      // A store admin sees the errors of their own file only.
+      if (store && !files.empty() && e.file != files[0].get<std::string>()) continue;
+      lines.push_back(e.to_string());
+    }
+    if (!store || !lines.empty()) error = {{"at", at(status.failed_at)}, {"errors", lines}};
+  }
+  return json_response({{"version", call.rules->version},
+                        {"loaded_at", at(status.loaded_at)},
+                        {"files", files},
+                        {"rule_sets", sets},
+                        {"last_reload_error", error}});
+}
+
+Response admin_promos(Call& call) {
+  auto store = *admin_store(call, true);
+  auto running = unwrap(call.backend.promos->active_for_store(store));
+  json items = json::array();
+  if (const auto* rs = call.store_rules(store)) {
+    for (const auto& p : rs->promos) {
+      json j = {{"id", p.id},
+                {"title", p.title},
+                {"from", p.from.to_string()},
+                {"until", p.until.to_string()},
+                {"per_member", p.per_member},
+                {"total", p.total ? json(*p.total) : json(nullptr)},
+                {"members_may_claim", core::audience_admits_members(p.audience)},
+                {"announce", p.announce},
+                {"voucher", terms_json(p.voucher)},
+                {"running", false},
+                {"remaining", nullptr}};
+      for (const auto& r : running) {
+        if (r.id == p.id) {
+          j["running"] = true;
+          j["audience"] = r.audience;
+          j["remaining"] = r.remaining ? json(*r.remaining) : json(nullptr);
+        }
+      }
+      items.push_back(j);
+    }
+  }
+  return json_response({{"store", store}, {"items", items}, {"next_cursor", nullptr}});
+}
+
+Response list_dead_letters(Call& call) {
+  auto store = admin_store(call, false);
+  auto p = unwrap(call.backend.reads->dead_letters(store, page_request(call)));
+  return json_response(page_json(p, [&](const auto& d) { return dead_letter_json(call, d); }));
+}
+
+Response replay_dead_letter(Call& call) {
+  auto store = admin_store(call, false);
+  const auto& s = call.param("id");
+  long long id = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
+  if (ec != std::errc() || p != s.data() + s.size()) throw not_found("no such dead letter");
+  auto r = unwrap(call.backend.dead_letters->replay(id, store));
+  json result = json::parse(r.outcome.result_json, nullptr, false);
+  if (result.is_discarded() || r.outcome.result_json.empty()) result = nullptr;
+  return json_response({{"dead_letter", id},
+                        {"topic", r.letter.topic},
+                        {"result", result},
+                        {"dead_lettered_again", r.outcome.dead_lettered}});
+}
+
+}  // namespace
+
+void add_admin_routes(Router& r) {
+  r.add("GET", "/v1/admin/members", Access::admin, search_members);
+  r.add("GET", "/v1/admin/members/{id}", Access::admin, get_member);
+  r.add("PATCH", "/v1/admin/members/{id}", Access::admin, patch_member);
+  r.add("POST", "/v1/admin/members/{id}/points", Access::admin, adjust_points);
+  r.add("GET", "/v1/admin/rules", Access::admin, get_rules);
+  r.add("GET", "/v1/admin/promos", Access::admin, admin_promos);
+  r.add("GET", "/v1/admin/deadletters", Access::admin, list_dead_letters);
+  r.add("POST", "/v1/admin/deadletters/{id}/replay", Access::admin, replay_dead_letter);
+}
+
+}  // namespace setia::adapters::rest

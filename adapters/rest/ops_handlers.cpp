@@ -1,0 +1,67 @@
+// GET /healthz and GET /metrics: no token, for load balancers, systemd
+// watchdogs and Prometheus; on rest.ops_listen when it is set.
+#include <chrono>
+
+#include "adapters/rest/http_errors.h"
+#include "adapters/rest/json_body.h"
+#include "adapters/rest/rest_api.h"
+
+namespace setia::adapters::rest {
+namespace {
+
+using nlohmann::json;
+
+Response healthz(Call& call) {
+  json checks = json::object();
+  bool ok = true;
+  if (const auto& broker = call.api.deps().broker_connected) {
+    bool up = broker();
+    checks["broker"] = {{"ok", up}};
+    ok = ok && up;
+  }
+  auto start = std::chrono::steady_clock::now();
+  auto ping = call.backend.queries->ping();
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  checks["database"] = ping ? json{{"ok", true}, {"latency_ms", std::round(ms * 10) / 10}}
+                            : json{{"ok", false}, {"error", ping.error().message}};
+  ok = ok && ping.has_value();
+  if (call.rules) {
+    checks["rules"] = {{"ok", true}, {"version", call.rules->version}, {"files", call.rules->files.size()}};
+  } else {
+    checks["rules"] = {{"ok", false}};
+    ok = false;
+  }
+  return json_response({{"status", ok ? "ok" : "unavailable"}, {"checks", checks}}, ok ? 200 : 503);
+}
+
+std::string gauge(const std::string& name, const std::string& help, const std::string& series) {
+  return "# HELP " + name + " " + help + "\n# TYPE " + name + " gauge\n" + series;
+}
+
+Response metrics(Call& call) {
+  auto* registry = call.api.deps().metrics;
+  std::string text = registry ? registry->render() : "";
+  // What lives in the database is read at scrape time, on this request's
+  // own session (never from inside the registry, which has no session).
+  if (auto backlog = call.backend.queries->outbox_backlog()) {
+    std::string series;
+    for (const auto& [status, n] : *backlog) {
+      series += "setia_outbox_backlog{status=\"" + status + "\"} " + std::to_string(n) + "\n";
+    }
+    text += gauge("setia_outbox_backlog", "Outbox deliveries waiting (pending) or given up (dead)", series);
+  }
+  if (auto dead = call.backend.queries->dead_letter_total()) {
+    text += gauge("setia_dead_letters_stored", "Dead letters in the database", "setia_dead_letters_stored " +
+                                                                                    std::to_string(*dead) + "\n");
+  }
+  return Response{200, "text/plain; version=0.0.4; charset=utf-8", std::move(text), {}, false};
+}
+
+}  // namespace
+
+void add_ops_routes(Router& r) {
+  r.add("GET", "/healthz", Access::ops, healthz);
+  r.add("GET", "/metrics", Access::ops, metrics);
+}
+
+}  // namespace setia::adapters::rest

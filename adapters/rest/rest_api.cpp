@@ -1,0 +1,135 @@
+#include "adapters/rest/rest_api.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "adapters/rest/http_errors.h"
+#include "core/services/store_time_text.h"
+#include "core/support/log.h"
+
+namespace setia::adapters::rest {
+namespace {
+
+std::string trim(std::string s) {
+  auto b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+}
+
+// "Bearer <token>" (the scheme in any case); empty when absent.
+std::string bearer(const std::string& authorization) {
+  if (authorization.size() < 7) return "";
+  std::string scheme = authorization.substr(0, 7);
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (scheme != "bearer ") return "";
+  return trim(authorization.substr(7));
+}
+
+}  // namespace
+
+std::string Call::time(std::int64_t unix_seconds, const std::string& store) const {
+  return core::store_time_text(unix_seconds, store_rules(store));
+}
+
+std::string Call::client_address() const {
+  if (api.options().trust_forwarded_for && !request.forwarded_for.empty()) {
+    // The proxy appends the address it saw last; earlier entries are the
+    // client's to forge.
+    auto comma = request.forwarded_for.rfind(',');
+    auto last = trim(comma == std::string::npos ? request.forwarded_for : request.forwarded_for.substr(comma + 1));
+    if (!last.empty()) return last;
+  }
+  return request.client_address;
+}
+
+std::string Call::base_url() const {
+  if (!api.options().public_url.empty()) return api.options().public_url;
+  return "http://" + (request.host.empty() ? std::string("localhost") : request.host);
+}
+
+RestApi::RestApi(RestOptions options, RestDeps deps)
+    : options_(std::move(options)), deps_(std::move(deps)), pool_(deps_.backends, std::max<std::size_t>(1, options_.workers)) {
+  add_auth_routes(router_);
+  add_member_routes(router_);
+  add_offer_routes(router_);
+  add_admin_routes(router_);
+  add_report_routes(router_);
+  add_ops_routes(router_);
+}
+
+Response RestApi::handle(const Request& request) noexcept { return dispatch(request, false); }
+Response RestApi::handle_ops(const Request& request) noexcept { return dispatch(request, true); }
+
+Response RestApi::route(const Request& request, bool ops_listener, std::string& label) {
+  auto m = router_.match(request.method, request.path);
+  bool ops_route = m.route && m.route->access == Access::ops;
+  // The ops listener serves only /healthz and /metrics; with a separate ops
+  // listener the API listener does not serve them.
+  if (m.route && (ops_listener != ops_route) && (ops_listener || options_.separate_ops)) {
+    m.route = nullptr;
+    m.allow.clear();
+  }
+  if (!m.route) {
+    if (!m.allow.empty()) {
+      ApiError e(405, "method_not_allowed", "use " + m.allow + " on this path");
+      auto res = error_response(e);
+      res.headers.emplace_back("Allow", m.allow);
+      return res;
+    }
+    throw not_found("no such path: " + request.path);
+  }
+  label = m.route->pattern;
+  auto query = parse_query(request.query);
+  auto lease = pool_.acquire();
+  Call call{request, *m.route, std::move(m.params), std::move(query), std::nullopt, *lease, *this,
+            deps_.rules ? deps_.rules->current() : nullptr};
+  if (m.route->access == Access::member || m.route->access == Access::admin || m.route->access == Access::token) {
+    std::string token = bearer(request.authorization);
+    if (token.empty()) throw unauthenticated("this path needs Authorization: Bearer <token>");
+    call.principal = unwrap(lease->auth->authenticate(token));
+    if (m.route->access == Access::admin && call.principal->role != core::Role::admin) {
+      throw forbidden("this path is for admins; a member token never reaches it");
+    }
+    if (m.route->access == Access::member && call.principal->role != core::Role::member) {
+      throw forbidden("this path is for members; admins use /v1/admin/...");
+    }
+  }
+  return m.route->handler(call);
+}
+
+Response RestApi::dispatch(const Request& request, bool ops_listener) noexcept {
+  auto start = std::chrono::steady_clock::now();
+  std::string label = "unmatched";
+  Response res;
+  try {
+    try {
+      res = route(request, ops_listener, label);
+    } catch (const ApiError& e) {
+      res = error_response(e);
+    } catch (const std::exception& e) {
+      log::get("rest")->error("{} {}: unexpected error: {}", request.method, label, e.what());
+      res = error_response(ApiError(500, "internal", "internal error"));
+    } catch (...) {
+      log::get("rest")->error("{} {}: unexpected non-standard exception", request.method, label);
+      res = error_response(ApiError(500, "internal", "internal error"));
+    }
+    if (deps_.metrics) {
+      // Labels from the route table only (never the raw path or method), so
+      // that a scan of random URLs cannot grow the series without bound.
+      std::string method = label == "unmatched" ? "other" : request.method;
+      deps_.metrics->counter("setia_http_requests_total", "REST requests by route template, method and status",
+                             {{"route", label}, {"method", method}, {"status", std::to_string(res.status)}})
+          .inc();
+      deps_.metrics->histogram("setia_http_request_duration_seconds", "REST request latency by route template",
+                               {{"route", label}})
+          .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+  } catch (...) {
+    // Out of memory while building an error: the session still answers 500.
+    res = Response{500, "application/json", R"({"error":{"code":"internal","message":"internal error"}})", {}, true};
+  }
+  return res;
+}
+
+}  // namespace setia::adapters::rest

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "adapters/rest/http_message.h"
+
+namespace setia::adapters::rest {
+
+struct ServerLimits {
+  std::size_t body_limit = 64 * 1024;     // larger: 413 and the connection closed
+  std::uint32_t header_limit = 8 * 1024;  // larger: 431 and closed
+  std::chrono::seconds read_timeout{15};  // a whole request, and the idle wait before it
+  std::chrono::seconds write_timeout{15};
+};
+
+// Called on a worker thread for every complete request. It must not throw
+// (RestApi::handle catches everything); the server guards it anyway.
+using RequestHandler = std::function<Response(const Request&)>;
+
+// HTTP/1.1 on Boost.Beast (tech-facts §4): one io_context run by N
+// threads, a strand per connection, keep-alive, body and header limits, a
+// deadline on every read and write (a slow client is dropped). Handlers run
+// synchronously on the worker thread: they may block on the database, which
+// is why there are several threads.
+class Server {
+ public:
+  Server(int threads, ServerLimits limits);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds "host:port" (an IP address; port 0 takes a free one) and serves
+  // `handler` there once started. Returns the bound "ip:port".
+  std::expected<std::string, std::string> listen(const std::string& address, RequestHandler handler);
+
+  void start();
+  // Stops accepting, closes the connections, joins the threads.
+  void stop();
+
+  // Told about each request answered before it reached a handler (413,
+  // 431, 400), for metrics.
+  std::function<void(unsigned status)> on_refused;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// "127.0.0.1:8080" / "[::1]:8080" -> host and port; none when malformed.
+struct HostPort {
+  std::string host;
+  unsigned short port = 0;
+};
+std::expected<HostPort, std::string> parse_host_port(const std::string& address);
+
+}  // namespace setia::adapters::rest

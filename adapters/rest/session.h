@@ -1,0 +1,43 @@
+#pragma once
+
+// In C++20/23 mode <utility> must come before Asio (tech-facts §4).
+#include <utility>
+
+#include <memory>
+#include <optional>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "adapters/rest/server.h"
+
+namespace setia::adapters::rest {
+
+// One HTTP connection: read a request (within the limits and the read
+// deadline), hand it to the handler, write the answer, and again while the
+// client keeps the connection alive. Errors of the connection are never
+// thrown: every Beast call takes an error_code.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(boost::asio::ip::tcp::socket socket, const ServerLimits& limits, const RequestHandler& handler,
+          const std::function<void(unsigned)>& on_refused);
+  void run();
+
+ private:
+  void read();
+  void on_read(boost::beast::error_code ec);
+  void refuse(unsigned status, const char* code, const char* message);
+  void send(Response response, bool keep_alive, unsigned version);
+  void close();
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  const ServerLimits& limits_;
+  const RequestHandler& handler_;
+  const std::function<void(unsigned)>& on_refused_;
+  std::string client_address_;
+};
+
+}  // namespace setia::adapters::rest

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <string>
+#include <vector>
+
+#include "core/domain/voucher_terms.h"
+#include "core/ports/store.h"
+#include "rules/civil_time.h"
+
+namespace setia::core {
+
+// A member of a store whose birthday is `day` and who has not had this
+// year's gift yet.
+struct BirthdayCandidate {
+  long long member_id = 0;
+  std::string name;
+};
+
+// One gift to give: the voucher's code (make_voucher_code) and the greeting
+// with the member's name filled in, in both languages.
+struct BirthdayGift {
+  long long member_id = 0;
+  std::string code;
+  std::string message_id;
+  std::string message_en;
+};
+
+// The birthday gifts' storage (migrations/0009_birthday.sql).
+class BirthdayStore {
+ public:
+  virtual ~BirthdayStore() = default;
+  // Every store that has members (for the default rule file "*").
+  virtual std::expected<std::vector<std::string>, StoreError> member_stores() = 0;
+  // Members of `store` celebrating on store-local `day` (29 February
+  // birthdays on 28 February in other years) without `day.year`'s gift.
+  virtual std::expected<std::vector<BirthdayCandidate>, StoreError> candidates(const std::string& store,
+                                                                              rules::LocalDate day) = 0;
+  // Gives each of `gifts` in one transaction: the year's gift row (unique
+  // per member and year), the voucher and the 'birthday' notification.
+  // Members given already, or no longer celebrating on `day`, are skipped.
+  // Returns how many were given.
+  virtual std::expected<int, StoreError> give(const std::string& store, rules::LocalDate day, const std::string& title,
+                                              const domain::VoucherTerms& terms, const std::vector<BirthdayGift>& gifts,
+                                              std::int64_t now) = 0;
+};
+
+}  // namespace setia::core

@@ -1,0 +1,91 @@
+#include "core/scheduler/birthday_job.h"
+
+#include <algorithm>
+#include <random>
+#include <set>
+
+#include "core/services/vouchers.h"
+#include "rules/birthday.h"
+#include "rules/store_time.h"
+
+namespace setia::core {
+namespace {
+
+std::uint64_t default_random() {
+  thread_local std::random_device rd;
+  return (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+}
+
+bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+}  // namespace
+
+bool celebrates_on(rules::LocalDate birth, rules::LocalDate day) {
+  if (birth.month == day.month && birth.day == day.day) return true;
+  return birth.month == 2 && birth.day == 29 && day.month == 2 && day.day == 28 && !leap(day.year);
+}
+
+std::vector<BirthdayDue> birthday_schedule(const rules::RuleBook& book, std::chrono::system_clock::time_point now,
+                                           const std::vector<std::string>& other_stores) {
+  const auto unix_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  std::vector<BirthdayDue> out;
+  auto add = [&](const std::string& store, const std::shared_ptr<const rules::RuleSet>& rs) {
+    if (!rs || !rs->birthday) return;
+    auto local = rules::to_local(rs->zone, unix_s);
+    out.push_back(BirthdayDue{.store = store, .rules = rs, .local_date = local.date, .local_minute = local.minute,
+                              .due = local.minute >= rs->birthday->send_at});
+  };
+  for (const auto& [store, rs] : book.by_store) {
+    if (store != "*") add(store, rs);
+  }
+  std::set<std::string> seen;
+  for (const auto& store : other_stores) {
+    if (store == "*" || book.by_store.contains(store) || !seen.insert(store).second) continue;
+    add(store, book.fallback);
+  }
+  std::sort(out.begin(), out.end(), [](const BirthdayDue& a, const BirthdayDue& b) { return a.store < b.store; });
+  return out;
+}
+
+Job birthday_job(BirthdayStore& store, RulesSource rules, std::function<std::uint64_t()> random,
+                 std::chrono::seconds every) {
+  if (!random) random = default_random;
+  return Job{
+      .name = kBirthdayJob, .every = every,
+      .run = [&store, rules = std::move(rules), random = std::move(random)](
+                 std::chrono::system_clock::time_point now) -> std::expected<std::string, std::string> {
+        auto book = rules();
+        if (!book) return "no rules";
+        std::vector<std::string> others;
+        if (book->fallback && book->fallback->birthday) {
+          auto stores = store.member_stores();
+          if (!stores) return std::unexpected(stores.error().message);
+          others = std::move(*stores);
+        }
+        const auto unix_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+        int given = 0, stores_due = 0;
+        for (const auto& d : birthday_schedule(*book, now, others)) {
+          if (!d.due) continue;
+          ++stores_due;
+          const rules::Birthday& b = *d.rules->birthday;
+          auto candidates = store.candidates(d.store, d.local_date);
+          if (!candidates) return std::unexpected(candidates.error().message);
+          if (candidates->empty()) continue;
+          std::vector<BirthdayGift> gifts;
+          gifts.reserve(candidates->size());
+          for (const auto& c : *candidates) {
+            gifts.push_back(BirthdayGift{.member_id = c.member_id, .code = make_voucher_code(random()),
+                                         .message_id = rules::birthday_message(b, "id", c.name),
+                                         .message_en = rules::birthday_message(b, "en", c.name)});
+          }
+          const std::string title = b.voucher.title.empty() ? "Hadiah Ulang Tahun" : b.voucher.title;
+          auto n = store.give(d.store, d.local_date, title, b.voucher, gifts, unix_s);
+          if (!n) return std::unexpected(d.store + ": " + n.error().message);
+          given += *n;
+        }
+        return "gave " + std::to_string(given) + " birthday gift(s) in " + std::to_string(stores_due) +
+               " store(s) past their send time";
+      }};
+}
+
+}  // namespace setia::core

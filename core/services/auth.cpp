@@ -1,0 +1,204 @@
+#include "core/services/auth.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/domain/store_id.h"
+#include "core/support/log.h"
+
+namespace setia::core {
+namespace {
+
+using Kind = ServiceError::Kind;
+
+std::unexpected<ServiceError> err(Kind kind, std::string message, std::string reason = {}) {
+  return std::unexpected(ServiceError{kind, std::move(message), std::move(reason)});
+}
+
+std::unexpected<ServiceError> unavailable(const StoreError& e) { return err(Kind::unavailable, e.message); }
+
+// One message for an unknown login and a wrong password: the answer must
+// not tell which accounts exist.
+constexpr const char* kBadLogin = "wrong login or password";
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::string trim(const std::string& s) {
+  auto b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+}
+
+// The throttle's key for a login: an email in lower case, a phone as its
+// digits and '+' (the database compares them so), so that typing the same
+// phone another way does not buy more guesses.
+std::string login_key(const std::string& login) {
+  if (login.find('@') != std::string::npos) return lower(login);
+  std::string digits;
+  for (char c : login) {
+    if ((c >= '0' && c <= '9') || c == '+') digits.push_back(c);
+  }
+  return digits.empty() ? lower(login) : digits;
+}
+
+}  // namespace
+
+bool looks_like_token(const std::string& token) {
+  return token.size() == 43 && std::all_of(token.begin(), token.end(), [](unsigned char c) {
+           return std::isalnum(c) || c == '-' || c == '_';
+         });
+}
+
+std::string make_dummy_hash(PasswordHasher& hasher, TokenMinter& tokens) {
+  return hasher.hash(tokens.mint()).value_or("");
+}
+
+std::expected<std::string, ServiceError> Auth::hash_password(const std::string& password) {
+  if (password.size() < options_.min_password) {
+    return err(Kind::invalid, "password must be at least " + std::to_string(options_.min_password) + " characters",
+               "password_too_short");
+  }
+  if (password.size() > options_.max_password) {
+    return err(Kind::invalid, "password must be at most " + std::to_string(options_.max_password) + " characters");
+  }
+  auto hash = hasher_.hash(password);
+  if (!hash) return err(Kind::unavailable, "cannot hash the password now (out of memory); try again");
+  return *hash;
+}
+
+std::expected<Session, ServiceError> Auth::issue(const Profile& profile, const std::string& label) {
+  Session s;
+  s.token = tokens_.mint();
+  s.expires_at = std::chrono::duration_cast<std::chrono::seconds>(
+                     (clock_.now() + options_.member_token_ttl).time_since_epoch()).count();
+  s.profile = profile;
+  NewToken t{.digest = tokens_.digest(s.token), .role = Role::member, .member_id = profile.member.id,
+             .store_id = profile.member.store_id, .expires_at = s.expires_at, .label = label};
+  if (auto id = accounts_.insert_token(t); !id) return unavailable(id.error());
+  return s;
+}
+
+std::expected<Session, ServiceError> Auth::register_member(const Registration& r, const std::string& address) {
+  // Each registration costs an argon2 hash: the per-address limit keeps one
+  // client from making the server hash all day.
+  if (int wait = throttle_.admit(address, ""); wait > 0) {
+    ServiceError e{Kind::rate_limited, "too many attempts; try again in " + std::to_string(wait) + " s", "rate_limited"};
+    e.retry_after_s = wait;
+    return std::unexpected(std::move(e));
+  }
+  auto book = rules_ ? rules_() : nullptr;
+  if (!book || (!book->by_store.contains(r.store_id) && !book->fallback)) {
+    return err(Kind::invalid, "store '" + r.store_id + "' has no rules here: not a store of this Setia", "unknown_store");
+  }
+  // The password first: a refused one must not leave a member behind.
+  auto hash = hash_password(r.password);
+  if (!hash) return std::unexpected(hash.error());
+  std::optional<std::string> email = r.email;
+  if (email) *email = trim(*email);
+  auto member = members_.add({r.store_id, trim(r.name), trim(r.phone), email, r.birth_date});
+  if (!member) return std::unexpected(member.error());
+  // Not one transaction with the insert (Members owns that); should this
+  // fail, the member exists without a password and an admin can see it.
+  if (auto done = accounts_.set_password(member->id, *hash); !done) return unavailable(done.error());
+  auto profile = accounts_.profile(member->id);
+  if (!profile) return unavailable(profile.error());
+  if (!*profile) return err(Kind::unavailable, "the new member is not readable yet; log in");
+  return issue(**profile, "register");
+}
+
+std::expected<Session, ServiceError> Auth::login(const std::string& login_in, const std::string& password,
+                                                 const std::optional<std::string>& store_id,
+                                                 const std::string& address) {
+  const std::string login = trim(login_in);
+  if (login.empty() || login.size() > 254) return err(Kind::invalid, "login must be an email or a phone number");
+  const std::string account = login_key(login) + "|" + store_id.value_or("*");
+  if (int wait = throttle_.admit(address, account); wait > 0) {
+    ServiceError e{Kind::rate_limited, "too many login attempts; try again in " + std::to_string(wait) + " s",
+                   "rate_limited"};
+    e.retry_after_s = wait;
+    return std::unexpected(std::move(e));
+  }
+  auto candidates = accounts_.login_candidates(login, store_id);
+  if (!candidates) return unavailable(candidates.error());
+
+  // Every path verifies at least one hash of the same cost, so that an
+  // unknown login takes as long as a wrong password.
+  std::vector<const LoginCandidate*> matched;
+  if (candidates->empty()) {
+    (void)hasher_.verify(dummy_hash_, password);
+  }
+  for (const auto& c : *candidates) {
+    if (hasher_.verify(c.password_hash, password)) matched.push_back(&c);
+  }
+  if (matched.empty()) {
+    throttle_.failed(account);
+    return err(Kind::unauthenticated, kBadLogin, "bad_login");
+  }
+  if (matched.size() > 1) {
+    return err(Kind::invalid, "this login is a member of several stores: add \"store\"", "ambiguous_login");
+  }
+  throttle_.succeeded(account);
+  const auto& who = *matched.front();
+  if (hasher_.needs_rehash(who.password_hash)) {
+    // The hash was made with older (weaker) parameters: the password is at
+    // hand now, so store it with today's.
+    if (auto fresh = hasher_.hash(password)) {
+      if (auto done = accounts_.set_password(who.member_id, *fresh); !done) {
+        log::get("rest")->warn("member {}: could not store the rehashed password: {}", who.member_code,
+                               done.error().message);
+      }
+    }
+  }
+  auto profile = accounts_.profile(who.member_id);
+  if (!profile) return unavailable(profile.error());
+  if (!*profile) return err(Kind::unauthenticated, kBadLogin, "bad_login");
+  return issue(**profile, "login");
+}
+
+std::expected<Principal, ServiceError> Auth::authenticate(const std::string& token) {
+  if (!looks_like_token(token)) return err(Kind::unauthenticated, "the bearer token is not valid", "bad_token");
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
+  auto p = accounts_.principal(tokens_.digest(token), now);
+  if (!p) return unavailable(p.error());
+  if (!*p) return err(Kind::unauthenticated, "the bearer token is unknown or expired", "bad_token");
+  return **p;
+}
+
+std::expected<void, ServiceError> Auth::logout(const std::string& token) {
+  if (!looks_like_token(token)) return err(Kind::unauthenticated, "the bearer token is not valid", "bad_token");
+  auto done = accounts_.revoke_token(tokens_.digest(token));
+  if (!done) return unavailable(done.error());
+  return {};
+}
+
+std::expected<void, ServiceError> Auth::change_password(const Principal& who, const std::string& current,
+                                                        const std::string& fresh) {
+  auto stored = accounts_.password_hash(who.member_id);
+  if (!stored) return unavailable(stored.error());
+  if (!*stored || !hasher_.verify(**stored, current)) {
+    return err(Kind::forbidden, "current_password does not match", "wrong_current_password");
+  }
+  auto hash = hash_password(fresh);
+  if (!hash) return std::unexpected(hash.error());
+  if (auto done = accounts_.set_password(who.member_id, *hash); !done) return unavailable(done.error());
+  if (auto done = accounts_.revoke_member_tokens(who.member_id, who.token_id); !done) return unavailable(done.error());
+  return {};
+}
+
+std::expected<std::string, ServiceError> Auth::create_admin_token(const std::optional<std::string>& store_id,
+                                                                  std::chrono::seconds ttl) {
+  if (store_id && !domain::is_valid_store_id(*store_id)) {
+    return err(Kind::invalid, "store must match [a-z0-9][a-z0-9-]{0,62}");
+  }
+  std::string token = tokens_.mint();
+  NewToken t{.digest = tokens_.digest(token), .role = Role::admin, .member_id = std::nullopt, .store_id = store_id,
+             .expires_at = std::chrono::duration_cast<std::chrono::seconds>((clock_.now() + ttl).time_since_epoch()).count(),
+             .label = "setiactl"};
+  if (auto id = accounts_.insert_token(t); !id) return unavailable(id.error());
+  return token;
+}
+
+}  // namespace setia::core

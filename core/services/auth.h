@@ -1,0 +1,99 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+
+#include "core/ports/account_store.h"
+#include "core/ports/clock.h"
+#include "core/ports/credentials.h"
+#include "core/services/login_throttle.h"
+#include "core/services/members.h"
+#include "core/services/rules_source.h"
+#include "core/services/service_error.h"
+
+namespace setia::core {
+
+struct AuthOptions {
+  std::chrono::seconds member_token_ttl{std::chrono::hours(24 * 30)};
+  std::size_t min_password = 8;
+  std::size_t max_password = 1024;  // argon2 takes any length; a bound keeps a request cheap to refuse
+};
+
+struct Registration {
+  std::string store_id, name, phone, password;
+  std::optional<std::string> email, birth_date;
+};
+
+// A bearer token just issued, with the member it speaks for.
+struct Session {
+  std::string token;
+  std::int64_t expires_at = 0;  // unix seconds
+  Profile profile;
+};
+
+// Accounts of the mobile app and tokens of everyone: registration, login
+// (argon2id, rate-limited, the same answer and about the same time for an
+// unknown login and a wrong password), bearer tokens stored as digests,
+// admin tokens for setiactl. One per thread (it holds a thread's store);
+// the throttle is shared.
+class Auth {
+ public:
+  // `dummy_hash`: a hash of a random password made by `hasher` at start, to
+  // verify against when no account matches (make_dummy_hash).
+  Auth(AccountStore& accounts, Members& members, PasswordHasher& hasher, TokenMinter& tokens, LoginThrottle& throttle,
+       RulesSource rules, const Clock& clock, AuthOptions options, std::string dummy_hash)
+      : accounts_(accounts),
+        members_(members),
+        hasher_(hasher),
+        tokens_(tokens),
+        throttle_(throttle),
+        rules_(std::move(rules)),
+        clock_(clock),
+        options_(options),
+        dummy_hash_(std::move(dummy_hash)) {}
+
+  // A new member of `store_id` (email and phone unique in it) with a
+  // password, logged in. `address` is the client's: registrations count
+  // against the same per-address limit as logins.
+  std::expected<Session, ServiceError> register_member(const Registration& r, const std::string& address);
+  // `login` is an email or a phone; `store_id` narrows it when the same
+  // login is a member of several stores. `address` is the client's, for the
+  // rate limit.
+  std::expected<Session, ServiceError> login(const std::string& login, const std::string& password,
+                                             const std::optional<std::string>& store_id, const std::string& address);
+  std::expected<Principal, ServiceError> authenticate(const std::string& token);
+  std::expected<void, ServiceError> logout(const std::string& token);
+  // The member's own change: the current password proves it is them; every
+  // other token of theirs stops working.
+  std::expected<void, ServiceError> change_password(const Principal& who, const std::string& current,
+                                                    const std::string& fresh);
+  // For setiactl: an admin token for one store, or for all (store none).
+  std::expected<std::string, ServiceError> create_admin_token(const std::optional<std::string>& store_id,
+                                                              std::chrono::seconds ttl);
+
+ private:
+  std::expected<Session, ServiceError> issue(const Profile& profile, const std::string& label);
+  std::expected<std::string, ServiceError> hash_password(const std::string& password);
+
+  AccountStore& accounts_;
+  Members& members_;
+  PasswordHasher& hasher_;
+  TokenMinter& tokens_;
+  LoginThrottle& throttle_;
+  RulesSource rules_;
+  const Clock& clock_;
+  AuthOptions options_;
+  std::string dummy_hash_;
+};
+
+// A hash of a random password, for Auth's unknown-login path.
+std::string make_dummy_hash(PasswordHasher& hasher, TokenMinter& tokens);
+
+// Whether a string has the shape of a token this build mints (43
+// base64url characters), so that junk is refused without a query.
+bool looks_like_token(const std::string& token);
+
+}  // namespace setia::core

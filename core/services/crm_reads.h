@@ -1,0 +1,37 @@
+#pragma once
+
+#include <expected>
+#include <optional>
+#include <string>
+
+#include "core/ports/crm_queries.h"
+#include "core/services/service_error.h"
+
+namespace setia::core {
+
+// The read side of the CRM for the apps and the admins: a member's
+// transactions, notifications and vouchers; members and dead letters for
+// admins. A missing row, or one outside the caller's scope, is not_found
+// (the same answer, so that ids cannot be probed). One per thread.
+class CrmReads {
+ public:
+  explicit CrmReads(CrmQueries& queries) : q_(queries) {}
+
+  std::expected<Page<TransactionSummary>, ServiceError> transactions(long long member_id, const PageRequest& page);
+  std::expected<Transaction, ServiceError> transaction(long long sale_id, std::optional<long long> member_id,
+                                                       std::optional<std::string> store_id);
+  std::expected<Page<NotificationRow>, ServiceError> notifications(long long member_id, const PageRequest& page);
+  std::expected<Page<VoucherRow>, ServiceError> vouchers(long long member_id, const PageRequest& page);
+  std::expected<VoucherRow, ServiceError> voucher(long long member_id, const std::string& code);
+
+  std::expected<Profile, ServiceError> member(const std::optional<std::string>& store_id, const std::string& id_or_code);
+  std::expected<Page<Profile>, ServiceError> search_members(const std::optional<std::string>& store_id,
+                                                            const std::string& q, const PageRequest& page);
+  std::expected<Page<DeadLetterRow>, ServiceError> dead_letters(const std::optional<std::string>& store_id,
+                                                                const PageRequest& page);
+
+ private:
+  CrmQueries& q_;
+};
+
+}  // namespace setia::core

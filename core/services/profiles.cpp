@@ -1,0 +1,113 @@
+#include "core/services/profiles.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/services/members.h"
+
+namespace setia::core {
+namespace {
+
+using Kind = ServiceError::Kind;
+
+std::unexpected<ServiceError> err(Kind kind, std::string message, std::string reason = {}) {
+  return std::unexpected(ServiceError{kind, std::move(message), std::move(reason)});
+}
+
+}  // namespace
+
+std::optional<std::string> name_problem(const std::string& name) {
+  if (name.empty() || name.size() > 100) return "name must be 1 to 100 characters";
+  return std::nullopt;
+}
+
+std::optional<std::string> phone_problem(const std::string& phone) {
+  bool ok = phone.size() >= 6 && phone.size() <= 20 && std::all_of(phone.begin(), phone.end(), [](char c) {
+              return std::isdigit(static_cast<unsigned char>(c)) || c == '+' || c == ' ' || c == '-';
+            });
+  if (!ok) return "phone must be 6 to 20 digits (+, spaces and dashes allowed), e.g. +6281234567890";
+  return std::nullopt;
+}
+
+std::optional<std::string> email_problem(const std::string& email) {
+  auto at = email.find('@');
+  if (email.size() > 254 || at == std::string::npos || at == 0 || at == email.size() - 1) {
+    return "email must look like name@example.com";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> birth_date_problem(const std::string& date) {
+  if (!is_valid_date(date)) return "birth_date must be a real date as YYYY-MM-DD";
+  return std::nullopt;
+}
+
+std::expected<Profile, ServiceError> Profiles::get(long long member_id) {
+  auto p = accounts_.profile(member_id);
+  if (!p) return err(Kind::unavailable, p.error().message);
+  if (!*p) return err(Kind::not_found, "no such member", "no_such_member");
+  return **p;
+}
+
+std::expected<Profile, ServiceError> Profiles::update(long long member_id, const ProfilePatch& patch) {
+  if (patch.name) {
+    if (auto p = name_problem(*patch.name)) return err(Kind::invalid, *p);
+  }
+  if (patch.phone) {
+    if (auto p = phone_problem(*patch.phone)) return err(Kind::invalid, *p);
+  }
+  if (patch.email) {
+    if (auto p = email_problem(*patch.email)) return err(Kind::invalid, *p);
+  }
+  if (patch.birth_date) {
+    if (auto p = birth_date_problem(*patch.birth_date)) return err(Kind::invalid, *p);
+  }
+  if (patch.lang && *patch.lang != "id" && *patch.lang != "en") return err(Kind::invalid, "language must be id or en");
+  auto r = accounts_.update_profile(member_id, patch);
+  if (!r) return err(Kind::unavailable, r.error().message);
+  if (*r) return **r;
+  switch (r->error()) {
+    case AccountStore::PatchError::no_such_member: return err(Kind::not_found, "no such member", "no_such_member");
+    case AccountStore::PatchError::phone_taken:
+      return err(Kind::conflict, "phone is already registered in this store", "phone_taken");
+    case AccountStore::PatchError::email_taken:
+      return err(Kind::conflict, "email is already registered in this store", "email_taken");
+    case AccountStore::PatchError::birth_date_locked:
+      return err(Kind::conflict, "birth_date can be set once; ask the shop to correct it", "birth_date_locked");
+  }
+  return err(Kind::unavailable, "unexpected store answer");
+}
+
+std::expected<Profile, ServiceError> Profiles::update_own(long long member_id, ProfilePatch patch) {
+  patch.lock_birth_date = true;
+  return update(member_id, patch);
+}
+
+std::expected<Profile, ServiceError> Profiles::update_by_admin(long long member_id, ProfilePatch patch) {
+  patch.lock_birth_date = false;
+  return update(member_id, patch);
+}
+
+std::expected<void, ServiceError> Profiles::add_device(long long member_id, const std::string& token,
+                                                       const std::string& platform) {
+  // FCM registration tokens are ~160 characters of [A-Za-z0-9_:-]; refuse
+  // what cannot be one rather than store junk the dispatcher sends to.
+  bool ok = !token.empty() && token.size() <= 4096 && std::all_of(token.begin(), token.end(), [](unsigned char c) {
+              return std::isalnum(c) || c == '_' || c == '-' || c == ':' || c == '.';
+            });
+  if (!ok) return err(Kind::invalid, "token must be an FCM registration token ([A-Za-z0-9_:.-], at most 4096)");
+  if (platform != "android" && platform != "ios" && platform != "web") {
+    return err(Kind::invalid, "platform must be android, ios or web");
+  }
+  if (auto done = accounts_.add_device(member_id, token, platform); !done) return err(Kind::unavailable, done.error().message);
+  return {};
+}
+
+std::expected<void, ServiceError> Profiles::remove_device(long long member_id, const std::string& token) {
+  auto done = accounts_.remove_device(member_id, token);
+  if (!done) return err(Kind::unavailable, done.error().message);
+  if (!*done) return err(Kind::not_found, "no such device of yours", "no_such_device");
+  return {};
+}
+
+}  // namespace setia::core

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <expected>
+#include <optional>
+#include <string>
+
+#include "core/ports/account_store.h"
+#include "core/services/service_error.h"
+
+namespace setia::core {
+
+// A member's profile: read, changed by the member (birth date once) or by
+// an admin, and the member's devices for pushes. One per thread.
+class Profiles {
+ public:
+  explicit Profiles(AccountStore& accounts) : accounts_(accounts) {}
+
+  std::expected<Profile, ServiceError> get(long long member_id);
+  // By the member: a birth date already set by them stays.
+  std::expected<Profile, ServiceError> update_own(long long member_id, ProfilePatch patch);
+  // By an admin: any field, the birth date too.
+  std::expected<Profile, ServiceError> update_by_admin(long long member_id, ProfilePatch patch);
+
+  // platform: android | ios | web.
+  std::expected<void, ServiceError> add_device(long long member_id, const std::string& token,
+                                               const std::string& platform);
+  std::expected<void, ServiceError> remove_device(long long member_id, const std::string& token);
+
+ private:
+  std::expected<Profile, ServiceError> update(long long member_id, const ProfilePatch& patch);
+  AccountStore& accounts_;
+};
+
+// What is wrong with a field a person typed (the same rules as
+// Members::add), or none.
+std::optional<std::string> name_problem(const std::string& name);
+std::optional<std::string> phone_problem(const std::string& phone);
+std::optional<std::string> email_problem(const std::string& email);
+std::optional<std::string> birth_date_problem(const std::string& date);
+
+}  // namespace setia::core

@@ -1,0 +1,109 @@
+#pragma once
+
+// What the REST tests share: setiad started by the harness with the REST
+// API on 127.0.0.1:0 (the real composition root, PostgreSQL and
+// Mosquitto), a rule file with a reward and a running promo, members
+// registered through the API, and sales sent over MQTT.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <random>
+#include <string>
+
+#include "harness.h"
+#include "http_client.h"
+
+namespace setia::it {
+
+// Store "*": 1 point per Rp 1.000; a reward of 100 points (stock 50); a
+// promo running from 2020 to 2099, one claim per member and two in all; an
+// e-nota header and footer.
+inline const char* kRestRules = R"(version: 1
+store: "*"
+timezone: Asia/Jakarta
+currency: IDR
+points:
+  earn:
+    - {name: base, per_amount: 1000, points: 1}
+  expiry: {after_days: 365}
+rewards:
+  - id: free-smoothie
+    title: "Gratis 1 Smoothies"
+    cost: 100
+    stock: 50
+    voucher: { free_item: { category: smoothies, qty: 1 }, valid_days: 30 }
+promos:
+  - id: hemat
+    title: "Diskon 10%"
+    audience: members
+    from: 2020-01-01
+    until: 2099-12-31
+    claim: { per_member: 1, total: 2 }
+    voucher: { percent_off: 10, max_off: 20000, min_spend: 50000, valid_days: 7 }
+enota:
+  header: ["TOKO TEST"]
+  footer: ["Terima Kasih"]
+)";
+
+struct TestMember {
+  std::string token, code, store, phone, email, password;
+  long long id = 0;
+};
+
+class RestTest : public ::testing::Test {
+ protected:
+  void SetUp() override { start(rest_yaml()); }
+
+  // (Re)starts setiad with this `rest:` section.
+  void start(const std::string& rest_section) {
+    daemon_.reset();
+    Daemon::Options o;
+    o.rules_yaml = kRestRules;
+    o.extra_yaml = rest_section;
+    daemon_ = std::make_unique<Daemon>(o);
+    migrate(*daemon_);
+    daemon_->start();
+    port_ = daemon_->rest_port();
+    ASSERT_GT(port_, 0) << daemon_->log();
+    http_ = std::make_unique<HttpClient>(port_);
+    if (store_.empty()) store_ = unique("toko");
+  }
+
+  HttpClient& http() { return *http_; }
+
+  TestMember register_member(const std::string& name, const std::string& store = "") {
+    static std::mt19937_64 rng{std::random_device{}()};
+    TestMember m;
+    m.store = store.empty() ? store_ : store;
+    // Random, so that no other run's member (the database is kept between
+    // runs) shares the login.
+    m.phone = "08" + std::to_string(1000000000 + rng() % 9000000000);
+    m.email = unique("m") + "@example.com";
+    m.password = "rahasia-" + name;
+    auto r = http().post("/v1/auth/register", {{"store", m.store}, {"name", name}, {"phone", m.phone},
+                                               {"email", m.email}, {"password", m.password}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    auto j = r.json();
+    m.token = j.value("token", "");
+    m.code = j["member"].value("code", "");
+    m.id = j["member"].value("id", 0LL);
+    return m;
+  }
+
+  // Sends sales over MQTT and waits for their results.
+  void send_sales(const std::vector<nlohmann::json>& sales) {
+    Probe probe({daemon_->options().topic_prefix + "/+/pos/result"});
+    for (const auto& s : sales) {
+      probe.publish(daemon_->options().topic_prefix + "/" + s["store_id"].get<std::string>() + "/pos/sale", s.dump());
+    }
+    auto got = probe.wait("/pos/result", sales.size());
+    ASSERT_EQ(got.size(), sales.size());
+  }
+
+  std::unique_ptr<Daemon> daemon_;
+  std::unique_ptr<HttpClient> http_;
+  int port_ = 0;
+  std::string store_;
+};
+
+}  // namespace setia::it

@@ -1,0 +1,111 @@
+// core::birthday_schedule and core::celebrates_on: which stores' birthday
+// send time has come at an instant, in each store's own time zone, and who
+// celebrates on a day (29 February in non-leap years).
+#include <gtest/gtest.h>
+
+#include "core/scheduler/birthday_job.h"
+#include "rules/loader.h"
+
+namespace setia::core {
+namespace {
+
+// Unix seconds of a wall time at a fixed UTC offset in hours.
+std::chrono::system_clock::time_point at(int y, unsigned mo, unsigned d, int h, int mi, int offset_hours) {
+  std::int64_t yy = y - (mo <= 2);
+  const std::int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
+  const auto yoe = static_cast<unsigned>(yy - era * 400);
+  const unsigned doy = (153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const std::int64_t days = era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+  return std::chrono::system_clock::time_point(std::chrono::seconds(days * 86400 + h * 3600 + mi * 60 - offset_hours * 3600));
+}
+
+std::string file(const std::string& store, const std::string& tz, const std::string& send_at, bool birthday = true) {
+  std::string y = "version: 1\nstore: \"" + store + "\"\ntimezone: " + tz + "\n";
+  if (birthday) {
+    y += "birthday:\n  send_at: \"" + send_at + "\"\n  voucher: { amount_off: 25000, valid_days: 7, title: \"Kado\" }\n"
+         "  message: { id: \"Selamat ulang tahun, {name}!\", en: \"Happy birthday, {name}!\" }\n";
+  }
+  return y;
+}
+
+std::shared_ptr<const rules::RuleBook> book(const std::vector<std::string>& files) {
+  auto b = std::make_shared<rules::RuleBook>();
+  for (const auto& f : files) {
+    auto rs = rules::load_rule_text(f, "test.yaml");
+    EXPECT_TRUE(rs.has_value()) << (rs ? "" : rs.error()[0].to_string());
+    if (!rs) continue;
+    auto set = std::make_shared<const rules::RuleSet>(std::move(*rs));
+    if (set->store == "*") b->fallback = set;
+    else b->by_store[set->store] = set;
+  }
+  return b;
+}
+
+TEST(BirthdaySchedule, SendTimeInEachStoresZone) {
+  auto b = book({file("jkt", "Asia/Jakarta", "09:00"), file("mks", "Asia/Makassar", "09:00"),
+                 file("jap", "Asia/Jayapura", "09:00"), file("none", "Asia/Jakarta", "", false)});
+  // 01:00 UTC: 08:00 WIB, 09:00 WITA, 10:00 WIT.
+  auto s = birthday_schedule(*b, at(2026, 11, 23, 1, 0, 0));
+  ASSERT_EQ(s.size(), 3u) << "a store without a birthday section is left out";
+  EXPECT_EQ(s[0].store, "jap");
+  EXPECT_TRUE(s[0].due);
+  EXPECT_EQ(s[0].local_minute, 10 * 60);
+  EXPECT_EQ(s[1].store, "jkt");
+  EXPECT_FALSE(s[1].due);
+  EXPECT_EQ(s[1].local_minute, 8 * 60);
+  EXPECT_EQ(s[2].store, "mks");
+  EXPECT_TRUE(s[2].due) << "exactly send_at is due";
+  for (const auto& d : s) EXPECT_EQ(d.local_date, (rules::LocalDate{2026, 11, 23}));
+}
+
+TEST(BirthdaySchedule, OneMinuteBeforeAndAfterSendAtAndLocalMidnight) {
+  auto b = book({file("jkt", "Asia/Jakarta", "09:00"), file("jap", "Asia/Jayapura", "00:00")});
+  auto s = birthday_schedule(*b, at(2026, 11, 23, 8, 59, 7));
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_FALSE(s[1].due);
+  EXPECT_EQ(s[1].local_date, (rules::LocalDate{2026, 11, 23}));
+  s = birthday_schedule(*b, at(2026, 11, 23, 9, 0, 7));
+  EXPECT_TRUE(s[1].due);
+  s = birthday_schedule(*b, at(2026, 11, 23, 23, 59, 7));
+  EXPECT_TRUE(s[1].due) << "catching up all day";
+  EXPECT_EQ(s[1].local_date, (rules::LocalDate{2026, 11, 23}));
+  // Jayapura at 23:59 and at 00:01 the next day: a new local date.
+  s = birthday_schedule(*b, at(2026, 11, 23, 23, 59, 9));
+  EXPECT_EQ(s[0].store, "jap");
+  EXPECT_EQ(s[0].local_date, (rules::LocalDate{2026, 11, 23}));
+  s = birthday_schedule(*b, at(2026, 11, 24, 0, 1, 9));
+  EXPECT_EQ(s[0].local_date, (rules::LocalDate{2026, 11, 24}));
+  EXPECT_TRUE(s[0].due);
+  EXPECT_EQ(s[0].local_minute, 1);
+  // ... when it is still the 23rd in Jakarta (22:01 WIB).
+  EXPECT_EQ(s[1].local_date, (rules::LocalDate{2026, 11, 23}));
+}
+
+TEST(BirthdaySchedule, TheDefaultFileCoversStoresWithoutTheirOwn) {
+  auto b = book({file("*", "Asia/Jakarta", "09:00"), file("jap", "Asia/Jayapura", "09:00"),
+                 file("plain", "Asia/Jakarta", "", false)});
+  auto s = birthday_schedule(*b, at(2026, 11, 23, 9, 30, 7), {"a", "jap", "plain", "a", "*"});
+  ASSERT_EQ(s.size(), 2u) << "'plain' has its own file without a birthday; 'jap' is not listed twice";
+  EXPECT_EQ(s[0].store, "a");
+  EXPECT_EQ(s[0].rules.get(), b->fallback.get());
+  EXPECT_TRUE(s[0].due);
+  EXPECT_EQ(s[1].store, "jap");
+  EXPECT_EQ(s[1].rules.get(), b->by_store.at("jap").get());
+}
+
+TEST(BirthdaySchedule, TwentyNinthOfFebruary) {
+  const rules::LocalDate leapling{2000, 2, 29};
+  EXPECT_TRUE(celebrates_on(leapling, {2027, 2, 28}));
+  EXPECT_FALSE(celebrates_on(leapling, {2027, 3, 1}));
+  EXPECT_TRUE(celebrates_on(leapling, {2028, 2, 29}));
+  EXPECT_FALSE(celebrates_on(leapling, {2028, 2, 28}));
+  EXPECT_TRUE(celebrates_on(leapling, {2100, 2, 28})) << "2100 is not a leap year";
+  EXPECT_FALSE(celebrates_on(leapling, {2000, 2, 28}));
+  EXPECT_TRUE(celebrates_on({1990, 11, 23}, {2026, 11, 23}));
+  EXPECT_FALSE(celebrates_on({1990, 11, 23}, {2026, 11, 24}));
+  EXPECT_TRUE(celebrates_on({1990, 2, 28}, {2028, 2, 28}));
+}
+
+}  // namespace
+}  // namespace setia::core

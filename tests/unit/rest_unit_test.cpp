@@ -1,0 +1,283 @@
+// The REST adapter's pure parts and the core it stands on, without I/O:
+// routing and query parsing, cursors, the error mapping, the metrics text,
+// the login throttle on a manual clock, and Auth over fakes (an unknown
+// login verifies a dummy hash, so that it costs what a wrong password does).
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "adapters/rest/http_errors.h"
+#include "adapters/rest/pagination.h"
+#include "adapters/rest/router.h"
+#include "core/services/auth.h"
+#include "core/services/login_throttle.h"
+#include "core/support/metrics.h"
+
+namespace setia {
+namespace {
+
+using namespace std::chrono_literals;
+
+class ManualClock final : public core::Clock {
+ public:
+  std::chrono::system_clock::time_point now() const override { return t; }
+  std::chrono::system_clock::time_point t = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
+};
+
+TEST(RestRouter, MatchesTemplatesAndDecodesSegments) {
+  adapters::rest::Router r;
+  auto h = [](adapters::rest::Call&) { return adapters::rest::Response{}; };
+  r.add("GET", "/v1/me", adapters::rest::Access::member, h);
+  r.add("PATCH", "/v1/me", adapters::rest::Access::member, h);
+  r.add("GET", "/v1/me/vouchers/{code}/qr.svg", adapters::rest::Access::member, h);
+  r.add("GET", "/v1/me/{thing}", adapters::rest::Access::member, h);
+  r.add("GET", "/v1/me/qr.svg", adapters::rest::Access::member, h);
+
+  auto m = r.match("GET", "/v1/me/vouchers/V-AB%2012/qr.svg");
+  ASSERT_NE(m.route, nullptr);
+  EXPECT_EQ(m.params.at("code"), "V-AB 12");
+  // A literal segment beats a parameter.
+  m = r.match("GET", "/v1/me/qr.svg");
+  ASSERT_NE(m.route, nullptr);
+  EXPECT_EQ(m.route->pattern, "/v1/me/qr.svg");
+  // Wrong method: no route, and Allow lists the right ones.
+  m = r.match("DELETE", "/v1/me");
+  EXPECT_EQ(m.route, nullptr);
+  EXPECT_EQ(m.allow, "GET, PATCH");
+  EXPECT_EQ(r.match("GET", "/v1/nope").allow, "");
+  EXPECT_EQ(r.match("GET", "/v1/me/vouchers//qr.svg").route, nullptr);  // empty parameter
+  EXPECT_EQ(r.match("GET", "/v1/me/vouchers/%zz/qr.svg").route, nullptr);
+  EXPECT_EQ(r.match("GET", "v1/me").route, nullptr);
+}
+
+TEST(RestRouter, QueryStrings) {
+  auto q = adapters::rest::parse_query("a=1&b=x%20y+z&c&&d=");
+  EXPECT_EQ(q.at("a"), "1");
+  EXPECT_EQ(q.at("b"), "x y z");
+  EXPECT_EQ(q.at("c"), "");
+  EXPECT_EQ(q.at("d"), "");
+  EXPECT_THROW(adapters::rest::parse_query("a=1&a=2"), adapters::rest::ApiError);
+  EXPECT_THROW(adapters::rest::parse_query("a=%4"), adapters::rest::ApiError);
+}
+
+TEST(RestPagination, CursorsRoundTripAndJunkIsRefused) {
+  for (auto c : {core::Cursor{0, 0}, core::Cursor{1'800'000'000, 42}, core::Cursor{-5, INT64_MAX}}) {
+    auto text = adapters::rest::encode_cursor(c);
+    EXPECT_EQ(text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+              std::string::npos);
+    auto back = adapters::rest::decode_cursor(text);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(*back, c);
+  }
+  for (const char* junk : {"", "!!", "bm9wZQ", "MS4yLjM", std::string(100, 'A').c_str()}) {
+    EXPECT_FALSE(adapters::rest::decode_cursor(junk)) << junk;
+  }
+}
+
+TEST(RestErrors, EveryServiceErrorHasItsStatus) {
+  using K = core::ServiceError::Kind;
+  std::map<K, unsigned> want{{K::invalid, 400},         {K::unauthenticated, 401}, {K::forbidden, 403},
+                             {K::not_found, 404},       {K::conflict, 409},        {K::rule_says_no, 422},
+                             {K::rate_limited, 429},    {K::unavailable, 503}};
+  for (auto [kind, status] : want) {
+    auto e = adapters::rest::to_api_error({kind, "m", "r"});
+    EXPECT_EQ(e.status, status);
+    auto res = adapters::rest::error_response(e);
+    EXPECT_EQ(res.status, status);
+    EXPECT_NE(res.body.find("\"reason\":\"r\""), std::string::npos);
+  }
+  core::ServiceError limited{K::rate_limited, "slow down"};
+  limited.retry_after_s = 42;
+  auto res = adapters::rest::error_response(adapters::rest::to_api_error(limited));
+  ASSERT_FALSE(res.headers.empty());
+  EXPECT_EQ(res.headers[0], (std::pair<std::string, std::string>{"Retry-After", "42"}));
+}
+
+TEST(Metrics, RendersPrometheusText) {
+  metrics::Registry r;
+  r.counter("setia_events_total", "events", {{"status", "applied"}}).inc(3);
+  r.counter("setia_events_total", "events", {{"status", "rejected"}}).inc();
+  // Labels in another order name the same series.
+  r.counter("x_total", "x", {{"b", "2"}, {"a", "1"}}).inc();
+  r.counter("x_total", "x", {{"a", "1"}, {"b", "2"}}).inc();
+  auto& h = r.histogram("lat_seconds", "latency", {}, {0.01, 0.1});
+  h.observe(0.005);
+  h.observe(0.05);
+  h.observe(5);
+  r.gauge("g", "a gauge", [] { return std::vector<std::pair<metrics::Labels, double>>{{{{"k", "v\"q"}}, 2.5}}; });
+  r.gauge("broken", "fails", []() -> std::vector<std::pair<metrics::Labels, double>> { throw std::runtime_error("db down"); });
+  auto t = r.render();
+  EXPECT_NE(t.find("# TYPE setia_events_total counter\n"), std::string::npos);
+  EXPECT_NE(t.find("setia_events_total{status=\"applied\"} 3\n"), std::string::npos);
+  EXPECT_NE(t.find("x_total{a=\"1\",b=\"2\"} 2\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("lat_seconds_bucket{le=\"0.01\"} 1\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("lat_seconds_bucket{le=\"0.1\"} 2\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("lat_seconds_bucket{le=\"+Inf\"} 3\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("lat_seconds_count 3\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("g{k=\"v\\\"q\"} 2.5\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("# broken unavailable: db down"), std::string::npos) << t;
+}
+
+TEST(LoginThrottle, AccountFailuresAndAddressAttemptsWithinTheirWindows) {
+  ManualClock clock;
+  core::LoginThrottle t({.max_failures_per_account = 3, .account_window = 60s, .max_attempts_per_address = 5,
+                         .address_window = 10s},
+                        clock);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(t.admit("1.1.1.1", "ocha"), 0);
+    t.failed("ocha");
+    clock.t += 1s;
+  }
+  int wait = t.admit("1.1.1.1", "ocha");
+  EXPECT_EQ(wait, 57);  // the first failure (3 s ago) leaves the window 60 s after it
+  EXPECT_EQ(t.admit("1.1.1.1", "nino"), 0);
+  clock.t += 57s;
+  EXPECT_EQ(t.admit("2.2.2.2", "ocha"), 0);
+  t.succeeded("ocha");
+  EXPECT_EQ(t.admit("2.2.2.2", "ocha"), 0);
+  // The address: five attempts in ten seconds, whatever the accounts.
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(t.admit("3.3.3.3", "a" + std::to_string(i)), 0);
+  EXPECT_GT(t.admit("3.3.3.3", "b"), 0);
+  clock.t += 10s;
+  EXPECT_EQ(t.admit("3.3.3.3", "b"), 0);
+}
+
+// Auth over fakes.
+class FakeAccounts final : public core::AccountStore {
+ public:
+  std::vector<core::LoginCandidate> candidates;
+  std::vector<core::NewToken> tokens;
+  std::map<long long, std::string> passwords;
+  std::expected<void, core::StoreError> set_password(long long id, const std::string& h) override {
+    passwords[id] = h;
+    return {};
+  }
+  std::expected<std::optional<std::string>, core::StoreError> password_hash(long long id) override {
+    if (!passwords.contains(id)) return std::nullopt;
+    return passwords[id];
+  }
+  std::expected<std::vector<core::LoginCandidate>, core::StoreError> login_candidates(
+      const std::string&, const std::optional<std::string>&) override {
+    return candidates;
+  }
+  std::expected<long long, core::StoreError> insert_token(const core::NewToken& t) override {
+    tokens.push_back(t);
+    return static_cast<long long>(tokens.size());
+  }
+  std::expected<std::optional<core::Principal>, core::StoreError> principal(const std::string& digest,
+                                                                            std::int64_t now) override {
+    for (const auto& t : tokens) {
+      if (t.digest == digest && t.expires_at > now) return core::Principal{.role = t.role};
+    }
+    return std::nullopt;
+  }
+  std::expected<bool, core::StoreError> revoke_token(const std::string&) override { return true; }
+  std::expected<void, core::StoreError> revoke_member_tokens(long long, long long) override { return {}; }
+  std::expected<std::optional<core::Profile>, core::StoreError> profile(long long id) override {
+    core::Profile p;
+    p.member.id = id;
+    p.member.store_id = "toko";
+    return p;
+  }
+  std::expected<std::expected<core::Profile, PatchError>, core::StoreError> update_profile(
+      long long, const core::ProfilePatch&) override {
+    return std::expected<core::Profile, PatchError>(std::unexpected(PatchError::no_such_member));
+  }
+  std::expected<void, core::StoreError> add_device(long long, const std::string&, const std::string&) override { return {}; }
+  std::expected<bool, core::StoreError> remove_device(long long, const std::string&) override { return false; }
+};
+
+class CountingHasher final : public core::PasswordHasher {
+ public:
+  int verifies = 0, hashes = 0;
+  std::string params = "v1";
+  std::optional<std::string> hash(std::string_view pw) override {
+    ++hashes;
+    return "$" + params + "$" + std::string(pw);
+  }
+  bool verify(const std::string& encoded, std::string_view pw) override {
+    ++verifies;
+    return encoded.ends_with("$" + std::string(pw));
+  }
+  bool needs_rehash(const std::string& encoded) override { return !encoded.starts_with("$" + params + "$"); }
+};
+
+class SeqTokens final : public core::TokenMinter {
+ public:
+  int n = 0;
+  std::string mint() override {
+    std::string t = std::to_string(++n);
+    return std::string(43 - t.size(), 'A') + t;
+  }
+  std::string digest(std::string_view t) override { return "d:" + std::string(t); }
+};
+
+class NoMembers final : public core::MemberStore {
+ public:
+  std::expected<std::expected<domain::Member, InsertError>, core::StoreError> insert(const domain::Member& m) override {
+    return m;
+  }
+  std::expected<std::optional<domain::Member>, core::StoreError> find_by_code(const std::string&) override {
+    return std::nullopt;
+  }
+};
+
+struct AuthRig {
+  FakeAccounts accounts;
+  NoMembers member_store;
+  core::Members members{member_store, [] { return std::uint64_t{7}; }};
+  CountingHasher hasher;
+  SeqTokens tokens;
+  ManualClock clock;
+  core::LoginThrottle throttle{{}, clock};
+  std::shared_ptr<const rules::RuleBook> book = [] {
+    auto b = std::make_shared<rules::RuleBook>();
+    b->fallback = std::make_shared<rules::RuleSet>();  // every store has rules
+    return b;
+  }();
+  core::Auth auth{accounts, members, hasher, tokens, throttle, core::rules_from(book), clock, {}, "$v1$dummy"};
+};
+
+TEST(Auth, UnknownLoginVerifiesOneHashLikeAWrongPassword) {
+  AuthRig rig;
+  auto unknown = rig.auth.login("ghost@example.com", "guess", std::nullopt, "1.1.1.1");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(rig.hasher.verifies, 1);  // the dummy hash
+  rig.accounts.candidates = {{1, "TOK-1", "toko", "$v1$secret-password"}};
+  auto wrong = rig.auth.login("ocha@example.com", "guess", std::nullopt, "1.1.1.1");
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(rig.hasher.verifies, 2);
+  EXPECT_EQ(unknown.error().kind, core::ServiceError::Kind::unauthenticated);
+  EXPECT_EQ(unknown.error().message, wrong.error().message);
+  EXPECT_EQ(unknown.error().reason, wrong.error().reason);
+}
+
+TEST(Auth, LoginRehashesOldParametersAndIssuesADigestedToken) {
+  AuthRig rig;
+  rig.accounts.candidates = {{1, "TOK-1", "toko", "$v0$secret-password"}};
+  rig.hasher.params = "v2";
+  auto s = rig.auth.login("ocha@example.com", "secret-password", std::nullopt, "1.1.1.1");
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(rig.accounts.passwords[1], "$v2$secret-password");
+  ASSERT_EQ(rig.accounts.tokens.size(), 1u);
+  EXPECT_EQ(rig.accounts.tokens[0].digest, "d:" + s->token);  // only the digest is stored
+  EXPECT_TRUE(rig.auth.authenticate(s->token));
+  EXPECT_FALSE(rig.auth.authenticate("short"));
+  rig.clock.t += std::chrono::hours(24 * 31);  // past the member token's 30 days
+  EXPECT_FALSE(rig.auth.authenticate(s->token));
+}
+
+TEST(Auth, PasswordsShorterThanEightAreRefusedBeforeAnyMemberIsMade) {
+  AuthRig rig;
+  auto r = rig.auth.register_member({.store_id = "toko", .name = "Ocha", .phone = "081234567", .password = "1234567"}, "1.1.1.1");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, core::ServiceError::Kind::invalid);
+  EXPECT_EQ(r.error().reason, "password_too_short");
+  EXPECT_EQ(rig.hasher.hashes, 0);
+  auto ok = rig.auth.register_member({.store_id = "toko", .name = "Ocha", .phone = "081234567", .password = "12345678"}, "1.1.1.1");
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(rig.accounts.passwords.begin()->second, "$v1$12345678");
+}
+
+}  // namespace
+}  // namespace setia
