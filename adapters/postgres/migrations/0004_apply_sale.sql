@@ -80,7 +80,9 @@ BEGIN
               p_expires_at,
               v_earned);
     END IF;
-    PERFORM setia_notify_sale(p_store, v_member_id, v_sale_id, p_sale->>'receipt_no', v_earned, v_balance);
+    IF v_earned > 0 THEN  -- "+0 points" is not news
+      PERFORM setia_notify_sale(p_store, v_member_id, v_sale_id, p_sale->>'receipt_no', v_earned, v_balance);
+    END IF;
   END IF;
 
   v_result := jsonb_build_object(
