@@ -14,9 +14,9 @@
 -- -M simple is required: pgbench substitutes :member as text, inside the
 -- quotes below; the extended modes would turn it into a $1 inside a string
 -- literal. The basket is a typical one of sale_bench (3 lines, Rp 61.000);
--- the points (61: Rp 1.000 = 1 point), rule ids and expiry are what the
--- shipped rules give it. p_raw_hex is only read on a receipt conflict, so it
--- is left empty.
+-- the points (61: Rp 1.000 = 1 point), rule ids and the lot's expiry (a
+-- year on) are what the daemon computes from the shipped rules. p_raw_hex
+-- is only read on a receipt conflict, so it is left empty.
 SELECT setia_apply_sale(
   'bench-pg', e,
   '{"schema":"setia.pos.sale/1","store_id":"bench-pg","occurred_at":"2026-01-15T10:00:00+07:00","cashier":"kasir-1","service":"dine_in","table":"4","items":[{"sku":"KS-01","name":"Kopi Susu Gula Aren","qty":2,"unit_price":18000,"category":"drink"},{"sku":"NC-01","name":"Nasi Cakalang","qty":1,"unit_price":13000,"category":"food"},{"sku":"PG-01","name":"Pisang Goreng","qty":1,"unit_price":12000,"category":"snack"}],"subtotal":61000,"discount":0,"service_charge":0,"tax":0,"total":61000,"payment_method":"qris"}'::jsonb

@@ -117,8 +117,6 @@ t.sort()
 print("%.2f %.2f" % (t[n // 2], t[n * 99 // 100]))
 PY
 }
-read -r fsync_before_p50 fsync_before_p99 < <(fsync_probe)
-printf 'disk: fdatasync of 8 kB p50 %s ms, p99 %s ms\n' "$fsync_before_p50" "$fsync_before_p99"
 
 CFG=$BENCH_DIR/setiad.yaml
 cat >"$CFG" <<EOF
@@ -159,6 +157,8 @@ done
 grep -w 'ready' "$BENCH_DIR/setiad.log"
 
 # ---------------------------------------------------------------------------
+read -r fsync1_p50 fsync1_p99 < <(fsync_probe)
+printf 'disk before sale_bench: fdatasync of 8 kB p50 %s ms, p99 %s ms\n' "$fsync1_p50" "$fsync1_p99"
 say "sale_bench: $SALES sales, window $WINDOW"
 set +e
 "$SALE_BENCH" --mqtt "$SETIA_MQTT_URI" --prefix "$PREFIX" --store "$STORE" --members "$member_list" \
@@ -196,6 +196,8 @@ SETIAD_PID=""
 grep 'stopped:' "$BENCH_DIR/setiad.log" || true
 
 # ---------------------------------------------------------------------------
+read -r fsync2_p50 fsync2_p99 < <(fsync_probe)
+printf 'disk between: fdatasync of 8 kB p50 %s ms, p99 %s ms\n' "$fsync2_p50" "$fsync2_p99"
 say "pgbench: setiad's per-sale statement, 1 client, 1 thread, $SALES transactions"
 "$SETIA_PGBENCH" -n -M simple -c 1 -j 1 -t "$SALES" -D member="$pg_code" \
   -f "$REPO/bench/apply_sale.pgbench.sql" -h 127.0.0.1 -p "$SETIA_PG_PORT" -U setia setia \
@@ -208,8 +210,8 @@ grep -q "number of failed transactions: 0 " "$BENCH_DIR/pgbench.out" \
   || ! grep -q "number of failed transactions" "$BENCH_DIR/pgbench.out" \
   || die "pgbench had failed transactions"
 ratio=$(awk -v a="$sales_per_s" -v b="$tps" 'BEGIN {printf "%.2f", a / b}')
-read -r fsync_after_p50 fsync_after_p99 < <(fsync_probe)
-printf 'disk: fdatasync of 8 kB p50 %s ms, p99 %s ms\n' "$fsync_after_p50" "$fsync_after_p99"
+read -r fsync3_p50 fsync3_p99 < <(fsync_probe)
+printf 'disk after pgbench: fdatasync of 8 kB p50 %s ms, p99 %s ms\n' "$fsync3_p50" "$fsync3_p99"
 
 # ---------------------------------------------------------------------------
 say "correctness"
@@ -252,6 +254,7 @@ echo "books OK"
 
 # ---------------------------------------------------------------------------
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+commit=$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo "unknown (not a git checkout)")
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 # Everything here shares the machine: setiad, Mosquitto, PostgreSQL, the
 # POS, and whatever else runs. Say so when something else was busy.
@@ -263,9 +266,12 @@ summary=$(cat <<EOF
 ==================== Setia sale benchmark ====================
 date                      $(date -u '+%Y-%m-%d %H:%M:%S UTC')
 machine                   $(nproc) vCPU, ${cpu:-unknown CPU}; PostgreSQL $("$SETIA_PG_BIN/postgres" --version | awk '{print $3}') (fsync on, synchronous_commit on)
-disk fdatasync 8 kB       p50 $fsync_before_p50 ms, p99 $fsync_before_p99 ms before; p50 $fsync_after_p50 ms, p99 $fsync_after_p99 ms after
+disk flush (fdatasync 8 kB, p50 / p99)
+  before sale_bench       $fsync1_p50 / $fsync1_p99 ms
+  before pgbench          $fsync2_p50 / $fsync2_p99 ms
+  after pgbench           $fsync3_p50 / $fsync3_p99 ms
 load average              $load_start at start, $load_end at end (1/5/15 min)$load_note
-build                     $build_type; setiad log.level $LOG_LEVEL
+build                     $build_type, commit $commit; setiad log.level $LOG_LEVEL
 sales                     $SALES (store $STORE, $MEMBERS members, window $WINDOW)
   wall time               $wall s
   throughput              $sales_per_s sales/s (publish -> result, end to end)
