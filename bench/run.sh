@@ -58,7 +58,10 @@ else
   command -v ninja >/dev/null && generator=(-G Ninja)
   cmake -S "$REPO" -B "$BUILD" "${generator[@]}" -DCMAKE_BUILD_TYPE="$build_type"
 fi
-cmake --build "$BUILD" --target setiad setiactl sale_bench
+cmake --build "$BUILD" --target setiad setiactl sale_bench \
+  || die "the build failed in $BUILD. If ninja crashed (Segmentation fault) rather than the compiler,
+  its .ninja_deps is corrupt (two ninjas at once in one build directory do that): remove
+  $BUILD/.ninja_deps (everything rebuilds), or use another one: BUILD_DIR=/tmp/setia-bench-build"
 SETIAD=$BUILD/adapters/daemon/setiad
 SETIACTL=$BUILD/adapters/cli/setiactl
 SALE_BENCH=$BUILD/bench/sale_bench
