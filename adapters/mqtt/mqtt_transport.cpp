@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "adapters/mqtt/mqtt_options.h"
+#include "adapters/mqtt/tcp_nodelay.h"
 #include "core/pipeline/topic.h"
 
 namespace setia::adapters::mqtt {
@@ -25,6 +26,7 @@ MqttTransport::MqttTransport(config::MqttConfig config, Handler handler)
                                                    ::mqtt::create_options(MQTTVERSION_5));
   client_->set_message_callback([this](::mqtt::const_message_ptr msg) { on_message(msg); });
   client_->set_connected_handler([this](const std::string& cause) {
+    disable_nagle_towards(config_.uri);
     log_->info("connected to {} ({})", config_.uri, cause.empty() ? "connect" : cause);
     // After an automatic reconnect the session may be new (broker restarted
     // without persistence): subscribing again is harmless when it is not.

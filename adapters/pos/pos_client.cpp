@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/mqtt/mqtt_options.h"
+#include "adapters/mqtt/tcp_nodelay.h"
 #include "core/support/log.h"
 
 namespace setia::adapters::pos {
@@ -67,6 +68,7 @@ PosClient::PosClient(PosOptions options) : impl_(std::make_unique<Impl>()) {
                                                          ::mqtt::create_options(MQTTVERSION_5));
   impl_->client->set_message_callback([this](::mqtt::const_message_ptr m) { impl_->on_message(m); });
   impl_->client->set_connected_handler([this](const std::string&) {
+    mqtt::disable_nagle_towards(impl_->opt.mqtt.uri);
     // A clean session forgets our subscription on every reconnect.
     try {
       impl_->client->subscribe(impl_->result_filter(), 1);
