@@ -31,14 +31,18 @@ std::optional<domain::Sale> sale_from_plan(const std::string& sale_json) {
     s.occurred_at_unix = parse_rfc3339(s.occurred_at).value_or(0);
     s.subtotal = j.at("subtotal");
     s.total = j.at("total");
+    // The store writes NULL for a line's missing sku or category.
+    auto text = [](const nlohmann::json& line, const char* key) {
+      auto it = line.find(key);
+      return it != line.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
     for (const auto& i : j.at("items")) {
       domain::SaleLine l;
-      l.sku = i.value("sku", "");
-      l.name = i.value("name", "");
+      l.sku = text(i, "sku");
+      l.name = text(i, "name");
+      l.category = text(i, "category");
       l.qty = i.at("qty");
       l.unit_price = i.at("unit_price");
-      if (i.contains("category") && i["category"].is_string()) l.category = i["category"];
-      if (i.contains("sku") && !i["sku"].is_string()) l.sku.clear();
       s.items.push_back(std::move(l));
     }
     return s;
@@ -76,6 +80,10 @@ Disposition Pipeline::handle_refund(const InboundMessage& msg, const std::string
       return Disposition::done;
     }
     auto sale = sale_from_plan(plan->sale_json);
+    if (!sale) {
+      log_->error("event_id={} the sale of receipt {} could not be read for its refund: no points are taken back",
+                  refund->event_id, refund->receipt_no);
+    }
     auto book = rules_.current();
     domain::Points reversal =
         sale && plan->member ? refund_reversal(book ? book->for_store(store) : nullptr, *sale,

@@ -1,4 +1,5 @@
 #include "core/pipeline/pipeline.h"
+#include "core/pipeline/refund_flow.h"
 
 #include <deque>
 #include <filesystem>
@@ -290,6 +291,27 @@ TEST_F(PipelineTest, InvalidLookupIsAnsweredWithTheReason) {
   EXPECT_EQ(reply["ok"], false);
   EXPECT_EQ(reply["error"]["reason"], "invalid_field");
   EXPECT_EQ(sink_.reply_topics[0], "pos/r|");
+}
+
+}  // namespace
+}  // namespace setia::core
+
+namespace setia::core {
+namespace {
+
+// The store describes a line without sku or category with nulls (the
+// contract allows a line with only a name): it must still be read, or a
+// refund of that sale would take back nothing.
+TEST(SaleFromPlan, LinesWithNullSkuAndCategoryAreRead) {
+  auto sale = sale_from_plan(R"({"store_id": "marikh-salatiga", "receipt_no": "R1",
+      "occurred_at": "2020-05-27T04:11:00+00:00", "subtotal": 52000, "total": 52000,
+      "items": [{"sku": null, "name": "Nasi Cakalang", "qty": 4, "unit_price": 13000, "category": null}]})");
+  ASSERT_TRUE(sale.has_value());
+  ASSERT_EQ(sale->items.size(), 1u);
+  EXPECT_EQ(sale->items[0].name, "Nasi Cakalang");
+  EXPECT_EQ(sale->items[0].sku, "");
+  EXPECT_EQ(sale->items[0].category, "");
+  EXPECT_EQ(sale->items[0].amount(), 52000);
 }
 
 }  // namespace
