@@ -45,6 +45,7 @@ SETIA_DEPS=(
   libsodium-dev
   libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev
+  clang-16 libclang-rt-16-dev    # tests/fuzz: libFuzzer (clang 14 cannot compile <expected>)
   postgresql postgresql-contrib
   mosquitto mosquitto-clients
   python3 python3-jsonschema

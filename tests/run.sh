@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # tests/run.sh -- install what is missing, build, start a private PostgreSQL
-# and Mosquitto, run every test (ctest). Exits with ctest's status.
+# and Mosquitto, run every test (ctest), then fuzz the rule loader for a
+# minute (tests/fuzz/run.sh). Exits non-zero when a test failed or the
+# fuzzer found something.
 #
 #   tests/run.sh                 # everything
 #   tests/run.sh -R mqtt -V      # extra arguments go to ctest
 #
 # Environment:
-#   SETIA_BUILD_DIR   build directory (default: build)
-#   SETIA_TEST_RUNDIR where the private services keep their state
-#                     (default: /tmp/setia-test-<uid>-<hash of the repo path>)
+#   SETIA_BUILD_DIR      build directory (default: build)
+#   SETIA_TEST_RUNDIR    where the private services keep their state
+#                        (default: /tmp/setia-test-<uid>-<hash of the repo path>)
+#   SETIA_FUZZ_SECONDS   how long to fuzz (default: 60; 0 skips)
+#   SETIA_FUZZ_BUILD_DIR the fuzz target's clang build (default: build-fuzz)
 #
 # Idempotent: the build directory and the services' state are reused; a
 # RUNDIR left behind by a killed run (dead pids) is restarted cleanly.
@@ -59,8 +63,20 @@ phase "ctest $*"
 rc=0
 ctest --test-dir "$BUILD_DIR" --output-on-failure --timeout 600 "$@" || rc=$?
 if ((rc == 0)); then
-  phase "all tests passed"
+  phase "ctest: all tests passed"
 else
   phase "FAILED (ctest exit status $rc)"
 fi
+
+phase "fuzz the rule loader (libFuzzer, ${SETIA_FUZZ_SECONDS:-60} s)"
+fuzz_rc=0
+tests/fuzz/run.sh || fuzz_rc=$?
+case $fuzz_rc in
+  0) phase "fuzzing found nothing" ;;
+  77) phase "fuzzing skipped (reason above)" ;;
+  *)
+    phase "fuzzing FAILED (tests/fuzz/run.sh exit status $fuzz_rc)"
+    ((rc != 0)) || rc=1
+    ;;
+esac
 exit "$rc"
