@@ -65,6 +65,10 @@ struct PointsRules {
   // never expire. expiry.h computes the instant.
   std::optional<int> expiry_after_days;
   std::optional<ExpiryAt> expiry_at;
+  // Members are reminded once per lot, at `remind_at` store-local on the
+  // first day their lot expires within `remind_days` days (0: never).
+  int remind_days = 7;
+  int remind_at = 9 * 60;  // minutes after store-local midnight
 };
 
 }  // namespace setia::rules

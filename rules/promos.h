@@ -31,6 +31,7 @@ struct Promo {
   std::optional<std::int64_t> total;  // claims in all; none: unlimited
   domain::VoucherTerms voucher;
   bool announce = false;  // push a notification to the audience when it starts
+  int announce_at = 9 * 60;  // at this store-local time on its first day (or when it is first seen running)
 };
 
 // The promos running at `at_unix` (store-local date within from..until), in

@@ -119,7 +119,7 @@ void RuleReader::promos(const YAML::Node& n, std::vector<Promo>& out) {
   std::size_t i = 0;
   for (const auto& p : n) {
     const std::string what = "promos[" + std::to_string(i++) + "]";
-    if (!keys(p, what, {"id", "title", "audience", "from", "until", "claim", "voucher", "announce"})) continue;
+    if (!keys(p, what, {"id", "title", "audience", "from", "until", "claim", "voucher", "announce", "announce_at"})) continue;
     Promo promo;
     if (require(p, "id", what, "a unique id, e.g. cakalang-10")) {
       if (auto s = id(p["id"], what + ".id")) {
@@ -165,6 +165,10 @@ void RuleReader::promos(const YAML::Node& n, std::vector<Promo>& out) {
       if (auto t = voucher(p["voucher"], what + ".voucher")) promo.voucher = std::move(*t);
     }
     if (p["announce"]) promo.announce = boolean(p["announce"], what + ".announce").value_or(false);
+    if (p["announce_at"]) {
+      if (!promo.announce) error(p["announce_at"], what + ".announce_at needs announce: true");
+      else if (auto m = clock(p["announce_at"], what + ".announce_at")) promo.announce_at = *m;
+    }
     out.push_back(std::move(promo));
   }
 }

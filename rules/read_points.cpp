@@ -143,7 +143,13 @@ When RuleReader::when(const YAML::Node& n, const std::string& what) {
 }
 
 void RuleReader::expiry(const YAML::Node& n, PointsRules& out) {
-  if (!keys(n, "points.expiry", {"after_days", "at"})) return;
+  if (!keys(n, "points.expiry", {"after_days", "at", "remind_days", "remind_at"})) return;
+  if (n["remind_days"]) {
+    if (auto v = integer(n["remind_days"], "points.expiry.remind_days", 0, 365)) out.remind_days = static_cast<int>(*v);
+  }
+  if (n["remind_at"]) {
+    if (auto m = clock(n["remind_at"], "points.expiry.remind_at")) out.remind_at = *m;
+  }
   if (n["after_days"] && n["at"]) {
     error(n["at"], "points.expiry gives both after_days and at; give one");
   } else if (n["after_days"]) {

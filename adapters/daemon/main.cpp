@@ -22,6 +22,7 @@
 #include "adapters/postgres/pg_job_lock.h"
 #include "adapters/postgres/pg_outbox_store.h"
 #include "adapters/postgres/pg_birthday_store.h"
+#include "adapters/postgres/pg_scheduled_push_store.h"
 #include "adapters/postgres/pg_points_store.h"
 #include "adapters/mqtt/mqtt_transport.h"
 #include "adapters/postgres/migrator.h"
@@ -31,6 +32,7 @@
 #include "core/pipeline/pipeline.h"
 #include "core/scheduler/birthday_job.h"
 #include "core/scheduler/points_expiry_job.h"
+#include "core/scheduler/push_jobs.h"
 #include "core/scheduler/scheduler.h"
 #include "core/support/log.h"
 #include "rules/registry.h"
@@ -184,9 +186,15 @@ int run(const adapters::config::DaemonConfig& cfg, rules::Registry& registry) {
   adapters::postgres::PgJobLock job_lock(conninfo);
   adapters::postgres::PgPointsStore expiry_store(conninfo);
   adapters::postgres::PgBirthdayStore birthday_store(conninfo);
+  adapters::postgres::PgScheduledPushStore push_store(conninfo);
   core::Scheduler scheduler(clock, job_lock);
   scheduler.add(core::points_expiry_job(expiry_store));
   scheduler.add(core::birthday_job(birthday_store, core::rules_from(registry)));
+  scheduler.add(core::expiry_reminder_job(push_store, core::rules_from(registry)));
+  scheduler.add(core::promo_announcement_job(push_store, core::rules_from(registry)));
+  // The admins' topic is an FCM one: without FCM the alerts would only pile
+  // up in the outbox.
+  if (cfg.has_fcm) scheduler.add(core::dead_letter_alert_job(push_store));
   scheduler.start();
 
   // Housekeeping on the main thread, with its own database session: refunds

@@ -6,13 +6,16 @@
 
 namespace setia::adapters::postgres {
 
+std::vector<std::string> read_member_stores(soci::session& sql) {
+  std::vector<std::string> out;
+  soci::rowset<std::string> rows = (sql.prepare << "SELECT DISTINCT store_id FROM members ORDER BY 1");
+  for (const auto& r : rows) out.push_back(r);
+  return out;
+}
+
 std::expected<std::vector<std::string>, core::StoreError> PgBirthdayStore::member_stores() {
   std::vector<std::string> out;
-  auto done = session_.run([&](soci::session& sql) {
-    out.clear();
-    soci::rowset<std::string> rows = (sql.prepare << "SELECT DISTINCT store_id FROM members ORDER BY 1");
-    for (const auto& r : rows) out.push_back(r);
-  });
+  auto done = session_.run([&](soci::session& sql) { out = read_member_stores(sql); });
   if (!done) return std::unexpected(done.error());
   return out;
 }

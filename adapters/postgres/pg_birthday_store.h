@@ -5,6 +5,10 @@
 
 namespace setia::adapters::postgres {
 
+// Every store that has members, sorted (for the default rule file "*"; the
+// scheduled push store asks the same).
+std::vector<std::string> read_member_stores(soci::session& sql);
+
 // core::BirthdayStore over the functions of migrations/0009_birthday.sql.
 class PgBirthdayStore final : public core::BirthdayStore {
  public:

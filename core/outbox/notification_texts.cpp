@@ -1,5 +1,7 @@
 #include "core/outbox/notification_texts.h"
 
+#include <cstdio>
+
 #include <nlohmann/json.hpp>
 
 namespace setia::core {
@@ -9,6 +11,18 @@ std::string str(const nlohmann::json& j, const char* key) {
   if (!j.contains(key)) return "";
   const auto& v = j[key];
   return v.is_string() ? v.get<std::string>() : v.dump();
+}
+
+// "2026-11-30" as "30 Nov 2026" (Indonesian month names: "30 Des 2026");
+// anything else as it is.
+std::string day_text(const std::string& ymd, bool en) {
+  static const char* const kEn[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  static const char* const kId[] = {"Jan", "Feb", "Mar", "Apr", "Mei", "Jun",
+                                    "Jul", "Agu", "Sep", "Okt", "Nov", "Des"};
+  int y = 0, m = 0, d = 0;
+  if (ymd.size() != 10 || std::sscanf(ymd.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12) return ymd;
+  return std::to_string(d) + " " + (en ? kEn : kId)[m - 1] + " " + std::to_string(y);
 }
 
 }  // namespace
@@ -34,8 +48,23 @@ PushMessage render_push(const OutboxItem& item) {
     const auto greeting = str(data, en ? "message_en" : "message_id");
     m.title = en ? "Happy birthday!" : "Selamat ulang tahun!";
     m.body = greeting.empty() ? str(data, "message_id") : greeting;
+  } else if (item.kind == "points_expiring") {
+    const auto points = str(data, "points"), until = day_text(str(data, "valid_until"), en);
+    m.title = en ? "Points expiring soon" : "Poin segera hangus";
+    m.body = en ? points + " of your points are valid until " + until + ". Use them before they expire!"
+                : points + " poin kamu berlaku sampai " + until + ". Yuk, pakai sebelum hangus!";
+  } else if (item.kind == "promo") {
+    const auto title = str(data, "title"), until = day_text(str(data, "until"), en);
+    m.title = en ? "New promo" : "Promo baru";
+    m.body = en ? title + ", until " + until + ". Claim it in the app." : title + ", sampai " + until + ". Klaim di aplikasi.";
+  } else if (item.kind == "dead_letters") {
+    // To the store's admins (an FCM topic): no member, so no language; Indonesian.
+    const auto count = str(data, "count"), reason = str(data, "last_reason");
+    m.title = "Transaksi POS ditolak";
+    m.body = count + " transaksi dari POS ditolak (terakhir: " + reason +
+             "). Pelanggan mungkin belum dapat poin; cek daftar dead letter.";
   } else {
-    m.title = en ? "Setia" : "Setia";
+    m.title = "Setia";
     m.body = en ? "You have a new notification." : "Ada notifikasi baru untukmu.";
   }
   return m;

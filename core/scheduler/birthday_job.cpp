@@ -1,9 +1,8 @@
 #include "core/scheduler/birthday_job.h"
 
-#include <algorithm>
 #include <random>
-#include <set>
 
+#include "core/scheduler/store_rules.h"
 #include "core/services/vouchers.h"
 #include "rules/birthday.h"
 #include "rules/store_time.h"
@@ -29,21 +28,12 @@ std::vector<BirthdayDue> birthday_schedule(const rules::RuleBook& book, std::chr
                                            const std::vector<std::string>& other_stores) {
   const auto unix_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   std::vector<BirthdayDue> out;
-  auto add = [&](const std::string& store, const std::shared_ptr<const rules::RuleSet>& rs) {
-    if (!rs || !rs->birthday) return;
+  for (auto& [store, rs] : stores_under(book, other_stores)) {
+    if (!rs->birthday) continue;
     auto local = rules::to_local(rs->zone, unix_s);
-    out.push_back(BirthdayDue{.store = store, .rules = rs, .local_date = local.date, .local_minute = local.minute,
-                              .due = local.minute >= rs->birthday->send_at});
-  };
-  for (const auto& [store, rs] : book.by_store) {
-    if (store != "*") add(store, rs);
+    out.push_back(BirthdayDue{.store = std::move(store), .rules = rs, .local_date = local.date,
+                              .local_minute = local.minute, .due = local.minute >= rs->birthday->send_at});
   }
-  std::set<std::string> seen;
-  for (const auto& store : other_stores) {
-    if (store == "*" || book.by_store.contains(store) || !seen.insert(store).second) continue;
-    add(store, book.fallback);
-  }
-  std::sort(out.begin(), out.end(), [](const BirthdayDue& a, const BirthdayDue& b) { return a.store < b.store; });
   return out;
 }
 

@@ -26,7 +26,8 @@ JobOutcome run_job_once(const Job& job, JobLock& lock, std::chrono::system_clock
     log->error("job {} failed: {}", job.name, r.error());
     return JobOutcome::failed;
   }
-  log->info("job {}: {}", job.name, *r);
+  if (r->empty()) log->debug("job {}: nothing to do", job.name);
+  else log->info("job {}: {}", job.name, *r);
   return JobOutcome::ran;
 }
 

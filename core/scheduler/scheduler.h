@@ -20,7 +20,8 @@ namespace setia::core {
 // A periodic job. `run` does everything due at `now` (so a run after
 // downtime catches up) and must be idempotent: several daemons never run it
 // at once, but one after another they may. It returns a line for the log,
-// or what failed.
+// or what failed; an empty line (nothing done) is logged at debug level
+// only, so that a job running every minute does not fill the journal.
 struct Job {
   std::string name;  // also names its advisory lock
   std::chrono::seconds every{600};

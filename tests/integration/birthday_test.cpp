@@ -25,6 +25,7 @@
 #include "core/outbox/notification_texts.h"
 #include "core/scheduler/birthday_job.h"
 #include "rules/loader.h"
+#include "tests/support/rule_books.h"
 
 namespace setia::it {
 namespace {
@@ -64,36 +65,14 @@ long long scalar(soci::session& sql, const std::string& query) {
   return ind == soci::i_ok ? v : 0;
 }
 
-// Wall time at a fixed UTC offset in hours (+7 WIB, +9 WIT), as an instant.
-std::chrono::system_clock::time_point at(int y, unsigned mo, unsigned d, int h, int mi, int offset_hours) {
-  std::int64_t yy = y - (mo <= 2);
-  const std::int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
-  const auto yoe = static_cast<unsigned>(yy - era * 400);
-  const unsigned doy = (153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  const std::int64_t days = era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-  return std::chrono::system_clock::time_point(
-      std::chrono::seconds(days * 86400 + h * 3600 + mi * 60 - offset_hours * 3600));
-}
+using test::at;
+using test::book_of;
 
 std::string rule_file(const std::string& store, const std::string& tz, const std::string& send_at) {
   return "version: 1\nstore: \"" + store + "\"\ntimezone: " + tz + "\nbirthday:\n  send_at: \"" + send_at +
          "\"\n  voucher: { amount_off: 25000, min_spend: 50000, valid_days: 7, title: \"Hadiah Ulang Tahun\" }\n"
          "  message:\n    id: \"Selamat ulang tahun, {name}! Ada hadiah untukmu.\"\n"
          "    en: \"Happy birthday, {name}! A gift is waiting for you.\"\n";
-}
-
-std::shared_ptr<const rules::RuleBook> book_of(const std::vector<std::string>& files) {
-  auto book = std::make_shared<rules::RuleBook>();
-  for (const auto& f : files) {
-    auto rs = rules::load_rule_text(f, "test.yaml");
-    EXPECT_TRUE(rs.has_value()) << (rs ? "" : rs.error()[0].to_string());
-    if (!rs) continue;
-    auto set = std::make_shared<const rules::RuleSet>(std::move(*rs));
-    if (set->store == "*") book->fallback = set;
-    else book->by_store[set->store] = set;
-  }
-  return book;
 }
 
 class ManualClock final : public core::Clock {

@@ -15,6 +15,7 @@
 #include "core/ports/clock.h"
 #include "harness.h"
 #include "rules/loader.h"
+#include "tests/support/rule_books.h"
 
 namespace setia::it {
 
@@ -97,15 +98,8 @@ class ManualClock final : public core::Clock {
 };
 
 // Unix seconds of a wall time at a fixed UTC offset in hours (+7 WIB, +9 WIT).
-constexpr std::int64_t at_offset(int y, unsigned mo, unsigned d, int h, int mi, int offset_hours) {
-  // days_from_civil (H. Hinnant), written out so the tests do not check the code with itself.
-  std::int64_t yy = y - (mo <= 2);
-  const std::int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
-  const auto yoe = static_cast<unsigned>(yy - era * 400);
-  const unsigned doy = (153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  const std::int64_t days = era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-  return days * 86400 + h * 3600 + mi * 60 - offset_hours * 3600;
+inline std::int64_t at_offset(int y, unsigned mo, unsigned d, int h, int mi, int offset_hours) {
+  return test::unix_at(y, mo, d, h, mi, offset_hours);
 }
 
 }  // namespace setia::it

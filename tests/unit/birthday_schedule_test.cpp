@@ -5,20 +5,12 @@
 
 #include "core/scheduler/birthday_job.h"
 #include "rules/loader.h"
+#include "tests/support/rule_books.h"
 
 namespace setia::core {
 namespace {
 
-// Unix seconds of a wall time at a fixed UTC offset in hours.
-std::chrono::system_clock::time_point at(int y, unsigned mo, unsigned d, int h, int mi, int offset_hours) {
-  std::int64_t yy = y - (mo <= 2);
-  const std::int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
-  const auto yoe = static_cast<unsigned>(yy - era * 400);
-  const unsigned doy = (153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  const std::int64_t days = era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-  return std::chrono::system_clock::time_point(std::chrono::seconds(days * 86400 + h * 3600 + mi * 60 - offset_hours * 3600));
-}
+using test::at;
 
 std::string file(const std::string& store, const std::string& tz, const std::string& send_at, bool birthday = true) {
   std::string y = "version: 1\nstore: \"" + store + "\"\ntimezone: " + tz + "\n";
@@ -29,21 +21,9 @@ std::string file(const std::string& store, const std::string& tz, const std::str
   return y;
 }
 
-std::shared_ptr<const rules::RuleBook> book(const std::vector<std::string>& files) {
-  auto b = std::make_shared<rules::RuleBook>();
-  for (const auto& f : files) {
-    auto rs = rules::load_rule_text(f, "test.yaml");
-    EXPECT_TRUE(rs.has_value()) << (rs ? "" : rs.error()[0].to_string());
-    if (!rs) continue;
-    auto set = std::make_shared<const rules::RuleSet>(std::move(*rs));
-    if (set->store == "*") b->fallback = set;
-    else b->by_store[set->store] = set;
-  }
-  return b;
-}
 
 TEST(BirthdaySchedule, SendTimeInEachStoresZone) {
-  auto b = book({file("jkt", "Asia/Jakarta", "09:00"), file("mks", "Asia/Makassar", "09:00"),
+  auto b = test::book_of({file("jkt", "Asia/Jakarta", "09:00"), file("mks", "Asia/Makassar", "09:00"),
                  file("jap", "Asia/Jayapura", "09:00"), file("none", "Asia/Jakarta", "", false)});
   // 01:00 UTC: 08:00 WIB, 09:00 WITA, 10:00 WIT.
   auto s = birthday_schedule(*b, at(2026, 11, 23, 1, 0, 0));
@@ -60,7 +40,7 @@ TEST(BirthdaySchedule, SendTimeInEachStoresZone) {
 }
 
 TEST(BirthdaySchedule, OneMinuteBeforeAndAfterSendAtAndLocalMidnight) {
-  auto b = book({file("jkt", "Asia/Jakarta", "09:00"), file("jap", "Asia/Jayapura", "00:00")});
+  auto b = test::book_of({file("jkt", "Asia/Jakarta", "09:00"), file("jap", "Asia/Jayapura", "00:00")});
   auto s = birthday_schedule(*b, at(2026, 11, 23, 8, 59, 7));
   ASSERT_EQ(s.size(), 2u);
   EXPECT_FALSE(s[1].due);
@@ -83,7 +63,7 @@ TEST(BirthdaySchedule, OneMinuteBeforeAndAfterSendAtAndLocalMidnight) {
 }
 
 TEST(BirthdaySchedule, TheDefaultFileCoversStoresWithoutTheirOwn) {
-  auto b = book({file("*", "Asia/Jakarta", "09:00"), file("jap", "Asia/Jayapura", "09:00"),
+  auto b = test::book_of({file("*", "Asia/Jakarta", "09:00"), file("jap", "Asia/Jayapura", "09:00"),
                  file("plain", "Asia/Jakarta", "", false)});
   auto s = birthday_schedule(*b, at(2026, 11, 23, 9, 30, 7), {"a", "jap", "plain", "a", "*"});
   ASSERT_EQ(s.size(), 2u) << "'plain' has its own file without a birthday; 'jap' is not listed twice";

@@ -1,0 +1,171 @@
+-- Pushes the scheduler decides on (core/scheduler/): reminders of points
+-- about to expire, promo announcements, and alerts to a store's admins
+-- through an FCM topic. Each is recorded under a unique key in the same
+-- transaction as its notification and outbox rows, so that several daemons,
+-- a restart or a run repeated the same day never send one twice.
+
+-- A lot is reminded about once (the primary key). The notification covers
+-- every lot of its member that one run found.
+CREATE TABLE points_expiry_reminders (
+  lot_id           bigint PRIMARY KEY REFERENCES points_ledger(id),
+  notification_id  bigint REFERENCES notifications(id),
+  created_at       timestamptz NOT NULL DEFAULT now()
+);
+
+-- For p_store: every member with lots that still hold points, expire in
+-- (p_now, p_until] and were never reminded about gets one 'points_expiring'
+-- notification (dedupe 'expiring:<first lot id>') with the points those
+-- lots hold, the earliest expiry instant and the last day they are valid in
+-- p_zone (the store's tz database zone: points expiring at 00:00 on 1 June
+-- are valid until 31 May). Returns how many members were notified.
+CREATE FUNCTION setia_remind_expiring(p_store text, p_zone text, p_now timestamptz, p_until timestamptz)
+RETURNS int
+LANGUAGE plpgsql AS $$
+DECLARE
+  r        record;
+  v_lots   bigint[];
+  v_points bigint;
+  v_first  timestamptz;
+  v_id     bigint;
+  v_n      int := 0;
+BEGIN
+  FOR r IN
+    SELECT l.member_id, array_agg(l.id ORDER BY l.id) AS lots
+      FROM points_ledger l
+     WHERE l.store_id = p_store AND l.remaining > 0
+       AND l.expires_at > p_now AND l.expires_at <= p_until
+       AND NOT EXISTS (SELECT 1 FROM points_expiry_reminders x WHERE x.lot_id = l.id)
+     GROUP BY l.member_id
+     ORDER BY l.member_id
+  LOOP
+    -- Only the lots this transaction claims (a concurrent run, which the
+    -- advisory lock should prevent anyway, keeps the ones it claimed).
+    WITH claimed AS (
+      INSERT INTO points_expiry_reminders (lot_id) SELECT unnest(r.lots)
+      ON CONFLICT DO NOTHING RETURNING lot_id
+    )
+    SELECT array_agg(lot_id ORDER BY lot_id) INTO v_lots FROM claimed;
+    CONTINUE WHEN v_lots IS NULL;
+    SELECT sum(remaining)::bigint, min(expires_at) INTO v_points, v_first
+      FROM points_ledger WHERE id = ANY (v_lots);
+    v_id := setia_notify_member(p_store, r.member_id, 'points_expiring',
+              jsonb_build_object('points', v_points, 'lots', cardinality(v_lots),
+                                 'expires_at', extract(epoch FROM v_first)::bigint,
+                                 'valid_until', to_char((v_first - interval '1 second') AT TIME ZONE p_zone, 'YYYY-MM-DD')),
+              'expiring:' || v_lots[1]);
+    UPDATE points_expiry_reminders SET notification_id = v_id WHERE lot_id = ANY (v_lots);
+    v_n := v_n + 1;
+  END LOOP;
+  RETURN v_n;
+END;
+$$;
+
+-- A promo is announced once per store and start date (a promo whose dates
+-- are moved to a new start is a new campaign and announced again).
+CREATE TABLE promo_announcements (
+  store_id    text NOT NULL,
+  promo_id    text NOT NULL,
+  from_date   date NOT NULL,
+  members     int NOT NULL DEFAULT 0,            -- notified
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (store_id, promo_id, from_date)
+);
+
+-- Announces promo p_promo of p_store (starting p_from) to every member of
+-- the store: one 'promo' notification each (dedupe
+-- 'promo:<store>:<promo>:<from>:<member>') and an outbox row per device, set
+-- based so a store with many members is one statement. Returns how many
+-- members were notified, or NULL when the promo was announced already.
+CREATE FUNCTION setia_announce_promo(p_store text, p_promo text, p_from date, p_data jsonb)
+RETURNS int
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_n int;
+BEGIN
+  INSERT INTO promo_announcements (store_id, promo_id, from_date) VALUES (p_store, p_promo, p_from)
+  ON CONFLICT DO NOTHING;
+  IF NOT FOUND THEN
+    RETURN NULL;
+  END IF;
+  WITH n AS (
+    INSERT INTO notifications (store_id, member_id, kind, data, dedupe_key)
+    SELECT p_store, m.id, 'promo', p_data, 'promo:' || p_store || ':' || p_promo || ':' || p_from || ':' || m.id
+      FROM members m WHERE m.store_id = p_store
+    ON CONFLICT (dedupe_key) DO NOTHING
+    RETURNING id, member_id
+  ), o AS (
+    INSERT INTO outbox (notification_id, device_token)
+    SELECT n.id, d.token FROM n JOIN devices d ON d.member_id = n.member_id
+  )
+  SELECT count(*) INTO v_n FROM n;
+  UPDATE promo_announcements SET members = v_n
+   WHERE store_id = p_store AND promo_id = p_promo AND from_date = p_from;
+  RETURN v_n;
+END;
+$$;
+
+-- The FCM topic of a store's admins; their app subscribes to it. Store ids
+-- ([a-z0-9][a-z0-9-]*) are valid in FCM topic names as they are.
+CREATE FUNCTION setia_admin_topic(p_store text)
+RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT 'setia-admins-' || p_store;
+$$;
+
+-- Records a notification for the admins of p_store (member_id NULL) and
+-- its one outbox row, to the store's admin topic. Called inside the
+-- transaction of the effect; later features (reservations) use it too.
+CREATE FUNCTION setia_notify_admins(p_store text, p_kind text, p_data jsonb, p_dedupe text)
+RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_id bigint;
+BEGIN
+  INSERT INTO notifications (store_id, member_id, kind, data, dedupe_key)
+  VALUES (p_store, NULL, p_kind, p_data, p_dedupe)
+  ON CONFLICT (dedupe_key) DO NOTHING
+  RETURNING id INTO v_id;
+  IF v_id IS NOT NULL THEN
+    INSERT INTO outbox (notification_id, fcm_topic) VALUES (v_id, setia_admin_topic(p_store));
+  END IF;
+  RETURN v_id;
+END;
+$$;
+
+-- Dead letters the store's admins were told about. Those stored before this
+-- migration count as told: the first alert must not replay history.
+ALTER TABLE dead_letters ADD COLUMN admins_told_at timestamptz;
+UPDATE dead_letters SET admins_told_at = received_at;
+CREATE INDEX dead_letters_untold ON dead_letters (id) WHERE admins_told_at IS NULL;
+
+-- Tells each store's admins about its dead letters not told yet: one
+-- 'dead_letters' notification per store and run (the count, the latest
+-- reason and id), so a POS that keeps sending bad events costs the admins
+-- one push per run, not one per event. Dead letters without a valid store
+-- id (a topic no store owns) are only marked. Returns the stores told.
+CREATE FUNCTION setia_alert_dead_letters(p_now timestamptz)
+RETURNS int
+LANGUAGE plpgsql AS $$
+DECLARE
+  r    record;
+  v_n  int := 0;
+BEGIN
+  FOR r IN
+    WITH told AS (
+      UPDATE dead_letters SET admins_told_at = p_now
+       WHERE admins_told_at IS NULL
+      RETURNING id, store_id, reason
+    )
+    SELECT store_id, count(*) AS n, max(id) AS last_id,
+           (array_agg(reason ORDER BY id DESC))[1] AS last_reason
+      FROM told WHERE store_id ~ '^[a-z0-9][a-z0-9-]{0,62}$'
+     GROUP BY store_id ORDER BY store_id
+  LOOP
+    PERFORM setia_notify_admins(r.store_id, 'dead_letters',
+              jsonb_build_object('count', r.n, 'last_id', r.last_id, 'last_reason', r.last_reason),
+              'deadletters:' || r.store_id || ':' || r.last_id);
+    v_n := v_n + 1;
+  END LOOP;
+  RETURN v_n;
+END;
+$$;

@@ -1,0 +1,126 @@
+#include "core/scheduler/push_jobs.h"
+
+#include <nlohmann/json.hpp>
+
+#include "rules/store_time.h"
+
+namespace setia::core {
+namespace {
+
+std::int64_t unix_of(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+// The stores the default file "*" stands for, asked of the database only
+// when the default file would do something for them.
+template <typename Wants>
+std::expected<std::vector<std::string>, std::string> other_stores(ScheduledPushStore& store,
+                                                                   const rules::RuleBook& book, Wants wants) {
+  if (!book.fallback || !wants(*book.fallback)) return std::vector<std::string>{};
+  auto stores = store.member_stores();
+  if (!stores) return std::unexpected(stores.error().message);
+  return std::move(*stores);
+}
+
+bool reminds(const rules::RuleSet& rs) {
+  return rs.points.remind_days > 0 && (rs.points.expiry_after_days || rs.points.expiry_at);
+}
+
+bool announces(const rules::RuleSet& rs) {
+  for (const auto& p : rs.promos) {
+    if (p.announce) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<ReminderDue> expiry_reminders_due(const rules::RuleBook& book, std::chrono::system_clock::time_point now,
+                                              const std::vector<std::string>& other_stores) {
+  const auto unix_s = unix_of(now);
+  std::vector<ReminderDue> out;
+  for (auto& [store, rs] : stores_under(book, other_stores)) {
+    if (!reminds(*rs)) continue;
+    const auto local = rules::to_local(rs->zone, unix_s);
+    if (local.minute < rs->points.remind_at) continue;
+    const auto after_window = rules::add_days(local.date, rs->points.remind_days + 1);
+    out.push_back({.store = std::move(store), .zone = rs->zone ? rs->timezone : "UTC",
+                   .until_unix = rules::to_unix(rs->zone, after_window, 0)});
+  }
+  return out;
+}
+
+std::vector<AnnouncementDue> announcements_due(const rules::RuleBook& book, std::chrono::system_clock::time_point now,
+                                               const std::vector<std::string>& other_stores) {
+  const auto unix_s = unix_of(now);
+  std::vector<AnnouncementDue> out;
+  for (const auto& [store, rs] : stores_under(book, other_stores)) {
+    const auto local = rules::to_local(rs->zone, unix_s);
+    for (const auto& p : rs->promos) {
+      if (!p.announce || p.audience.kind == rules::Audience::Kind::segment) continue;
+      if (local.date < p.from || local.date > p.until || local.minute < p.announce_at) continue;
+      out.push_back({.store = store, .promo = &p});
+    }
+  }
+  return out;
+}
+
+std::string announcement_data(const rules::Promo& promo) {
+  return nlohmann::json{{"promo_id", promo.id}, {"title", promo.title}, {"until", promo.until.to_string()}}.dump();
+}
+
+Job expiry_reminder_job(ScheduledPushStore& store, RulesSource rules, std::chrono::seconds every) {
+  return Job{
+      .name = kExpiryReminderJob, .every = every,
+      .run = [&store, rules = std::move(rules)](
+                 std::chrono::system_clock::time_point now) -> std::expected<std::string, std::string> {
+        auto book = rules();
+        if (!book) return "no rules";
+        auto others = other_stores(store, *book, reminds);
+        if (!others) return std::unexpected(others.error());
+        int members = 0, stores = 0;
+        for (const auto& d : expiry_reminders_due(*book, now, *others)) {
+          auto n = store.remind_expiring(d.store, d.zone, unix_of(now), d.until_unix);
+          if (!n) return std::unexpected(d.store + ": " + n.error().message);
+          members += *n;
+          ++stores;
+        }
+        if (members == 0) return "";
+        return "reminded " + std::to_string(members) + " member(s) of expiring points in " + std::to_string(stores) +
+               " store(s) past their reminder time";
+      }};
+}
+
+Job promo_announcement_job(ScheduledPushStore& store, RulesSource rules, std::chrono::seconds every) {
+  return Job{
+      .name = kPromoAnnouncementJob, .every = every,
+      .run = [&store, rules = std::move(rules)](
+                 std::chrono::system_clock::time_point now) -> std::expected<std::string, std::string> {
+        auto book = rules();
+        if (!book) return "no rules";
+        auto others = other_stores(store, *book, announces);
+        if (!others) return std::unexpected(others.error());
+        int promos = 0, members = 0;
+        for (const auto& d : announcements_due(*book, now, *others)) {
+          auto n = store.announce_promo(d.store, d.promo->id, d.promo->from, announcement_data(*d.promo));
+          if (!n) return std::unexpected(d.store + "/" + d.promo->id + ": " + n.error().message);
+          if (!n->has_value()) continue;  // announced before
+          ++promos;
+          members += **n;
+        }
+        if (promos == 0) return "";
+        return "announced " + std::to_string(promos) + " promo(s) to " + std::to_string(members) + " member(s)";
+      }};
+}
+
+Job dead_letter_alert_job(ScheduledPushStore& store, std::chrono::seconds every) {
+  return Job{.name = kDeadLetterAlertJob, .every = every,
+             .run = [&store](std::chrono::system_clock::time_point now) -> std::expected<std::string, std::string> {
+               auto n = store.alert_dead_letters(unix_of(now));
+               if (!n) return std::unexpected(n.error().message);
+               if (*n == 0) return "";
+               return "told the admins of " + std::to_string(*n) + " store(s) about new dead letters";
+             }};
+}
+
+}  // namespace setia::core

@@ -1,0 +1,164 @@
+// The scheduled pushes' pure parts (core/scheduler/push_jobs.h): when a
+// store's expiry reminders are due and which window they cover, which
+// promos are announced when, in each store's own time zone; the rule keys
+// that drive them; and the texts the pushes carry.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "core/outbox/notification_texts.h"
+#include "core/scheduler/push_jobs.h"
+#include "rules/loader.h"
+#include "tests/support/rule_books.h"
+
+namespace setia::core {
+namespace {
+
+using test::at;
+using test::book_of;
+using test::unix_at;
+
+std::string expiring(const std::string& store, const std::string& tz, const std::string& extra = "") {
+  return "version: 1\nstore: \"" + store + "\"\ntimezone: " + tz +
+         "\npoints:\n  earn: [{name: base, per_amount: 1000, points: 1}]\n  expiry: {after_days: 365" + extra + "}\n";
+}
+
+std::string promo(const std::string& store, const std::string& tz, const std::string& fields) {
+  return "version: 1\nstore: \"" + store + "\"\ntimezone: " + tz +
+         "\npromos:\n  - {id: cakalang-10, title: \"Diskon 10% Nasi Cakalang\", from: 2026-12-01, until: 2026-12-31, "
+         "voucher: {percent_off: 10, valid_days: 7}" + fields + "}\n";
+}
+
+TEST(ExpiryReminders, DueAtRemindAtInEachStoresZoneForTheNextSevenDays) {
+  auto book = book_of({expiring("jkt", "Asia/Jakarta"), expiring("jap", "Asia/Jayapura")});
+  // 08:59 WIB is 10:59 WIT: only Jayapura has passed 09:00.
+  auto due = expiry_reminders_due(*book, at(2026, 11, 23, 8, 59, 7));
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].store, "jap");
+  EXPECT_EQ(due[0].zone, "Asia/Jayapura");
+  // The window ends at local midnight after the 7th day ahead: lots valid
+  // until 30 November (WIT) are reminded on the 23rd.
+  EXPECT_EQ(due[0].until_unix, unix_at(2026, 12, 1, 0, 0, 9));
+
+  due = expiry_reminders_due(*book, at(2026, 11, 23, 9, 0, 7));
+  ASSERT_EQ(due.size(), 2u);
+  EXPECT_EQ(due[1].store, "jkt");
+  EXPECT_EQ(due[1].until_unix, unix_at(2026, 12, 1, 0, 0, 7));
+  // 23:59 WIB: still the 23rd in Jakarta; 01:59 on the 24th in Jayapura,
+  // whose next reminders wait for 09:00 WIT and reach one day further.
+  due = expiry_reminders_due(*book, at(2026, 11, 23, 23, 59, 7));
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].store, "jkt");
+  EXPECT_EQ(due[0].until_unix, unix_at(2026, 12, 1, 0, 0, 7));
+  due = expiry_reminders_due(*book, at(2026, 11, 24, 9, 0, 9));  // 07:00 WIB: Jakarta waits
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].store, "jap");
+  EXPECT_EQ(due[0].until_unix, unix_at(2026, 12, 2, 0, 0, 9));
+}
+
+TEST(ExpiryReminders, RemindDaysAndRemindAtFromTheFileAndZeroTurnsThemOff) {
+  auto book = book_of({expiring("early", "Asia/Jakarta", ", remind_days: 3, remind_at: \"06:30\""),
+                       expiring("off", "Asia/Jakarta", ", remind_days: 0"),
+                       "version: 1\nstore: never\ntimezone: Asia/Jakarta\n"});
+  auto due = expiry_reminders_due(*book, at(2026, 11, 23, 6, 29, 7));
+  EXPECT_TRUE(due.empty());
+  due = expiry_reminders_due(*book, at(2026, 11, 23, 6, 30, 7));
+  ASSERT_EQ(due.size(), 1u) << "remind_days 0 and a file whose points never expire remind nobody";
+  EXPECT_EQ(due[0].store, "early");
+  EXPECT_EQ(due[0].until_unix, unix_at(2026, 11, 27, 0, 0, 7));
+}
+
+TEST(ExpiryReminders, TheDefaultFileCoversStoresWithoutTheirOwn) {
+  auto book = book_of({expiring("*", "Asia/Jakarta"), expiring("jap", "Asia/Jayapura")});
+  auto due = expiry_reminders_due(*book, at(2026, 11, 23, 10, 0, 7), {"jap", "kopi-a", "kopi-a", "kopi-b"});
+  ASSERT_EQ(due.size(), 3u);
+  EXPECT_EQ(due[0].store, "jap");
+  EXPECT_EQ(due[1].store, "kopi-a");
+  EXPECT_EQ(due[1].zone, "Asia/Jakarta");
+  EXPECT_EQ(due[2].store, "kopi-b");
+}
+
+TEST(ExpiryReminders, KeysAreValidated) {
+  auto first_error = [](const std::string& yaml) {
+    auto rs = rules::load_rule_text(yaml, "test.yaml");
+    return rs ? std::string("loaded") : rs.error()[0].to_string();
+  };
+  EXPECT_EQ(first_error(expiring("s", "Asia/Jakarta", ", remind_days: 366")),
+            "test.yaml:6:42: points.expiry.remind_days must be between 0 and 365, got 366");
+  EXPECT_EQ(first_error(expiring("s", "Asia/Jakarta", ", remind_at: \"25:00\"")),
+            "test.yaml:6:40: points.expiry.remind_at must be a time \"HH:MM\" from 00:00 to 23:59, got '25:00'");
+}
+
+TEST(PromoAnnouncements, OnTheFirstDayAtAnnounceAtInTheStoresZone) {
+  auto book = book_of({promo("jkt", "Asia/Jakarta", ", announce: true"),
+                       promo("jap", "Asia/Jayapura", ", announce: true, announce_at: \"10:30\""),
+                       promo("quiet", "Asia/Jakarta", "")});
+  EXPECT_TRUE(announcements_due(*book, at(2026, 11, 30, 23, 59, 7)).empty()) << "the day before";
+  auto due = announcements_due(*book, at(2026, 12, 1, 8, 59, 7));  // 10:59 WIT
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].store, "jap");
+  EXPECT_EQ(due[0].promo->id, "cakalang-10");
+  due = announcements_due(*book, at(2026, 12, 1, 9, 0, 7));
+  ASSERT_EQ(due.size(), 2u) << "announce: false is never announced";
+  EXPECT_EQ(due[1].store, "jkt");
+  // Still due on a later day of the promo (a daemon down on the first day,
+  // a promo added while running): the store records it once.
+  EXPECT_EQ(announcements_due(*book, at(2026, 12, 15, 12, 0, 7)).size(), 2u);
+  EXPECT_TRUE(announcements_due(*book, at(2026, 12, 15, 1, 0, 7)).size() < 2u) << "never before announce_at";
+  EXPECT_TRUE(announcements_due(*book, at(2027, 1, 1, 12, 0, 7)).empty()) << "over";
+}
+
+TEST(PromoAnnouncements, SegmentsAreNotAnnouncedAndKeysAreValidated) {
+  auto book = book_of({promo("jkt", "Asia/Jakarta", ", audience: \"segment:loyal\", announce: true")});
+  EXPECT_TRUE(announcements_due(*book, at(2026, 12, 2, 12, 0, 7)).empty());
+  auto rs = rules::load_rule_text(promo("jkt", "Asia/Jakarta", ", announce_at: \"10:00\""), "test.yaml");
+  ASSERT_FALSE(rs.has_value());
+  EXPECT_EQ(rs.error()[0].message, "promos[0].announce_at needs announce: true");
+}
+
+TEST(PromoAnnouncements, TheDataNamesThePromo) {
+  auto book = book_of({promo("jkt", "Asia/Jakarta", ", announce: true")});
+  auto data = nlohmann::json::parse(announcement_data(book->by_store.at("jkt")->promos[0]));
+  EXPECT_EQ(data, (nlohmann::json{{"promo_id", "cakalang-10"}, {"title", "Diskon 10% Nasi Cakalang"},
+                                  {"until", "2026-12-31"}}));
+}
+
+OutboxItem item(const std::string& kind, const std::string& data, const std::string& lang) {
+  OutboxItem i;
+  i.notification_id = 42;
+  i.device_token = "tok";
+  i.kind = kind;
+  i.store_id = "marikh-salatiga";
+  i.data_json = data;
+  i.lang = lang;
+  return i;
+}
+
+TEST(ScheduledPushTexts, ExpiringPointsInTheMembersLanguage) {
+  const std::string data = R"({"points": 120, "lots": 2, "expires_at": 1796058000, "valid_until": "2026-12-01"})";
+  auto id = render_push(item("points_expiring", data, "id"));
+  EXPECT_EQ(id.title, "Poin segera hangus");
+  EXPECT_EQ(id.body, "120 poin kamu berlaku sampai 1 Des 2026. Yuk, pakai sebelum hangus!");
+  auto en = render_push(item("points_expiring", data, "en"));
+  EXPECT_EQ(en.body, "120 of your points are valid until 1 Dec 2026. Use them before they expire!");
+  EXPECT_EQ(en.data.at("kind"), "points_expiring");
+  EXPECT_EQ(en.data.at("points"), "120") << "FCM data values are strings";
+  EXPECT_EQ(en.id, "n42");
+}
+
+TEST(ScheduledPushTexts, PromoAndAdminAlert) {
+  auto p = render_push(item("promo", R"({"promo_id": "cakalang-10", "title": "Diskon 10%", "until": "2026-05-31"})", "id"));
+  EXPECT_EQ(p.title, "Promo baru");
+  EXPECT_EQ(p.body, "Diskon 10%, sampai 31 Mei 2026. Klaim di aplikasi.");
+  EXPECT_EQ(p.data.at("promo_id"), "cakalang-10");
+  auto a = item("dead_letters", R"({"count": 3, "last_id": 17, "last_reason": "receipt_conflict"})", "id");
+  a.device_token.clear();
+  a.fcm_topic = "setia-admins-marikh-salatiga";
+  auto m = render_push(a);
+  EXPECT_EQ(m.topic, "setia-admins-marikh-salatiga");
+  EXPECT_TRUE(m.device_token.empty());
+  EXPECT_EQ(m.body, "3 transaksi dari POS ditolak (terakhir: receipt_conflict). Pelanggan mungkin belum dapat poin; "
+                    "cek daftar dead letter.");
+}
+
+}  // namespace
+}  // namespace setia::core
