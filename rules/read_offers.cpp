@@ -1,5 +1,6 @@
 // What a rule file gives away: voucher terms, the reward catalog, promos,
 // the birthday gift.
+#include "rules/push_templates.h"
 #include "rules/rule_reader.h"
 
 namespace setia::rules {
@@ -10,14 +11,6 @@ constexpr std::size_t kMaxOffers = 200;
 constexpr std::size_t kMaxTitleChars = 100;
 constexpr std::size_t kMaxMessageChars = 500;
 constexpr std::size_t kMaxNameChars = 100;
-
-// The first '{' that does not start "{name}", or npos.
-std::size_t unknown_placeholder(std::string_view s) {
-  for (std::size_t i = s.find('{'); i != std::string_view::npos; i = s.find('{', i + 1)) {
-    if (s.substr(i, 6) != "{name}") return i;
-  }
-  return std::string_view::npos;
-}
 
 }  // namespace
 
@@ -190,7 +183,7 @@ std::optional<Birthday> RuleReader::birthday(const YAML::Node& n) {
         const std::string what = std::string("birthday.message.") + key;
         auto s = text(m[key], what, kMaxMessageChars);
         if (!s) continue;
-        if (auto at = unknown_placeholder(*s); at != std::string::npos) {
+        if (auto at = unknown_placeholder(*s, {"name"}); at != std::string::npos) {
           error(m[key], what + " may fill in only {name}; '{' at character " + std::to_string(at + 1) +
                             " starts something else");
         }

@@ -1,6 +1,7 @@
 // How the store runs: table reservations and its e-nota.
 #include <algorithm>
 
+#include "rules/push_templates.h"
 #include "rules/rule_reader.h"
 
 namespace setia::rules {
@@ -8,6 +9,7 @@ namespace {
 
 constexpr std::size_t kMaxEnotaLines = 10;
 constexpr std::size_t kMaxClosedDates = 1000;
+constexpr std::size_t kMaxPushChars = 500;  // a push body; FCM shows a few lines of it
 
 // "mon" -> {mon}; "mon-fri" -> mon..fri; "fri-mon" wraps over the weekend.
 std::optional<std::vector<Weekday>> day_range(std::string_view key) {
@@ -134,6 +136,33 @@ void RuleReader::enota(const YAML::Node& n, EnotaRules& out) {
       }
       ++i;
     }
+  }
+}
+
+void RuleReader::notifications(const YAML::Node& n, PushTemplates& out) {
+  if (!keys(n, "notifications", {"sale_points", "points_expiring", "promo"})) return;
+  for (const char* kind : {"sale_points", "points_expiring", "promo"}) {
+    const auto t = n[kind];
+    if (!t) continue;
+    const std::string what = std::string("notifications.") + kind;
+    if (!keys(t, what, {"id", "en"})) continue;
+    const auto& allowed = push_placeholders(kind);
+    PushTemplate tpl;
+    for (auto [key, text_out] : {std::pair{"id", &tpl.id}, std::pair{"en", &tpl.en}}) {
+      if (!t[key]) continue;
+      const std::string field = what + "." + key;
+      auto s = text(t[key], field, kMaxPushChars);
+      if (!s) continue;
+      if (auto at = unknown_placeholder(*s, allowed); at != std::string::npos) {
+        std::string names;
+        for (auto name : allowed) names += (names.empty() ? "{" : ", {") + std::string(name) + "}";
+        error(t[key], field + " may fill in only " + names + "; '{' at character " + std::to_string(at + 1) +
+                          " starts something else");
+      }
+      *text_out = *s;
+    }
+    if (!t["id"]) error(t, what + " needs 'id' (the Indonesian text; 'en' is optional)");
+    out.by_kind[kind] = std::move(tpl);
   }
 }
 

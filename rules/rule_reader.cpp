@@ -172,7 +172,7 @@ RuleSet RuleReader::read_file(const YAML::Node& root) {
   rs.file = file();
   if (!keys(root, "a rule file",
             {"version", "store", "timezone", "currency", "points", "rewards", "promos", "birthday", "reservations",
-             "enota"})) {
+             "enota", "notifications"})) {
     return rs;
   }
   if (!root["version"]) {
@@ -211,6 +211,7 @@ RuleSet RuleReader::read_file(const YAML::Node& root) {
   if (root["birthday"]) rs.birthday = birthday(root["birthday"]);
   if (root["reservations"]) rs.reservations = reservations(root["reservations"]);
   if (root["enota"]) enota(root["enota"], rs.enota);
+  if (root["notifications"]) notifications(root["notifications"], rs.notifications);
   return rs;
 }
 

@@ -11,6 +11,7 @@
 #include "rules/enota_rules.h"
 #include "rules/points_rules.h"
 #include "rules/promos.h"
+#include "rules/push_templates.h"
 #include "rules/reservation_rules.h"
 #include "rules/rewards.h"
 
@@ -33,6 +34,7 @@ struct RuleSet {
   std::optional<Birthday> birthday;
   std::optional<Reservations> reservations;
   EnotaRules enota;
+  PushTemplates notifications;  // the store's own push texts
 
   const Reward* reward(std::string_view id) const {
     for (const auto& r : rewards) {

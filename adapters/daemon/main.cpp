@@ -170,8 +170,10 @@ int run(const adapters::config::DaemonConfig& cfg, rules::Registry& registry) {
         core::DispatcherOptions{.workers = cfg.outbox.workers, .max_attempts = cfg.outbox.max_attempts,
                                 .lease = std::chrono::seconds(cfg.outbox.lease_s),
                                 .backoff_base = std::chrono::seconds(cfg.outbox.backoff_base_s),
-                                .backoff_max = std::chrono::seconds(cfg.outbox.backoff_max_s)},
-        [conninfo] { return std::make_unique<adapters::postgres::PgOutboxStore>(conninfo); }, *notifier);
+                                .backoff_max = std::chrono::seconds(cfg.outbox.backoff_max_s),
+                                .public_url = cfg.has_rest ? cfg.rest.public_url : ""},
+        [conninfo] { return std::make_unique<adapters::postgres::PgOutboxStore>(conninfo); }, *notifier,
+        core::rules_from(registry));
     dispatcher->start();
   } else {
     log->warn("fcm: not configured; notifications stay pending in the outbox");

@@ -4,8 +4,12 @@
 
 namespace setia::core {
 
-OutboxDispatcher::OutboxDispatcher(DispatcherOptions options, StoreFactory stores, Notifier& notifier)
-    : options_(std::move(options)), stores_(std::move(stores)), notifier_(notifier), log_(log::get("outbox")) {}
+OutboxDispatcher::OutboxDispatcher(DispatcherOptions options, StoreFactory stores, Notifier& notifier, RulesSource rules)
+    : options_(std::move(options)),
+      stores_(std::move(stores)),
+      notifier_(notifier),
+      rules_(std::move(rules)),
+      log_(log::get("outbox")) {}
 
 OutboxDispatcher::~OutboxDispatcher() { stop(); }
 
@@ -47,8 +51,11 @@ int OutboxDispatcher::run_once(OutboxStore& store) {
     }
     return 0;
   }
+  // One rule book for the batch: a reload falls between two batches.
+  const auto book = rules_ ? rules_() : nullptr;
   for (const auto& item : *items) {
-    auto push = render_push(item);
+    PushContext context{.public_url = options_.public_url, .rules = book ? book->for_store(item.store_id) : nullptr};
+    auto push = render_push(item, context);
     auto outcome = notifier_.send(push);
     std::expected<void, StoreError> marked;
     switch (outcome.kind) {

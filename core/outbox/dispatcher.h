@@ -10,6 +10,7 @@
 
 #include "core/ports/notifier.h"
 #include "core/ports/outbox_store.h"
+#include "core/services/rules_source.h"
 #include "core/support/log.h"
 
 namespace setia::core {
@@ -22,6 +23,7 @@ struct DispatcherOptions {
   std::chrono::milliseconds idle_poll{500};      // how often an idle worker looks for due rows
   std::chrono::seconds backoff_base{2};          // 2 s, 4 s, 8 s, ... with jitter
   std::chrono::seconds backoff_max{std::chrono::hours(1)};
+  std::string public_url;                        // base of the links in pushes (rest.public_url)
 };
 
 // Delivers the outbox: worker threads claim due rows (SKIP LOCKED, leased),
@@ -32,7 +34,8 @@ class OutboxDispatcher {
  public:
   using StoreFactory = std::function<std::unique_ptr<OutboxStore>()>;
 
-  OutboxDispatcher(DispatcherOptions options, StoreFactory stores, Notifier& notifier);
+  // `rules` gives the stores' own push texts (none: Setia's texts).
+  OutboxDispatcher(DispatcherOptions options, StoreFactory stores, Notifier& notifier, RulesSource rules = {});
   ~OutboxDispatcher();
 
   void start();
@@ -51,6 +54,7 @@ class OutboxDispatcher {
   DispatcherOptions options_;
   StoreFactory stores_;
   Notifier& notifier_;
+  RulesSource rules_;
   std::atomic<bool> stopping_{false};
   std::vector<std::thread> threads_;
   std::mutex rng_mu_;

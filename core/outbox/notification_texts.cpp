@@ -27,7 +27,7 @@ std::string day_text(const std::string& ymd, bool en) {
 
 }  // namespace
 
-PushMessage render_push(const OutboxItem& item) {
+PushMessage render_push(const OutboxItem& item, const PushContext& context) {
   PushMessage m;
   m.id = "n" + std::to_string(item.notification_id);
   m.device_token = item.device_token;
@@ -39,11 +39,22 @@ PushMessage render_push(const OutboxItem& item) {
   m.data["kind"] = item.kind;
   m.data["store"] = item.store_id;
   const bool en = item.lang == "en";
+  // The placeholders of the stores' own templates (rules/push_templates.h).
+  auto value = [&](std::string_view name) -> std::optional<std::string> {
+    if (name == "name") return item.member_name;
+    if (name == "valid_until" || name == "until") return day_text(str(data, std::string(name).c_str()), en);
+    if (data.contains(name)) return str(data, std::string(name).c_str());
+    return std::nullopt;
+  };
   if (item.kind == "sale_points") {
     const auto points = str(data, "points"), balance = str(data, "balance"), receipt = str(data, "receipt_no");
     m.title = en ? "Points earned" : "Poin bertambah";
     m.body = en ? "+" + points + " points from receipt " + receipt + ". Your balance: " + balance + " points."
                 : "+" + points + " poin dari nota " + receipt + ". Saldo kamu " + balance + " poin.";
+    // The app opens the e-nota with the member's token.
+    if (!context.public_url.empty() && data.contains("sale_id")) {
+      m.link = context.public_url + "/v1/me/transactions/" + str(data, "sale_id") + "/enota.html";
+    }
   } else if (item.kind == "birthday") {
     const auto greeting = str(data, en ? "message_en" : "message_id");
     m.title = en ? "Happy birthday!" : "Selamat ulang tahun!";
@@ -66,6 +77,11 @@ PushMessage render_push(const OutboxItem& item) {
   } else {
     m.title = "Setia";
     m.body = en ? "You have a new notification." : "Ada notifikasi baru untukmu.";
+  }
+  if (context.rules) {
+    if (const auto* t = context.rules->notifications.find(item.kind)) {
+      m.body = rules::fill_placeholders(en && !t->en.empty() ? t->en : t->id, value);
+    }
   }
   return m;
 }

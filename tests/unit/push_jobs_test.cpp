@@ -160,5 +160,55 @@ TEST(ScheduledPushTexts, PromoAndAdminAlert) {
                     "cek daftar dead letter.");
 }
 
+TEST(ScheduledPushTexts, TheSalePushLinksToTheEnotaPage) {
+  auto i = item("sale_points", R"({"sale_id": 77, "receipt_no": "R1", "points": 52, "balance": 152})", "id");
+  EXPECT_EQ(render_push(i, {.public_url = "https://crm.example"}).link,
+            "https://crm.example/v1/me/transactions/77/enota.html");
+  EXPECT_EQ(render_push(i).link, "") << "no rest.public_url, no link";
+}
+
+std::string with_templates(const std::string& section) {
+  return "version: 1\nstore: marikh-salatiga\ntimezone: Asia/Jakarta\nnotifications:\n" + section;
+}
+
+TEST(StorePushTemplates, TheStoresTextWithItsPlaceholdersFilledInTheMembersLanguage) {
+  auto book = book_of({with_templates(
+      "  sale_points:\n    id: \"Makasih {name}! +{points} poin (nota {receipt_no}), saldo {balance}.\"\n"
+      "    en: \"Thanks {name}! +{points} points, balance {balance}.\"\n"
+      "  points_expiring: { id: \"{points} poin hangus setelah {valid_until}, {name}!\" }\n"
+      "  promo: { id: \"{title} s.d. {until}\", en: \"{title} until {until}\" }\n")});
+  PushContext ctx{.rules = book->for_store("marikh-salatiga")};
+  auto sale = item("sale_points", R"({"sale_id": 7, "receipt_no": "R1", "points": 52, "balance": 152})", "id");
+  sale.member_name = "Ocha";
+  EXPECT_EQ(render_push(sale, ctx).body, "Makasih Ocha! +52 poin (nota R1), saldo 152.");
+  EXPECT_EQ(render_push(sale, ctx).title, "Poin bertambah") << "titles stay Setia's";
+  sale.lang = "en";
+  EXPECT_EQ(render_push(sale, ctx).body, "Thanks Ocha! +52 points, balance 152.");
+  auto exp = item("points_expiring", R"({"points": 120, "valid_until": "2026-12-01"})", "en");
+  exp.member_name = "Budi";
+  EXPECT_EQ(render_push(exp, ctx).body, "120 poin hangus setelah 1 Dec 2026, Budi!") << "no en text: the id one";
+  EXPECT_EQ(render_push(item("promo", R"({"title": "Diskon 10%", "until": "2026-05-31"})", "id"), ctx).body,
+            "Diskon 10% s.d. 31 Mei 2026");
+  // A store without templates keeps Setia's texts.
+  auto plain = book_of({"version: 1\nstore: other\ntimezone: Asia/Jakarta\n"});
+  EXPECT_EQ(render_push(sale, {.rules = plain->for_store("other")}).body,
+            "+52 points from receipt R1. Your balance: 152 points.");
+}
+
+TEST(StorePushTemplates, KindsAndPlaceholdersAreValidated) {
+  auto first_error = [](const std::string& yaml) {
+    auto rs = rules::load_rule_text(yaml, "test.yaml");
+    return rs ? std::string("loaded") : rs.error()[0].to_string();
+  };
+  EXPECT_EQ(first_error(with_templates("  birthday: { id: \"x\" }\n")),
+            "test.yaml:5:3: unknown key 'birthday' in notifications (expected one of: sale_points, points_expiring, "
+            "promo)");
+  EXPECT_EQ(first_error(with_templates("  promo: { id: \"{title} {points}\" }\n")),
+            "test.yaml:5:16: notifications.promo.id may fill in only {name}, {title}, {until}; '{' at character 9 "
+            "starts something else");
+  EXPECT_EQ(first_error(with_templates("  promo: { en: \"{title}\" }\n")),
+            "test.yaml:5:10: notifications.promo needs 'id' (the Indonesian text; 'en' is optional)");
+}
+
 }  // namespace
 }  // namespace setia::core
