@@ -258,12 +258,16 @@ TcpProxy::TcpProxy(int target_port) : target_port_(target_port) {
 TcpProxy::~TcpProxy() {
   stop_ = true;
   ++generation_;
-  std::vector<std::thread> threads;
+  // The accept loop first: until it has ended it may still add a pump.
+  std::thread acceptor;
   {
     std::lock_guard lock(mu_);
-    threads.swap(threads_);
+    acceptor = std::move(threads_.front());
   }
-  for (auto& t : threads) t.join();
+  acceptor.join();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
   ::close(listen_fd_);
 }
 
@@ -280,7 +284,7 @@ void TcpProxy::accept_loop() {
     if (::poll(&p, 1, 100) <= 0) continue;
     int c = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (c < 0) continue;
-    if (down_) {
+    if (down_ || stop_) {
       ::close(c);
       continue;
     }
@@ -301,7 +305,7 @@ void TcpProxy::pump(int client, int generation) {
     return;
   }
   char buf[16384];
-  while (generation_.load() == generation) {
+  while (!stop_ && generation_.load() == generation) {
     pollfd p[2] = {{client, POLLIN, 0}, {server, POLLIN, 0}};
     if (::poll(p, 2, 100) <= 0) continue;
     bool closed = false;
