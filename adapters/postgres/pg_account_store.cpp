@@ -6,7 +6,7 @@ namespace setia::adapters::postgres {
 
 const char* const kProfileColumns =
     "m.id, m.store_id, m.code, m.name, m.phone, m.email, m.birth_date::text, m.points, m.created_at::text, "
-    "m.lang, floor(extract(epoch from m.created_at))::bigint";
+    "m.lang, floor(extract(epoch from m.created_at))::bigint, m.promo_pushes::int";
 
 core::Profile profile_from_row(const soci::row& r, std::size_t i) {
   core::Profile p;
@@ -21,6 +21,7 @@ core::Profile profile_from_row(const soci::row& r, std::size_t i) {
   p.member.created_at = r.get<std::string>(i + 8);
   p.lang = r.get<std::string>(i + 9);
   p.created_at = r.get<long long>(i + 10);
+  p.promo_pushes = r.get<int>(i + 11) != 0;
   return p;
 }
 
@@ -52,15 +53,17 @@ std::optional<core::Profile> read_profile(soci::session& sql, long long member_i
   std::string email, birth;
   soci::indicator email_i = soci::i_null, birth_i = soci::i_null;
   long long points = 0, created = 0;
+  int promo_pushes = 1;
   sql << std::string("SELECT ") + kProfileColumns + " FROM members m WHERE m.id = :id", soci::use(member_id),
       soci::into(p.member.id), soci::into(p.member.store_id), soci::into(p.member.code), soci::into(p.member.name),
       soci::into(p.member.phone), soci::into(email, email_i), soci::into(birth, birth_i), soci::into(points),
-      soci::into(p.member.created_at), soci::into(p.lang), soci::into(created);
+      soci::into(p.member.created_at), soci::into(p.lang), soci::into(created), soci::into(promo_pushes);
   if (!sql.got_data()) return std::nullopt;
   if (email_i == soci::i_ok) p.member.email = email;
   if (birth_i == soci::i_ok) p.member.birth_date = birth;
   p.member.points = points;
   p.created_at = created;
+  p.promo_pushes = promo_pushes != 0;
   return p;
 }
 
@@ -191,6 +194,8 @@ PgAccountStore::update_profile(long long member_id, const core::ProfilePatch& p)
   auto [phone, phone_i] = text(p.phone);
   auto [birth, birth_i] = text(p.birth_date);
   auto [lang, lang_i] = text(p.lang);
+  int promo = p.promo_pushes.value_or(true) ? 1 : 0;
+  soci::indicator promo_i = p.promo_pushes ? soci::i_ok : soci::i_null;
   auto done = session_.run([&](soci::session& sql) {
     out = std::unexpected(PatchError::no_such_member);
     try {
@@ -207,9 +212,10 @@ PgAccountStore::update_profile(long long member_id, const core::ProfilePatch& p)
       }
       sql << "UPDATE members SET name = coalesce(CAST(:n AS text), name), email = coalesce(CAST(:e AS text), email), "
              "phone = coalesce(CAST(:p AS text), phone), birth_date = coalesce(CAST(:b AS date), birth_date), "
-             "lang = coalesce(CAST(:l AS text), lang) WHERE id = :m",
+             "lang = coalesce(CAST(:l AS text), lang), "
+             "promo_pushes = coalesce(CAST(:pp AS int) <> 0, promo_pushes) WHERE id = :m",
           soci::use(name, name_i), soci::use(email, email_i), soci::use(phone, phone_i), soci::use(birth, birth_i),
-          soci::use(lang, lang_i), soci::use(member_id);
+          soci::use(lang, lang_i), soci::use(promo, promo_i), soci::use(member_id);
       auto profile = read_profile(sql, member_id);
       tr.commit();
       if (profile) out = *profile;

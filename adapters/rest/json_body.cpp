@@ -47,6 +47,16 @@ std::optional<std::string> JsonBody::string(const std::string& key, bool require
   return s;
 }
 
+std::optional<bool> JsonBody::boolean(const std::string& key, bool required) const {
+  auto it = j_.find(key);
+  if (it == j_.end() || it->is_null()) {
+    if (required) throw bad_request("field '" + key + "' is required");
+    return std::nullopt;
+  }
+  if (!it->is_boolean()) throw bad_request("field '" + key + "' must be true or false");
+  return it->get<bool>();
+}
+
 std::optional<std::int64_t> JsonBody::integer(const std::string& key, bool required, std::int64_t min,
                                               std::int64_t max) const {
   auto it = j_.find(key);

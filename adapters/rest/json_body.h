@@ -29,6 +29,7 @@ class JsonBody {
 
   bool has(const std::string& key) const { return j_.contains(key); }
   std::optional<std::string> string(const std::string& key, bool required, std::size_t max = 1000) const;
+  std::optional<bool> boolean(const std::string& key, bool required) const;
   std::optional<std::int64_t> integer(const std::string& key, bool required, std::int64_t min, std::int64_t max) const;
   const nlohmann::json& json() const { return j_; }
 

@@ -61,7 +61,7 @@ Response patch_me(Call& call) {
   JsonBody body(call.request);
   // What a member may change; the rest is the shop's (points by adjustment,
   // store and code never).
-  body.only({"name", "email", "phone", "birth_date", "password", "current_password", "language"},
+  body.only({"name", "email", "phone", "birth_date", "password", "current_password", "language", "promo_pushes"},
             {"points", "store", "code", "role", "id", "created_at", "points_expiring"});
   core::ProfilePatch patch;
   patch.name = body.string("name", false, 100);
@@ -69,12 +69,13 @@ Response patch_me(Call& call) {
   patch.phone = body.string("phone", false, 20);
   patch.birth_date = body.string("birth_date", false, 10);
   patch.lang = body.string("language", false, 2);
+  patch.promo_pushes = body.boolean("promo_pushes", false);
   auto password = body.string("password", false, 1024);
   auto current = body.string("current_password", false, 1024);
   if (password && !current) throw bad_request("changing the password needs current_password too");
   if (!password && current) throw bad_request("current_password is only for changing the password");
   if (password) unwrap(call.backend.auth->change_password(call.who(), *current, *password));
-  if (patch.name || patch.email || patch.phone || patch.birth_date || patch.lang) {
+  if (patch.name || patch.email || patch.phone || patch.birth_date || patch.lang || patch.promo_pushes) {
     unwrap(call.backend.profiles->update_own(call.who().member_id, patch));
   }
   return json_response(me_json(call));

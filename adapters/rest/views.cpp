@@ -19,7 +19,8 @@ json profile_json(const Call& call, const core::Profile& p) {
   const auto& m = p.member;
   return {{"id", m.id},           {"code", m.code},        {"store", m.store_id},
           {"name", m.name},       {"email", opt(m.email)}, {"phone", m.phone},
-          {"birth_date", opt(m.birth_date)}, {"language", p.lang}, {"points", m.points},
+          {"birth_date", opt(m.birth_date)}, {"language", p.lang}, {"promo_pushes", p.promo_pushes},
+          {"points", m.points},
           {"created_at", call.time(p.created_at, m.store_id)}};
 }
 
@@ -131,7 +132,7 @@ json notification_json(const Call& call, const core::NotificationRow& n) {
   item.data_json = n.data_json;
   item.lang = n.lang;
   item.member_name = n.member_name;
-  auto push = core::render_push(item);
+  auto push = core::render_push(item, {.rules = call.store_rules(n.store_id)});
   json data = json::parse(n.data_json, nullptr, false);
   if (data.is_discarded()) data = json::object();
   return {{"id", n.id},          {"kind", n.kind}, {"title", push.title}, {"body", push.body},

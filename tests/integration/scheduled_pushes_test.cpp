@@ -166,6 +166,8 @@ TEST_F(ScheduledPushes, APromoIsAnnouncedOnceToItsStoresMembers) {
   const std::string store = unique("promo"), elsewhere = unique("elsewhere");
   auto job = core::promo_announcement_job(store_, core::rules_from(book_of(promo_rules(store, ", announce: true"))));
   auto a = member(store), b = member(store, "en"), c = new_member(*sql_, store), x = member(elsewhere);
+  auto no_promos = member(store);
+  *sql_ << "UPDATE members SET promo_pushes = false WHERE id = :m", soci::use(no_promos.id);
   run(job, at(2026, 11, 30, 12, 0, 7));
   run(job, at(2026, 12, 1, 8, 59, 7));
   EXPECT_EQ(count("promo", a.id), 0) << "before its first day's 09:00";
@@ -174,6 +176,7 @@ TEST_F(ScheduledPushes, APromoIsAnnouncedOnceToItsStoresMembers) {
   EXPECT_EQ(count("promo", b.id), 1);
   EXPECT_EQ(count("promo", c.id), 1) << "recorded for a member without a device (no outbox row)";
   EXPECT_EQ(count("promo", x.id), 0);
+  EXPECT_EQ(count("promo", no_promos.id), 0) << "turned promo pushes off";
   EXPECT_EQ(last_data("promo", a.id)["title"], "Diskon 10% Nasi Cakalang");
   EXPECT_EQ(scalar(*sql_, "SELECT members FROM promo_announcements WHERE store_id = '" + store + "'"), 3);
   EXPECT_EQ(scalar(*sql_, "SELECT count(*) FROM outbox o JOIN notifications n ON n.id = o.notification_id "

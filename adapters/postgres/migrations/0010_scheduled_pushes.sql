@@ -60,6 +60,11 @@ BEGIN
 END;
 $$;
 
+-- Whether a member wants promo announcements (marketing pushes, which need
+-- their consent); pushes about their own points and gifts are not marketing.
+-- They turn it off in the app (PATCH /v1/me {"promo_pushes": false}).
+ALTER TABLE members ADD COLUMN promo_pushes boolean NOT NULL DEFAULT true;
+
 -- A promo is announced once per store and start date (a promo whose dates
 -- are moved to a new start is a new campaign and announced again).
 CREATE TABLE promo_announcements (
@@ -72,7 +77,7 @@ CREATE TABLE promo_announcements (
 );
 
 -- Announces promo p_promo of p_store (starting p_from) to every member of
--- the store: one 'promo' notification each (dedupe
+-- the store who has not turned promo pushes off: one 'promo' notification each (dedupe
 -- 'promo:<store>:<promo>:<from>:<member>') and an outbox row per device, set
 -- based so a store with many members is one statement. Returns how many
 -- members were notified, or NULL when the promo was announced already.
@@ -90,7 +95,7 @@ BEGIN
   WITH n AS (
     INSERT INTO notifications (store_id, member_id, kind, data, dedupe_key)
     SELECT p_store, m.id, 'promo', p_data, 'promo:' || p_store || ':' || p_promo || ':' || p_from || ':' || m.id
-      FROM members m WHERE m.store_id = p_store
+      FROM members m WHERE m.store_id = p_store AND m.promo_pushes
     ON CONFLICT (dedupe_key) DO NOTHING
     RETURNING id, member_id
   ), o AS (
