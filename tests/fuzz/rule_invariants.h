@@ -19,6 +19,7 @@
 #include "rules/expiry.h"
 #include "rules/loader.h"
 #include "rules/promos.h"
+#include "rules/push_templates.h"
 #include "rules/reservation_rules.h"
 #include "rules/rewards.h"
 #include "rules/voucher_terms.h"
@@ -120,6 +121,19 @@ inline RuleCheck check_rule_text(const std::string& text, const std::string& nam
   }
   if (rs->birthday) (void)birthday_message(*rs->birthday, "en", "Ocha");
   if (rs->reservations) (void)hours_on(*rs->reservations, {2020, 5, 24});
+  // The store's push texts: every placeholder a loaded template holds is
+  // one its kind allows, so filling them all leaves no '{' behind.
+  for (const auto& [kind, t] : rs->notifications.by_kind) {
+    const auto& allowed = push_placeholders(kind);
+    if (allowed.empty()) return broken("a template for kind '" + kind + "', which has none");
+    for (const std::string* text : {&t.id, &t.en}) {
+      if (unknown_placeholder(*text, allowed) != std::string::npos) {
+        return broken("template " + kind + " loaded with an unknown placeholder: " + *text);
+      }
+      auto filled = fill_placeholders(*text, [](std::string_view) -> std::optional<std::string> { return ""; });
+      if (filled.find('{') != std::string::npos) return broken("template " + kind + " left a '{' when filled: " + *text);
+    }
+  }
   return out;
 }
 
