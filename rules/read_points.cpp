@@ -144,8 +144,10 @@ When RuleReader::when(const YAML::Node& n, const std::string& what) {
 
 void RuleReader::expiry(const YAML::Node& n, PointsRules& out) {
   if (!keys(n, "points.expiry", {"after_days", "at", "remind_days", "remind_at"})) return;
+  std::optional<std::int64_t> remind_days;
   if (n["remind_days"]) {
-    if (auto v = integer(n["remind_days"], "points.expiry.remind_days", 0, 365)) out.remind_days = static_cast<int>(*v);
+    remind_days = integer(n["remind_days"], "points.expiry.remind_days", 0, 365);
+    if (remind_days) out.remind_days = static_cast<int>(*remind_days);
   }
   if (n["remind_at"]) {
     if (auto m = clock(n["remind_at"], "points.expiry.remind_at")) out.remind_at = *m;
@@ -153,8 +155,19 @@ void RuleReader::expiry(const YAML::Node& n, PointsRules& out) {
   if (n["after_days"] && n["at"]) {
     error(n["at"], "points.expiry gives both after_days and at; give one");
   } else if (n["after_days"]) {
-    if (auto v = integer(n["after_days"], "points.expiry.after_days", 1, 3650))
+    if (auto v = integer(n["after_days"], "points.expiry.after_days", 1, 3650)) {
       out.expiry_after_days = static_cast<int>(*v);
+      // A window as long as the lots' life reminds of every lot the day
+      // after it is earned. The default steps aside; a file that asks for
+      // it is told why not.
+      if (!n["remind_days"]) {
+        if (out.remind_days >= *out.expiry_after_days) out.remind_days = 0;
+      } else if (remind_days && out.remind_days > 0 && out.remind_days >= *out.expiry_after_days) {
+        error(n["remind_days"], "points.expiry.remind_days (" + std::to_string(out.remind_days) +
+                                    ") must be less than after_days (" + std::to_string(*out.expiry_after_days) +
+                                    "): every lot would be reminded about the day after it is earned");
+      }
+    }
   } else if (n["at"]) {
     if (auto s = string(n["at"], "points.expiry.at")) {
       if (*s == "end_of_month") out.expiry_at = ExpiryAt::end_of_month;

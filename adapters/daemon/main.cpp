@@ -192,11 +192,13 @@ int run(const adapters::config::DaemonConfig& cfg, rules::Registry& registry) {
   core::Scheduler scheduler(clock, job_lock);
   scheduler.add(core::points_expiry_job(expiry_store));
   scheduler.add(core::birthday_job(birthday_store, core::rules_from(registry)));
-  scheduler.add(core::expiry_reminder_job(push_store, core::rules_from(registry)));
-  scheduler.add(core::promo_announcement_job(push_store, core::rules_from(registry)));
-  // The admins' topic is an FCM one: without FCM the alerts would only pile
-  // up in the outbox.
-  if (cfg.has_fcm) scheduler.add(core::dead_letter_alert_job(push_store));
+  // Reminders, announcements and alerts are only pushes: without FCM they
+  // would wait in the outbox and arrive stale once it is configured.
+  if (cfg.has_fcm) {
+    scheduler.add(core::expiry_reminder_job(push_store, core::rules_from(registry)));
+    scheduler.add(core::promo_announcement_job(push_store, core::rules_from(registry)));
+    scheduler.add(core::dead_letter_alert_job(push_store));
+  }
   scheduler.start();
 
   // Housekeeping on the main thread, with its own database session: refunds

@@ -11,17 +11,18 @@ std::expected<std::vector<std::string>, core::StoreError> PgScheduledPushStore::
   return out;
 }
 
-std::expected<int, core::StoreError> PgScheduledPushStore::remind_expiring(const std::string& store,
-                                                                           const std::string& zone, std::int64_t now,
-                                                                           std::int64_t until) {
+std::expected<std::optional<int>, core::StoreError> PgScheduledPushStore::remind_expiring(
+    const std::string& store, const std::string& zone, rules::LocalDate day, std::int64_t now, std::int64_t until) {
   long long from_s = now, until_s = until;
+  const std::string date = day.to_string();
   int n = 0;
+  soci::indicator ind = soci::i_null;
   auto done = session_.run([&](soci::session& sql) {
-    sql << "SELECT setia_remind_expiring(:s, :z, to_timestamp(:n), to_timestamp(:u))", soci::use(store),
-        soci::use(zone), soci::use(from_s), soci::use(until_s), soci::into(n);
+    sql << "SELECT setia_remind_expiring(:s, :z, CAST(:d AS date), to_timestamp(:n), to_timestamp(:u))",
+        soci::use(store), soci::use(zone), soci::use(date), soci::use(from_s), soci::use(until_s), soci::into(n, ind);
   });
   if (!done) return std::unexpected(done.error());
-  return n;
+  return ind == soci::i_ok ? std::optional<int>(n) : std::nullopt;
 }
 
 std::expected<std::optional<int>, core::StoreError> PgScheduledPushStore::announce_promo(
@@ -37,11 +38,13 @@ std::expected<std::optional<int>, core::StoreError> PgScheduledPushStore::announ
   return ind == soci::i_ok ? std::optional<int>(n) : std::nullopt;
 }
 
-std::expected<int, core::StoreError> PgScheduledPushStore::alert_dead_letters(std::int64_t now) {
-  long long at = now;
+std::expected<int, core::StoreError> PgScheduledPushStore::alert_dead_letters(std::int64_t now,
+                                                                              std::int64_t min_gap_s) {
+  long long at = now, gap = min_gap_s;
   int n = 0;
   auto done = session_.run([&](soci::session& sql) {
-    sql << "SELECT setia_alert_dead_letters(to_timestamp(:n))", soci::use(at), soci::into(n);
+    sql << "SELECT setia_alert_dead_letters(to_timestamp(:n), make_interval(secs => :g))", soci::use(at),
+        soci::use(gap), soci::into(n);
   });
   if (!done) return std::unexpected(done.error());
   return n;

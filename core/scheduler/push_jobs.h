@@ -19,6 +19,14 @@ namespace setia::core {
 // minute under its own advisory lock; what it sends is recorded once in the
 // store (ScheduledPushStore), so a run repeated, by another daemon or after
 // a restart, sends nothing twice, and a run after downtime catches up.
+// They are scheduled only when FCM is configured: pushes that wait unsent
+// would arrive days late, when the reminder or the promo means nothing.
+//
+// A job remembers what it finished (a store's reminders of the day, a
+// promo announced) and the stores with members (asked again every
+// kMemberStoresRefresh), so the minute's run costs no database round trip
+// per store once the day's work is done. A store that fails does not stop
+// the others; the run reports it and the scheduler tries again.
 
 // A store whose expiry reminders are due at an instant: its
 // points.expiry.remind_at has passed today (store-local), and lots expiring
@@ -26,6 +34,7 @@ namespace setia::core {
 struct ReminderDue {
   std::string store;
   std::string zone;            // tz database name, for the date in the text
+  rules::LocalDate day;        // the store-local date: one run per store and day
   std::int64_t until_unix = 0;  // exclusive end of the window: local midnight after its last day
 };
 
@@ -53,8 +62,15 @@ Job expiry_reminder_job(ScheduledPushStore& store, RulesSource rules,
                         std::chrono::seconds every = std::chrono::minutes(1));
 Job promo_announcement_job(ScheduledPushStore& store, RulesSource rules,
                            std::chrono::seconds every = std::chrono::minutes(1));
-// Only scheduled when FCM is configured: the admins' topic is an FCM one.
-Job dead_letter_alert_job(ScheduledPushStore& store, std::chrono::seconds every = std::chrono::minutes(1));
+// At most one alert per store every `min_gap`: the dead letters of a POS
+// that keeps sending bad events are counted in the next alert.
+Job dead_letter_alert_job(ScheduledPushStore& store, std::chrono::seconds every = std::chrono::minutes(1),
+                          std::chrono::seconds min_gap = std::chrono::hours(1));
+
+// How long a job trusts its list of the stores that have members (the
+// stores the default file "*" covers): a new store's first reminder or
+// announcement may wait this long.
+inline constexpr std::chrono::minutes kMemberStoresRefresh{10};
 
 // The jobs' names, which also name their advisory locks.
 inline constexpr const char* kExpiryReminderJob = "points-expiry-reminders";

@@ -110,6 +110,31 @@ TEST_F(ScheduledPushes, ExpiringPointsAreRemindedOncePerLotAtNineInTheStoresZone
   EXPECT_EQ(scalar(*sql_, "SELECT count(*) FROM points_expiry_reminders WHERE lot_id = " + std::to_string(late)), 1);
 }
 
+// The reminders go out once a day: a lot earned after the day's run, even
+// one that ends inside the window, waits for the next morning instead of
+// following its sale's push a minute later.
+TEST_F(ScheduledPushes, PointsEarnedAfterTheDaysRunWaitForTheNextDay) {
+  const std::string store = unique("month");
+  const std::string rules = "version: 1\nstore: " + store + "\ntimezone: Asia/Jakarta\npoints:\n  earn: [{name: base, "
+                            "per_amount: 1000, points: 1}]\n  expiry: {at: end_of_month}\n";
+  auto job = core::expiry_reminder_job(store_, core::rules_from(book_of(rules)));
+  auto a = member(store);
+  credit(*sql_, a.id, 10, at_offset(2026, 12, 1, 0, 0, 7));
+  run(job, at(2026, 11, 28, 9, 0, 7));
+  ASSERT_EQ(count("points_expiring", a.id), 1);
+  credit(*sql_, a.id, 25, at_offset(2026, 12, 1, 0, 0, 7));  // a sale at 12:00 on the 28th
+  run(job, at(2026, 11, 28, 12, 1, 7));
+  adapters::postgres::PgScheduledPushStore restarted{pg_conninfo()};
+  auto job2 = core::expiry_reminder_job(restarted, core::rules_from(book_of(rules)));
+  run(job2, at(2026, 11, 28, 20, 0, 7));
+  EXPECT_EQ(count("points_expiring", a.id), 1) << "the day's reminders were sent at 09:00";
+  run(job2, at(2026, 11, 29, 9, 0, 7));
+  ASSERT_EQ(count("points_expiring", a.id), 2);
+  EXPECT_EQ(last_data("points_expiring", a.id)["points"], 25);
+  EXPECT_EQ(scalar(*sql_, "SELECT members FROM points_expiry_reminder_runs WHERE store_id = '" + store +
+                              "' AND local_date = '2026-11-29'"), 1);
+}
+
 // The window is the store's local days: at 09:00 WIT on 23 November (01:00
 // WIB) Jayapura reminds up to 30 November WIT; Jakarta has not started.
 TEST_F(ScheduledPushes, TheWindowFollowsEachStoresZone) {
@@ -143,9 +168,14 @@ TEST_F(ScheduledPushes, RacingRunsRemindEachLotOnce) {
   adapters::postgres::PgScheduledPushStore s1{pg_conninfo()}, s2{pg_conninfo()};
   auto j1 = core::expiry_reminder_job(s1, core::rules_from(book));
   auto j2 = core::expiry_reminder_job(s2, core::rules_from(book));
-  std::thread t([&] { (void)j1.run(at(2026, 11, 23, 9, 0, 7)); });
-  (void)j2.run(at(2026, 11, 23, 9, 0, 7));
+  std::expected<std::string, std::string> r1, r2;
+  std::thread t([&] { r1 = j1.run(at(2026, 11, 23, 9, 0, 7)); });
+  r2 = j2.run(at(2026, 11, 23, 9, 0, 7));
   t.join();
+  ASSERT_TRUE(r1.has_value()) << r1.error();
+  ASSERT_TRUE(r2.has_value()) << r2.error();
+  EXPECT_TRUE(r1->empty() != r2->empty()) << "one run sent the day's reminders, the other found them sent: '" << *r1
+                                          << "' / '" << *r2 << "'";
   long long total = 0;
   for (const auto& m : members) {
     total += scalar(*sql_, "SELECT coalesce(sum((data->>'lots')::int), 0) FROM notifications "
@@ -203,8 +233,8 @@ TEST_F(ScheduledPushes, WithoutAnnounceOrForASegmentNothingIsSent) {
   EXPECT_EQ(count("promo", s.id), 0);
 }
 
-// Dead letters reach the store's admins as one push per run to the FCM
-// topic setia-admins-<store>, each dead letter counted once.
+// Dead letters reach the store's admins as one push to the FCM topic
+// setia-admins-<store>, at most one an hour, each dead letter counted once.
 TEST_F(ScheduledPushes, DeadLettersAlertTheStoresAdminsThroughTheirTopic) {
   const std::string store = unique("dl");
   auto add_dead_letter = [&](const std::string& reason) {
@@ -217,7 +247,7 @@ TEST_F(ScheduledPushes, DeadLettersAlertTheStoresAdminsThroughTheirTopic) {
                          "WHERE n.kind = 'dead_letters' AND n.member_id IS NULL AND n.store_id = '" + store +
                              "' AND o.fcm_topic = 'setia-admins-" + store + "' AND o.device_token IS NULL");
   };
-  auto job = core::dead_letter_alert_job(store_);
+  auto job = core::dead_letter_alert_job(store_);  // one a minute, at most one an hour per store
   add_dead_letter("missing_field");
   add_dead_letter("receipt_conflict");
   run(job, at(2026, 11, 23, 9, 0, 7));
@@ -231,8 +261,17 @@ TEST_F(ScheduledPushes, DeadLettersAlertTheStoresAdminsThroughTheirTopic) {
   run(job, at(2026, 11, 23, 9, 1, 7));
   EXPECT_EQ(alerts(), 1) << "nothing new, nothing sent";
   add_dead_letter("invalid_field");
+  add_dead_letter("missing_field");
   run(job, at(2026, 11, 23, 9, 2, 7));
-  EXPECT_EQ(alerts(), 2);
+  run(job, at(2026, 11, 23, 9, 59, 7));
+  EXPECT_EQ(alerts(), 1) << "a POS that keeps failing costs the admins one push an hour";
+  run(job, at(2026, 11, 23, 10, 0, 7));
+  ASSERT_EQ(alerts(), 2);
+  *sql_ << "SELECT data::text FROM notifications WHERE kind = 'dead_letters' AND store_id = :s ORDER BY id DESC LIMIT 1",
+      soci::use(store), soci::into(data);
+  j = nlohmann::json::parse(data);
+  EXPECT_EQ(j["count"], 2) << "the ones held back are counted in the next alert";
+  EXPECT_EQ(j["last_reason"], "missing_field");
 }
 
 }  // namespace

@@ -12,13 +12,30 @@ CREATE TABLE points_expiry_reminders (
   created_at       timestamptz NOT NULL DEFAULT now()
 );
 
--- For p_store: every member with lots that still hold points, expire in
--- (p_now, p_until] and were never reminded about gets one 'points_expiring'
--- notification (dedupe 'expiring:<first lot id>') with the points those
--- lots hold, the earliest expiry instant and the last day they are valid in
--- p_zone (the store's tz database zone: points expiring at 00:00 on 1 June
--- are valid until 31 May). Returns how many members were notified.
-CREATE FUNCTION setia_remind_expiring(p_store text, p_zone text, p_now timestamptz, p_until timestamptz)
+-- A store's reminders run once per store-local day: lots earned after the
+-- day's run wait for the next day's, so a sale whose points already end
+-- inside the window is not followed a minute later by a reminder.
+CREATE TABLE points_expiry_reminder_runs (
+  store_id    text NOT NULL,
+  local_date  date NOT NULL,
+  members     int NOT NULL DEFAULT 0,            -- notified
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (store_id, local_date)
+);
+
+-- The reminder's scan: one store's open lots by expiry (points_lots_due in
+-- 0005 has no store, so a vendor's store would read every store's lots).
+CREATE INDEX points_lots_due_by_store ON points_ledger (store_id, expires_at)
+  WHERE remaining > 0 AND expires_at IS NOT NULL;
+
+-- For p_store on its local day p_day, once: every member with lots that
+-- still hold points, expire in (p_now, p_until] and were never reminded
+-- about gets one 'points_expiring' notification (dedupe 'expiring:<first
+-- lot id>') with the points those lots hold, the earliest expiry instant
+-- and the last day they are valid in p_zone (the store's tz database zone:
+-- points expiring at 00:00 on 1 June are valid until 31 May). Returns how
+-- many members were notified, or NULL when p_day's run was done already.
+CREATE FUNCTION setia_remind_expiring(p_store text, p_zone text, p_day date, p_now timestamptz, p_until timestamptz)
 RETURNS int
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -29,17 +46,22 @@ DECLARE
   v_id     bigint;
   v_n      int := 0;
 BEGIN
+  -- A concurrent run of the same day (which the advisory lock should
+  -- prevent anyway) waits here on the key and then finds it taken.
+  INSERT INTO points_expiry_reminder_runs (store_id, local_date) VALUES (p_store, p_day)
+  ON CONFLICT DO NOTHING;
+  IF NOT FOUND THEN
+    RETURN NULL;
+  END IF;
   FOR r IN
     SELECT l.member_id, array_agg(l.id ORDER BY l.id) AS lots
       FROM points_ledger l
-     WHERE l.store_id = p_store AND l.remaining > 0
+     WHERE l.store_id = p_store AND l.remaining > 0 AND l.expires_at IS NOT NULL
        AND l.expires_at > p_now AND l.expires_at <= p_until
        AND NOT EXISTS (SELECT 1 FROM points_expiry_reminders x WHERE x.lot_id = l.id)
      GROUP BY l.member_id
      ORDER BY l.member_id
   LOOP
-    -- Only the lots this transaction claims (a concurrent run, which the
-    -- advisory lock should prevent anyway, keeps the ones it claimed).
     WITH claimed AS (
       INSERT INTO points_expiry_reminders (lot_id) SELECT unnest(r.lots)
       ON CONFLICT DO NOTHING RETURNING lot_id
@@ -56,6 +78,7 @@ BEGIN
     UPDATE points_expiry_reminders SET notification_id = v_id WHERE lot_id = ANY (v_lots);
     v_n := v_n + 1;
   END LOOP;
+  UPDATE points_expiry_reminder_runs SET members = v_n WHERE store_id = p_store AND local_date = p_day;
   RETURN v_n;
 END;
 $$;
@@ -138,34 +161,48 @@ END;
 $$;
 
 -- Dead letters the store's admins were told about. Those stored before this
--- migration count as told: the first alert must not replay history.
-ALTER TABLE dead_letters ADD COLUMN admins_told_at timestamptz;
-UPDATE dead_letters SET admins_told_at = received_at;
-CREATE INDEX dead_letters_untold ON dead_letters (id) WHERE admins_told_at IS NULL;
+-- migration count as told: the first alert must not replay history. A
+-- constant default fills the old rows without rewriting the table (no long
+-- lock on a big dead_letters); new rows start untold (NULL).
+ALTER TABLE dead_letters ADD COLUMN admins_told_at timestamptz DEFAULT '-infinity';
+ALTER TABLE dead_letters ALTER COLUMN admins_told_at DROP DEFAULT;
+CREATE INDEX dead_letters_untold ON dead_letters (store_id) WHERE admins_told_at IS NULL;
 
--- Tells each store's admins about its dead letters not told yet: one
--- 'dead_letters' notification per store and run (the count, the latest
--- reason and id), so a POS that keeps sending bad events costs the admins
--- one push per run, not one per event. Dead letters without a valid store
--- id (a topic no store owns) are only marked. Returns the stores told.
-CREATE FUNCTION setia_alert_dead_letters(p_now timestamptz)
+-- When each store's admins were last alerted: a POS that keeps sending bad
+-- events costs them one push per p_gap, not one a minute.
+CREATE TABLE dead_letter_alerts (
+  store_id  text PRIMARY KEY,
+  told_at   timestamptz NOT NULL
+);
+
+-- Tells the admins of each store with dead letters not told yet, and not
+-- alerted within p_gap, about them: one 'dead_letters' notification (the
+-- count, the latest reason and id). A store alerted less than p_gap ago
+-- keeps its untold dead letters for the next alert, which counts them all.
+-- Dead letters without a valid store id (a topic no store owns) are only
+-- marked. Returns the stores told.
+CREATE FUNCTION setia_alert_dead_letters(p_now timestamptz, p_gap interval)
 RETURNS int
 LANGUAGE plpgsql AS $$
 DECLARE
   r    record;
   v_n  int := 0;
 BEGIN
+  UPDATE dead_letters SET admins_told_at = p_now
+   WHERE admins_told_at IS NULL AND (store_id IS NULL OR store_id !~ '^[a-z0-9][a-z0-9-]{0,62}$');
   FOR r IN
-    WITH told AS (
-      UPDATE dead_letters SET admins_told_at = p_now
-       WHERE admins_told_at IS NULL
-      RETURNING id, store_id, reason
-    )
-    SELECT store_id, count(*) AS n, max(id) AS last_id,
-           (array_agg(reason ORDER BY id DESC))[1] AS last_reason
-      FROM told WHERE store_id ~ '^[a-z0-9][a-z0-9-]{0,62}$'
-     GROUP BY store_id ORDER BY store_id
+    SELECT d.store_id, count(*) AS n, max(d.id) AS last_id,
+           (array_agg(d.reason ORDER BY d.id DESC))[1] AS last_reason
+      FROM dead_letters d
+     WHERE d.admins_told_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM dead_letter_alerts a
+                        WHERE a.store_id = d.store_id AND a.told_at > p_now - p_gap)
+     GROUP BY d.store_id ORDER BY d.store_id
   LOOP
+    UPDATE dead_letters SET admins_told_at = p_now
+     WHERE store_id = r.store_id AND admins_told_at IS NULL AND id <= r.last_id;
+    INSERT INTO dead_letter_alerts (store_id, told_at) VALUES (r.store_id, p_now)
+    ON CONFLICT (store_id) DO UPDATE SET told_at = EXCLUDED.told_at;
     PERFORM setia_notify_admins(r.store_id, 'dead_letters',
               jsonb_build_object('count', r.n, 'last_id', r.last_id, 'last_reason', r.last_reason),
               'deadletters:' || r.store_id || ':' || r.last_id);
