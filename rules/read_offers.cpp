@@ -1,6 +1,5 @@
 // What a rule file gives away: voucher terms, the reward catalog, promos,
 // the birthday gift.
-#include "rules/push_templates.h"
 #include "rules/rule_reader.h"
 
 namespace setia::rules {
@@ -183,10 +182,7 @@ std::optional<Birthday> RuleReader::birthday(const YAML::Node& n) {
         const std::string what = std::string("birthday.message.") + key;
         auto s = text(m[key], what, kMaxMessageChars);
         if (!s) continue;
-        if (auto at = unknown_placeholder(*s, {"name"}); at != std::string::npos) {
-          error(m[key], what + " may fill in only {name}; '{' at character " + std::to_string(at + 1) +
-                            " starts something else");
-        }
+        placeholders(m[key], what, *s, {"name"});
         *out = *s;
       }
       if (!m["id"]) error(m, "birthday.message needs 'id' (the Indonesian text; 'en' is optional)");

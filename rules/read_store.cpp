@@ -153,12 +153,7 @@ void RuleReader::notifications(const YAML::Node& n, PushTemplates& out) {
       const std::string field = what + "." + key;
       auto s = text(t[key], field, kMaxPushChars);
       if (!s) continue;
-      if (auto at = unknown_placeholder(*s, allowed); at != std::string::npos) {
-        std::string names;
-        for (auto name : allowed) names += (names.empty() ? "{" : ", {") + std::string(name) + "}";
-        error(t[key], field + " may fill in only " + names + "; '{' at character " + std::to_string(at + 1) +
-                          " starts something else");
-      }
+      placeholders(t[key], field, *s, allowed);
       *text_out = *s;
     }
     if (!t["id"]) error(t, what + " needs 'id' (the Indonesian text; 'en' is optional)");

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/domain/store_id.h"
+#include "rules/push_templates.h"
 #include "rules/store_time.h"
 
 namespace setia::rules {
@@ -213,6 +214,18 @@ RuleSet RuleReader::read_file(const YAML::Node& root) {
   if (root["enota"]) enota(root["enota"], rs.enota);
   if (root["notifications"]) notifications(root["notifications"], rs.notifications);
   return rs;
+}
+
+void RuleReader::placeholders(const YAML::Node& n, const std::string& what, std::string_view text,
+                              const std::vector<std::string_view>& allowed) {
+  const auto at = unknown_placeholder(text, allowed);
+  if (at == std::string::npos) return;
+  std::string names;
+  for (auto name : allowed) names += (names.empty() ? "{" : ", {") + std::string(name) + "}";
+  // text() let only valid UTF-8 through, so the prefix counts.
+  const auto character = utf8_chars(text.substr(0, at)).value_or(at) + 1;
+  error(n, what + " may fill in only " + names + "; '{' at character " + std::to_string(character) +
+               " starts something else");
 }
 
 }  // namespace setia::rules

@@ -43,6 +43,10 @@ class RuleReader : public YamlReader {
   std::optional<std::string> text(const YAML::Node& n, std::string_view what, std::size_t max_chars);
   std::vector<std::string> texts(const YAML::Node& n, std::string_view what, std::size_t max_items,
                                  std::size_t max_chars);
+  // A text of a push or a message may fill in only `allowed` ({name}, ...):
+  // an error names the character (not byte) where something else starts.
+  void placeholders(const YAML::Node& n, const std::string& what, std::string_view text,
+                    const std::vector<std::string_view>& allowed);
   // Records an earn rule name, reward id or promo id; they share one
   // namespace because the ledger and the API name them side by side.
   void claim_id(const YAML::Node& at, const std::string& id, std::string_view kind);

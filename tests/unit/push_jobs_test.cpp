@@ -2,6 +2,8 @@
 // store's expiry reminders are due and which window they cover, which
 // promos are announced when, in each store's own time zone; the rule keys
 // that drive them; and the texts the pushes carry.
+#include <set>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -22,6 +24,12 @@ std::string expiring(const std::string& store, const std::string& tz, const std:
          "\npoints:\n  earn: [{name: base, per_amount: 1000, points: 1}]\n  expiry: {after_days: 365" + extra + "}\n";
 }
 
+// The first error of a rule file named test.yaml, as the loader prints it.
+std::string first_error(const std::string& yaml) {
+  auto rs = rules::load_rule_text(yaml, "test.yaml");
+  return rs ? std::string("loaded") : rs.error()[0].to_string();
+}
+
 std::string promo(const std::string& store, const std::string& tz, const std::string& fields) {
   return "version: 1\nstore: \"" + store + "\"\ntimezone: " + tz +
          "\npromos:\n  - {id: cakalang-10, title: \"Diskon 10% Nasi Cakalang\", from: 2026-12-01, until: 2026-12-31, "
@@ -38,6 +46,7 @@ TEST(ExpiryReminders, DueAtRemindAtInEachStoresZoneForTheNextSevenDays) {
   // The window ends at local midnight after the 7th day ahead: lots valid
   // until 30 November (WIT) are reminded on the 23rd.
   EXPECT_EQ(due[0].until_unix, unix_at(2026, 12, 1, 0, 0, 9));
+  EXPECT_EQ(due[0].day, (rules::LocalDate{2026, 11, 23}));
 
   due = expiry_reminders_due(*book, at(2026, 11, 23, 9, 0, 7));
   ASSERT_EQ(due.size(), 2u);
@@ -52,6 +61,7 @@ TEST(ExpiryReminders, DueAtRemindAtInEachStoresZoneForTheNextSevenDays) {
   due = expiry_reminders_due(*book, at(2026, 11, 24, 9, 0, 9));  // 07:00 WIB: Jakarta waits
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0].store, "jap");
+  EXPECT_EQ(due[0].day, (rules::LocalDate{2026, 11, 24}));
   EXPECT_EQ(due[0].until_unix, unix_at(2026, 12, 2, 0, 0, 9));
 }
 
@@ -78,14 +88,112 @@ TEST(ExpiryReminders, TheDefaultFileCoversStoresWithoutTheirOwn) {
 }
 
 TEST(ExpiryReminders, KeysAreValidated) {
-  auto first_error = [](const std::string& yaml) {
-    auto rs = rules::load_rule_text(yaml, "test.yaml");
-    return rs ? std::string("loaded") : rs.error()[0].to_string();
-  };
   EXPECT_EQ(first_error(expiring("s", "Asia/Jakarta", ", remind_days: 366")),
             "test.yaml:6:42: points.expiry.remind_days must be between 0 and 365, got 366");
   EXPECT_EQ(first_error(expiring("s", "Asia/Jakarta", ", remind_at: \"25:00\"")),
             "test.yaml:6:40: points.expiry.remind_at must be a time \"HH:MM\" from 00:00 to 23:59, got '25:00'");
+}
+
+// A window as long as a lot's life would remind of every lot the day after
+// it is earned: an error when asked for, and the default steps aside.
+TEST(ExpiryReminders, RemindDaysMustBeShorterThanTheLotsLife) {
+  auto week = [](const std::string& extra) {
+    return "version: 1\nstore: s\ntimezone: Asia/Jakarta\npoints:\n  earn: [{name: base, per_amount: 1000, "
+           "points: 1}]\n  expiry: {after_days: 7" + extra + "}\n";
+  };
+  auto rs = rules::load_rule_text(week(", remind_days: 7"), "test.yaml");
+  ASSERT_FALSE(rs.has_value());
+  EXPECT_EQ(rs.error()[0].to_string(),
+            "test.yaml:6:40: points.expiry.remind_days (7) must be less than after_days (7): every lot would be "
+            "reminded about the day after it is earned");
+  rs = rules::load_rule_text(week(""), "test.yaml");
+  ASSERT_TRUE(rs.has_value());
+  EXPECT_EQ(rs->points.remind_days, 0) << "the default 7 would remind of every lot";
+  rs = rules::load_rule_text(week(", remind_days: 6"), "test.yaml");
+  ASSERT_TRUE(rs.has_value());
+  EXPECT_EQ(rs->points.remind_days, 6);
+  rs = rules::load_rule_text(week(", remind_days: 0"), "test.yaml");
+  ASSERT_TRUE(rs.has_value());
+  rs = rules::load_rule_text(expiring("s", "Asia/Jakarta"), "test.yaml");
+  ASSERT_TRUE(rs.has_value());
+  EXPECT_EQ(rs->points.remind_days, 7);
+}
+
+// A store whose calls fail, and a record of the calls: the jobs' own logic
+// (failures isolated per store, what they remember between runs).
+class RecordingPushStore final : public ScheduledPushStore {
+ public:
+  std::vector<std::string> stores_with_members;
+  std::string failing;  // the store whose calls fail
+  int member_store_calls = 0;
+  std::vector<std::string> reminded;  // "store day"
+  std::vector<std::string> announced;  // "store promo"
+  std::set<std::string> done;          // what the database would have recorded
+
+  std::expected<std::vector<std::string>, StoreError> member_stores() override {
+    ++member_store_calls;
+    return stores_with_members;
+  }
+  std::expected<std::optional<int>, StoreError> remind_expiring(const std::string& store, const std::string&,
+                                                                rules::LocalDate day, std::int64_t,
+                                                                std::int64_t) override {
+    if (store == failing) return std::unexpected(StoreError{StoreError::Kind::transient, "connection lost"});
+    reminded.push_back(store + " " + day.to_string());
+    if (!done.insert("r " + store + " " + day.to_string()).second) return std::nullopt;
+    return 1;
+  }
+  std::expected<std::optional<int>, StoreError> announce_promo(const std::string& store, const std::string& promo,
+                                                               rules::LocalDate, const std::string&) override {
+    if (store == failing) return std::unexpected(StoreError{StoreError::Kind::transient, "connection lost"});
+    announced.push_back(store + " " + promo);
+    if (!done.insert("p " + store + " " + promo).second) return std::nullopt;
+    return 2;
+  }
+  std::expected<int, StoreError> alert_dead_letters(std::int64_t, std::int64_t) override { return 0; }
+};
+
+TEST(PushJobs, AFailingStoreDoesNotStopTheOthersAndIsTriedAgain) {
+  RecordingPushStore db;
+  db.stores_with_members = {"kopi-a", "kopi-b", "kopi-c"};
+  db.failing = "kopi-b";
+  auto job = expiry_reminder_job(db, rules_from(book_of({expiring("*", "Asia/Jakarta")})));
+  auto r = job.run(at(2026, 11, 23, 9, 0, 7));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error(), "reminded 2 member(s) of expiring points in 2 store(s); 1 failed, first kopi-b: connection lost");
+  EXPECT_EQ(db.reminded, (std::vector<std::string>{"kopi-a 2026-11-23", "kopi-c 2026-11-23"}));
+  // The next run asks only for the store that failed; once it answers, the
+  // day is done and the runs cost no call until the next local day.
+  db.failing.clear();
+  r = job.run(at(2026, 11, 23, 9, 1, 7));
+  ASSERT_TRUE(r.has_value()) << r.error();
+  EXPECT_EQ(*r, "reminded 1 member(s) of expiring points in 1 store(s)");
+  ASSERT_TRUE(job.run(at(2026, 11, 23, 9, 2, 7)).has_value());
+  EXPECT_EQ(db.reminded.size(), 3u);
+  ASSERT_TRUE(job.run(at(2026, 11, 24, 9, 0, 7)).has_value());
+  EXPECT_EQ(db.reminded.size(), 6u);
+  // A restarted daemon forgets, asks once per store, and the database says
+  // the day is done: nothing sent, nothing logged.
+  auto restarted = expiry_reminder_job(db, rules_from(book_of({expiring("*", "Asia/Jakarta")})));
+  r = restarted.run(at(2026, 11, 24, 10, 0, 7));
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(*r, "");
+  EXPECT_EQ(db.reminded.size(), 9u);
+}
+
+TEST(PushJobs, TheStoresWithMembersAreReadAgainEveryTenMinutes) {
+  RecordingPushStore db;
+  db.stores_with_members = {"kopi-a"};
+  auto job = promo_announcement_job(db, rules_from(book_of({promo("*", "Asia/Jakarta", ", announce: true")})));
+  ASSERT_TRUE(job.run(at(2026, 12, 1, 9, 0, 7)).has_value());
+  db.stores_with_members = {"kopi-a", "kopi-new"};
+  for (int minute = 1; minute < 10; ++minute) ASSERT_TRUE(job.run(at(2026, 12, 1, 9, minute, 7)).has_value());
+  EXPECT_EQ(db.member_store_calls, 1);
+  EXPECT_EQ(db.announced, (std::vector<std::string>{"kopi-a cakalang-10"})) << "announced once, then remembered";
+  auto r = job.run(at(2026, 12, 1, 9, 10, 7));
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(db.member_store_calls, 2);
+  EXPECT_EQ(*r, "announced 1 promo(s) to 2 member(s)");
+  EXPECT_EQ(db.announced, (std::vector<std::string>{"kopi-a cakalang-10", "kopi-new cakalang-10"}));
 }
 
 TEST(PromoAnnouncements, OnTheFirstDayAtAnnounceAtInTheStoresZone) {
@@ -103,7 +211,7 @@ TEST(PromoAnnouncements, OnTheFirstDayAtAnnounceAtInTheStoresZone) {
   // Still due on a later day of the promo (a daemon down on the first day,
   // a promo added while running): the store records it once.
   EXPECT_EQ(announcements_due(*book, at(2026, 12, 15, 12, 0, 7)).size(), 2u);
-  EXPECT_TRUE(announcements_due(*book, at(2026, 12, 15, 1, 0, 7)).size() < 2u) << "never before announce_at";
+  EXPECT_TRUE(announcements_due(*book, at(2026, 12, 15, 1, 0, 7)).empty()) << "never before announce_at";
   EXPECT_TRUE(announcements_due(*book, at(2027, 1, 1, 12, 0, 7)).empty()) << "over";
 }
 
@@ -196,15 +304,15 @@ TEST(StorePushTemplates, TheStoresTextWithItsPlaceholdersFilledInTheMembersLangu
 }
 
 TEST(StorePushTemplates, KindsAndPlaceholdersAreValidated) {
-  auto first_error = [](const std::string& yaml) {
-    auto rs = rules::load_rule_text(yaml, "test.yaml");
-    return rs ? std::string("loaded") : rs.error()[0].to_string();
-  };
   EXPECT_EQ(first_error(with_templates("  birthday: { id: \"x\" }\n")),
             "test.yaml:5:3: unknown key 'birthday' in notifications (expected one of: sale_points, points_expiring, "
             "promo)");
   EXPECT_EQ(first_error(with_templates("  promo: { id: \"{title} {points}\" }\n")),
             "test.yaml:5:16: notifications.promo.id may fill in only {name}, {title}, {until}; '{' at character 9 "
+            "starts something else");
+  // Characters, not bytes: "Ç" and "é" are two bytes each in UTF-8.
+  EXPECT_EQ(first_error(with_templates("  promo: { id: \"Çafé {x}\" }\n")),
+            "test.yaml:5:16: notifications.promo.id may fill in only {name}, {title}, {until}; '{' at character 6 "
             "starts something else");
   EXPECT_EQ(first_error(with_templates("  promo: { en: \"{title}\" }\n")),
             "test.yaml:5:10: notifications.promo needs 'id' (the Indonesian text; 'en' is optional)");
