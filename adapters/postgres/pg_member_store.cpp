@@ -6,19 +6,26 @@ namespace setia::adapters::postgres {
 
 using InsertResult = std::expected<domain::Member, core::MemberStore::InsertError>;
 
-std::expected<InsertResult, core::StoreError> PgMemberStore::insert(const domain::Member& m) {
+std::expected<InsertResult, core::StoreError> PgMemberStore::insert(const domain::Member& m,
+                                                                   const std::optional<std::string>& password_hash) {
   InsertResult out = m;
   std::string email = m.email.value_or(""), birth = m.birth_date.value_or("");
   soci::indicator email_ind = m.email ? soci::i_ok : soci::i_null;
   soci::indicator birth_ind = m.birth_date ? soci::i_ok : soci::i_null;
   auto done = session_.run([&](soci::session& sql) {
     try {
+      soci::transaction tr(sql);  // rolled back by an exception
       long long id = 0;
       std::string created;
       sql << "INSERT INTO members (store_id, code, name, phone, email, birth_date) "
              "VALUES (:s, :c, :n, :p, :e, CAST(:b AS date)) RETURNING id, created_at::text",
           soci::use(m.store_id), soci::use(m.code), soci::use(m.name), soci::use(m.phone),
           soci::use(email, email_ind), soci::use(birth, birth_ind), soci::into(id), soci::into(created);
+      if (password_hash) {
+        sql << "INSERT INTO member_credentials (member_id, password_hash) VALUES (:m, :h)", soci::use(id),
+            soci::use(*password_hash);
+      }
+      tr.commit();
       out->id = id;
       out->created_at = created;
     } catch (const soci::postgresql_soci_error& e) {

@@ -14,7 +14,10 @@ class MemberStore {
  public:
   enum class InsertError { code_taken, phone_taken, email_taken };
   virtual ~MemberStore() = default;
-  virtual std::expected<std::expected<domain::Member, InsertError>, StoreError> insert(const domain::Member& m) = 0;
+  // Inserts the member and, when given, their password hash in one
+  // transaction: a registration never leaves a member who cannot log in.
+  virtual std::expected<std::expected<domain::Member, InsertError>, StoreError> insert(
+      const domain::Member& m, const std::optional<std::string>& password_hash) = 0;
   virtual std::expected<std::optional<domain::Member>, StoreError> find_by_code(const std::string& code) = 0;
 };
 

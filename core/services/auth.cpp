@@ -98,11 +98,8 @@ std::expected<Session, ServiceError> Auth::register_member(const Registration& r
   if (!hash) return std::unexpected(hash.error());
   std::optional<std::string> email = r.email;
   if (email) *email = trim(*email);
-  auto member = members_.add({r.store_id, trim(r.name), trim(r.phone), email, r.birth_date});
+  auto member = members_.add({r.store_id, trim(r.name), trim(r.phone), email, r.birth_date, *hash});
   if (!member) return std::unexpected(member.error());
-  // Not one transaction with the insert (Members owns that); should this
-  // fail, the member exists without a password and an admin can see it.
-  if (auto done = accounts_.set_password(member->id, *hash); !done) return unavailable(done.error());
   auto profile = accounts_.profile(member->id);
   if (!profile) return unavailable(profile.error());
   if (!*profile) return err(Kind::unavailable, "the new member is not readable yet; log in");

@@ -53,7 +53,7 @@ std::expected<domain::Member, ServiceError> Members::add(const NewMember& m) {
   // A code collision (1 in 2^40 per existing member) is retried with a new code.
   for (int attempt = 0; attempt < 5; ++attempt) {
     member.code = make_member_code(m.store_id, random_());
-    auto r = store_.insert(member);
+    auto r = store_.insert(member, m.password_hash);
     if (!r) return std::unexpected(ServiceError{ServiceError::Kind::unavailable, r.error().message});
     if (*r) return **r;
     switch (r->error()) {

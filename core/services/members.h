@@ -16,6 +16,8 @@ struct NewMember {
   std::string phone;
   std::optional<std::string> email;
   std::optional<std::string> birth_date;
+  // Stored with the member, in the same transaction (REST registration).
+  std::optional<std::string> password_hash;
 };
 
 // Registers and finds members; the CLI now and the REST adapter later call

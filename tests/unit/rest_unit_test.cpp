@@ -214,7 +214,10 @@ class SeqTokens final : public core::TokenMinter {
 
 class NoMembers final : public core::MemberStore {
  public:
-  std::expected<std::expected<domain::Member, InsertError>, core::StoreError> insert(const domain::Member& m) override {
+  std::vector<std::string> password_hashes;  // stored with their member
+  std::expected<std::expected<domain::Member, InsertError>, core::StoreError> insert(
+      const domain::Member& m, const std::optional<std::string>& password_hash) override {
+    if (password_hash) password_hashes.push_back(*password_hash);
     return m;
   }
   std::expected<std::optional<domain::Member>, core::StoreError> find_by_code(const std::string&) override {
@@ -276,7 +279,9 @@ TEST(Auth, PasswordsShorterThanEightAreRefusedBeforeAnyMemberIsMade) {
   EXPECT_EQ(rig.hasher.hashes, 0);
   auto ok = rig.auth.register_member({.store_id = "toko", .name = "Ocha", .phone = "081234567", .password = "12345678"}, "1.1.1.1");
   ASSERT_TRUE(ok) << ok.error().message;
-  EXPECT_EQ(rig.accounts.passwords.begin()->second, "$v1$12345678");
+  EXPECT_EQ(rig.member_store.password_hashes, std::vector<std::string>{"$v1$12345678"})
+      << "stored with the member, in its transaction";
+  EXPECT_TRUE(rig.accounts.passwords.empty());
 }
 
 }  // namespace
