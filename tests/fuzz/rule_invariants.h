@@ -23,6 +23,7 @@
 #include "rules/reservation_rules.h"
 #include "rules/rewards.h"
 #include "rules/voucher_terms.h"
+#include "tests/support/sales.h"
 
 namespace setia::rules::fuzz {
 
@@ -30,37 +31,6 @@ struct RuleCheck {
   bool loaded = false;    // the text is a valid rule file
   std::string violation;  // the first invariant it broke; empty: none
 };
-
-namespace detail {
-
-inline domain::SaleLine line(std::string category, std::int64_t qty, domain::Money unit_price, std::string sku = "") {
-  domain::SaleLine l;
-  l.sku = sku.empty() ? category + "-1" : std::move(sku);
-  l.name = category;
-  l.qty = qty;
-  l.unit_price = unit_price;
-  l.category = std::move(category);
-  return l;
-}
-
-// A sale that keeps the POS contract's arithmetic (subtotal = sum of lines,
-// total = subtotal - discount + service charge + tax), as decoded sales do.
-inline domain::Sale basket(std::int64_t at_unix, std::vector<domain::SaleLine> lines, domain::Money discount = 0,
-                           domain::Money tax = 0) {
-  domain::Sale s;
-  s.event_id = "e-1";
-  s.store_id = "marikh-salatiga";
-  s.receipt_no = "R-1";
-  s.occurred_at_unix = at_unix;
-  s.items = std::move(lines);
-  for (const auto& l : s.items) s.subtotal += l.amount();
-  s.discount = discount;
-  s.tax = tax;
-  s.total = s.subtotal - discount + tax;
-  return s;
-}
-
-}  // namespace detail
 
 // Whatever the text, the loader answers: either positioned errors for this
 // file, or a rule set whose pure functions all answer sanely for a few
@@ -85,8 +55,8 @@ inline RuleCheck check_rule_text(const std::string& text, const std::string& nam
   out.loaded = true;
   if (rs->store.empty()) return broken("loaded with no store");
   if (rs->zone == nullptr) return broken("loaded with no time zone");
-  using detail::basket;
-  using detail::line;
+  using setia::test::basket;
+  using setia::test::line;
   const std::array sales = {
       basket(1590825600, {line("smoothies", 2, 25000), line("rokok", 1, 30000)}),  // 2020-05-30 15:00 WIB
       basket(1590552660, {line("food", 4, 13000, "NC-01")}, 2000, 4000),            // 2020-05-27 11:11 WIB

@@ -10,6 +10,7 @@
 
 #include "core/domain/sale.h"
 #include "rules/loader.h"
+#include "tests/support/sales.h"
 
 namespace setia::rules::test {
 
@@ -59,32 +60,7 @@ constexpr std::int64_t wib(int y, unsigned mo, unsigned d, int h = 0, int mi = 0
   return at_offset(y, mo, d, h, mi, 7 * 60);
 }
 
-inline domain::SaleLine line(std::string category, std::int64_t qty, domain::Money unit_price, std::string sku = "") {
-  domain::SaleLine l;
-  l.sku = sku.empty() ? category + "-1" : std::move(sku);
-  l.name = category;
-  l.qty = qty;
-  l.unit_price = unit_price;
-  l.category = std::move(category);
-  return l;
-}
-
-// A sale that keeps the contract's arithmetic: subtotal = sum of lines,
-// total = subtotal - discount + service_charge + tax.
-inline domain::Sale basket(std::int64_t at_unix, std::vector<domain::SaleLine> lines, domain::Money discount = 0,
-                           domain::Money tax = 0, domain::Money service_charge = 0) {
-  domain::Sale s;
-  s.event_id = "e-1";
-  s.store_id = "marikh-salatiga";
-  s.receipt_no = "R-1";
-  s.occurred_at_unix = at_unix;
-  s.items = std::move(lines);
-  for (const auto& l : s.items) s.subtotal += l.amount();
-  s.discount = discount;
-  s.tax = tax;
-  s.service_charge = service_charge;
-  s.total = s.subtotal - discount + service_charge + tax;
-  return s;
-}
+using setia::test::basket;
+using setia::test::line;
 
 }  // namespace setia::rules::test
