@@ -83,6 +83,10 @@ TEST(Notifications, KilledDuringDeliveryEveryPushArrivesAndResendsKeepTheirColla
     ASSERT_EQ(run({SETIACTL_PATH, "--config", d.config_path(), "device", "add", "--member", members.back(), "--token",
                    store + "-dev-" + std::to_string(m)}).exit_code, 0);
   }
+  // A slow FCM (30 ms a send, 2 workers: 7.5 s for all) keeps delivery
+  // behind the sales, so that the kill below lands in the middle of it;
+  // a fast one finishes with the last sale on a quick machine.
+  fake.inject(json(kSales, json{{"hang_seconds", 0.03}}));
   d.start();
   adapters::pos::PosOptions o;
   o.mqtt = d.mqtt_config(unique("pos"));

@@ -96,7 +96,10 @@ TEST_F(Vouchers, RefusedVouchersDoNotStopTheSaleAndSayWhy) {
   auto free_smoothie = issue(*daemon_, {"--store", store_, "--free-category", "smoothies"});
   ASSERT_EQ(run({SETIACTL_PATH, "--config", daemon_->config_path(), "voucher", "void", voided}).exit_code, 0);
   auto sql = db();
-  *sql << "UPDATE vouchers SET valid_until = now() - interval '1 day' WHERE code = :c", soci::use(expired);
+  // Expired an hour before the sale (harness sales happen at 2026-11-23
+  // 10:00 WIB, whatever day the test runs): a voucher is judged at the
+  // sale's time.
+  *sql << "UPDATE vouchers SET valid_until = '2026-11-23T09:00:00+07:00' WHERE code = :c", soci::use(expired);
   send({sale_with("first", {used})});
 
   auto r = send({sale_with("second", {used, expired, big_spend, nino_only, elsewhere, voided, free_smoothie,
