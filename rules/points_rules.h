@@ -66,8 +66,8 @@ struct PointsRules {
   std::optional<int> expiry_after_days;
   std::optional<ExpiryAt> expiry_at;
   // Members are reminded once per lot, at `remind_at` store-local on the
-  // first day their lot expires within `remind_days` days (0: never). Less
-  // than expiry_after_days (the default turns to 0 when it is not).
+  // first day their lot expires within `remind_days` days (0: never). At
+  // most expiry_after_days - 2 (the default turns to 0 when it is not).
   int remind_days = 7;
   int remind_at = 9 * 60;  // minutes after store-local midnight
 };

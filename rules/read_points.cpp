@@ -1,4 +1,5 @@
 // The points section of a rule file: earn rules, the cap, expiry.
+#include <algorithm>
 #include <utility>
 
 #include "rules/rule_reader.h"
@@ -157,15 +158,17 @@ void RuleReader::expiry(const YAML::Node& n, PointsRules& out) {
   } else if (n["after_days"]) {
     if (auto v = integer(n["after_days"], "points.expiry.after_days", 1, 3650)) {
       out.expiry_after_days = static_cast<int>(*v);
-      // A window as long as the lots' life reminds of every lot the day
-      // after it is earned. The default steps aside; a file that asks for
-      // it is told why not.
+      // The day after a lot is earned, the reminders reach lots that end
+      // up to remind_days + 1 days after the sale: with remind_days of
+      // after_days - 1 or more, every lot is reminded about at once. The
+      // default steps aside; a file that asks for it is told why not.
+      const int most = *out.expiry_after_days - 2;
       if (!n["remind_days"]) {
-        if (out.remind_days >= *out.expiry_after_days) out.remind_days = 0;
-      } else if (remind_days && out.remind_days > 0 && out.remind_days >= *out.expiry_after_days) {
-        error(n["remind_days"], "points.expiry.remind_days (" + std::to_string(out.remind_days) +
-                                    ") must be less than after_days (" + std::to_string(*out.expiry_after_days) +
-                                    "): every lot would be reminded about the day after it is earned");
+        if (out.remind_days > most) out.remind_days = 0;
+      } else if (remind_days && out.remind_days > 0 && out.remind_days > most) {
+        error(n["remind_days"], "points.expiry.remind_days is " + std::to_string(out.remind_days) +
+                                    ", at most after_days - 2 (" + std::to_string(std::max(most, 0)) +
+                                    ") or 0: every lot would be reminded about the day after it is earned");
       }
     }
   } else if (n["at"]) {

@@ -112,11 +112,11 @@ Job expiry_reminder_job(ScheduledPushStore& store, RulesSource rules, std::chron
                  std::chrono::system_clock::time_point now) -> std::expected<std::string, std::string> {
         auto book = rules();
         if (!book) return "no rules";
-        auto others = state->member_stores.get(store, *book, reminds, now);
-        if (!others) return std::unexpected(others.error());
-        int members = 0, stores = 0;
         RunTally tally;
-        for (const auto& d : expiry_reminders_due(*book, now, *others)) {
+        auto others = state->member_stores.get(store, *book, reminds, now);
+        if (!others) tally.fail("the stores with members: " + others.error());  // the files of their own go on
+        int members = 0, stores = 0;
+        for (const auto& d : expiry_reminders_due(*book, now, others.value_or(std::vector<std::string>{}))) {
           auto done = state->done_on.find(d.store);
           if (done != state->done_on.end() && done->second == d.day) continue;
           auto n = store.remind_expiring(d.store, d.zone, d.day, unix_of(now), d.until_unix);
@@ -125,7 +125,7 @@ Job expiry_reminder_job(ScheduledPushStore& store, RulesSource rules, std::chron
             continue;
           }
           state->done_on[d.store] = d.day;
-          if (!n->has_value()) continue;  // by another daemon, or before a restart
+          if (!n->has_value() || **n == 0) continue;  // done before (another daemon, a restart), or nobody due
           members += **n;
           ++stores;
         }
@@ -146,11 +146,11 @@ Job promo_announcement_job(ScheduledPushStore& store, RulesSource rules, std::ch
                  std::chrono::system_clock::time_point now) -> std::expected<std::string, std::string> {
         auto book = rules();
         if (!book) return "no rules";
-        auto others = state->member_stores.get(store, *book, announces, now);
-        if (!others) return std::unexpected(others.error());
-        int promos = 0, members = 0;
         RunTally tally;
-        for (const auto& d : announcements_due(*book, now, *others)) {
+        auto others = state->member_stores.get(store, *book, announces, now);
+        if (!others) tally.fail("the stores with members: " + others.error());  // the files of their own go on
+        int promos = 0, members = 0;
+        for (const auto& d : announcements_due(*book, now, others.value_or(std::vector<std::string>{}))) {
           auto key = std::tuple{d.store, d.promo->id, d.promo->from};
           if (state->announced.contains(key)) continue;
           auto n = store.announce_promo(d.store, d.promo->id, d.promo->from, announcement_data(*d.promo));

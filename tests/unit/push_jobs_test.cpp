@@ -94,29 +94,39 @@ TEST(ExpiryReminders, KeysAreValidated) {
             "test.yaml:6:40: points.expiry.remind_at must be a time \"HH:MM\" from 00:00 to 23:59, got '25:00'");
 }
 
-// A window as long as a lot's life would remind of every lot the day after
-// it is earned: an error when asked for, and the default steps aside.
-TEST(ExpiryReminders, RemindDaysMustBeShorterThanTheLotsLife) {
-  auto week = [](const std::string& extra) {
+// The day after a lot is earned, the run reaches lots ending up to
+// remind_days + 1 days after the sale: remind_days above after_days - 2
+// would remind of every lot at once. An error when asked for; the default
+// steps aside.
+TEST(ExpiryReminders, RemindDaysLeavesTheLotsAtLeastTwoDays) {
+  auto lasting = [](int after_days, const std::string& extra) {
     return "version: 1\nstore: s\ntimezone: Asia/Jakarta\npoints:\n  earn: [{name: base, per_amount: 1000, "
-           "points: 1}]\n  expiry: {after_days: 7" + extra + "}\n";
+           "points: 1}]\n  expiry: {after_days: " + std::to_string(after_days) + extra + "}\n";
   };
-  auto rs = rules::load_rule_text(week(", remind_days: 7"), "test.yaml");
-  ASSERT_FALSE(rs.has_value());
-  EXPECT_EQ(rs.error()[0].to_string(),
-            "test.yaml:6:40: points.expiry.remind_days (7) must be less than after_days (7): every lot would be "
+  EXPECT_EQ(first_error(lasting(8, ", remind_days: 7")),
+            "test.yaml:6:40: points.expiry.remind_days is 7, at most after_days - 2 (6) or 0: every lot would be "
             "reminded about the day after it is earned");
-  rs = rules::load_rule_text(week(""), "test.yaml");
-  ASSERT_TRUE(rs.has_value());
-  EXPECT_EQ(rs->points.remind_days, 0) << "the default 7 would remind of every lot";
-  rs = rules::load_rule_text(week(", remind_days: 6"), "test.yaml");
-  ASSERT_TRUE(rs.has_value());
-  EXPECT_EQ(rs->points.remind_days, 6);
-  rs = rules::load_rule_text(week(", remind_days: 0"), "test.yaml");
-  ASSERT_TRUE(rs.has_value());
-  rs = rules::load_rule_text(expiring("s", "Asia/Jakarta"), "test.yaml");
-  ASSERT_TRUE(rs.has_value());
-  EXPECT_EQ(rs->points.remind_days, 7);
+  EXPECT_EQ(first_error(lasting(1, ", remind_days: 1")),
+            "test.yaml:6:40: points.expiry.remind_days is 1, at most after_days - 2 (0) or 0: every lot would be "
+            "reminded about the day after it is earned");
+  auto remind_days = [&](int after_days, const std::string& extra) {
+    auto rs = rules::load_rule_text(lasting(after_days, extra), "test.yaml");
+    return rs ? rs->points.remind_days : -1;
+  };
+  EXPECT_EQ(remind_days(8, ", remind_days: 6"), 6);
+  EXPECT_EQ(remind_days(8, ""), 0) << "the default 7 would remind of every lot";
+  EXPECT_EQ(remind_days(9, ""), 7);
+  EXPECT_EQ(remind_days(1, ", remind_days: 0"), 0);
+  EXPECT_EQ(remind_days(365, ""), 7);
+
+  // What the rule protects, on the schedule itself: a lot earned on the 23rd
+  // at 10:00 with after_days 8 ends on 1 December at 10:00; the run of the
+  // 24th with remind_days 6 reaches lots ending by 30 November (not it),
+  // the run of the 25th reaches it, 6 days ahead.
+  auto book = book_of({lasting(8, ", remind_days: 6")});
+  const auto lot_ends = unix_at(2026, 12, 1, 10, 0, 7);
+  EXPECT_LT(expiry_reminders_due(*book, at(2026, 11, 24, 9, 0, 7))[0].until_unix, lot_ends);
+  EXPECT_GE(expiry_reminders_due(*book, at(2026, 11, 25, 9, 0, 7))[0].until_unix, lot_ends);
 }
 
 // A store whose calls fail, and a record of the calls: the jobs' own logic
@@ -130,8 +140,10 @@ class RecordingPushStore final : public ScheduledPushStore {
   std::vector<std::string> announced;  // "store promo"
   std::set<std::string> done;          // what the database would have recorded
 
+  bool failing_member_stores = false;
   std::expected<std::vector<std::string>, StoreError> member_stores() override {
     ++member_store_calls;
+    if (failing_member_stores) return std::unexpected(StoreError{StoreError::Kind::transient, "connection lost"});
     return stores_with_members;
   }
   std::expected<std::optional<int>, StoreError> remind_expiring(const std::string& store, const std::string&,
@@ -178,6 +190,19 @@ TEST(PushJobs, AFailingStoreDoesNotStopTheOthersAndIsTriedAgain) {
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(*r, "");
   EXPECT_EQ(db.reminded.size(), 9u);
+}
+
+// The stores the default file covers cannot be read: the stores with a
+// file of their own still get their run, and the failure is reported.
+TEST(PushJobs, UnreadableMemberStoresDoNotStopTheStoresWithTheirOwnFile) {
+  RecordingPushStore db;
+  db.failing_member_stores = true;
+  auto job = expiry_reminder_job(db, rules_from(book_of({expiring("*", "Asia/Jakarta"), expiring("jkt", "Asia/Jakarta")})));
+  auto r = job.run(at(2026, 11, 23, 9, 0, 7));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error(), "reminded 1 member(s) of expiring points in 1 store(s); 1 failed, first the stores with "
+                       "members: connection lost");
+  EXPECT_EQ(db.reminded, (std::vector<std::string>{"jkt 2026-11-23"}));
 }
 
 TEST(PushJobs, TheStoresWithMembersAreReadAgainEveryTenMinutes) {

@@ -196,7 +196,9 @@ BEGIN
       FROM dead_letters d
      WHERE d.admins_told_at IS NULL
        AND NOT EXISTS (SELECT 1 FROM dead_letter_alerts a
-                        WHERE a.store_id = d.store_id AND a.told_at > p_now - p_gap)
+                        -- an alert "in the future" (a clock that went back,
+                        -- daemons that disagree) holds nothing back
+                        WHERE a.store_id = d.store_id AND a.told_at > p_now - p_gap AND a.told_at <= p_now)
      GROUP BY d.store_id ORDER BY d.store_id
   LOOP
     UPDATE dead_letters SET admins_told_at = p_now
