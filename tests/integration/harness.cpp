@@ -113,8 +113,11 @@ void TempDir::write(const std::string& name, const std::string& text) const {
 
 Daemon::Daemon(Options o) : opt_(std::move(o)) {
   if (opt_.rules_yaml.empty()) {
+    // Points last ten years: the tests' sales happen on fixed dates
+    // (2026-11-23, sale() below), and the daemon's expiry job would take
+    // their points away once a year had passed on the test machine's clock.
     opt_.rules_yaml = "version: 1\nstore: \"*\"\ntimezone: Asia/Jakarta\npoints:\n  earn:\n"
-                      "    - {name: base, per_amount: 1000, points: 1}\n  expiry: {after_days: 365}\n";
+                      "    - {name: base, per_amount: 1000, points: 1}\n  expiry: {after_days: 3650}\n";
   }
   dir_.write("rules/default.yaml", opt_.rules_yaml);
   std::ostringstream cfg;

@@ -15,7 +15,9 @@
 
 namespace setia::it {
 
-// Store "*": 1 point per Rp 1.000; a reward of 100 points (stock 50); a
+// Store "*": 1 point per Rp 1.000, lasting ten years (the sales are on
+// fixed dates; the daemon's expiry job must not take their points away
+// when the test runs a year later); a reward of 100 points (stock 50); a
 // promo running from 2020 to 2099, one claim per member and two in all; an
 // e-nota header and footer.
 inline const char* kRestRules = R"(version: 1
@@ -25,7 +27,7 @@ currency: IDR
 points:
   earn:
     - {name: base, per_amount: 1000, points: 1}
-  expiry: {after_days: 365}
+  expiry: {after_days: 3650}
 rewards:
   - id: free-smoothie
     title: "Gratis 1 Smoothies"
