@@ -100,12 +100,12 @@ std::expected<std::unique_ptr<RestService>, std::string> RestService::start(cons
   p.dummy_hash = core::make_dummy_hash(*p.hasher, p.tokens);
   if (p.dummy_hash.empty()) return std::unexpected("rest: cannot hash a password with the argon2 settings (memory)");
   p.throttle = std::make_unique<core::LoginThrottle>(
-      core::ThrottleOptions{.max_failures_per_account = c.login_max_failures,
-                            .account_window = std::chrono::seconds(c.login_failure_window_s),
-                            .max_attempts_per_address = c.login_max_attempts_per_address,
+      core::ThrottleOptions{.max_attempts_per_address = c.login_max_attempts_per_address,
                             .address_window = std::chrono::seconds(c.login_address_window_s)},
       w.clock);
   p.auth_options.member_token_ttl = std::chrono::hours(24) * c.token_ttl_days;
+  p.auth_options.max_login_failures = c.login_max_failures;
+  p.auth_options.login_failure_window = std::chrono::seconds(c.login_failure_window_s);
 
   const std::string conninfo = with_connect_timeout(w.conninfo);
   p.replay_store = std::make_unique<pg::PgStore>(conninfo);

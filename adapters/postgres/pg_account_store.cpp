@@ -77,6 +77,38 @@ std::expected<void, core::StoreError> PgAccountStore::set_password(long long mem
   });
 }
 
+std::expected<core::LoginFailures, core::StoreError> PgAccountStore::login_failures(const std::string& account,
+                                                                                   std::int64_t since) {
+  core::LoginFailures out;
+  long long from = since, oldest = 0;
+  soci::indicator oldest_ind = soci::i_null;
+  auto done = session_.run([&](soci::session& sql) {
+    sql << "SELECT count(*), extract(epoch FROM min(at))::bigint FROM login_failures "
+           "WHERE account = :a AND at >= to_timestamp(:s)",
+        soci::use(account), soci::use(from), soci::into(out.count), soci::into(oldest, oldest_ind);
+  });
+  if (!done) return std::unexpected(done.error());
+  if (oldest_ind == soci::i_ok) out.oldest = oldest;
+  return out;
+}
+
+std::expected<void, core::StoreError> PgAccountStore::add_login_failure(const std::string& account, std::int64_t at,
+                                                                        std::int64_t forget_before) {
+  long long when = at, forget = forget_before;
+  return session_.run([&](soci::session& sql) {
+    soci::transaction tr(sql);
+    sql << "DELETE FROM login_failures WHERE at < to_timestamp(:f)", soci::use(forget);
+    sql << "INSERT INTO login_failures (account, at) VALUES (:a, to_timestamp(:t))", soci::use(account),
+        soci::use(when);
+    tr.commit();
+  });
+}
+
+std::expected<void, core::StoreError> PgAccountStore::clear_login_failures(const std::string& account) {
+  return session_.run(
+      [&](soci::session& sql) { sql << "DELETE FROM login_failures WHERE account = :a", soci::use(account); });
+}
+
 std::expected<std::optional<std::string>, core::StoreError> PgAccountStore::password_hash(long long member_id) {
   std::optional<std::string> out;
   auto done = session_.run([&](soci::session& sql) {

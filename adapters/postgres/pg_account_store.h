@@ -13,6 +13,11 @@ class PgAccountStore final : public core::AccountStore {
 
   // core::AccountStore
   std::expected<void, core::StoreError> set_password(long long member_id, const std::string& hash) override;
+  std::expected<core::LoginFailures, core::StoreError> login_failures(const std::string& account,
+                                                                      std::int64_t since) override;
+  std::expected<void, core::StoreError> add_login_failure(const std::string& account, std::int64_t at,
+                                                          std::int64_t forget_before) override;
+  std::expected<void, core::StoreError> clear_login_failures(const std::string& account) override;
   std::expected<std::optional<std::string>, core::StoreError> password_hash(long long member_id) override;
   std::expected<std::vector<core::LoginCandidate>, core::StoreError> login_candidates(
       const std::string& login, const std::optional<std::string>& store_id) override;

@@ -57,6 +57,12 @@ struct NewToken {
   std::string label;                    // who asked for it (audit): "register", "login", "setiactl"
 };
 
+// Wrong passwords for one login within a window (Auth's per-login limit).
+struct LoginFailures {
+  int count = 0;
+  std::int64_t oldest = 0;  // unix seconds of the oldest counted, when count > 0
+};
+
 // Accounts, passwords, tokens and devices. Each call is one committed
 // transaction. Not thread-safe: one per thread.
 class AccountStore {
@@ -70,6 +76,15 @@ class AccountStore {
   // only) is `login`, in `store_id` when given.
   virtual std::expected<std::vector<LoginCandidate>, StoreError> login_candidates(
       const std::string& login, const std::optional<std::string>& store_id) = 0;
+
+  // The failed logins of `account` (Auth's key: the login and the store),
+  // kept in the database so that every daemon counts them: those at or
+  // after `since` (unix seconds); recording one forgets every account's
+  // failures before `forget_before`; a good password clears them.
+  virtual std::expected<LoginFailures, StoreError> login_failures(const std::string& account, std::int64_t since) = 0;
+  virtual std::expected<void, StoreError> add_login_failure(const std::string& account, std::int64_t at,
+                                                            std::int64_t forget_before) = 0;
+  virtual std::expected<void, StoreError> clear_login_failures(const std::string& account) = 0;
 
   virtual std::expected<long long, StoreError> insert_token(const NewToken& token) = 0;
   // The unexpired token with this digest at `now` (unix seconds).

@@ -84,7 +84,7 @@ std::expected<Session, ServiceError> Auth::issue(const Profile& profile, const s
 std::expected<Session, ServiceError> Auth::register_member(const Registration& r, const std::string& address) {
   // Each registration costs an argon2 hash: the per-address limit keeps one
   // client from making the server hash all day.
-  if (int wait = throttle_.admit(address, ""); wait > 0) {
+  if (int wait = throttle_.admit(address); wait > 0) {
     ServiceError e{Kind::rate_limited, "too many attempts; try again in " + std::to_string(wait) + " s", "rate_limited"};
     e.retry_after_s = wait;
     return std::unexpected(std::move(e));
@@ -112,11 +112,20 @@ std::expected<Session, ServiceError> Auth::login(const std::string& login_in, co
   const std::string login = trim(login_in);
   if (login.empty() || login.size() > 254) return err(Kind::invalid, "login must be an email or a phone number");
   const std::string account = login_key(login) + "|" + store_id.value_or("*");
-  if (int wait = throttle_.admit(address, account); wait > 0) {
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
+  const auto window = options_.login_failure_window.count();
+  auto rate_limited = [](std::int64_t wait) {
     ServiceError e{Kind::rate_limited, "too many login attempts; try again in " + std::to_string(wait) + " s",
                    "rate_limited"};
-    e.retry_after_s = wait;
+    e.retry_after_s = static_cast<int>(wait);
     return std::unexpected(std::move(e));
+  };
+  if (int wait = throttle_.admit(address); wait > 0) return rate_limited(wait);
+  auto failures = accounts_.login_failures(account, now - window + 1);
+  if (!failures) return unavailable(failures.error());
+  if (failures->count >= options_.max_login_failures) {
+    // The oldest counted failure leaves the window `window` seconds after it.
+    return rate_limited(std::max<std::int64_t>(1, failures->oldest + window - now));
   }
   auto candidates = accounts_.login_candidates(login, store_id);
   if (!candidates) return unavailable(candidates.error());
@@ -131,13 +140,18 @@ std::expected<Session, ServiceError> Auth::login(const std::string& login_in, co
     if (hasher_.verify(c.password_hash, password)) matched.push_back(&c);
   }
   if (matched.empty()) {
-    throttle_.failed(account);
+    if (auto done = accounts_.add_login_failure(account, now, now - window); !done) {
+      // The answer stays the same; the guess just went uncounted.
+      log::get("rest")->warn("could not record a failed login: {}", done.error().message);
+    }
     return err(Kind::unauthenticated, kBadLogin, "bad_login");
   }
   if (matched.size() > 1) {
     return err(Kind::invalid, "this login is a member of several stores: add \"store\"", "ambiguous_login");
   }
-  throttle_.succeeded(account);
+  if (auto done = accounts_.clear_login_failures(account); !done) {
+    log::get("rest")->warn("could not clear the failed logins of a member: {}", done.error().message);
+  }
   const auto& who = *matched.front();
   if (hasher_.needs_rehash(who.password_hash)) {
     // The hash was made with older (weaker) parameters: the password is at

@@ -20,6 +20,11 @@ struct AuthOptions {
   std::chrono::seconds member_token_ttl{std::chrono::hours(24 * 30)};
   std::size_t min_password = 8;
   std::size_t max_password = 1024;  // argon2 takes any length; a bound keeps a request cheap to refuse
+  // Wrong passwords for one login (in the database: every daemon counts
+  // them) within the window; then every attempt waits, the right password
+  // too, so that a guesser does not learn it was right.
+  int max_login_failures = 5;
+  std::chrono::seconds login_failure_window{15 * 60};
 };
 
 struct Registration {
@@ -38,7 +43,7 @@ struct Session {
 // (argon2id, rate-limited, the same answer and about the same time for an
 // unknown login and a wrong password), bearer tokens stored as digests,
 // admin tokens for setiactl. One per thread (it holds a thread's store);
-// the throttle is shared.
+// the per-address throttle is shared.
 class Auth {
  public:
   // `dummy_hash`: a hash of a random password made by `hasher` at start, to

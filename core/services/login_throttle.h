@@ -12,41 +12,36 @@
 namespace setia::core {
 
 struct ThrottleOptions {
-  int max_failures_per_account = 5;              // wrong passwords for one login...
-  std::chrono::seconds account_window{15 * 60};  // ...within this
-  int max_attempts_per_address = 30;             // logins from one client address...
-  std::chrono::seconds address_window{60};       // ...within this
-  std::size_t max_keys = 100000;                 // memory bound per table
+  int max_attempts_per_address = 30;        // logins and registrations from one client address...
+  std::chrono::seconds address_window{60};  // ...within this
+  std::size_t max_keys = 100000;            // memory bound
 };
 
-// Slows password guessing: per account (failures, so that the owner who
-// logs in is not locked out by successes) and per client address (every
-// attempt, so that one address cannot spray many accounts). In memory, per
-// process: a restart forgets it, which costs an attacker one more window.
-// Thread-safe.
+// Slows one client address: every login attempt and registration counts,
+// so that one address cannot spray many accounts nor make the server hash
+// all day. In memory, per process: the window is a minute, and a client
+// that spreads over several daemons is bounded by each. The per-login
+// failures, which guard a member's password, are kept in the database and
+// shared by every daemon (Auth, AccountStore::login_failures). Thread-safe.
 class LoginThrottle {
  public:
   LoginThrottle(ThrottleOptions options, const Clock& clock) : options_(options), clock_(clock) {}
 
-  // Before a password is checked: seconds to wait when a limit is reached
-  // (the attempt is refused and not counted), else 0 (the attempt counts
-  // against the address).
-  int admit(const std::string& address, const std::string& account);
-  void failed(const std::string& account);
-  void succeeded(const std::string& account);
+  // Before a password is checked or hashed: seconds to wait when the
+  // address reached its limit (the attempt is refused and not counted),
+  // else 0 (the attempt counts).
+  int admit(const std::string& address);
 
  private:
   using Times = std::deque<std::chrono::system_clock::time_point>;
-  using Table = std::unordered_map<std::string, Times>;
   // Drops what left the window; the wait until one more is allowed, or 0.
-  int wait_for(Table& table, const std::string& key, int max, std::chrono::seconds window,
-               std::chrono::system_clock::time_point now);
-  void bound(Table& table, std::chrono::seconds window, std::chrono::system_clock::time_point now);
+  int wait_for(const std::string& address, std::chrono::system_clock::time_point now);
+  void bound(std::chrono::system_clock::time_point now);
 
   ThrottleOptions options_;
   const Clock& clock_;
   std::mutex mu_;
-  Table accounts_, addresses_;
+  std::unordered_map<std::string, Times> addresses_;
 };
 
 }  // namespace setia::core

@@ -172,6 +172,10 @@ TEST_F(RestAuth, LoginIsRateLimitedPerAccount) {
   EXPECT_LE(retry, 60);
   // Even the right password waits: the guesser does not learn it is right.
   EXPECT_EQ(login(m.email, m.password).status, 429);
+  // The count is in the database: a restarted daemon, or another one
+  // behind the same balancer, goes on with it.
+  start(rest_yaml("  login_max_failures: 3\n  login_failure_window_s: 60\n"));
+  EXPECT_EQ(login(m.email, m.password).status, 429);
   // Another account is not affected...
   EXPECT_EQ(login(other.email, other.password).status, 200);
   // ...and a phone typed in other ways is one login: no more guesses.
