@@ -1,0 +1,81 @@
+#include "rules/reservation_slots.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "rules/store_time.h"
+
+namespace setia::rules {
+namespace {
+
+std::string hhmm(int minute) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%02d:%02d", minute / 60, minute % 60);
+  return buf;
+}
+
+std::unexpected<SlotRefusal> refuse(std::string code, std::string message) {
+  return std::unexpected(SlotRefusal{std::move(code), std::move(message)});
+}
+
+}  // namespace
+
+int peak_seats(const std::vector<Booked>& booked, std::int64_t from, std::int64_t to) {
+  auto held_at = [&](std::int64_t t) {
+    int seats = 0;
+    for (const auto& b : booked) {
+      if (b.starts_at <= t && t < b.ends_at) seats += b.party;
+    }
+    return seats;
+  };
+  int peak = held_at(from);
+  for (const auto& b : booked) {
+    if (b.starts_at > from && b.starts_at < to) peak = std::max(peak, held_at(b.starts_at));
+  }
+  return peak;
+}
+
+std::expected<SlotTime, SlotRefusal> check_slot(const Reservations& r, const date::time_zone* zone, LocalDate day,
+                                                int minute, int party, std::int64_t now) {
+  if (r.seats <= 0) return refuse("no_reservations", "this store takes no reservations");
+  if (party < 1 || party > r.max_party) {
+    return refuse("party_size", "party must be 1 to " + std::to_string(r.max_party) + " people, got " +
+                                    std::to_string(party));
+  }
+  const auto hours = hours_on(r, day);
+  if (!hours) return refuse("closed", "the store is closed on " + day.to_string());
+  const int last = hours->end - r.stay_minutes;
+  if (minute < hours->start || minute > last || (minute - hours->start) % r.slot_minutes != 0) {
+    if (last < hours->start) return refuse("closed", "no stay fits the opening hours on " + day.to_string());
+    return refuse("not_a_slot", "reservations on " + day.to_string() + " start every " +
+                                    std::to_string(r.slot_minutes) + " minutes from " + hhmm(hours->start) +
+                                    " to " + hhmm(last) + ", got " + hhmm(minute));
+  }
+  const auto starts_at = to_unix(zone, day, minute);
+  if (starts_at < now + std::int64_t{r.lead_minutes} * 60) {
+    return refuse("too_soon", "a reservation starts at least " + std::to_string(r.lead_minutes) +
+                                  " minutes after it is made");
+  }
+  const auto today = to_local(zone, now).date;
+  if (day > add_days(today, r.horizon_days)) {
+    return refuse("too_far", "reservations are taken up to " + std::to_string(r.horizon_days) +
+                                 " days ahead (until " + add_days(today, r.horizon_days).to_string() + ")");
+  }
+  return SlotTime{starts_at, starts_at + std::int64_t{r.stay_minutes} * 60};
+}
+
+std::vector<FreeSlot> free_slots(const Reservations& r, const date::time_zone* zone, LocalDate day, int party,
+                                 std::int64_t now, const std::vector<Booked>& booked) {
+  std::vector<FreeSlot> out;
+  const auto hours = hours_on(r, day);
+  if (!hours || r.slot_minutes <= 0) return out;
+  for (int minute = hours->start; minute + r.stay_minutes <= hours->end; minute += r.slot_minutes) {
+    auto slot = check_slot(r, zone, day, minute, party, now);
+    if (!slot) continue;
+    const int free = r.seats - peak_seats(booked, slot->starts_at, slot->ends_at);
+    if (free >= party) out.push_back({minute, slot->starts_at, slot->ends_at, free});
+  }
+  return out;
+}
+
+}  // namespace setia::rules
