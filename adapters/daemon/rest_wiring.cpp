@@ -7,6 +7,7 @@
 #include "adapters/postgres/pg_member_store.h"
 #include "adapters/postgres/pg_offer_store.h"
 #include "adapters/postgres/pg_points_store.h"
+#include "adapters/postgres/pg_reservation_store.h"
 #include "adapters/postgres/pg_session.h"
 #include "adapters/postgres/pg_store.h"
 #include "adapters/rest/rest_api.h"
@@ -42,6 +43,7 @@ struct Worker {
       : session(conninfo),
         accounts(session),
         queries(session),
+        reservation_store(session),
         member_store(conninfo),
         points_store(conninfo),
         offer_store(conninfo),
@@ -53,11 +55,13 @@ struct Worker {
         dead_letters(queries, replayer),
         points(points_store, core::rules_from(w.rules), w.clock),
         rewards(offer_store, member_store, core::rules_from(w.rules), w.clock, random64),
-        promos(offer_store, member_store, core::rules_from(w.rules), w.clock, random64) {}
+        promos(offer_store, member_store, core::rules_from(w.rules), w.clock, random64),
+        reservations(reservation_store, core::rules_from(w.rules), w.clock) {}
 
   pg::PgSession session;
   pg::PgAccountStore accounts;
   pg::PgCrmQueries queries;
+  pg::PgReservationStore reservation_store;
   pg::PgMemberStore member_store;
   pg::PgPointsStore points_store;
   pg::PgOfferStore offer_store;
@@ -70,6 +74,7 @@ struct Worker {
   core::PointsLedger points;
   core::Rewards rewards;
   core::Promos promos;
+  core::Reservations reservations;
 };
 
 }  // namespace
@@ -131,6 +136,7 @@ std::expected<std::unique_ptr<RestService>, std::string> RestService::start(cons
     b->points = &worker->points;
     b->rewards = &worker->rewards;
     b->promos = &worker->promos;
+    b->reservations = &worker->reservations;
     b->queries = &worker->queries;
     b->owner = worker;
     return b;

@@ -14,6 +14,7 @@
 #include "core/services/profiles.h"
 #include "core/services/promos.h"
 #include "core/services/reports.h"
+#include "core/services/reservations.h"
 #include "core/services/rewards.h"
 
 namespace setia::adapters::rest {
@@ -31,6 +32,7 @@ struct Backend {
   core::PointsLedger* points = nullptr;
   core::Rewards* rewards = nullptr;
   core::Promos* promos = nullptr;
+  core::Reservations* reservations = nullptr;
   core::CrmQueries* queries = nullptr;  // operations: ping, backlog
   std::shared_ptr<void> owner;
 };

@@ -18,16 +18,6 @@ namespace {
 
 using nlohmann::json;
 
-long long path_id(const Call& call, const std::string& name) {
-  const auto& s = call.param(name);
-  long long v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  // Not a number: no such resource (not a 400, so that ids cannot be told
-  // apart by the error).
-  if (ec != std::errc() || p != s.data() + s.size() || v <= 0) throw not_found("no such " + name);
-  return v;
-}
-
 Response qr_response(const Call& call, const std::string& text, bool png) {
   if (png) {
     int scale = 8;
@@ -101,7 +91,7 @@ Response my_transactions(Call& call) {
 std::string enota_path(long long id) { return "/v1/me/transactions/" + std::to_string(id) + "/enota.html"; }
 
 Response my_transaction(Call& call) {
-  long long id = path_id(call, "id");
+  long long id = path_id(call, "id", "transaction");
   auto t = unwrap(call.backend.reads->transaction(id, call.who().member_id, std::nullopt));
   return json_response(transaction_json(call, t, enota_path(id)));
 }
@@ -116,7 +106,7 @@ std::string receipt_time(const rules::RuleSet* rs, std::int64_t at) {
 }
 
 Response my_enota(Call& call) {
-  long long id = path_id(call, "id");
+  long long id = path_id(call, "id", "transaction");
   auto t = unwrap(call.backend.reads->transaction(id, call.who().member_id, std::nullopt));
   const auto* rs = call.store_rules(t.summary.store_id);
   domain::Receipt r;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 #include "adapters/rest/http_errors.h"
 #include "core/services/store_time_text.h"
@@ -27,6 +28,14 @@ std::string bearer(const std::string& authorization) {
 }
 
 }  // namespace
+
+long long path_id(const Call& call, const std::string& name, const std::string& what) {
+  const auto& s = call.param(name);
+  long long v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v <= 0) throw not_found("no such " + what);
+  return v;
+}
 
 std::string Call::time(std::int64_t unix_seconds, const std::string& store) const {
   return core::store_time_text(unix_seconds, store_rules(store));
@@ -56,6 +65,7 @@ RestApi::RestApi(RestOptions options, RestDeps deps)
   add_admin_routes(router_);
   add_report_routes(router_);
   add_ops_routes(router_);
+  add_reservation_routes(router_);
 }
 
 Response RestApi::handle(const Request& request) noexcept { return dispatch(request, false); }

@@ -81,6 +81,10 @@ class RestApi {
   Router router_;
 };
 
+// A numeric id in the path; anything else is a 404 (not a 400, so that ids
+// cannot be told apart by the error). `what` names it in the message.
+long long path_id(const Call& call, const std::string& name, const std::string& what);
+
 // Route tables, one per handler file.
 void add_auth_routes(Router& r);
 void add_member_routes(Router& r);
@@ -88,5 +92,6 @@ void add_offer_routes(Router& r);
 void add_admin_routes(Router& r);
 void add_report_routes(Router& r);
 void add_ops_routes(Router& r);
+void add_reservation_routes(Router& r);
 
 }  // namespace setia::adapters::rest

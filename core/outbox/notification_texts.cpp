@@ -74,6 +74,21 @@ PushMessage render_push(const OutboxItem& item, const PushContext& context) {
     m.title = "Transaksi POS ditolak";
     m.body = count + " transaksi dari POS ditolak (terakhir: " + reason +
              "). Pelanggan mungkin belum dapat poin; cek daftar dead letter.";
+  } else if (item.kind == "reservation") {
+    // An admin confirmed or cancelled the member's reservation.
+    const auto when = day_text(str(data, "date"), en) + " " + str(data, "time"), party = str(data, "party");
+    const bool confirmed = str(data, "status") == "confirmed";
+    m.title = en ? (confirmed ? "Reservation confirmed" : "Reservation cancelled")
+                 : (confirmed ? "Reservasi dikonfirmasi" : "Reservasi dibatalkan");
+    m.body = en ? "Your table for " + party + " on " + when + (confirmed ? " is confirmed." : " was cancelled by the store.")
+                : "Meja untuk " + party + " orang, " + when + (confirmed ? ", sudah dikonfirmasi." : ", dibatalkan oleh toko.");
+  } else if (item.kind == "new_reservation" || item.kind == "reservation_cancelled") {
+    // To the store's admins (an FCM topic): Indonesian, like dead_letters.
+    const auto when = day_text(str(data, "date"), false) + " " + str(data, "time");
+    const bool cancelled = item.kind == "reservation_cancelled";
+    m.title = cancelled ? "Reservasi dibatalkan" : "Reservasi baru";
+    m.body = str(data, "member") + ", " + str(data, "party") + " orang, " + when +
+             (cancelled ? ": dibatalkan oleh pelanggan." : ". Konfirmasi di aplikasi admin.");
   } else {
     m.title = "Setia";
     m.body = en ? "You have a new notification." : "Ada notifikasi baru untukmu.";

@@ -18,8 +18,9 @@ namespace setia::it {
 // Store "*": 1 point per Rp 1.000, lasting ten years (the sales are on
 // fixed dates; the daemon's expiry job must not take their points away
 // when the test runs a year later); a reward of 100 points (stock 50); a
-// promo running from 2020 to 2099, one claim per member and two in all; an
-// e-nota header and footer.
+// promo running from 2020 to 2099, one claim per member and two in all; 10
+// seats to reserve every day 08:00-22:00 (admins told); an e-nota header and
+// footer.
 inline const char* kRestRules = R"(version: 1
 store: "*"
 timezone: Asia/Jakarta
@@ -42,6 +43,15 @@ promos:
     until: 2099-12-31
     claim: { per_member: 1, total: 2 }
     voucher: { percent_off: 10, max_off: 20000, min_spend: 50000, valid_days: 7 }
+reservations:
+  seats: 10
+  slot_minutes: 30
+  stay_minutes: 90
+  max_party: 6
+  lead_minutes: 60
+  horizon_days: 30
+  hours: { mon-sun: "08:00-22:00" }
+  notify_admins: true
 enota:
   header: ["TOKO TEST"]
   footer: ["Terima Kasih"]

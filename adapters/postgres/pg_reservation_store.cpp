@@ -1,0 +1,184 @@
+#include "adapters/postgres/pg_reservation_store.h"
+
+#include <nlohmann/json.hpp>
+#include <soci/postgresql/soci-postgresql.h>
+
+#include "adapters/postgres/pg_crm_queries.h"
+
+namespace setia::adapters::postgres {
+namespace {
+
+// The advisory lock class of reservations ("SETR"), apart from the
+// scheduler's jobs (0x53455449, "SETI"); the key is the store.
+constexpr long long kReservationLockClass = 0x53455452;
+
+constexpr const char* kColumns =
+    "r.id, r.store_id, r.member_id, m.code AS member_code, m.name AS member_name, r.party, "
+    "extract(epoch FROM r.starts_at)::bigint AS starts_at, extract(epoch FROM r.ends_at)::bigint AS ends_at, "
+    "extract(epoch FROM r.created_at)::bigint AS created_at, to_char(r.local_date, 'YYYY-MM-DD') AS date, "
+    "r.local_time AS time, r.note, r.status";
+constexpr const char* kFrom = " FROM reservations r JOIN members m ON m.id = r.member_id ";
+
+core::Reservation from_json(const nlohmann::json& j) {
+  core::Reservation r;
+  r.id = j["id"];
+  r.store_id = j["store_id"];
+  r.member_id = j["member_id"];
+  r.member_code = j["member_code"];
+  r.member_name = j["member_name"];
+  r.party = j["party"];
+  r.starts_at = j["starts_at"];
+  r.ends_at = j["ends_at"];
+  r.created_at = j["created_at"];
+  r.date = j["date"];
+  r.time = j["time"];
+  if (j["note"].is_string()) r.note = j["note"].get<std::string>();
+  r.status = j["status"];
+  return r;
+}
+
+std::vector<core::Reservation> list_of(const nlohmann::json& rows) {
+  std::vector<core::Reservation> out;
+  for (const auto& j : rows) out.push_back(from_json(j));
+  return out;
+}
+
+std::optional<core::Reservation> read_one(soci::session& sql, long long id) {
+  auto rows = json_rows(sql, std::string("SELECT ") + kColumns + kFrom + "WHERE r.id = :id", "t.id", id);
+  if (rows.empty()) return std::nullopt;
+  return from_json(rows[0]);
+}
+
+std::string notification_data(const core::Reservation& r) {
+  return nlohmann::json{{"reservation_id", r.id}, {"status", r.status}, {"date", r.date},
+                        {"time", r.time},        {"party", r.party},   {"member", r.member_name}}
+      .dump();
+}
+
+std::vector<rules::Booked> held_in(soci::session& sql, const std::string& store, long long from, long long to) {
+  std::vector<rules::Booked> out;
+  std::string s = store;
+  auto rows = json_rows(sql,
+                        "SELECT extract(epoch FROM starts_at)::bigint AS s, extract(epoch FROM ends_at)::bigint AS e, "
+                        "party FROM reservations WHERE store_id = :st AND status <> 'cancelled' "
+                        "AND starts_at < to_timestamp(:to) AND ends_at > to_timestamp(:fr)",
+                        "t.s", s, to, from);
+  for (const auto& j : rows) out.push_back({j["s"].get<std::int64_t>(), j["e"].get<std::int64_t>(), j["party"].get<int>()});
+  return out;
+}
+
+}  // namespace
+
+std::expected<std::vector<rules::Booked>, core::StoreError> PgReservationStore::held(const std::string& store,
+                                                                                     std::int64_t from,
+                                                                                     std::int64_t to) {
+  std::vector<rules::Booked> out;
+  auto done = session_.run([&](soci::session& sql) { out = held_in(sql, store, from, to); });
+  if (!done) return std::unexpected(done.error());
+  return out;
+}
+
+std::expected<std::optional<core::Reservation>, core::StoreError> PgReservationStore::book(
+    const core::NewReservation& r, int seats, bool notify_admins) {
+  std::optional<core::Reservation> out;
+  auto done = session_.run([&](soci::session& sql) {
+    out.reset();
+    soci::transaction tr(sql);
+    long long lock_class = kReservationLockClass;
+    std::string store = r.store_id;
+    // One booking per store at a time: the seats read below cannot change
+    // before this transaction inserts or gives up.
+    sql << "SELECT pg_advisory_xact_lock(CAST(:c AS int), hashtext(:s))", soci::use(lock_class), soci::use(store);
+    const auto held = held_in(sql, r.store_id, r.starts_at, r.ends_at);
+    if (rules::peak_seats(held, r.starts_at, r.ends_at) + r.party > seats) return;  // rolled back: full
+    long long member = r.member_id, starts = r.starts_at, ends = r.ends_at, id = 0;
+    int party = r.party;
+    std::string date = r.date, time = r.time, note = r.note.value_or("");
+    soci::indicator note_ind = r.note ? soci::i_ok : soci::i_null;
+    sql << "INSERT INTO reservations (store_id, member_id, party, starts_at, ends_at, local_date, local_time, note) "
+           "VALUES (:s, :m, :p, to_timestamp(:a), to_timestamp(:e), CAST(:d AS date), :t, :n) RETURNING id",
+        soci::use(store), soci::use(member), soci::use(party), soci::use(starts), soci::use(ends), soci::use(date),
+        soci::use(time), soci::use(note, note_ind), soci::into(id);
+    out = read_one(sql, id);
+    if (notify_admins && out) {
+      std::string data = notification_data(*out), dedupe = "reservation:" + std::to_string(id) + ":new";
+      sql << "SELECT setia_notify_admins(:s, 'new_reservation', CAST(:j AS jsonb), :k)", soci::use(store),
+          soci::use(data), soci::use(dedupe);
+    }
+    tr.commit();
+  });
+  if (!done) return std::unexpected(done.error());
+  return out;
+}
+
+std::expected<std::optional<core::Reservation>, core::StoreError> PgReservationStore::find(long long id) {
+  std::optional<core::Reservation> out;
+  auto done = session_.run([&](soci::session& sql) { out = read_one(sql, id); });
+  if (!done) return std::unexpected(done.error());
+  return out;
+}
+
+std::expected<core::Page<core::Reservation>, core::StoreError> PgReservationStore::of_member(long long member_id,
+                                                                                             core::PageRequest page) {
+  std::vector<core::Reservation> rows;
+  int has = page.after ? 1 : 0, fetch = page.limit + 1;
+  long long a = page.after ? page.after->a : 0, b = page.after ? page.after->b : 0;
+  auto done = session_.run([&](soci::session& sql) {
+    rows = list_of(json_rows(sql,
+                             std::string("SELECT ") + kColumns + kFrom +
+                                 "WHERE r.member_id = :m AND (:has = 0 OR "
+                                 "(extract(epoch FROM r.starts_at)::bigint, r.id) < (:a, :b)) "
+                                 "ORDER BY r.starts_at DESC, r.id DESC LIMIT :lim",
+                             "t.starts_at DESC, t.id DESC", member_id, has, a, b, fetch));
+  });
+  if (!done) return std::unexpected(done.error());
+  return page_of(std::move(rows), page.limit,
+                 [](const core::Reservation& r) { return core::Cursor{r.starts_at, r.id}; });
+}
+
+std::expected<std::vector<core::Reservation>, core::StoreError> PgReservationStore::on_day(const std::string& store,
+                                                                                           const std::string& date) {
+  std::vector<core::Reservation> out;
+  std::string s = store, d = date;
+  auto done = session_.run([&](soci::session& sql) {
+    out = list_of(json_rows(sql,
+                            std::string("SELECT ") + kColumns + kFrom +
+                                "WHERE r.store_id = :s AND r.local_date = CAST(:d AS date)",
+                            "t.starts_at, t.id", s, d));
+  });
+  if (!done) return std::unexpected(done.error());
+  return out;
+}
+
+std::expected<std::optional<core::Reservation>, core::StoreError> PgReservationStore::set_status(
+    long long id, const std::string& status, bool notify_member, bool notify_admins) {
+  std::optional<core::Reservation> out;
+  auto done = session_.run([&](soci::session& sql) {
+    out.reset();
+    soci::transaction tr(sql);
+    std::string st = status;
+    long long rid = id;
+    sql << "UPDATE reservations SET status = :st, updated_at = now() WHERE id = :id", soci::use(st), soci::use(rid);
+    out = read_one(sql, id);
+    if (!out) return;
+    std::string store = out->store_id, data = notification_data(*out);
+    // One notification per change of status: a repeated request changes
+    // nothing and tells nobody twice.
+    std::string dedupe = "reservation:" + std::to_string(id) + ":" + status;
+    if (notify_member) {
+      long long member = out->member_id;
+      sql << "SELECT setia_notify_member(:s, :m, 'reservation', CAST(:j AS jsonb), :k)", soci::use(store),
+          soci::use(member), soci::use(data), soci::use(dedupe);
+    }
+    if (notify_admins) {
+      std::string admins = dedupe + ":admins";
+      sql << "SELECT setia_notify_admins(:s, 'reservation_cancelled', CAST(:j AS jsonb), :k)", soci::use(store),
+          soci::use(data), soci::use(admins);
+    }
+    tr.commit();
+  });
+  if (!done) return std::unexpected(done.error());
+  return out;
+}
+
+}  // namespace setia::adapters::postgres

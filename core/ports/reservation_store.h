@@ -1,0 +1,67 @@
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/ports/page.h"
+#include "core/ports/store.h"
+#include "rules/reservation_slots.h"
+
+namespace setia::core {
+
+// A table reservation as stored.
+struct Reservation {
+  long long id = 0;
+  std::string store_id;
+  long long member_id = 0;
+  std::string member_code, member_name;
+  int party = 0;
+  std::int64_t starts_at = 0, ends_at = 0, created_at = 0;  // unix seconds
+  std::string date, time;                                   // store-local, "2026-12-05", "19:00"
+  std::optional<std::string> note;
+  std::string status;  // pending | confirmed | cancelled
+};
+
+struct NewReservation {
+  std::string store_id;
+  long long member_id = 0;
+  int party = 0;
+  std::int64_t starts_at = 0, ends_at = 0;
+  std::string date, time;
+  std::optional<std::string> note;
+};
+
+// Reservations in the CRM store (migrations/0012_reservations.sql). Each
+// call is one transaction. Not thread-safe: one per thread.
+class ReservationStore {
+ public:
+  virtual ~ReservationStore() = default;
+  // The seats held (pending and confirmed) by `store`'s reservations that
+  // overlap [from, to).
+  virtual std::expected<std::vector<rules::Booked>, StoreError> held(const std::string& store, std::int64_t from,
+                                                                     std::int64_t to) = 0;
+  // Inserts `r` when, under the store's lock, the seats held during its
+  // stay plus its party are at most `seats` (rules::peak_seats); nullopt
+  // when they are not. With `notify_admins`, a 'new_reservation'
+  // notification to the store's admin topic in the same transaction.
+  virtual std::expected<std::optional<Reservation>, StoreError> book(const NewReservation& r, int seats,
+                                                                     bool notify_admins) = 0;
+  virtual std::expected<std::optional<Reservation>, StoreError> find(long long id) = 0;
+  // A member's reservations, newest start first.
+  virtual std::expected<Page<Reservation>, StoreError> of_member(long long member_id, PageRequest page) = 0;
+  // A store's reservations on its local `date` (YYYY-MM-DD), by start,
+  // cancelled ones included.
+  virtual std::expected<std::vector<Reservation>, StoreError> on_day(const std::string& store,
+                                                                     const std::string& date) = 0;
+  // Sets the status, in one transaction with a 'reservation' notification
+  // to its member (`notify_member`) and a 'reservation_cancelled' one to the
+  // store's admin topic (`notify_admins`). nullopt: no such reservation.
+  virtual std::expected<std::optional<Reservation>, StoreError> set_status(long long id, const std::string& status,
+                                                                           bool notify_member,
+                                                                           bool notify_admins) = 0;
+};
+
+}  // namespace setia::core

@@ -1,0 +1,166 @@
+#include "core/services/reservations.h"
+
+#include "rules/store_time.h"
+
+namespace setia::core {
+namespace {
+
+using Kind = ServiceError::Kind;
+
+std::unexpected<ServiceError> fail(Kind kind, std::string message, std::string reason) {
+  return std::unexpected(ServiceError{kind, std::move(message), std::move(reason)});
+}
+
+std::unexpected<ServiceError> unavailable(const StoreError& e) {
+  return fail(Kind::unavailable, e.message, "unavailable");
+}
+
+// The store's reservation rules, or why there are none.
+std::expected<std::pair<std::shared_ptr<const rules::RuleSet>, const rules::Reservations*>, ServiceError> rules_of(
+    const RulesSource& source, const std::string& store) {
+  auto book = source ? source() : nullptr;
+  const rules::RuleSet* rs = book ? book->for_store(store) : nullptr;
+  if (!rs || !rs->reservations) {
+    return fail(Kind::rule_says_no, "store '" + store + "' takes no reservations", "no_reservations");
+  }
+  // The book keeps the rule set alive while we use it.
+  return std::pair{std::shared_ptr<const rules::RuleSet>(book, rs), &*rs->reservations};
+}
+
+std::expected<rules::LocalDate, ServiceError> date_of(const std::string& text) {
+  auto d = rules::parse_date(text);
+  if (!d) return fail(Kind::invalid, "date must be a real date as YYYY-MM-DD, got '" + text + "'", "invalid");
+  return *d;
+}
+
+std::expected<int, ServiceError> party_of(int party) {
+  if (party < 1 || party > 1000) {
+    return fail(Kind::invalid, "party must be a number of people from 1 to 1000", "invalid");
+  }
+  return party;
+}
+
+}  // namespace
+
+std::int64_t Reservations::now() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
+}
+
+std::expected<Availability, ServiceError> Reservations::availability(const std::string& store,
+                                                                     const std::string& date, int party) {
+  auto day = date_of(date);
+  if (!day) return std::unexpected(day.error());
+  if (auto p = party_of(party); !p) return std::unexpected(p.error());
+  auto rules = rules_of(rules_, store);
+  if (!rules) return std::unexpected(rules.error());
+  const auto& [rs, r] = *rules;
+  if (party > r->max_party) {
+    return fail(Kind::rule_says_no, "party must be 1 to " + std::to_string(r->max_party) + " people", "party_size");
+  }
+  const auto t = now();
+  const auto today = rules::to_local(rs->zone, t).date;
+  if (*day > rules::add_days(today, r->horizon_days)) {
+    return fail(Kind::rule_says_no,
+                "reservations are taken up to " + std::to_string(r->horizon_days) + " days ahead (until " +
+                    rules::add_days(today, r->horizon_days).to_string() + ")",
+                "too_far");
+  }
+  Availability out{.store = store, .date = day->to_string(), .party = party};
+  const auto hours = rules::hours_on(*r, *day);
+  if (!hours || hours->start + r->stay_minutes > hours->end) {
+    out.closed = true;
+    return out;
+  }
+  // The seats held over the whole opening, then each start's peak.
+  auto held = store_.held(store, rules::to_unix(rs->zone, *day, hours->start),
+                          rules::to_unix(rs->zone, *day, hours->end));
+  if (!held) return unavailable(held.error());
+  out.slots = rules::free_slots(*r, rs->zone, *day, party, t, *held);
+  return out;
+}
+
+std::expected<Reservation, ServiceError> Reservations::book(const std::string& store, long long member_id,
+                                                            const std::string& date, const std::string& time,
+                                                            int party, const std::optional<std::string>& note) {
+  auto day = date_of(date);
+  if (!day) return std::unexpected(day.error());
+  auto minute = rules::parse_clock(time);
+  if (!minute) return fail(Kind::invalid, "time must be \"HH:MM\" from 00:00 to 23:59, got '" + time + "'", "invalid");
+  if (auto p = party_of(party); !p) return std::unexpected(p.error());
+  auto rules = rules_of(rules_, store);
+  if (!rules) return std::unexpected(rules.error());
+  const auto& [rs, r] = *rules;
+  auto slot = rules::check_slot(*r, rs->zone, *day, *minute, party, now());
+  if (!slot) return fail(Kind::rule_says_no, slot.error().message, slot.error().code);
+  NewReservation n{.store_id = store, .member_id = member_id, .party = party, .starts_at = slot->starts_at,
+                   .ends_at = slot->ends_at, .date = day->to_string(), .time = time, .note = note};
+  auto booked = store_.book(n, r->seats, r->notify_admins);
+  if (!booked) return unavailable(booked.error());
+  if (!*booked) {
+    return fail(Kind::conflict, "no " + std::to_string(party) + " seats are free for the whole stay from " + time +
+                                    " on " + n.date,
+                "slot_full");
+  }
+  return **booked;
+}
+
+std::expected<Page<Reservation>, ServiceError> Reservations::of_member(long long member_id, PageRequest page) {
+  auto p = store_.of_member(member_id, page);
+  if (!p) return unavailable(p.error());
+  return std::move(*p);
+}
+
+std::expected<void, ServiceError> Reservations::cancel_by_member(long long member_id, long long id) {
+  auto r = store_.find(id);
+  if (!r) return unavailable(r.error());
+  // Another member's reservation answers as if there were none.
+  if (!*r || (*r)->member_id != member_id) return fail(Kind::not_found, "no such reservation", "not_found");
+  if ((*r)->status == "cancelled") return {};
+  if ((*r)->starts_at <= now()) return fail(Kind::rule_says_no, "the reservation has started", "past");
+  auto rules = rules_of(rules_, (*r)->store_id);
+  const bool tell_admins = rules && rules->second->notify_admins;
+  auto done = store_.set_status(id, "cancelled", false, tell_admins);
+  if (!done) return unavailable(done.error());
+  return {};
+}
+
+std::expected<std::vector<Reservation>, ServiceError> Reservations::on_day(const std::string& store,
+                                                                           const std::string& date) {
+  auto day = date_of(date);
+  if (!day) return std::unexpected(day.error());
+  auto list = store_.on_day(store, day->to_string());
+  if (!list) return unavailable(list.error());
+  return std::move(*list);
+}
+
+std::expected<Reservation, ServiceError> Reservations::in_scope(const std::optional<std::string>& scope,
+                                                                long long id) {
+  auto r = store_.find(id);
+  if (!r) return unavailable(r.error());
+  if (!*r || (scope && (*r)->store_id != *scope)) return fail(Kind::not_found, "no such reservation", "not_found");
+  return **r;
+}
+
+std::expected<Reservation, ServiceError> Reservations::confirm(const std::optional<std::string>& scope, long long id) {
+  auto r = in_scope(scope, id);
+  if (!r) return r;
+  if (r->status == "cancelled") return fail(Kind::conflict, "the reservation was cancelled", "cancelled");
+  if (r->status == "confirmed") return r;
+  auto done = store_.set_status(id, "confirmed", true, false);
+  if (!done) return unavailable(done.error());
+  if (!*done) return fail(Kind::not_found, "no such reservation", "not_found");
+  return **done;
+}
+
+std::expected<Reservation, ServiceError> Reservations::cancel_by_admin(const std::optional<std::string>& scope,
+                                                                       long long id) {
+  auto r = in_scope(scope, id);
+  if (!r) return r;
+  if (r->status == "cancelled") return r;
+  auto done = store_.set_status(id, "cancelled", true, false);
+  if (!done) return unavailable(done.error());
+  if (!*done) return fail(Kind::not_found, "no such reservation", "not_found");
+  return **done;
+}
+
+}  // namespace setia::core

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/ports/clock.h"
+#include "core/ports/reservation_store.h"
+#include "core/services/rules_source.h"
+#include "core/services/service_error.h"
+
+namespace setia::core {
+
+// A day's free starts for a party, as the app shows them.
+struct Availability {
+  std::string store;
+  std::string date;  // YYYY-MM-DD, store-local
+  int party = 0;
+  bool closed = false;  // closed that day (or no stay fits its hours)
+  std::vector<rules::FreeSlot> slots;
+};
+
+// Table reservations under the store's `reservations` rules
+// (rules/reservation_slots.h says when a start is allowed and how seats
+// are counted). Members book, list and cancel their own; admins list a
+// day and confirm or cancel. Refusals (ServiceError::reason): invalid
+// (400) for malformed input; no_reservations, closed, not_a_slot,
+// too_soon, too_far, party_size, past (422); slot_full, cancelled (409);
+// not_found (404). One per thread (it holds a thread's store).
+class Reservations {
+ public:
+  Reservations(ReservationStore& store, RulesSource rules, const Clock& clock)
+      : store_(store), rules_(std::move(rules)), clock_(clock) {}
+
+  std::expected<Availability, ServiceError> availability(const std::string& store, const std::string& date,
+                                                         int party);
+  std::expected<Reservation, ServiceError> book(const std::string& store, long long member_id,
+                                                const std::string& date, const std::string& time, int party,
+                                                const std::optional<std::string>& note);
+  std::expected<Page<Reservation>, ServiceError> of_member(long long member_id, PageRequest page);
+  // The member's own, before it starts; cancelling twice is no error.
+  std::expected<void, ServiceError> cancel_by_member(long long member_id, long long id);
+
+  // `scope`: the admin's store, or none for an admin of every store.
+  std::expected<std::vector<Reservation>, ServiceError> on_day(const std::string& store, const std::string& date);
+  std::expected<Reservation, ServiceError> confirm(const std::optional<std::string>& scope, long long id);
+  std::expected<Reservation, ServiceError> cancel_by_admin(const std::optional<std::string>& scope, long long id);
+
+ private:
+  std::int64_t now() const;
+  std::expected<Reservation, ServiceError> in_scope(const std::optional<std::string>& scope, long long id);
+
+  ReservationStore& store_;
+  RulesSource rules_;
+  const Clock& clock_;
+};
+
+}  // namespace setia::core
