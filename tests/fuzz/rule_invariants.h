@@ -21,6 +21,7 @@
 #include "rules/promos.h"
 #include "rules/push_templates.h"
 #include "rules/reservation_rules.h"
+#include "rules/reservation_slots.h"
 #include "rules/rewards.h"
 #include "rules/voucher_terms.h"
 #include "tests/support/sales.h"
@@ -90,7 +91,28 @@ inline RuleCheck check_rule_text(const std::string& text, const std::string& nam
     }
   }
   if (rs->birthday) (void)birthday_message(*rs->birthday, "en", "Ocha");
-  if (rs->reservations) (void)hours_on(*rs->reservations, {2020, 5, 24});
+  if (rs->reservations) {
+    // Whatever the hours and sizes a file allows: every free slot of a
+    // Sunday is one check_slot accepts, lies inside the day's hours, and
+    // leaves room for the party next to a reservation holding 3 seats.
+    const auto& r = *rs->reservations;
+    const LocalDate day{2020, 5, 24};
+    const std::int64_t now = 1590220800;  // 2020-05-23 08:00 UTC, the day before
+    const std::vector<Booked> booked = {{1590300000, 1590300000 + 5400, 3}};
+    // The largest party only: each slot costs a tz conversion, and the
+    // fuzzer should spend its time on the loader.
+    for (int party : {r.max_party}) {
+      for (const auto& slot : free_slots(r, rs->zone, day, party, now, booked)) {
+        auto again = check_slot(r, rs->zone, day, slot.minute, party, now);
+        const auto hours = hours_on(r, day);
+        if (!again || !hours || slot.minute < hours->start || slot.minute + r.stay_minutes > hours->end ||
+            slot.free_seats < party || slot.free_seats > r.seats || slot.ends_at <= slot.starts_at) {
+          return broken("reservations: free slot at minute " + std::to_string(slot.minute) + " for " +
+                        std::to_string(party) + " is not a valid, roomy start");
+        }
+      }
+    }
+  }
   // The store's push texts: every placeholder a loaded template holds is
   // one its kind allows, so filling them all leaves no '{' behind.
   for (const auto& [kind, t] : rs->notifications.by_kind) {
