@@ -61,7 +61,13 @@ std::expected<SlotTime, SlotRefusal> check_slot(const Reservations& r, const dat
     return refuse("too_far", "reservations are taken up to " + std::to_string(r.horizon_days) +
                                  " days ahead (until " + add_days(today, r.horizon_days).to_string() + ")");
   }
-  return SlotTime{starts_at, starts_at + std::int64_t{r.stay_minutes} * 60};
+  // On the wall clock the stay ends by closing (checked above); across a
+  // daylight-saving jump the instants may disagree, and the instants win.
+  const std::int64_t ends_at = starts_at + std::int64_t{r.stay_minutes} * 60;
+  if (ends_at > to_unix(zone, day, hours->end)) {
+    return refuse("not_a_slot", "a stay from " + hhmm(minute) + " on " + day.to_string() + " would end after closing");
+  }
+  return SlotTime{starts_at, ends_at};
 }
 
 std::vector<FreeSlot> free_slots(const Reservations& r, const date::time_zone* zone, LocalDate day, int party,

@@ -49,9 +49,12 @@ std::optional<core::Reservation> read_one(soci::session& sql, long long id) {
   return from_json(rows[0]);
 }
 
+// No names: the admins' pushes go to an FCM topic, and whoever may
+// subscribe to it should not learn who visits when. The admin app reads
+// the reservation itself.
 std::string notification_data(const core::Reservation& r) {
   return nlohmann::json{{"reservation_id", r.id}, {"status", r.status}, {"date", r.date},
-                        {"time", r.time},        {"party", r.party},   {"member", r.member_name}}
+                        {"time", r.time},        {"party", r.party}}
       .dump();
 }
 
@@ -87,7 +90,9 @@ std::expected<std::optional<core::Reservation>, core::StoreError> PgReservationS
     long long lock_class = kReservationLockClass;
     std::string store = r.store_id;
     // One booking per store at a time: the seats read below cannot change
-    // before this transaction inserts or gives up.
+    // before this transaction inserts or gives up. The read needs a fresh
+    // snapshot after the lock: READ COMMITTED (PostgreSQL's default, which
+    // Setia never changes) gives each statement its own.
     sql << "SELECT pg_advisory_xact_lock(CAST(:c AS int), hashtext(:s))", soci::use(lock_class), soci::use(store);
     const auto held = held_in(sql, r.store_id, r.starts_at, r.ends_at);
     if (rules::peak_seats(held, r.starts_at, r.ends_at) + r.party > seats) return;  // rolled back: full
@@ -158,9 +163,20 @@ std::expected<std::optional<core::Reservation>, core::StoreError> PgReservationS
     soci::transaction tr(sql);
     std::string st = status;
     long long rid = id;
-    sql << "UPDATE reservations SET status = :st, updated_at = now() WHERE id = :id", soci::use(st), soci::use(rid);
+    // Never out of 'cancelled' (its seats may be taken since), and only a
+    // real change tells anyone: a member cancelling while an admin confirms
+    // leaves it cancelled, whichever comes second.
+    long long changed_id = 0;
+    soci::indicator changed_ind = soci::i_null;
+    sql << "UPDATE reservations SET status = :st, updated_at = now() "
+           "WHERE id = :id AND status <> 'cancelled' AND status <> :st2 RETURNING id",
+        soci::use(st), soci::use(rid), soci::use(st), soci::into(changed_id, changed_ind);
+    const bool changed = sql.got_data() && changed_ind == soci::i_ok;
     out = read_one(sql, id);
-    if (!out) return;
+    if (!out || !changed) {
+      tr.commit();
+      return;
+    }
     std::string store = out->store_id, data = notification_data(*out);
     // One notification per change of status: a repeated request changes
     // nothing and tells nobody twice.

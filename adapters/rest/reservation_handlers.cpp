@@ -1,6 +1,7 @@
 // Table reservations (core/services/reservations.h): a member's store's
 // free starts, their own reservations (book, list, cancel), and an admin's
 // day (list, confirm, cancel).
+#include <algorithm>
 #include <charconv>
 
 #include "adapters/rest/admin_scope.h"
@@ -65,6 +66,12 @@ Response book(Call& call) {
   auto time = *body.string("time", true, 5);
   auto party = static_cast<int>(*body.integer("party", true, 1, 1000));
   auto note = body.string("note", false, 200);
+  if (note && note->empty()) note.reset();
+  // Shown on the admins' screens, stored in PostgreSQL (which refuses
+  // U+0000): one line of text.
+  if (note && std::any_of(note->begin(), note->end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+    throw bad_request("note must be one line without control characters");
+  }
   const auto& who = call.who();
   auto r = unwrap(call.backend.reservations->book(who.store_id, who.member_id, date, time, party, note));
   return json_response({{"reservation", reservation_json(call, r)}}, 201);

@@ -87,8 +87,8 @@ PushMessage render_push(const OutboxItem& item, const PushContext& context) {
     const auto when = day_text(str(data, "date"), false) + " " + str(data, "time");
     const bool cancelled = item.kind == "reservation_cancelled";
     m.title = cancelled ? "Reservasi dibatalkan" : "Reservasi baru";
-    m.body = str(data, "member") + ", " + str(data, "party") + " orang, " + when +
-             (cancelled ? ": dibatalkan oleh pelanggan." : ". Konfirmasi di aplikasi admin.");
+    m.body = (cancelled ? "Dibatalkan pelanggan: " : "") + str(data, "party") + " orang, " + when +
+             (cancelled ? "." : ". Konfirmasi di aplikasi admin.");
   } else {
     m.title = "Setia";
     m.body = en ? "You have a new notification." : "Ada notifikasi baru untukmu.";

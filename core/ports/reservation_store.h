@@ -56,9 +56,12 @@ class ReservationStore {
   // cancelled ones included.
   virtual std::expected<std::vector<Reservation>, StoreError> on_day(const std::string& store,
                                                                      const std::string& date) = 0;
-  // Sets the status, in one transaction with a 'reservation' notification
-  // to its member (`notify_member`) and a 'reservation_cancelled' one to the
-  // store's admin topic (`notify_admins`). nullopt: no such reservation.
+  // Sets the status unless it is 'cancelled' already (a cancelled
+  // reservation never comes back: its seats may be taken), in one
+  // transaction with a 'reservation' notification to its member
+  // (`notify_member`) and a 'reservation_cancelled' one to the store's
+  // admin topic (`notify_admins`), sent only when the status changed.
+  // Returns the reservation as it is afterwards; nullopt: no such one.
   virtual std::expected<std::optional<Reservation>, StoreError> set_status(long long id, const std::string& status,
                                                                            bool notify_member,
                                                                            bool notify_admins) = 0;

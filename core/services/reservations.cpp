@@ -149,6 +149,8 @@ std::expected<Reservation, ServiceError> Reservations::confirm(const std::option
   auto done = store_.set_status(id, "confirmed", true, false);
   if (!done) return unavailable(done.error());
   if (!*done) return fail(Kind::not_found, "no such reservation", "not_found");
+  // Cancelled by the member between the read above and the update.
+  if ((*done)->status == "cancelled") return fail(Kind::conflict, "the reservation was cancelled", "cancelled");
   return **done;
 }
 

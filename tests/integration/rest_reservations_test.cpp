@@ -80,10 +80,14 @@ TEST_F(RestReservations, BookUntilTheSeatsAreGoneThenTheSlotIsFull) {
   auto full = book(nino, "18:30", 1);  // 18:30-20:00 overlaps both
   EXPECT_EQ(full.status, 409) << full.body;
   EXPECT_EQ(full.json()["error"]["reason"], "slot_full");
-  EXPECT_EQ(book(nino, "17:30", 10).status, 422) << "above max_party 6";
+  auto big = book(nino, "17:30", 10);
+  EXPECT_EQ(big.status, 422) << "above max_party 6";
+  EXPECT_EQ(big.json()["error"]["reason"], "party_size");
   EXPECT_EQ(book(nino, "17:30", 6).status, 201) << "17:30-19:00 ends as the 19:00 party arrives";
   EXPECT_EQ(book(nino, "20:30", 6).status, 201) << "the 19:00 party leaves at 20:30: 4 + 6 seats";
-  EXPECT_EQ(book(nino, "21:00", 1).status, 422) << "21:00 + 90 minutes is past closing";
+  auto late = book(nino, "21:00", 1);
+  EXPECT_EQ(late.status, 422) << "21:00 + 90 minutes is past closing";
+  EXPECT_EQ(late.json()["error"]["reason"], "not_a_slot");
 
   // The admin's day, by start; the member sees only their own.
   auto day = http().get("/v1/admin/reservations?date=" + day_, admin_);
@@ -131,6 +135,9 @@ TEST_F(RestReservations, RefusalsSayWhatWasExpected) {
   EXPECT_EQ(book(ocha_, "19:00", 2, "2026-02-30").status, 400);
   EXPECT_EQ(http().post("/v1/me/reservations", {{"date", day_}, {"time", "19:00"}, {"party", 2}, {"table", 4}},
                         ocha_.token).status, 400) << "unknown field";
+  EXPECT_EQ(http().post("/v1/me/reservations",
+                        {{"date", day_}, {"time", "19:00"}, {"party", 2}, {"note", std::string("a\0b", 3)}},
+                        ocha_.token).status, 400) << "a control character in the note";
   EXPECT_EQ(http().get("/v1/reservations/availability?date=" + day_, ocha_.token).status, 400) << "no party";
   EXPECT_EQ(http().get("/v1/reservations/availability?date=" + day_ + "&party=2").status, 401);
   EXPECT_EQ(http().get("/v1/admin/reservations?date=" + day_, ocha_.token).status, 403) << "a member token";
@@ -160,6 +167,15 @@ TEST_F(RestReservations, MembersCancelTheirOwnAndAdminsConfirmOrCancel) {
   auto again = http().post(b_admin + "/confirm", json::object(), admin_);
   EXPECT_EQ(again.status, 409);
   EXPECT_EQ(again.json()["error"]["reason"], "cancelled");
+  // A member's cancel that lands before an admin's confirm wins: the seats
+  // are free again, and the admin is told it is cancelled, not confirmed.
+  long long c3 = book(ocha_, "18:00", 2).json()["reservation"]["id"];
+  ASSERT_EQ(http().del("/v1/me/reservations/" + std::to_string(c3), ocha_.token).status, 204);
+  auto late_confirm = http().post("/v1/admin/reservations/" + std::to_string(c3) + "/confirm", json::object(), admin_);
+  EXPECT_EQ(late_confirm.status, 409);
+  auto sql = db();
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM reservations WHERE id = " + std::to_string(c3) +
+                             " AND status = 'cancelled'"), 1);
   // Another store's admin does not see it.
   auto other_admin = admin_token(*daemon_, unique("lain"));
   EXPECT_EQ(http().post(b_admin + "/confirm", json::object(), other_admin).status, 404);
