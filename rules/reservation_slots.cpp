@@ -1,18 +1,11 @@
 #include "rules/reservation_slots.h"
 
 #include <algorithm>
-#include <cstdio>
 
 #include "rules/store_time.h"
 
 namespace setia::rules {
 namespace {
-
-std::string hhmm(int minute) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%02d:%02d", minute / 60, minute % 60);
-  return buf;
-}
 
 std::unexpected<SlotRefusal> refuse(std::string code, std::string message) {
   return std::unexpected(SlotRefusal{std::move(code), std::move(message)});
@@ -35,37 +28,45 @@ int peak_seats(const std::vector<Booked>& booked, std::int64_t from, std::int64_
   return peak;
 }
 
-std::expected<SlotTime, SlotRefusal> check_slot(const Reservations& r, const date::time_zone* zone, LocalDate day,
-                                                int minute, int party, std::int64_t now) {
-  if (r.seats <= 0) return refuse("no_reservations", "this store takes no reservations");
+std::expected<TimeWindow, SlotRefusal> check_day(const Reservations& r, const date::time_zone* zone, LocalDate day,
+                                                 int party, std::int64_t now) {
   if (party < 1 || party > r.max_party) {
     return refuse("party_size", "party must be 1 to " + std::to_string(r.max_party) + " people, got " +
                                     std::to_string(party));
   }
+  const auto last_day = add_days(to_local(zone, now).date, r.horizon_days);
+  if (day > last_day) {
+    return refuse("too_far", "reservations are taken up to " + std::to_string(r.horizon_days) +
+                                 " days ahead (until " + last_day.to_string() + ")");
+  }
   const auto hours = hours_on(r, day);
   if (!hours) return refuse("closed", "the store is closed on " + day.to_string());
+  if (hours->end - hours->start < r.stay_minutes) {
+    return refuse("closed", "no stay fits the opening hours on " + day.to_string());
+  }
+  return *hours;
+}
+
+std::expected<SlotTime, SlotRefusal> check_slot(const Reservations& r, const date::time_zone* zone, LocalDate day,
+                                                int minute, int party, std::int64_t now) {
+  auto hours = check_day(r, zone, day, party, now);
+  if (!hours) return std::unexpected(hours.error());
   const int last = hours->end - r.stay_minutes;
   if (minute < hours->start || minute > last || (minute - hours->start) % r.slot_minutes != 0) {
-    if (last < hours->start) return refuse("closed", "no stay fits the opening hours on " + day.to_string());
     return refuse("not_a_slot", "reservations on " + day.to_string() + " start every " +
-                                    std::to_string(r.slot_minutes) + " minutes from " + hhmm(hours->start) +
-                                    " to " + hhmm(last) + ", got " + hhmm(minute));
+                                    std::to_string(r.slot_minutes) + " minutes from " + format_clock(hours->start) +
+                                    " to " + format_clock(last) + ", got " + format_clock(minute));
   }
   const auto starts_at = to_unix(zone, day, minute);
   if (starts_at < now + std::int64_t{r.lead_minutes} * 60) {
     return refuse("too_soon", "a reservation starts at least " + std::to_string(r.lead_minutes) +
                                   " minutes after it is made");
   }
-  const auto today = to_local(zone, now).date;
-  if (day > add_days(today, r.horizon_days)) {
-    return refuse("too_far", "reservations are taken up to " + std::to_string(r.horizon_days) +
-                                 " days ahead (until " + add_days(today, r.horizon_days).to_string() + ")");
-  }
   // On the wall clock the stay ends by closing (checked above); across a
   // daylight-saving jump the instants may disagree, and the instants win.
   const std::int64_t ends_at = starts_at + std::int64_t{r.stay_minutes} * 60;
   if (ends_at > to_unix(zone, day, hours->end)) {
-    return refuse("not_a_slot", "a stay from " + hhmm(minute) + " on " + day.to_string() + " would end after closing");
+    return refuse("not_a_slot", "a stay from " + format_clock(minute) + " on " + day.to_string() + " would end after closing");
   }
   return SlotTime{starts_at, ends_at};
 }

@@ -30,7 +30,7 @@ int peak_seats(const std::vector<Booked>& booked, std::int64_t from, std::int64_
 // Why a reservation cannot be made. `code` is stable (the REST error code),
 // `message` says what was expected.
 struct SlotRefusal {
-  std::string code;  // no_reservations, closed, not_a_slot, too_soon, too_far, party_size
+  std::string code;  // party_size, too_far, closed, not_a_slot, too_soon
   std::string message;
 };
 
@@ -39,6 +39,13 @@ struct SlotTime {
   std::int64_t starts_at = 0;
   std::int64_t ends_at = 0;
 };
+
+// Whether `party` people may reserve on the store-local `day` at all,
+// asked at `now`: 1 <= party <= max_party, the day at most horizon_days
+// after today (store-local), open, and long enough for one stay. The day's
+// opening hours, or why not.
+std::expected<TimeWindow, SlotRefusal> check_day(const Reservations& r, const date::time_zone* zone, LocalDate day,
+                                                 int party, std::int64_t now);
 
 // Whether `party` people may reserve at `minute` (after local midnight) on
 // the store-local `day`, asked at `now`: the day is open and not closed, the

@@ -1,8 +1,6 @@
 // /v1/admin/...: members, points adjustments, what the rule files say, dead
 // letters. An admin token only (a member token is 403); a store admin sees
 // their store only: another store's member or dead letter is 404.
-#include <charconv>
-
 #include "adapters/rest/admin_scope.h"
 #include "adapters/rest/http_errors.h"
 #include "adapters/rest/json_body.h"
@@ -171,10 +169,7 @@ Response list_dead_letters(Call& call) {
 
 Response replay_dead_letter(Call& call) {
   auto store = admin_store(call, false);
-  const auto& s = call.param("id");
-  long long id = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
-  if (ec != std::errc() || p != s.data() + s.size()) throw not_found("no such dead letter");
+  const long long id = path_id(call, "id", "dead letter");
   auto r = unwrap(call.backend.dead_letters->replay(id, store));
   json result = json::parse(r.outcome.result_json, nullptr, false);
   if (result.is_discarded() || r.outcome.result_json.empty()) result = nullptr;

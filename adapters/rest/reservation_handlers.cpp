@@ -9,6 +9,7 @@
 #include "adapters/rest/json_body.h"
 #include "adapters/rest/pagination.h"
 #include "adapters/rest/rest_api.h"
+#include "rules/civil_time.h"
 
 namespace setia::adapters::rest {
 namespace {
@@ -48,9 +49,7 @@ Response availability(Call& call) {
   auto a = unwrap(call.backend.reservations->availability(store, query(call, "date"), party_query(call)));
   json slots = json::array();
   for (const auto& s : a.slots) {
-    char hhmm[8];
-    std::snprintf(hhmm, sizeof hhmm, "%02d:%02d", s.minute / 60, s.minute % 60);
-    slots.push_back({{"time", hhmm},
+    slots.push_back({{"time", rules::format_clock(s.minute)},
                      {"starts_at", call.time(s.starts_at, store)},
                      {"ends_at", call.time(s.ends_at, store)},
                      {"free_seats", s.free_seats}});

@@ -54,28 +54,19 @@ std::expected<Availability, ServiceError> Reservations::availability(const std::
   auto rules = rules_of(rules_, store);
   if (!rules) return std::unexpected(rules.error());
   const auto& [rs, r] = *rules;
-  if (party > r->max_party) {
-    return fail(Kind::rule_says_no, "party must be 1 to " + std::to_string(r->max_party) + " people", "party_size");
-  }
-  const auto t = now();
-  const auto today = rules::to_local(rs->zone, t).date;
-  if (*day > rules::add_days(today, r->horizon_days)) {
-    return fail(Kind::rule_says_no,
-                "reservations are taken up to " + std::to_string(r->horizon_days) + " days ahead (until " +
-                    rules::add_days(today, r->horizon_days).to_string() + ")",
-                "too_far");
-  }
   Availability out{.store = store, .date = day->to_string(), .party = party};
-  const auto hours = rules::hours_on(*r, *day);
-  if (!hours || hours->start + r->stay_minutes > hours->end) {
+  // The same day checks as a booking; a closed day is an answer, not an error.
+  auto hours = rules::check_day(*r, rs->zone, *day, party, now());
+  if (!hours && hours.error().code == "closed") {
     out.closed = true;
     return out;
   }
+  if (!hours) return fail(Kind::rule_says_no, hours.error().message, hours.error().code);
   // The seats held over the whole opening, then each start's peak.
   auto held = store_.held(store, rules::to_unix(rs->zone, *day, hours->start),
                           rules::to_unix(rs->zone, *day, hours->end));
   if (!held) return unavailable(held.error());
-  out.slots = rules::free_slots(*r, rs->zone, *day, party, t, *held);
+  out.slots = rules::free_slots(*r, rs->zone, *day, party, now(), *held);
   return out;
 }
 
