@@ -186,7 +186,7 @@ int pos_send(const adapters::config::DaemonConfig& cfg, const Args& a) {
   } catch (const std::exception&) {
     return fail("--timeout-ms, --window and --deadline-s take whole numbers", 2);
   }
-  if (o.window == 0 || o.window > 1000) return fail("--window must be 1 to 1000", 2);
+  if (o.window > 100000) return fail("--window must be 0 (all at once) to 100000", 2);
   adapters::pos::PosClient pos(o);
   if (auto c = pos.connect(); !c) return fail(c.error());
   auto sum = pos.send(*events);

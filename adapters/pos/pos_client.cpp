@@ -1,6 +1,10 @@
 #include "adapters/pos/pos_client.h"
 
+#include <algorithm>
 #include <condition_variable>
+#include <deque>
+#include <optional>
+#include <random>
 #include <fstream>
 #include <mutex>
 #include <set>
@@ -27,15 +31,30 @@ struct PosClient::Impl {
   PosOptions opt;
   std::unique_ptr<::mqtt::async_client> client;
   std::shared_ptr<spdlog::logger> log = log::get("pos");
+  std::mt19937_64 rng{std::random_device{}()};
 
   struct Pending {
     const PosEvent* event;
-    Clock::time_point first_sent, last_sent;
+    std::optional<Clock::time_point> first_sent;  // unset until it went out once
+    Clock::time_point next_due;                   // republish then, if still unanswered
+    std::size_t republished = 0;
+    std::uint64_t seq = 0;                        // order of first publication, from 1
   };
   std::mutex mu;
   std::condition_variable cv;
   std::unordered_map<std::string, Pending> pending;  // "store/event_id"
+  // Progress: the latest first publication answered, and when any result
+  // last came. Results come back in about the order sales went out, so an
+  // event still unanswered while a later one was answered has lost its
+  // answer; one that is merely queued behind a burst has not, and is not
+  // republished while results keep coming.
+  std::uint64_t published_seq = 0, answered_seq = 0;
+  Clock::time_point last_result{};
   std::vector<std::pair<Pending, std::string>> arrived;  // results not yet handed to the caller
+
+  // Only send()'s thread touches these.
+  std::deque<const PosEvent*> to_publish;                 // first publishes and republishes, in order
+  std::deque<::mqtt::delivery_token_ptr> unacknowledged;  // QoS 1 publishes the broker has not PUBACKed
 
   std::string result_filter() const { return opt.mqtt.topic_prefix + "/+/pos/result"; }
 
@@ -46,21 +65,48 @@ struct PosClient::Impl {
     std::lock_guard lock(mu);
     auto it = pending.find(key);
     if (it == pending.end()) return;  // a late result of an event already answered
+    answered_seq = std::max(answered_seq, it->second.seq);
+    last_result = Clock::now();
     arrived.emplace_back(it->second, msg->get_payload_str());
     pending.erase(it);
     cv.notify_all();
   }
 
+  std::size_t in_flight() {
+    std::erase_if(unacknowledged, [](const auto& t) { return t->is_complete(); });
+    return unacknowledged.size();
+  }
+
   bool publish(const PosEvent& e) {
     try {
-      client->publish(::mqtt::make_message(opt.mqtt.topic_prefix + "/" + e.store + "/pos/" + e.kind, e.payload, 1, false));
+      unacknowledged.push_back(
+          client->publish(::mqtt::make_message(opt.mqtt.topic_prefix + "/" + e.store + "/pos/" + e.kind, e.payload, 1, false)));
       return true;
     } catch (const ::mqtt::exception& ex) {
-      log->debug("event_id={} publish failed ({}); will republish", e.event_id, ex.what());
+      log->debug("event_id={} publish failed ({}); will publish it again", e.event_id, ex.what());
       return false;
     }
   }
+
+  // Publishes from to_publish while the broker's window has room; returns
+  // the events that went out (their timers start now).
+  std::vector<const PosEvent*> publish_some() {
+    std::vector<const PosEvent*> out;
+    while (!to_publish.empty() && in_flight() < std::max<std::size_t>(opt.publish_window, 1)) {
+      if (!publish(*to_publish.front())) break;  // disconnected: paho reconnects, we try again soon
+      out.push_back(to_publish.front());
+      to_publish.pop_front();
+    }
+    return out;
+  }
 };
+
+std::chrono::milliseconds republish_wait(const PosOptions& o, std::size_t attempt, double stretch) {
+  auto wait = o.result_timeout;
+  for (std::size_t i = 1; i < attempt && wait < o.backoff_max; ++i) wait *= 2;
+  wait = std::min(wait, std::max(o.backoff_max, o.result_timeout));
+  return std::chrono::milliseconds(static_cast<long long>(static_cast<double>(wait.count()) * std::clamp(stretch, 1.0, 1.5)));
+}
 
 PosClient::PosClient(PosOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->opt = std::move(options);
@@ -103,39 +149,59 @@ PosSummary PosClient::send(const std::vector<PosEvent>& events, const std::funct
     for (const auto& e : events) distinct.insert(e.store + "/" + e.event_id);
     sum.sent = distinct.size();
   }
+  std::uniform_real_distribution<double> jitter(1.0, 1.5);
   const auto deadline = Clock::now() + im.opt.deadline;
   std::size_t next = 0;
-  bool give_up = false;
+  bool give_up = false, told_all_published = !im.opt.all_published;
+  im.to_publish.clear();
+  {
+    std::lock_guard lock(im.mu);
+    im.last_result = Clock::now();  // no result yet is no stall yet
+  }
   while (!give_up) {
-    std::vector<const PosEvent*> to_send;
     std::vector<std::pair<Impl::Pending, std::string>> results;
+    bool idle = false;
     {
-      std::unique_lock lock(im.mu);
+      std::lock_guard lock(im.mu);
       auto now = Clock::now();
-      while (im.pending.size() < im.opt.window && next < events.size()) {
+      while ((im.opt.window == 0 || im.pending.size() < im.opt.window) && next < events.size()) {
         const auto& e = events[next++];
         // The same event twice in the input is published twice (that is
         // what a retrying POS does) but awaited once.
-        im.pending.emplace(e.store + "/" + e.event_id, Impl::Pending{&e, now, now});
-        to_send.push_back(&e);
+        im.pending.emplace(e.store + "/" + e.event_id, Impl::Pending{&e, std::nullopt, now});
+        im.to_publish.push_back(&e);
       }
+      const bool stalled = now - im.last_result >= im.opt.result_timeout;
       for (auto& [key, p] : im.pending) {
-        if (now - p.last_sent >= im.opt.result_timeout) {
-          p.last_sent = now;
+        if (p.first_sent && now >= p.next_due && (stalled || p.seq < im.answered_seq)) {
+          ++p.republished;
           ++sum.republished;
-          to_send.push_back(p.event);
+          p.next_due = now + republish_wait(im.opt, p.republished + 1, jitter(im.rng));
+          im.to_publish.push_back(p.event);
         }
       }
-      if (to_send.empty()) {
-        if (im.pending.empty() && next >= events.size() && im.arrived.empty()) break;
-        if (now >= deadline) give_up = true;
-        else im.cv.wait_for(lock, std::chrono::milliseconds(50), [&] { return !im.arrived.empty(); });
-      }
       results.swap(im.arrived);
+      if (results.empty() && im.pending.empty() && next >= events.size()) break;
+      if (now >= deadline) give_up = true;
     }
     // Publish outside our lock: paho's callback thread holds paho's lock
     // while it waits for ours.
-    for (const auto* e : to_send) im.publish(*e);
+    auto went_out = im.publish_some();
+    if (!went_out.empty()) {
+      std::lock_guard lock(im.mu);
+      auto now = Clock::now();
+      for (const auto* e : went_out) {
+        auto it = im.pending.find(e->store + "/" + e->event_id);
+        if (it == im.pending.end() || it->second.first_sent) continue;
+        it->second.first_sent = now;
+        it->second.seq = ++im.published_seq;
+        it->second.next_due = now + republish_wait(im.opt, 1, jitter(im.rng));
+      }
+    }
+    if (!told_all_published && next >= events.size() && im.to_publish.empty() && im.in_flight() == 0) {
+      told_all_published = true;
+      im.opt.all_published();
+    }
     for (auto& [p, json] : results) {
       auto j = nlohmann::json::parse(json, nullptr, false);
       std::string status = j.value("status", "");
@@ -144,7 +210,23 @@ PosSummary PosClient::send(const std::vector<PosEvent>& events, const std::funct
       if (status == "rejected") ++sum.rejected;
       else if (j.value("duplicate", false)) ++sum.duplicate;
       else ++sum.applied;
-      if (on_result) on_result(PosResult{*p.event, json, Clock::now() - p.first_sent});
+      auto since = p.first_sent.value_or(Clock::now());
+      if (on_result) on_result(PosResult{*p.event, json, Clock::now() - since});
+    }
+    idle = went_out.empty() && results.empty();
+    if (idle) {
+      if (!im.to_publish.empty() && !im.unacknowledged.empty()) {
+        // The broker's window is full: wait for its oldest PUBACK.
+        try {
+          im.unacknowledged.front()->wait_for(std::chrono::milliseconds(20));
+        } catch (const ::mqtt::exception&) {
+          // A failed publish: in_flight() drops its token, the event is republished on its timer.
+        }
+      } else {
+        std::unique_lock lock(im.mu);
+        im.cv.wait_for(lock, std::chrono::milliseconds(im.to_publish.empty() ? 50 : 5),
+                       [&] { return !im.arrived.empty(); });
+      }
     }
   }
   std::lock_guard lock(im.mu);
@@ -153,6 +235,7 @@ PosSummary PosClient::send(const std::vector<PosEvent>& events, const std::funct
   for (std::size_t i = next; i < events.size(); ++i) unanswered.insert(events[i].store + "/" + events[i].event_id);
   sum.unanswered = unanswered.size();
   im.pending.clear();
+  im.to_publish.clear();
   return sum;
 }
 

@@ -23,13 +23,31 @@ struct PosEvent {
 
 struct PosOptions {
   config::MqttConfig mqtt;  // uri, credentials, TLS, topic_prefix; client_id is the POS's own
-  // At most this many events wait for their result at once. It also bounds
-  // the QoS 1 window, which must stay within the broker's Receive Maximum
-  // (Mosquitto's max_inflight_messages, 20 by default: DESIGN.md).
+  // At most this many events wait for their result at once; 0: no limit
+  // (a till coming back online with its whole day, a burst).
   std::size_t window = 20;
-  std::chrono::milliseconds result_timeout{5000};  // then republish, same event_id
+  // At most this many QoS 1 publishes unacknowledged by the broker, whatever
+  // the window: within the broker's Receive Maximum (Mosquitto's
+  // max_inflight_messages, 20 by default), past which paho's MQTT v5
+  // publisher slows sharply, and within paho's buffer of 100 commands.
+  std::size_t publish_window = 20;
+  // Republishing: the first after result_timeout (the contract's timeout),
+  // each later one after twice the wait before it, at most backoff_max; each
+  // wait stretched by a random 0-50 % so that a thousand tills back after an
+  // outage do not republish in lockstep.
+  std::chrono::milliseconds result_timeout{5000};
+  std::chrono::milliseconds backoff_max{std::chrono::minutes(5)};
   std::chrono::milliseconds deadline{std::chrono::minutes(5)};  // give up on what is still unanswered
+  // Called once every event has been published and acknowledged by the
+  // broker, before the wait for their results (sale_bench's backlog mode
+  // starts setiad there).
+  std::function<void()> all_published;
 };
+
+// The wait before republishing an event for the `attempt`-th time (1 for
+// the first republish): result_timeout * 2^(attempt-1), at most
+// backoff_max, times `stretch` (the jitter, 1.0 to 1.5).
+std::chrono::milliseconds republish_wait(const PosOptions& o, std::size_t attempt, double stretch);
 
 struct PosSummary {
   std::size_t sent = 0;         // distinct events (store, event_id)
