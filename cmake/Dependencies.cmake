@@ -18,6 +18,7 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)   # PkgConfig::SYSTEMD
 pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode>=4.1)  # PkgConfig::QRENCODE
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium>=1.0.18)   # PkgConfig::SODIUM (argon2id, tokens)
+pkg_check_modules(MOSQUITTO REQUIRED IMPORTED_TARGET libmosquitto>=2.0)  # PkgConfig::MOSQUITTO (setiad's answers)
 # Beast and Asio (the REST server) are header-only: Boost::headers. Boost
 # 1.74 has no Boost.JSON; JSON is nlohmann_json everywhere.
 find_package(Boost 1.74 CONFIG REQUIRED)          # Boost::headers

@@ -34,7 +34,7 @@
 # ---------------------------------------------------------------------------
 SETIA_DEPS=(
   build-essential cmake pkg-config
-  libpaho-mqttpp-dev libpaho-mqtt-dev libssl-dev
+  libpaho-mqttpp-dev libpaho-mqtt-dev libssl-dev libmosquitto-dev
   libyaml-cpp-dev
   libsoci-dev libpq-dev
   libqrencode-dev libpng-dev

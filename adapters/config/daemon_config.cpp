@@ -44,13 +44,17 @@ std::expected<DaemonConfig, LoadErrors> load_daemon_config(const std::string& pa
     r.keys(*root, "the daemon config", {"mqtt", "database", "rules", "rest", "fcm", "outbox", "refunds", "log"});
     if (auto m = (*root)["mqtt"]; m && r.keys(m, "mqtt", {"uri", "client_id", "topic_prefix", "shared_group",
                                                           "keepalive_s", "session_expiry_s", "username",
-                                                          "password_file", "tls"})) {
+                                                          "password_file", "tls", "receive_maximum",
+                                                          "answer_queue", "answer_window"})) {
       r.get(m, "uri", "mqtt.uri", c.mqtt.uri);
       r.get(m, "client_id", "mqtt.client_id", c.mqtt.client_id);
       r.get(m, "topic_prefix", "mqtt.topic_prefix", c.mqtt.topic_prefix);
       r.get(m, "shared_group", "mqtt.shared_group", c.mqtt.shared_group);
       r.get(m, "keepalive_s", "mqtt.keepalive_s", c.mqtt.keepalive_s, 5, 3600);
       r.get(m, "session_expiry_s", "mqtt.session_expiry_s", c.mqtt.session_expiry_s, 60, 0x7fffffff);
+      r.get(m, "receive_maximum", "mqtt.receive_maximum", c.mqtt.receive_maximum, 1, 65535);
+      r.get(m, "answer_queue", "mqtt.answer_queue", c.mqtt.answer_queue, 100, 10000000);
+      r.get(m, "answer_window", "mqtt.answer_window", c.mqtt.answer_window, 1, 65535);
       r.get(m, "username", "mqtt.username", c.mqtt.username);
       r.get(m, "password_file", "mqtt.password_file", c.mqtt.password_file);
       if (auto t = m["tls"]; t && r.keys(t, "mqtt.tls", {"ca_file", "cert_file", "key_file"})) {

@@ -23,6 +23,9 @@ struct MqttConfig {
   std::string username;
   std::string password_file;
   MqttTls tls;
+  int receive_maximum = 100;   // unacknowledged sales the broker may send us at once
+  int answer_queue = 50000;    // answers waiting to be sent; full: stop taking sales
+  int answer_window = 100;     // answers handed to the MQTT client, not yet PUBACKed
 };
 
 struct DatabaseConfig {

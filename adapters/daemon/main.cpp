@@ -129,7 +129,20 @@ int run(const adapters::config::DaemonConfig& cfg, rules::Registry& registry) {
   core::SystemClock clock;
   metrics::Registry metrics;  // /metrics: the pipeline's and the REST API's counters
   std::unique_ptr<core::Pipeline> pipeline;
-  adapters::mqtt::MqttTransport transport(cfg.mqtt, [&](const core::InboundMessage& m) { return pipeline->handle(m); });
+  adapters::mqtt::MqttTransport transport(
+      cfg.mqtt, [&](const core::InboundMessage& m) { return pipeline->handle(m); }, &metrics);
+  metrics.gauge("setia_answers_queued", "Answers owed and not yet acknowledged by the broker: waiting, in_flight",
+                [&transport] {
+                  auto s = transport.answer_stats();
+                  return std::vector<std::pair<metrics::Labels, double>>{
+                      {{{"state", "waiting"}}, static_cast<double>(s.waiting)},
+                      {{{"state", "in_flight"}}, static_cast<double>(s.in_flight)}};
+                });
+  metrics.gauge("setia_answer_queue_full_total",
+                "Times the pipeline waited because the answer queue was full (backpressure)", [&transport] {
+                  return std::vector<std::pair<metrics::Labels, double>>{
+                      {{}, static_cast<double>(transport.answer_stats().full_waits)}};
+                });
   pipeline = std::make_unique<core::Pipeline>(
       core::PipelineOptions{.topic_prefix = cfg.mqtt.topic_prefix, .metrics = &metrics}, store, transport, registry,
       clock, sig.stopping);
@@ -268,8 +281,10 @@ int run(const adapters::config::DaemonConfig& cfg, rules::Registry& registry) {
   scheduler.stop();                     // finishes the job in hand
   if (dispatcher) dispatcher->stop();   // finishes the sends in hand
   const auto& c = pipeline->counters();
-  log->info("stopped: applied={} duplicate={} rejected={} store_retries={}", c.applied.load(), c.duplicate.load(),
-            c.rejected.load(), c.store_retries.load());
+  auto a = transport.answer_stats();
+  log->info("stopped: applied={} duplicate={} rejected={} store_retries={} answers_sent={} answers_unsent={}",
+            c.applied.load(), c.duplicate.load(), c.rejected.load(), c.store_retries.load(), a.acknowledged,
+            a.lost_at_exit + a.unsendable);
   return finish(0);
 }
 

@@ -30,8 +30,14 @@ std::string read_secret(const std::string& path) {
   }
   auto opts = b.finalize();
   if (persistent_session) {
+    // Receive Maximum: the broker sends us at most this many QoS 1 messages
+    // not yet acknowledged. We acknowledge each after its commit, one at a
+    // time, so a few suffice to keep the callback busy; a short window keeps
+    // what the broker must redeliver after a crash (and its per-client list
+    // of unacknowledged messages) small. paho's default is 65,535.
     opts.set_properties(::mqtt::properties{
-        {::mqtt::property::SESSION_EXPIRY_INTERVAL, c.session_expiry_s}});
+        {::mqtt::property::SESSION_EXPIRY_INTERVAL, c.session_expiry_s},
+        {::mqtt::property::RECEIVE_MAXIMUM, static_cast<std::uint16_t>(c.receive_maximum)}});
   }
   return opts;
 }

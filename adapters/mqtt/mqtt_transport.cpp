@@ -20,10 +20,18 @@ std::vector<std::string> consumer_filters(const config::MqttConfig& c) {
   return filters;
 }
 
-MqttTransport::MqttTransport(config::MqttConfig config, Handler handler)
-    : config_(std::move(config)), handler_(std::move(handler)), log_(log::get("mqtt")) {
-  client_ = std::make_unique<::mqtt::async_client>(config_.uri, config_.client_id,
-                                                   ::mqtt::create_options(MQTTVERSION_5));
+MqttTransport::MqttTransport(config::MqttConfig config, Handler handler, metrics::Registry* metrics)
+    : config_(std::move(config)),
+      handler_(std::move(handler)),
+      answers_({.mqtt = config_, .queue_capacity = static_cast<std::size_t>(config_.answer_queue),
+                .window = static_cast<std::size_t>(config_.answer_window),
+                .metrics = metrics}),
+      log_(log::get("mqtt")) {
+  // This client publishes nothing (answers go through answers_): its
+  // buffer holds only our few SUBSCRIBE commands.
+  ::mqtt::create_options create(MQTTVERSION_5);
+  create.set_max_buffered_messages(16);
+  client_ = std::make_unique<::mqtt::async_client>(config_.uri, config_.client_id, create);
   client_->set_message_callback([this](::mqtt::const_message_ptr msg) { on_message(msg); });
   client_->set_connected_handler([this](const std::string& cause) {
     disable_nagle_towards(config_.uri);
@@ -45,6 +53,7 @@ MqttTransport::~MqttTransport() {
 }
 
 bool MqttTransport::start(const std::atomic<bool>& stopping) {
+  answers_.start();  // first: answers may be owed as soon as the first sale comes
   auto opts = make_connect_options(config_, /*persistent_session=*/true);
   auto delay = std::chrono::milliseconds(500);
   log::RateLimit down_log(std::chrono::seconds(30));
@@ -79,7 +88,7 @@ bool MqttTransport::start(const std::atomic<bool>& stopping) {
   return false;
 }
 
-void MqttTransport::stop() {
+void MqttTransport::stop(std::chrono::milliseconds answer_drain) {
   try {
     // Waits for paho's lock, held while a message callback runs: the event
     // in hand is finished first.
@@ -87,6 +96,7 @@ void MqttTransport::stop() {
   } catch (const ::mqtt::exception& e) {
     log_->warn("disconnect: {}", e.what());
   }
+  answers_.stop(answer_drain);
 }
 
 void MqttTransport::subscribe_async() {
@@ -122,37 +132,23 @@ void MqttTransport::on_message(const ::mqtt::const_message_ptr& msg) {
     // unacknowledged (no return into paho, so no PUBACK) and exit; the
     // broker redelivers it to this session when we come back.
     log_->warn("topic={} stopping with the message uncommitted; the broker will redeliver it", in.topic);
+    if (auto a = answers_.stats(); a.waiting + a.in_flight > 0) {
+      log_->warn("{} answers unsent at exit; their POS republish and get the stored results", a.waiting + a.in_flight);
+    }
     spdlog::apply_all([](const std::shared_ptr<spdlog::logger>& l) { l->flush(); });
     std::_Exit(0);
   }
 }
 
-void MqttTransport::publish(::mqtt::message_ptr msg) {
-  try {
-    client_->publish(msg);  // no wait: see the class comment
-  } catch (const ::mqtt::exception& e) {
-    std::size_t suppressed = 0;
-    if (publish_fail_log_.allow(suppressed)) {
-      log_->warn("publish to {} failed ({}); the POS will republish and get the stored result "
-                 "({} similar suppressed)", msg->get_topic(), e.what(), suppressed);
-    }
-  }
-}
-
 void MqttTransport::publish_result(std::string_view store, std::string_view result_json,
                                    const std::optional<core::ReplyTo>& reply_to) {
-  auto topic = reply_to ? reply_to->topic : core::result_topic(config_.topic_prefix, store);
-  auto msg = ::mqtt::make_message(topic, std::string(result_json), 1, false);
-  if (reply_to && !reply_to->correlation_data.empty()) {
-    ::mqtt::properties props;
-    props.add({::mqtt::property::CORRELATION_DATA, reply_to->correlation_data});
-    msg->set_properties(props);
-  }
-  publish(msg);
+  answers_.publish({.topic = reply_to ? reply_to->topic : core::result_topic(config_.topic_prefix, store),
+                    .payload = std::string(result_json),
+                    .correlation_data = reply_to ? reply_to->correlation_data : std::string()});
 }
 
 void MqttTransport::publish_dead_letter(std::string_view store, std::string_view message_json) {
-  publish(::mqtt::make_message(core::dead_letter_topic(config_.topic_prefix, store), std::string(message_json), 1, false));
+  answers_.publish({.topic = core::dead_letter_topic(config_.topic_prefix, store), .payload = std::string(message_json)});
 }
 
 }  // namespace setia::adapters::mqtt

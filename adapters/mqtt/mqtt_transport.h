@@ -8,22 +8,25 @@
 #include <mqtt/async_client.h>
 
 #include "adapters/config/daemon_config.h"
+#include "adapters/mqtt/answer_publisher.h"
 #include "core/pipeline/pipeline.h"
 #include "core/ports/result_sink.h"
 #include "core/support/log.h"
 
 namespace setia::adapters::mqtt {
 
-// setiad's MQTT side. Consumes the POS topics at QoS 1 on a persistent MQTT
-// v5 session and hands each message to `handler` on paho's delivery thread;
-// paho sends the PUBACK only when the handler has returned, that is after
-// the event's commit (tech-facts §1). Publishes results and dead letters
-// (core::ResultSink) without waiting on a token.
+// setiad's MQTT side. Ingress: consumes the POS topics at QoS 1 on a
+// persistent MQTT v5 session (paho) and hands each message to `handler` on
+// paho's delivery thread; paho sends the PUBACK only when the handler has
+// returned, that is after the event's commit (docs/architecture.md).
+// Egress: results, lookup replies and dead letters (core::ResultSink) go to
+// an AnswerPublisher, which queues them and sends them on a connection of
+// its own, never through paho (answer_publisher.h says why).
 class MqttTransport final : public core::ResultSink {
  public:
   using Handler = std::function<core::Disposition(const core::InboundMessage&)>;
 
-  MqttTransport(config::MqttConfig config, Handler handler);
+  MqttTransport(config::MqttConfig config, Handler handler, metrics::Registry* metrics = nullptr);
   ~MqttTransport() override;
 
   // Connects (retrying with backoff while the broker is unreachable, until
@@ -31,10 +34,13 @@ class MqttTransport final : public core::ResultSink {
   bool start(const std::atomic<bool>& stopping);
 
   // Disconnects after the message in hand (paho's delivery lock), keeping
-  // the session: what arrives meanwhile waits in the broker for our return.
-  void stop();
+  // the session: what arrives meanwhile waits in the broker for our return;
+  // then sends the answers still queued (at most `answer_drain`).
+  void stop(std::chrono::milliseconds answer_drain = std::chrono::seconds(10));
 
-  bool connected() const { return client_ && client_->is_connected(); }
+  // Both connections up: the sales' and the answers'.
+  bool connected() const { return client_ && client_->is_connected() && answers_.connected(); }
+  AnswerQueue::Stats answer_stats() const { return answers_.stats(); }
 
   // core::ResultSink
   void publish_result(std::string_view store, std::string_view result_json,
@@ -44,14 +50,13 @@ class MqttTransport final : public core::ResultSink {
  private:
   void on_message(const ::mqtt::const_message_ptr& msg);
   void subscribe_async();
-  void publish(::mqtt::message_ptr msg);
 
   config::MqttConfig config_;
   Handler handler_;
+  AnswerPublisher answers_;
   std::unique_ptr<::mqtt::async_client> client_;
   std::atomic<bool> initial_subscribe_done_{false};
   std::shared_ptr<spdlog::logger> log_;
-  log::RateLimit publish_fail_log_;
 };
 
 // The topic filters setiad subscribes to (shared when a group is set).

@@ -1,0 +1,94 @@
+#include "adapters/mqtt/answer_queue.h"
+
+#include <algorithm>
+
+namespace setia::adapters::mqtt {
+
+AnswerQueue::AnswerQueue(std::size_t capacity, std::size_t window)
+    : capacity_(std::max<std::size_t>(capacity, 1)), window_(std::max<std::size_t>(window, 1)) {}
+
+bool AnswerQueue::push(Answer answer) {
+  std::unique_lock lock(mu_);
+  if (waiting_.size() >= capacity_ && !closed_) {
+    ++counts_.full_waits;
+    room_.wait(lock, [&] { return waiting_.size() < capacity_ || closed_; });
+  }
+  if (closed_) {
+    ++counts_.lost_at_exit;
+    return false;
+  }
+  waiting_.push_back(std::move(answer));
+  ++counts_.pushed;
+  ready_.notify_one();
+  return true;
+}
+
+std::optional<Answer> AnswerQueue::take(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  if (!ready_.wait_for(lock, timeout, [&] { return closed_ || (!waiting_.empty() && in_flight_ < window_); })) {
+    return std::nullopt;
+  }
+  if (closed_) return std::nullopt;
+  Answer a = std::move(waiting_.front());
+  waiting_.pop_front();
+  ++in_flight_;
+  room_.notify_one();
+  return a;
+}
+
+void AnswerQueue::refused(Answer answer) {
+  std::lock_guard lock(mu_);
+  --in_flight_;
+  ++counts_.refused;
+  // At the head: answers keep their order, and the queue may briefly hold
+  // capacity + 1 (the pusher waiting for room is not woken by this).
+  waiting_.push_front(std::move(answer));
+  ready_.notify_one();
+}
+
+void AnswerQueue::unsendable() {
+  std::lock_guard lock(mu_);
+  --in_flight_;
+  ++counts_.unsendable;
+  ready_.notify_one();
+  if (waiting_.empty() && in_flight_ == 0) empty_.notify_all();
+}
+
+void AnswerQueue::acknowledged() {
+  std::lock_guard lock(mu_);
+  if (in_flight_ > 0) --in_flight_;
+  ++counts_.acknowledged;
+  ready_.notify_one();
+  if (waiting_.empty() && in_flight_ == 0) empty_.notify_all();
+}
+
+void AnswerQueue::forget_in_flight() {
+  std::lock_guard lock(mu_);
+  in_flight_ = 0;
+  ready_.notify_one();
+  if (waiting_.empty()) empty_.notify_all();
+}
+
+bool AnswerQueue::drain(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  return empty_.wait_for(lock, timeout, [&] { return waiting_.empty() && in_flight_ == 0; });
+}
+
+void AnswerQueue::close() {
+  std::lock_guard lock(mu_);
+  if (!closed_) counts_.lost_at_exit += waiting_.size() + in_flight_;
+  closed_ = true;
+  room_.notify_all();
+  ready_.notify_all();
+  empty_.notify_all();
+}
+
+AnswerQueue::Stats AnswerQueue::stats() const {
+  std::lock_guard lock(mu_);
+  Stats s = counts_;
+  s.waiting = waiting_.size();
+  s.in_flight = in_flight_;
+  return s;
+}
+
+}  // namespace setia::adapters::mqtt

@@ -1,0 +1,78 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace setia::adapters::mqtt {
+
+// One answer setiad owes somebody: a result to a POS, a lookup reply, a
+// dead letter. Published at QoS 1 after the commit that decided it.
+struct Answer {
+  std::string topic;
+  std::string payload;
+  std::string correlation_data;  // MQTT v5 request/response; empty: none
+};
+
+// The answers between the pipeline, which decides them on the ingress
+// thread, and the MQTT client that sends them (docs/operations.md, "Answers
+// under load"). Two bounds:
+//  - `capacity` answers may wait here. A full queue makes push() wait: the
+//    pipeline stops taking messages (they stay in the broker, which holds
+//    them for our session) rather than drop an answer;
+//  - at most `window` answers are with the client and not yet acknowledged
+//    by the broker (PUBACK), so the client's own queue stays short and
+//    nothing is ever refused for want of room there.
+// An answer the client refuses for now (disconnected, out of memory) goes
+// back to the head of the line and is offered again; only an answer that
+// can never be published (a topic the broker rejects) is dropped, counted.
+// Thread-safe: any thread pushes, one pump thread takes.
+class AnswerQueue {
+ public:
+  AnswerQueue(std::size_t capacity, std::size_t window);
+
+  // Queues an answer; waits while `capacity` are waiting. False only when
+  // the queue was closed while it waited (the answer is then counted as
+  // lost: setiad is exiting without it).
+  bool push(Answer answer);
+
+  // The next answer to send, once one waits and the window has room; it
+  // then counts as in flight. nullopt after `timeout` or once closed.
+  std::optional<Answer> take(std::chrono::milliseconds timeout);
+  // What became of an answer take() gave out:
+  void refused(Answer answer);  // not taken by the client now: first in line again
+  void unsendable();            // can never be published: dropped, counted
+  void acknowledged();          // the broker acknowledged one (PUBACK): out of flight
+  // The client lost what it held in flight (a reconnect that drops its
+  // session): they no longer occupy the window. Rarely needed.
+  void forget_in_flight();
+
+  // Waits until nothing waits and nothing is in flight, or `timeout`.
+  bool drain(std::chrono::milliseconds timeout);
+  // Wakes every waiter; push() refuses from now on, take() returns nullopt.
+  void close();
+
+  struct Stats {
+    std::size_t waiting = 0, in_flight = 0;
+    std::uint64_t pushed = 0, acknowledged = 0, refused = 0, unsendable = 0, lost_at_exit = 0;
+    std::uint64_t full_waits = 0;  // push() calls that found the queue full and waited
+  };
+  Stats stats() const;
+
+ private:
+  const std::size_t capacity_, window_;
+  mutable std::mutex mu_;
+  std::condition_variable room_, ready_, empty_;
+  std::deque<Answer> waiting_;
+  std::size_t in_flight_ = 0;
+  bool closed_ = false;
+  Stats counts_;
+};
+
+}  // namespace setia::adapters::mqtt

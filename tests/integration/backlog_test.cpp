@@ -1,0 +1,183 @@
+// Bursts, backlogs and junk floods (docs/operations.md, "Answers under
+// load"): every answer reaches the POS without it republishing anything.
+// The tests count; they never time (bench/ measures the rates).
+#include <csignal>
+#include <deque>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "adapters/pos/pos_client.h"
+#include "harness.h"
+
+namespace setia::it {
+namespace {
+
+using nlohmann::json;
+using adapters::pos::PosClient;
+using adapters::pos::PosEvent;
+using adapters::pos::PosOptions;
+using adapters::pos::PosSummary;
+
+struct Sales {
+  std::vector<PosEvent> events;
+  std::map<std::string, long long> expected_points;  // member code -> points (Rp 1.000 = 1 point)
+};
+
+Sales make_sales(const std::string& store, const std::vector<std::string>& codes, int n) {
+  Sales s;
+  for (int i = 0; i < n; ++i) {
+    long long qty = 1 + i % 3, price = 1000 * (1 + (i * 37) % 50) + 100 * (i % 7);
+    const auto& code = codes[static_cast<std::size_t>(i) % codes.size()];
+    s.expected_points[code] += qty * price / 1000;
+    auto j = sale(store, "b-" + std::to_string(i), "B-" + std::to_string(i), qty, price, code);
+    s.events.push_back({store, j["event_id"], "sale", j.dump()});
+  }
+  return s;
+}
+
+// A POS that never republishes within the test: whatever is not answered
+// the first time stays unanswered and fails the test.
+PosOptions patient_pos(const Daemon& d) {
+  PosOptions o;
+  o.mqtt = d.mqtt_config(unique("pos"));
+  o.window = 0;  // everything at once
+  o.result_timeout = std::chrono::minutes(10);
+  o.deadline = std::chrono::seconds(240);
+  return o;
+}
+
+std::vector<std::string> members(const Daemon& d, const std::string& store, int n) {
+  std::vector<std::string> codes;
+  for (int m = 0; m < n; ++m) codes.push_back(add_member(d, store, "B" + std::to_string(m), "0815000" + std::to_string(10000 + m)));
+  return codes;
+}
+
+// Each sale once in the books, each member's balance the sum of its sales.
+void expect_books(const std::string& store, const Sales& s) {
+  auto sql = db();
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM sales WHERE store_id = '" + store + "'"),
+            static_cast<long long>(s.events.size()));
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM events WHERE store_id = '" + store + "' AND status = 'applied'"),
+            static_cast<long long>(s.events.size()));
+  for (const auto& [code, points] : s.expected_points) {
+    EXPECT_EQ(scalar(*sql, "SELECT points FROM members WHERE code = '" + code + "'"), points) << code;
+    EXPECT_EQ(scalar(*sql, "SELECT coalesce(sum(l.points), 0) FROM points_ledger l JOIN members m ON m.id = "
+                           "l.member_id WHERE m.code = '" + code + "'"), points) << code;
+  }
+}
+
+void expect_all_applied_once(const PosSummary& sum, std::size_t n) {
+  EXPECT_EQ(sum.sent, n);
+  EXPECT_EQ(sum.applied, n) << "each answered as applied, the first time";
+  EXPECT_EQ(sum.duplicate, 0u);
+  EXPECT_EQ(sum.rejected, 0u);
+  EXPECT_EQ(sum.unanswered, 0u);
+  EXPECT_EQ(sum.republished, 0u) << "no answer may need a republish";
+}
+
+TEST(Backlog, FiveThousandSalesPublishedAtOnceAreEachAnsweredWithoutARepublish) {
+  constexpr int kSales = 5000;
+  Daemon daemon({});
+  migrate(daemon);
+  daemon.start();
+  const std::string store = unique("burst");
+  auto sales = make_sales(store, members(daemon, store, 10), kSales);
+
+  PosClient pos(patient_pos(daemon));
+  ASSERT_TRUE(pos.connect());
+  auto sum = pos.send(sales.events);
+  expect_all_applied_once(sum, kSales);
+  expect_books(store, sales);
+  EXPECT_FALSE(daemon.log().find("No more messages can be buffered") != std::string::npos);
+}
+
+TEST(Backlog, ThreeThousandSalesQueuedWhileSetiadWasStoppedAreEachAnsweredAfterItsRestart) {
+  constexpr int kSales = 3000;
+  Daemon daemon({});
+  migrate(daemon);
+  daemon.start();  // its persistent session and subscriptions exist from now on
+  const std::string store = unique("backlog");
+  auto sales = make_sales(store, members(daemon, store, 10), kSales);
+  daemon.signal(SIGTERM);
+  ASSERT_EQ(daemon.wait_exit(), 0);
+
+  auto o = patient_pos(daemon);
+  bool restarted = false;
+  o.all_published = [&] {
+    // Every sale is in the broker, queued for setiad's session.
+    EXPECT_EQ(scalar(*db(), "SELECT count(*) FROM sales WHERE store_id = '" + store + "'"), 0);
+    daemon.start();
+    restarted = true;
+  };
+  PosClient pos(o);
+  ASSERT_TRUE(pos.connect());
+  auto sum = pos.send(sales.events);
+  EXPECT_TRUE(restarted);
+  expect_all_applied_once(sum, kSales);
+  expect_books(store, sales);
+}
+
+// Publishes payloads with at most 20 QoS 1 messages unacknowledged (the
+// broker's Receive Maximum), as a flooding till would.
+void flood(const std::string& topic, const std::vector<std::string>& payloads) {
+  ::mqtt::async_client c(mqtt_uri(), unique("flood"), ::mqtt::create_options(MQTTVERSION_5));
+  c.connect(::mqtt::connect_options_builder().mqtt_version(MQTTVERSION_5).clean_start(true).finalize())->wait();
+  std::deque<::mqtt::delivery_token_ptr> window;
+  for (const auto& p : payloads) {
+    while (window.size() >= 20) {
+      window.front()->wait();
+      window.pop_front();
+    }
+    window.push_back(c.publish(::mqtt::make_message(topic, p, 1, false)));
+  }
+  for (auto& t : window) t->wait();
+  c.disconnect()->wait();
+}
+
+TEST(Backlog, FiveThousandJunkPayloadsAmongTwoHundredSalesLeaveEverySaleAnsweredAndEveryJunkADeadLetter) {
+  constexpr int kSales = 200, kJunk = 5000;
+  Daemon daemon({});
+  migrate(daemon);
+  daemon.start();
+  const std::string store = unique("junk");
+  const std::string topic = daemon.options().topic_prefix + "/" + store + "/pos/sale";
+  Probe dead_letters({daemon.options().topic_prefix + "/" + store + "/deadletter"});
+  auto sales = make_sales(store, members(daemon, store, 5), kSales);
+
+  // Five kinds of junk a broken till sends: not JSON, not an object, no
+  // event_id, a float amount, an unknown schema.
+  std::vector<std::string> junk;
+  for (int i = 0; i < kJunk; ++i) {
+    switch (i % 5) {
+      case 0: junk.push_back("garbage " + std::to_string(i)); break;
+      case 1: junk.push_back("[" + std::to_string(i) + "]"); break;
+      case 2: junk.push_back(R"({"schema":"setia.pos.sale/1","store_id":")" + store + R"("})"); break;
+      case 3: {
+        auto j = sale(store, "junk-" + std::to_string(i), "J-" + std::to_string(i), 1, 1000);
+        j["total"] = 1000.5;
+        junk.push_back(j.dump());
+        break;
+      }
+      default: junk.push_back(R"({"schema":"setia.pos.sale/9","event_id":"x)" + std::to_string(i) + R"("})"); break;
+    }
+  }
+  std::thread flooder([&] { flood(topic, junk); });
+  PosClient pos(patient_pos(daemon));
+  ASSERT_TRUE(pos.connect());
+  auto sum = pos.send(sales.events);
+  flooder.join();
+
+  expect_all_applied_once(sum, kSales);
+  expect_books(store, sales);
+  // Every junk payload: a stored dead letter and one on the dead-letter topic.
+  auto published = dead_letters.wait("/deadletter", kJunk, std::chrono::seconds(120));
+  EXPECT_EQ(published.size(), static_cast<std::size_t>(kJunk));
+  EXPECT_EQ(scalar(*db(), "SELECT count(*) FROM dead_letters WHERE store_id = '" + store + "'"), kJunk);
+  EXPECT_TRUE(daemon.running());
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(daemon.wait_exit(), 0) << "alive after the flood, and it stops cleanly";
+}
+
+}  // namespace
+}  // namespace setia::it

@@ -1,0 +1,147 @@
+// The answer queue between the pipeline and the MQTT client
+// (adapters/mqtt/answer_queue.h): no answer is lost when the client refuses
+// one, order is kept, the window and the capacity hold, a full queue makes
+// the producer wait (backpressure) instead of dropping.
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "adapters/mqtt/answer_queue.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+using setia::adapters::mqtt::Answer;
+using setia::adapters::mqtt::AnswerQueue;
+
+Answer answer(int i) { return Answer{"setia/s/pos/result", std::to_string(i), ""}; }
+
+TEST(AnswerQueue, AnAnswerTheClientRefusesIsOfferedAgainFirstAndNothingIsLost) {
+  AnswerQueue q(100, 10);
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(q.push(answer(i)));
+  // A client that refuses every third offer (paho's "no more messages can
+  // be buffered", libmosquitto out of memory), accepts and acknowledges
+  // the others.
+  std::vector<std::string> sent;
+  int offers = 0;
+  while (auto a = q.take(0ms)) {
+    if (++offers % 3 == 0) {
+      q.refused(std::move(*a));
+      continue;
+    }
+    sent.push_back(a->payload);
+    q.acknowledged();
+  }
+  ASSERT_EQ(sent.size(), 50u);
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(sent[i], std::to_string(i)) << "order kept";
+  auto s = q.stats();
+  EXPECT_EQ(s.pushed, 50u);
+  EXPECT_EQ(s.acknowledged, 50u);
+  EXPECT_EQ(s.refused, 24u);  // offers 3, 6, ..., 72 of 74
+  EXPECT_EQ(s.waiting, 0u);
+  EXPECT_EQ(s.in_flight, 0u);
+  EXPECT_TRUE(q.drain(0ms));
+}
+
+TEST(AnswerQueue, AtMostTheWindowIsInFlightUntilTheBrokerAcknowledges) {
+  AnswerQueue q(100, 3);
+  for (int i = 0; i < 5; ++i) q.push(answer(i));
+  EXPECT_TRUE(q.take(0ms));
+  EXPECT_TRUE(q.take(0ms));
+  EXPECT_TRUE(q.take(0ms));
+  EXPECT_FALSE(q.take(10ms)) << "a fourth while three wait for their PUBACK";
+  q.acknowledged();
+  auto next = q.take(0ms);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->payload, "3");
+  EXPECT_EQ(q.stats().in_flight, 3u);
+  EXPECT_FALSE(q.drain(10ms)) << "not drained while answers wait or fly";
+}
+
+TEST(AnswerQueue, AFullQueueMakesTheProducerWaitInsteadOfDropping) {
+  AnswerQueue q(4, 100);
+  for (int i = 0; i < 4; ++i) q.push(answer(i));
+  std::atomic<bool> fifth_in{false};
+  std::thread producer([&] {
+    q.push(answer(4));
+    fifth_in = true;
+  });
+  std::this_thread::sleep_for(50ms);
+  EXPECT_FALSE(fifth_in.load()) << "the fifth answer waits for room";
+  EXPECT_EQ(q.stats().waiting, 4u);
+  auto first = q.take(0ms);  // the client takes one: room for the fifth
+  producer.join();
+  EXPECT_TRUE(fifth_in.load());
+  EXPECT_EQ(first->payload, "0");
+  auto s = q.stats();
+  EXPECT_EQ(s.waiting, 4u);
+  EXPECT_EQ(s.full_waits, 1u);
+  EXPECT_EQ(s.lost_at_exit, 0u);
+}
+
+TEST(AnswerQueue, AnUnsendableAnswerIsCountedAndFreesItsPlace) {
+  AnswerQueue q(10, 1);
+  q.push(Answer{"bad/#", "x", ""});
+  q.push(answer(1));
+  auto bad = q.take(0ms);
+  ASSERT_TRUE(bad);
+  q.unsendable();
+  auto good = q.take(0ms);
+  ASSERT_TRUE(good) << "the window is free again";
+  EXPECT_EQ(good->payload, "1");
+  q.acknowledged();
+  EXPECT_EQ(q.stats().unsendable, 1u);
+  EXPECT_TRUE(q.drain(0ms));
+}
+
+TEST(AnswerQueue, ClosingCountsWhatIsLeftAndReleasesAWaitingProducer) {
+  AnswerQueue q(2, 1);
+  q.push(answer(0));
+  q.push(answer(1));
+  ASSERT_TRUE(q.take(0ms));  // one in flight, one waiting
+  q.push(answer(2));         // room again: two waiting
+  std::atomic<int> pushed{-1};
+  std::thread producer([&] { pushed = q.push(answer(3)) ? 1 : 0; });
+  std::this_thread::sleep_for(20ms);
+  q.close();
+  producer.join();
+  EXPECT_EQ(pushed.load(), 0) << "refused once closed, never silently";
+  // 2 waiting + 1 in flight at close, + the one refused.
+  EXPECT_EQ(q.stats().lost_at_exit, 4u);
+  EXPECT_FALSE(q.take(0ms));
+}
+
+// Many producers (the pipeline and the REST API's replays) and one pump:
+// every answer comes out exactly once.
+TEST(AnswerQueue, ConcurrentProducersLoseNothing) {
+  AnswerQueue q(64, 8);
+  constexpr int kThreads = 4, kEach = 5000;
+  std::vector<std::thread> producers;
+  for (int t = 0; t < kThreads; ++t) {
+    producers.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) q.push(Answer{"t", std::to_string(t * kEach + i), ""});
+    });
+  }
+  std::vector<int> seen(kThreads * kEach, 0);
+  int taken = 0, offers = 0;
+  while (taken < kThreads * kEach) {
+    auto a = q.take(1000ms);
+    ASSERT_TRUE(a) << "stalled after " << taken;
+    if (++offers % 7 == 0) {
+      q.refused(std::move(*a));
+      continue;
+    }
+    ++seen[std::stoi(a->payload)];
+    ++taken;
+    q.acknowledged();
+  }
+  for (auto& p : producers) p.join();
+  for (int i = 0; i < kThreads * kEach; ++i) ASSERT_EQ(seen[i], 1) << "answer " << i;
+  EXPECT_TRUE(q.drain(0ms));
+}
+
+}  // namespace
