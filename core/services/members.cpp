@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "core/pipeline/sale_decoder.h"
+#include "core/domain/civil_date.h"
 #include "core/pipeline/topic.h"
 
 namespace setia::core {
@@ -28,11 +28,6 @@ std::string make_member_code(const std::string& store_id, std::uint64_t random) 
   return code;
 }
 
-bool is_valid_date(const std::string& s) {
-  if (s.size() != 10) return false;
-  return parse_rfc3339(s + "T00:00:00Z").has_value();
-}
-
 std::expected<domain::Member, ServiceError> Members::add(const NewMember& m) {
   auto invalid = [](std::string msg) { return std::unexpected(ServiceError{ServiceError::Kind::invalid, std::move(msg)}); };
   if (!is_valid_store_id(m.store_id)) return invalid("store must match [a-z0-9][a-z0-9-]{0,62}");
@@ -46,7 +41,9 @@ std::expected<domain::Member, ServiceError> Members::add(const NewMember& m) {
                   m.email->find('@') == 0 || m.email->find('@') == m.email->size() - 1)) {
     return invalid("email must look like name@example.com");
   }
-  if (m.birth_date && !is_valid_date(*m.birth_date)) return invalid("birth date must be a real date as YYYY-MM-DD");
+  if (m.birth_date) {
+    if (auto problem = domain::birth_date_problem(*m.birth_date)) return invalid(*problem);
+  }
 
   domain::Member member{.store_id = m.store_id, .name = m.name, .phone = m.phone, .email = m.email,
                         .birth_date = m.birth_date};

@@ -39,7 +39,4 @@ class Members {
 // alphabet without 0/O/1/I (40 random bits), easy to read aloud and type.
 std::string make_member_code(const std::string& store_id, std::uint64_t random);
 
-// Checks "YYYY-MM-DD" is a real calendar date.
-bool is_valid_date(const std::string& s);
-
 }  // namespace setia::core

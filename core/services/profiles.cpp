@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/domain/civil_date.h"
 #include "core/services/members.h"
 
 namespace setia::core {
@@ -37,11 +38,6 @@ std::optional<std::string> email_problem(const std::string& email) {
   return std::nullopt;
 }
 
-std::optional<std::string> birth_date_problem(const std::string& date) {
-  if (!is_valid_date(date)) return "birth_date must be a real date as YYYY-MM-DD";
-  return std::nullopt;
-}
-
 std::expected<Profile, ServiceError> Profiles::get(long long member_id) {
   auto p = accounts_.profile(member_id);
   if (!p) return err(Kind::unavailable, p.error().message);
@@ -60,7 +56,7 @@ std::expected<Profile, ServiceError> Profiles::update(long long member_id, const
     if (auto p = email_problem(*patch.email)) return err(Kind::invalid, *p);
   }
   if (patch.birth_date) {
-    if (auto p = birth_date_problem(*patch.birth_date)) return err(Kind::invalid, *p);
+    if (auto p = domain::birth_date_problem(*patch.birth_date)) return err(Kind::invalid, *p);
   }
   if (patch.lang && *patch.lang != "id" && *patch.lang != "en") return err(Kind::invalid, "language must be id or en");
   auto r = accounts_.update_profile(member_id, patch);

@@ -36,6 +36,5 @@ class Profiles {
 std::optional<std::string> name_problem(const std::string& name);
 std::optional<std::string> phone_problem(const std::string& phone);
 std::optional<std::string> email_problem(const std::string& email);
-std::optional<std::string> birth_date_problem(const std::string& date);
 
 }  // namespace setia::core

@@ -84,6 +84,33 @@ TEST(MemberAdd, ValidatesAndRefusesDuplicatePhones) {
   EXPECT_EQ(j["points"], 0);
 }
 
+// Members of every age: setiactl member add takes birth dates from
+// 1900-01-01 to today and refuses the future and earlier years, saying why.
+TEST(MemberAdd, TakesBirthDatesFrom1900ToTodayAndRefusesTheFuture) {
+  Daemon d({});
+  migrate(d);
+  auto store = unique("toko");
+  auto add = [&](const std::string& phone, const std::string& birth) {
+    return run({SETIACTL_PATH, "--config", d.config_path(), "member", "add", "--store", store, "--name", "Oma",
+                "--phone", phone, "--birth-date", birth});
+  };
+  auto oma = add("081277700001", "1965-04-02");
+  ASSERT_EQ(oma.exit_code, 0) << oma.err;
+  auto shown = run({SETIACTL_PATH, "--config", d.config_path(), "member", "show", oma.out.substr(0, oma.out.find('\n'))});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_EQ(json::parse(shown.out)["birth_date"], "1965-04-02");
+  EXPECT_EQ(add("081277700002", "1900-01-01").exit_code, 0);
+  auto too_old = add("081277700003", "1899-12-31");
+  EXPECT_EQ(too_old.exit_code, 1);
+  EXPECT_NE(too_old.err.find("1900-01-01 or later"), std::string::npos) << too_old.err;
+  auto future = add("081277700004", "2999-01-01");
+  EXPECT_EQ(future.exit_code, 1);
+  EXPECT_NE(future.err.find("must not be in the future"), std::string::npos) << future.err;
+  auto not_a_date = add("081277700005", "2001-02-29");
+  EXPECT_EQ(not_a_date.exit_code, 1);
+  EXPECT_NE(not_a_date.err.find("real date"), std::string::npos) << not_a_date.err;
+}
+
 TEST(Reload, SighupSwapsValidRulesAndKeepsTheOldOnesOnError) {
   Daemon d({});
   migrate(d);

@@ -2,6 +2,9 @@
 // QR codes, points history with its reasons, transactions and e-nota
 // (JSON and page), vouchers, devices, notifications, promos and rewards.
 #include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <random>
 #include <thread>
 
 #include "rest_fixture.h"
@@ -10,6 +13,15 @@ namespace setia::it {
 namespace {
 
 using nlohmann::json;
+
+std::string iso_date(std::chrono::sys_days d) {
+  auto t = std::chrono::system_clock::to_time_t(d);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
 
 class RestMember : public RestTest {
  protected:
@@ -39,6 +51,40 @@ TEST_F(RestMember, MeShowsProfilePointsAndWhatExpiresNext) {
   EXPECT_EQ(j["points"], 52);
   EXPECT_EQ(j["points_expiring"]["points"], 52);
   EXPECT_EQ(j["points_expiring"]["on"], "2036-11-20");  // 3650 days after the sale, store-local
+}
+
+// A café's members are of every age: birth dates from 1900-01-01 to today
+// are taken, at registration and by PATCH /v1/me; a date in the future or
+// before 1900 gets a 400 that says which bound it broke.
+TEST_F(RestMember, BirthDatesFrom1900ToTodayAreTakenAndTheFutureIsNot) {
+  auto phone = "08" + std::to_string(1000000000 + std::random_device{}() % 900000000);
+  auto r = http().post("/v1/auth/register", {{"store", store_}, {"name", "Oma"}, {"phone", phone},
+                                             {"password", "rahasia-oma"}, {"birth_date", "1965-04-02"}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(http().get("/v1/me", r.json()["token"].get<std::string>()).json()["birth_date"], "1965-04-02");
+
+  auto oldest = register_member("Buyut");
+  r = http().patch("/v1/me", {{"birth_date", "1900-01-01"}}, oldest.token);
+  EXPECT_EQ(r.status, 200) << r.body;
+
+  auto too_old = register_member("Terlalu Tua");
+  r = http().patch("/v1/me", {{"birth_date", "1899-12-31"}}, too_old.token);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("1900-01-01 or later"), std::string::npos) << r.body;
+
+  // Today (UTC) is a birth date; two days after it is the future everywhere.
+  const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  auto newborn = register_member("Bayi");
+  r = http().patch("/v1/me", {{"birth_date", iso_date(today)}}, newborn.token);
+  EXPECT_EQ(r.status, 200) << r.body;
+  auto unborn = register_member("Belum Lahir");
+  r = http().patch("/v1/me", {{"birth_date", iso_date(today + std::chrono::days(2))}}, unborn.token);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("must not be in the future"), std::string::npos) << r.body;
+  r = http().post("/v1/auth/register", {{"store", store_}, {"name", "Belum"}, {"phone", phone + "9"},
+                                        {"password", "rahasia-belum"},
+                                        {"birth_date", iso_date(today + std::chrono::days(2))}});
+  EXPECT_EQ(r.status, 400) << r.body;
 }
 
 TEST_F(RestMember, PatchMeChangesWhatAMemberMayChange) {
