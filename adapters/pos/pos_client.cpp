@@ -153,6 +153,7 @@ PosSummary PosClient::send(const std::vector<PosEvent>& events, const std::funct
   const auto deadline = Clock::now() + im.opt.deadline;
   std::size_t next = 0;
   bool give_up = false, told_all_published = !im.opt.all_published;
+  Clock::time_point next_scan{};
   im.to_publish.clear();
   {
     std::lock_guard lock(im.mu);
@@ -171,13 +172,20 @@ PosSummary PosClient::send(const std::vector<PosEvent>& events, const std::funct
         im.pending.emplace(e.store + "/" + e.event_id, Impl::Pending{&e, std::nullopt, now});
         im.to_publish.push_back(&e);
       }
-      const bool stalled = now - im.last_result >= im.opt.result_timeout;
-      for (auto& [key, p] : im.pending) {
-        if (p.first_sent && now >= p.next_due && (stalled || p.seq < im.answered_seq)) {
-          ++p.republished;
-          ++sum.republished;
-          p.next_due = now + republish_wait(im.opt, p.republished + 1, jitter(im.rng));
-          im.to_publish.push_back(p.event);
+      // The republish scan visits every pending event: a few times per
+      // timeout is enough, and keeps a burst of 20,000 from costing the
+      // POS a scan per result.
+      if (now >= next_scan) {
+        next_scan = now + std::clamp<Clock::duration>(im.opt.result_timeout / 20, std::chrono::milliseconds(10),
+                                                      std::chrono::milliseconds(500));
+        const bool stalled = now - im.last_result >= im.opt.result_timeout;
+        for (auto& [key, p] : im.pending) {
+          if (p.first_sent && now >= p.next_due && (stalled || p.seq < im.answered_seq)) {
+            ++p.republished;
+            ++sum.republished;
+            p.next_due = now + republish_wait(im.opt, p.republished + 1, jitter(im.rng));
+            im.to_publish.push_back(p.event);
+          }
         }
       }
       results.swap(im.arrived);
