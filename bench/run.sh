@@ -1,28 +1,49 @@
 #!/usr/bin/env bash
 # bench/run.sh -- the sale benchmark, end to end (bench/README.md).
 #
-#   bench/run.sh                  # 20,000 sales
-#   SALES=50000 bench/run.sh
+#   bench/run.sh                                   # the shapes below, default sizes
+#   SALES=50000 BURST=50000 BACKLOG=20000 bench/run.sh
+#   BEFORE_SETIAD=/path/to/old/setiad bench/run.sh # the same shapes against another setiad first
 #
 # 1. builds setiad, setiactl and sale_bench (Release or RelWithDebInfo, in build/);
 # 2. starts a fresh private PostgreSQL 15 + Mosquitto in /tmp/setia-bench-$(id -u)
 #    (wiped at the start, stopped on exit; logs stay there for reading);
-# 3. migrates, adds 20 members to store marikh-salatiga, starts setiad;
-# 4. sale_bench sends SALES sales through the POS library (window 20):
-#    sales/s, publish->result latency p50/p99; then setiad's peak RSS;
-# 5. pgbench runs setiad's own per-sale statement (bench/apply_sale.pgbench.sql),
-#    1 client, SALES transactions, on the same database: the ceiling that
-#    setiad's one-event-at-a-time design allows;
-# 6. checks the books (each member's balance = its ledger sum, the expected
-#    points, one sale per event, no dead letter) and prints a summary.
+# 3. migrates, adds 20 members to each benchmarked store;
+# 4. for each setiad (BEFORE_SETIAD first, when given, then this build's),
+#    sale_bench sends through the POS library, as a till does:
+#      steady   SALES sales, at most 20 awaiting their result;
+#      burst    BURST sales published at once (window 0);
+#      backlog  BACKLOG sales published while setiad is stopped, then setiad
+#               started: the rate from its start to the last result;
+#      junk     JUNK_SALES sales at once while another client floods the
+#               same topic with JUNK malformed payloads: the time until
+#               every sale is answered, and every junk payload a dead letter;
+# 5. scaling: 1, 2 and 3 setiad processes on one shared subscription, a
+#    burst of SCALE sales each time;
+# 6. pgbench of setiad's own per-sale statement (bench/apply_sale.pgbench.sql)
+#    and of the minimal sale (bench/minimal-sale/), 1, 2 and 4 clients, 15 s
+#    each, on the same server: the floors setiad is compared with;
+# 7. checks the books (each member's balance = its ledger sum, the expected
+#    points, one sale per event, no dead letter) and prints a summary with
+#    the ratios.
 #
-# Environment: SALES (default 20000), BUILD_DIR (default <repo>/build),
-# LOG_LEVEL (setiad's log.level, default info as in production).
+# Environment: SALES (20000), BURST (20000), BACKLOG (10000), JUNK (20000),
+# JUNK_SALES (1000), SCALE (10000;
+# 0 skips the scaling runs), PGBENCH_S (15), BEFORE_SETIAD, BUILD_DIR
+# (default <repo>/build), LOG_LEVEL (setiad's log.level, default info as in
+# production).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD_DIR:-$REPO/build}
 SALES=${SALES:-20000}
+BURST=${BURST:-20000}
+BACKLOG=${BACKLOG:-10000}
+SCALE=${SCALE:-10000}
+JUNK=${JUNK:-20000}
+JUNK_SALES=${JUNK_SALES:-1000}
+PGBENCH_S=${PGBENCH_S:-15}
+BEFORE_SETIAD=${BEFORE_SETIAD:-}
 LOG_LEVEL=${LOG_LEVEL:-info}
 WINDOW=20
 MEMBERS=20
@@ -34,7 +55,11 @@ BENCH_DIR=/tmp/setia-bench-$(id -u)
 say() { printf '\n== %s\n' "$*"; }
 die() { printf 'bench: ERROR: %s\n' "$*" >&2; exit 1; }
 
-[[ $SALES =~ ^[1-9][0-9]*$ ]] || die "SALES must be a positive whole number, not '$SALES'"
+for knob in SALES BURST BACKLOG JUNK JUNK_SALES PGBENCH_S; do
+  [[ ${!knob} =~ ^[1-9][0-9]*$ ]] || die "$knob must be a positive whole number, not '${!knob}'"
+done
+[[ $SCALE =~ ^[0-9]+$ ]] || die "SCALE must be a whole number, not '$SCALE'"
+[[ -z $BEFORE_SETIAD || -x $BEFORE_SETIAD ]] || die "BEFORE_SETIAD=$BEFORE_SETIAD is not an executable"
 for tool in python3 awk; do
   command -v "$tool" >/dev/null || die "$tool is needed"
 done
@@ -73,14 +98,14 @@ done
 say "services ($BENCH_DIR)"
 # shellcheck source=SCRIPTDIR/../deploy/services.sh
 source "$REPO/deploy/services.sh"
-SETIAD_PID=""
+SETIAD_PIDS=()
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  if [[ -n $SETIAD_PID ]] && kill -0 "$SETIAD_PID" 2>/dev/null; then
-    kill -TERM "$SETIAD_PID" 2>/dev/null || true
-    wait "$SETIAD_PID" 2>/dev/null || true
-  fi
+  for pid in "${SETIAD_PIDS[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   setia_services_stop "$BENCH_DIR" || true
   if ((rc != 0)); then
     printf 'bench: FAILED (exit %d); logs in %s\n' "$rc" "$BENCH_DIR" >&2
@@ -121,13 +146,17 @@ print("%.2f %.2f" % (t[n // 2], t[n * 99 // 100]))
 PY
 }
 
-CFG=$BENCH_DIR/setiad.yaml
-cat >"$CFG" <<EOF
+# setiad's config: one per process (its client id), the broker, the
+# database, the shipped rules. The same client id across runs of one
+# setiad: the backlog run needs the session the earlier runs made.
+write_config() {  # FILE CLIENT_ID PREFIX [SHARED_GROUP]
+  cat >"$1" <<EOF
 # Written by bench/run.sh.
 mqtt:
   uri: "$SETIA_MQTT_URI"
-  client_id: setiad-bench-$$-$started
-  topic_prefix: $PREFIX
+  client_id: $2
+  topic_prefix: $3
+${4:+  shared_group: $4}
 database:
   conninfo: "$SETIA_PG_CONNINFO"
 rules:
@@ -135,86 +164,190 @@ rules:
 log:
   level: $LOG_LEVEL
 EOF
+}
 
-"$SETIACTL" --config "$CFG" db migrate
-codes=()
-for ((i = 1; i <= MEMBERS; i++)); do
-  codes+=("$("$SETIACTL" --config "$CFG" member add --store "$STORE" --name "Pelanggan $i" --phone "0812$(printf '%08d' "$i")")")
-done
-pg_code=$("$SETIACTL" --config "$CFG" member add --store "$PG_STORE" --name "Pelanggan pgbench" --phone 081299999999)
-member_list=$(IFS=,; printf '%s' "${codes[*]}")
-printf 'members of %s: %s\nmember of %s: %s\n' "$STORE" "$member_list" "$PG_STORE" "$pg_code"
+# start_setiad BINARY CONFIG LOG [wait]: appends to SETIAD_PIDS; waits for
+# 'ready' in its log unless told not to (the backlog run times from the
+# start, readiness included).
+start_setiad() {
+  local bin=$1 cfg=$2 log=$3 wait=${4:-wait} pid i from
+  from=$( (wc -l <"$log") 2>/dev/null || echo 0)
+  "$bin" --config "$cfg" </dev/null >>"$log" 2>&1 &
+  pid=$!
+  SETIAD_PIDS+=("$pid")
+  [[ $wait == wait ]] || return 0
+  for ((i = 0; ; i++)); do
+    tail -n +"$((from + 1))" "$log" | grep -q 'ready: consuming' && break
+    if ! kill -0 "$pid" 2>/dev/null || ((i >= 300)); then
+      tail -n 30 "$log" >&2 || true
+      die "setiad ($bin) did not become ready"
+    fi
+    sleep 0.1
+  done
+}
 
-# ---------------------------------------------------------------------------
-say "setiad"
-"$SETIAD" --config "$CFG" </dev/null >"$BENCH_DIR/setiad.log" 2>&1 &
-SETIAD_PID=$!
-for ((i = 0; ; i++)); do
-  grep -qw 'ready' "$BENCH_DIR/setiad.log" && break
-  if ! kill -0 "$SETIAD_PID" 2>/dev/null || ((i >= 300)); then
-    tail -n 30 "$BENCH_DIR/setiad.log" >&2 || true
-    die "setiad did not become ready"
-  fi
-  sleep 0.1
-done
-grep -w 'ready' "$BENCH_DIR/setiad.log"
+# Stops every setiad started (SIGTERM: drain and exit 0) and records the
+# peak RSS of the last one first.
+PEAK_RSS_MIB=""
+stop_setiads() {
+  local pid rc
+  for pid in "${SETIAD_PIDS[@]}"; do
+    PEAK_RSS_MIB=$(awk '/^VmHWM:/ {printf "%.1f", $2 / 1024}' "/proc/$pid/status" 2>/dev/null || echo "?")
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${SETIAD_PIDS[@]}"; do
+    rc=0
+    wait "$pid" || rc=$?
+    ((rc == 0)) || die "setiad $pid exited $rc on SIGTERM (logs in $BENCH_DIR)"
+  done
+  SETIAD_PIDS=()
+}
 
-# ---------------------------------------------------------------------------
-read -r fsync1_p50 fsync1_p99 < <(fsync_probe)
-printf 'disk before sale_bench: fdatasync of 8 kB p50 %s ms, p99 %s ms\n' "$fsync1_p50" "$fsync1_p99"
-say "sale_bench: $SALES sales, window $WINDOW"
-set +e
-"$SALE_BENCH" --mqtt "$SETIA_MQTT_URI" --prefix "$PREFIX" --store "$STORE" --members "$member_list" \
-  --sales "$SALES" --window "$WINDOW" --timeout-ms 10000 --client-id "sale-bench-$$-$started" \
-  | tee "$BENCH_DIR/sale_bench.out"
-bench_rc=${PIPESTATUS[0]}
-set -e
-((bench_rc == 0)) || die "sale_bench failed (exit $bench_rc): a sale was rejected or left unanswered"
-result=$(sed -n 's/^RESULT //p' "$BENCH_DIR/sale_bench.out" | tail -n 1)
-[[ -n $result ]] || die "sale_bench printed no RESULT line"
 field() { python3 -c 'import json,sys; v=json.loads(sys.argv[1])[sys.argv[2]]; print(f"{v:.2f}" if isinstance(v,float) else v)' "$1" "$2"; }
-sales_per_s=$(field "$result" sales_per_s)
-p50=$(field "$result" latency_p50_ms)
-p99=$(field "$result" latency_p99_ms)
-wall=$(field "$result" wall_s)
-applied=$(field "$result" applied)
-duplicate=$(field "$result" duplicate)
-rejected=$(field "$result" rejected)
-unanswered=$(field "$result" unanswered)
-expected_points=$(field "$result" expected_points)
 
-# Peak resident set of setiad over its life (it is still running).
-hwm_kib=$(awk '/^VmHWM:/ {print $2}' "/proc/$SETIAD_PID/status")
-rss_kib=$(awk '/^VmRSS:/ {print $2}' "/proc/$SETIAD_PID/status")
-peak_rss_mib=$(awk -v k="$hwm_kib" 'BEGIN {printf "%.1f", k / 1024}')
-rss_mib=$(awk -v k="$rss_kib" 'BEGIN {printf "%.1f", k / 1024}')
-printf 'setiad peak RSS (VmHWM): %s MiB (VmRSS now %s MiB)\n' "$peak_rss_mib" "$rss_mib"
+# sale_bench_run NAME PREFIX STORE MEMBERS SALES WINDOW [BACKLOG_FILE [JUNK]]: prints
+# its output into NAME.out; the RESULT json goes to RESULT_<NAME>.
+declare -A RESULT
+sale_bench_run() {
+  local name=$1 prefix=$2 store=$3 members=$4 sales=$5 window=$6 backlog=${7:-} junk=${8:-0} rc=0
+  local args=(--mqtt "$SETIA_MQTT_URI" --prefix "$prefix" --store "$store" --members "$members"
+    --sales "$sales" --window "$window" --client-id "sale-bench-$name-$$")
+  # A burst or a backlog must be answered in full without republishing:
+  # a POS republishes after its timeout only while no answers come (the
+  # POS library's progress rule), so a long timeout changes nothing when
+  # setiad keeps up, and shows it when it does not.
+  # Given up after 120 s (the junk run's target; a steady run of the
+  # default size takes under a minute).
+  if [[ $window == 0 || -n $backlog ]]; then args+=(--timeout-ms 30000); else args+=(--timeout-ms 10000); fi
+  args+=(--deadline-s 120)
+  [[ -z $backlog ]] || args+=(--backlog "$backlog")
+  ((junk == 0)) || args+=(--junk "$junk")
+  "$SALE_BENCH" "${args[@]}" >"$BENCH_DIR/$name.out" 2>&1 || rc=$?
+  sed -n 's/^RESULT //p' "$BENCH_DIR/$name.out" | tail -n 1 >"$BENCH_DIR/$name.json"
+  RESULT[$name]=$(cat "$BENCH_DIR/$name.json")
+  [[ -n ${RESULT[$name]} ]] || { cat "$BENCH_DIR/$name.out" >&2; die "sale_bench $name printed no RESULT line"; }
+  printf '%-16s %6s sales  %8s sales/s  p50 %9s ms  p99 %9s ms  applied %s dup %s rejected %s unanswered %s republished %s\n' \
+    "$name" "$(field "${RESULT[$name]}" sales)" "$(field "${RESULT[$name]}" sales_per_s)" \
+    "$(field "${RESULT[$name]}" latency_p50_ms)" "$(field "${RESULT[$name]}" latency_p99_ms)" \
+    "$(field "${RESULT[$name]}" applied)" "$(field "${RESULT[$name]}" duplicate)" "$(field "${RESULT[$name]}" rejected)" \
+    "$(field "${RESULT[$name]}" unanswered)" "$(field "${RESULT[$name]}" republished)"
+  return "$rc"
+}
 
-# Stop it now (SIGTERM: drain and exit 0) so that it takes no CPU from pgbench.
-kill -TERM "$SETIAD_PID"
-setiad_rc=0
-wait "$SETIAD_PID" || setiad_rc=$?
-SETIAD_PID=""
-((setiad_rc == 0)) || die "setiad exited $setiad_rc on SIGTERM (log: $BENCH_DIR/setiad.log)"
-grep 'stopped:' "$BENCH_DIR/setiad.log" || true
+add_members() {  # STORE -> comma-separated codes
+  local store=$1 codes=() i
+  for ((i = 1; i <= MEMBERS; i++)); do
+    codes+=("$("$SETIACTL" --config "$BENCH_DIR/setiactl.yaml" member add --store "$store" --name "Pelanggan $i" \
+      --phone "0812$(printf '%08d' "$i")")")
+  done
+  (IFS=,; printf '%s' "${codes[*]}")
+}
+
+write_config "$BENCH_DIR/setiactl.yaml" "setiactl-bench" "$PREFIX"
+"$SETIACTL" --config "$BENCH_DIR/setiactl.yaml" db migrate
+
+# The three shapes against one setiad binary: NAME_PREFIX BINARY STORE.
+# Returns non-zero when a sale was rejected or left unanswered.
+shapes() {
+  local tag=$1 bin=$2 store=$3 members cfg=$BENCH_DIR/setiad-$1.yaml log=$BENCH_DIR/setiad-$1.log failed=0
+  members=$(add_members "$store")
+  write_config "$cfg" "setiad-bench-$tag-$$" "$PREFIX"
+  say "$tag: steady ($SALES sales, window $WINDOW), burst ($BURST at once), backlog ($BACKLOG while stopped), junk ($JUNK among $JUNK_SALES)"
+  start_setiad "$bin" "$cfg" "$log"
+  sale_bench_run "$tag-steady" "$PREFIX" "$store" "$members" "$SALES" "$WINDOW" || failed=1
+  sale_bench_run "$tag-burst" "$PREFIX" "$store" "$members" "$BURST" 0 || failed=1
+  stop_setiads
+  RSS[$tag]=$PEAK_RSS_MIB
+  rm -f "$BENCH_DIR/go-$tag"
+  sale_bench_run "$tag-backlog" "$PREFIX" "$store" "$members" "$BACKLOG" 0 "$BENCH_DIR/go-$tag" &
+  local bench_pid=$!
+  until grep -q 'backlog published' "$BENCH_DIR/$tag-backlog.out" 2>/dev/null; do
+    kill -0 "$bench_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  touch "$BENCH_DIR/go-$tag"
+  start_setiad "$bin" "$cfg" "$log" nowait
+  wait "$bench_pid" || failed=1
+  RESULT[$tag-backlog]=$(cat "$BENCH_DIR/$tag-backlog.json")
+  stop_setiads
+  start_setiad "$bin" "$cfg" "$log"
+  local junk_start=$SECONDS dl=0
+  sale_bench_run "$tag-junk" "$PREFIX" "$store" "$members" "$JUNK_SALES" 0 "" "$JUNK" || failed=1
+  # The sales are answered; the flood may still be in setiad's queue. Wait
+  # until every junk payload is a dead letter (at most 300 s), and time it.
+  local junk_want
+  junk_want=$(field "${RESULT[$tag-junk]}" junk)
+  while (( SECONDS - junk_start < 300 )); do
+    dl=$("${PSQL[@]}" -c "SELECT count(*) FROM dead_letters WHERE store_id = '$store'")
+    ((dl < junk_want)) || break
+    sleep 0.2
+  done
+  JUNK_DRAINED[$tag]="$dl dead letters of $junk_want junk in $((SECONDS - junk_start)) s"
+  echo "$tag-junk: ${JUNK_DRAINED[$tag]}"
+  stop_setiads
+  grep 'stopped:' "$log" | tail -n 1 || true
+  return "$failed"
+}
+
+declare -A RSS JUNK_DRAINED
+before_failed=0
+if [[ -n $BEFORE_SETIAD ]]; then
+  shapes before "$BEFORE_SETIAD" before-cafe || before_failed=1
+fi
+read -r fsync1_p50 fsync1_p99 < <(fsync_probe)
+shapes after "$SETIAD" "$STORE" || die "this setiad left a sale rejected or unanswered (logs in $BENCH_DIR)"
+
+# ---------------------------------------------------------------------------
+# Scaling: N setiad processes, one shared subscription, a burst each time.
+declare -A SCALE_RATE
+if ((SCALE > 0)); then
+  scale_members=$(add_members scale-cafe)
+  for n in 1 2 3; do
+    say "scaling: $n setiad process(es) on \$share/bench-scale, a burst of $SCALE"
+    for ((w = 1; w <= n; w++)); do
+      write_config "$BENCH_DIR/setiad-scale-$w.yaml" "setiad-bench-scale-$w-$$" scale bench-scale
+      start_setiad "$SETIAD" "$BENCH_DIR/setiad-scale-$w.yaml" "$BENCH_DIR/setiad-scale-$w.log"
+    done
+    sale_bench_run "scale-$n" scale scale-cafe "$scale_members" "$SCALE" 0 \
+      || die "scaling with $n setiad left a sale rejected or unanswered"
+    SCALE_RATE[$n]=$(field "${RESULT[scale-$n]}" sales_per_s)
+    stop_setiads
+  done
+fi
 
 # ---------------------------------------------------------------------------
 read -r fsync2_p50 fsync2_p99 < <(fsync_probe)
-printf 'disk between: fdatasync of 8 kB p50 %s ms, p99 %s ms\n' "$fsync2_p50" "$fsync2_p99"
-say "pgbench: setiad's per-sale statement, 1 client, 1 thread, $SALES transactions"
-"$SETIA_PGBENCH" -n -M simple -c 1 -j 1 -t "$SALES" -D member="$pg_code" \
-  -f "$REPO/bench/apply_sale.pgbench.sql" -h 127.0.0.1 -p "$SETIA_PG_PORT" -U setia setia \
-  | tee "$BENCH_DIR/pgbench.out"
-tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$BENCH_DIR/pgbench.out" | tail -n 1)
-pg_latency=$(sed -n 's/^latency average = \([0-9.]*\) ms.*/\1/p' "$BENCH_DIR/pgbench.out" | tail -n 1)
-[[ -n $tps ]] || die "no tps in pgbench's output"
-tps=$(awk -v t="$tps" 'BEGIN {printf "%.1f", t}')
-grep -q "number of failed transactions: 0 " "$BENCH_DIR/pgbench.out" \
-  || ! grep -q "number of failed transactions" "$BENCH_DIR/pgbench.out" \
-  || die "pgbench had failed transactions"
-ratio=$(awk -v a="$sales_per_s" -v b="$tps" 'BEGIN {printf "%.2f", a / b}')
+say "pgbench: setiad's per-sale statement and the minimal sale, 1/2/4 clients, $PGBENCH_S s each"
+pg_code_list=()
+for ((i = 1; i <= MEMBERS; i++)); do
+  pg_code_list+=("'$("$SETIACTL" --config "$BENCH_DIR/setiactl.yaml" member add --store "$PG_STORE" --name "Pelanggan pg $i" --phone "0813$(printf '%08d' "$i")")'")
+done
+# bench/apply_sale.pgbench.sql with a member drawn from 20 per sale, as
+# sale_bench's sales are (one member for every client would make the
+# clients queue on its row lock).
+{
+  printf '\\set m random(1, %d)\n' "$MEMBERS"
+  sed -e "s/':member'/(ARRAY[$(IFS=,; printf '%s' "${pg_code_list[*]}")])[:m]/" "$REPO/bench/apply_sale.pgbench.sql"
+} >"$BENCH_DIR/apply_sale.pgbench.sql"
+"${PSQL[@]}" -c "CREATE DATABASE minimal" 2>/dev/null || true
+MIN_PSQL=("$SETIA_PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$SETIA_PG_PORT" -d minimal)
+# The reset ends with a CHECKPOINT: the superuser's.
+PGOPTIONS="-c client_min_messages=warning" "${MIN_PSQL[@]}" -U setia -f "$REPO/bench/minimal-sale/minimal-sale-schema.sql" >/dev/null
+declare -A TPS
+pgbench_tps() {  # NAME DB SCRIPT MODE CLIENTS
+  local out=$BENCH_DIR/pgbench-$1.out
+  "$SETIA_PGBENCH" -n -M "$4" -c "$5" -j "$(( $5 < 2 ? 1 : 2 ))" -T "$PGBENCH_S" -f "$3" \
+    -h 127.0.0.1 -p "$SETIA_PG_PORT" -U setia "$2" >"$out" 2>&1 || { cat "$out" >&2; die "pgbench $1 failed"; }
+  TPS[$1]=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$out" | tail -n 1 | awk '{printf "%.1f", $1}')
+  [[ -n ${TPS[$1]} ]] || die "no tps in $out"
+  printf '%-22s %8s tps\n' "$1" "${TPS[$1]}"
+}
+for c in 1 2 4; do
+  pgbench_tps "setiad-stmt-c$c" setia "$BENCH_DIR/apply_sale.pgbench.sql" simple "$c"
+  "${MIN_PSQL[@]}" -U postgres -f "$REPO/bench/minimal-sale/minimal-sale-reset.sql" >/dev/null
+  pgbench_tps "minimal-c$c" minimal "$REPO/bench/minimal-sale/minimal-sale.pgbench" prepared "$c"
+done
 read -r fsync3_p50 fsync3_p99 < <(fsync_probe)
-printf 'disk after pgbench: fdatasync of 8 kB p50 %s ms, p99 %s ms\n' "$fsync3_p50" "$fsync3_p99"
 
 # ---------------------------------------------------------------------------
 say "correctness"
@@ -225,30 +358,43 @@ read -r members_sum ledger_sum bad_members < <("${PSQL[@]}" -F ' ' -c "
             LEFT JOIN (SELECT member_id, sum(points) AS s FROM points_ledger GROUP BY member_id) l
               ON l.member_id = m.id
            WHERE m.points <> coalesce(l.s, 0))")
-read -r store_points store_sales store_events store_applied < <("${PSQL[@]}" -F ' ' -c "
-  SELECT (SELECT coalesce(sum(points), 0) FROM members WHERE store_id = '$STORE'),
-         (SELECT count(*) FROM sales WHERE store_id = '$STORE'),
-         (SELECT count(*) FROM events WHERE store_id = '$STORE'),
-         (SELECT count(*) FROM events WHERE store_id = '$STORE' AND status = 'applied')")
-read -r pg_points pg_sales < <("${PSQL[@]}" -F ' ' -c "
-  SELECT (SELECT coalesce(sum(points), 0) FROM members WHERE store_id = '$PG_STORE'),
-         (SELECT count(*) FROM sales WHERE store_id = '$PG_STORE')")
-dead_letters=$("${PSQL[@]}" -c "SELECT count(*) FROM dead_letters")
 printf 'balances: members sum %s points, ledger sum %s points, members whose balance != ledger: %s\n' \
   "$members_sum" "$ledger_sum" "$bad_members"
-printf '%s: %s sales, %s events (%s applied), %s points (expected %s)\n' \
-  "$STORE" "$store_sales" "$store_events" "$store_applied" "$store_points" "$expected_points"
-printf '%s: %s sales, %s points (expected %s)\n' "$PG_STORE" "$pg_sales" "$pg_points" "$((SALES * 61))"
-printf 'dead letters: %s\n' "$dead_letters"
 problems=()
 [[ $members_sum == "$ledger_sum" ]] || problems+=("the members' balance sum ($members_sum) is not the ledger sum ($ledger_sum)")
 [[ $bad_members == 0 ]] || problems+=("$bad_members member(s) have a balance that is not their ledger sum")
-[[ $store_points == "$expected_points" ]] || problems+=("$STORE: $store_points points, expected $expected_points")
-[[ $store_sales == "$SALES" && $store_events == "$SALES" && $store_applied == "$SALES" ]] \
-  || problems+=("$STORE: $store_sales sales / $store_events events / $store_applied applied, expected $SALES each")
-[[ $pg_sales == "$SALES" && $pg_points == "$((SALES * 61))" ]] \
-  || problems+=("$PG_STORE: $pg_sales sales and $pg_points points, expected $SALES and $((SALES * 61))")
-[[ $dead_letters == 0 ]] || problems+=("$dead_letters dead letter(s)")
+# Every sale sent to a store is there once, with the points sale_bench
+# computed on its own (each run's expected_points, summed).
+check_store() {  # STORE RUN_NAMES...
+  local store=$1 want_sales=0 want_points=0 name sales events applied points
+  shift
+  for name in "$@"; do
+    want_sales=$((want_sales + $(field "${RESULT[$name]}" sales)))
+    want_points=$((want_points + $(field "${RESULT[$name]}" expected_points)))
+  done
+  read -r sales events applied points < <("${PSQL[@]}" -F ' ' -c "
+    SELECT (SELECT count(*) FROM sales WHERE store_id = '$store'),
+           (SELECT count(*) FROM events WHERE store_id = '$store'),
+           (SELECT count(*) FROM events WHERE store_id = '$store' AND status = 'applied'),
+           (SELECT coalesce(sum(points), 0) FROM members WHERE store_id = '$store')")
+  printf '%s: %s sales, %s events (%s applied), %s points; expected %s sales, %s points\n' \
+    "$store" "$sales" "$events" "$applied" "$points" "$want_sales" "$want_points"
+  # (events also holds the junk that had a readable event_id, as rejected)
+  [[ $sales == "$want_sales" && $applied == "$want_sales" && $points == "$want_points" ]] \
+    || problems+=("$store: $sales sales / $applied applied events / $points points, expected $want_sales sales and $want_points points")
+}
+check_store "$STORE" after-steady after-burst after-backlog after-junk
+((SCALE == 0)) || check_store scale-cafe scale-1 scale-2 scale-3
+[[ -z $BEFORE_SETIAD ]] || check_store before-cafe before-steady before-burst before-backlog before-junk
+# Dead letters: exactly the junk of the store's junk run, nothing else.
+for tag_store in "after:$STORE" ${BEFORE_SETIAD:+"before:before-cafe"}; do
+  dl=$("${PSQL[@]}" -c "SELECT count(*) FROM dead_letters WHERE store_id = '${tag_store#*:}'")
+  want=$(field "${RESULT[${tag_store%%:*}-junk]}" junk)
+  printf 'dead letters of %s: %s (junk published: %s)\n' "${tag_store#*:}" "$dl" "$want"
+  [[ $dl == "$want" ]] || problems+=("${tag_store#*:}: $dl dead letters, $want junk payloads published")
+done
+dead_letters=$("${PSQL[@]}" -c "SELECT count(*) FROM dead_letters WHERE store_id NOT IN ('$STORE', 'before-cafe')")
+[[ $dead_letters == 0 ]] || problems+=("$dead_letters dead letter(s) outside the junk runs")
 if ((${#problems[@]})); then
   printf 'bench: CORRECTNESS FAILED: %s\n' "${problems[@]}" >&2
   exit 1
@@ -256,35 +402,53 @@ fi
 echo "books OK"
 
 # ---------------------------------------------------------------------------
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "-"}'; }
+rate() { field "${RESULT[$1]}" sales_per_s; }
+shape_lines() {  # TAG
+  local tag=$1 steady
+  steady=$(rate "$tag-steady")
+  printf '  %-7s steady %8s sales/s | burst %8s sales/s (%s x steady, %s unanswered, %s republished) | backlog %8s sales/s (%s x steady, %s unanswered) | peak RSS %s MiB\n' \
+    "$tag" "$steady" "$(rate "$tag-burst")" "$(ratio "$(rate "$tag-burst")" "$steady")" \
+    "$(field "${RESULT[$tag-burst]}" unanswered)" "$(field "${RESULT[$tag-burst]}" republished)" \
+    "$(rate "$tag-backlog")" "$(ratio "$(rate "$tag-backlog")" "$steady")" \
+    "$(field "${RESULT[$tag-backlog]}" unanswered)" "${RSS[$tag]:-?}"
+  printf '  %-7s junk: %s sales among %s junk payloads answered in %s s (target <= 120), %s unanswered, %s republished\n' \
+    "$tag" "$(field "${RESULT[$tag-junk]}" sales)" "$(field "${RESULT[$tag-junk]}" junk)" \
+    "$(field "${RESULT[$tag-junk]}" wall_s)" "$(field "${RESULT[$tag-junk]}" unanswered)" \
+    "$(field "${RESULT[$tag-junk]}" republished)"
+  printf '  %-7s junk: %s\n' "$tag" "${JUNK_DRAINED[$tag]}"
+}
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 commit=$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo "unknown (not a git checkout)")
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
-# Everything here shares the machine: setiad, Mosquitto, PostgreSQL, the
-# POS, and whatever else runs. Say so when something else was busy.
 load_note=""
 if awk -v l="${load_start%% *}" -v n="$(nproc)" 'BEGIN {exit !(l > n / 2)}'; then
   load_note="  (the machine was busy before the run: figures are low and noisy)"
 fi
-summary=$(cat <<EOF
+after_steady=$(rate after-steady)
+summary=$(
+  cat <<EOF
 ==================== Setia sale benchmark ====================
 date                      $(date -u '+%Y-%m-%d %H:%M:%S UTC')
 machine                   $(nproc) vCPU, ${cpu:-unknown CPU}; PostgreSQL $("$SETIA_PG_BIN/postgres" --version | awk '{print $3}') (fsync on, synchronous_commit on)
-disk flush (fdatasync 8 kB, p50 / p99)
-  before sale_bench       $fsync1_p50 / $fsync1_p99 ms
-  before pgbench          $fsync2_p50 / $fsync2_p99 ms
-  after pgbench           $fsync3_p50 / $fsync3_p99 ms
+disk                      $(df -h "$BENCH_DIR" | awk 'NR == 2 {print $1 " (" $2 ")"}'); fdatasync 8 kB p50/p99: $fsync1_p50/$fsync1_p99 ms before, $fsync2_p50/$fsync2_p99 ms between, $fsync3_p50/$fsync3_p99 ms after
 load average              $load_start at start, $load_end at end (1/5/15 min)$load_note
 build                     $build_type, commit $commit; setiad log.level $LOG_LEVEL
-sales                     $SALES (store $STORE, $MEMBERS members, window $WINDOW)
-  wall time               $wall s
-  throughput              $sales_per_s sales/s (publish -> result, end to end)
-  latency p50             $p50 ms (first publish -> result)
-  latency p99             $p99 ms
-  applied / duplicate     $applied / $duplicate
-  rejected / unanswered   $rejected / $unanswered
-setiad peak RSS           $peak_rss_mib MiB (VmHWM)
-pgbench (same statement)  $tps tps (1 client, 1 thread, $SALES transactions, latency avg $pg_latency ms)
-ratio setiad / pgbench    $ratio (sales/s / tps)
+sizes                     steady $SALES (window $WINDOW), burst $BURST (window 0), backlog $BACKLOG, junk $JUNK among $JUNK_SALES; $MEMBERS members a store
+end to end (POS -> broker -> setiad -> PostgreSQL -> POS)
+$( [[ -z $BEFORE_SETIAD ]] || shape_lines before )
+$(shape_lines after)
+  this build: burst/steady $(ratio "$(rate after-burst)" "$after_steady") (target >= 0.9), backlog/steady $(ratio "$(rate after-backlog)" "$after_steady") (target >= 0.9)
+$( [[ -z $BEFORE_SETIAD ]] || printf '  after/before: steady %s, burst %s, backlog %s' "$(ratio "$after_steady" "$(rate before-steady)")" "$(ratio "$(rate after-burst)" "$(rate before-burst)")" "$(ratio "$(rate after-backlog)" "$(rate before-backlog)")" )
+scaling (burst of $SCALE, shared subscription)
+  setiad x1/x2/x3         ${SCALE_RATE[1]:--} / ${SCALE_RATE[2]:--} / ${SCALE_RATE[3]:--} sales/s
+pgbench, $PGBENCH_S s each (tps at 1 / 2 / 4 clients)
+  setiad's statement      ${TPS[setiad-stmt-c1]} / ${TPS[setiad-stmt-c2]} / ${TPS[setiad-stmt-c4]}
+  minimal sale            ${TPS[minimal-c1]} / ${TPS[minimal-c2]} / ${TPS[minimal-c4]}
+ratios
+  statement / minimal     $(ratio "${TPS[setiad-stmt-c1]}" "${TPS[minimal-c1]}") at 1 client, $(ratio "${TPS[setiad-stmt-c4]}" "${TPS[minimal-c4]}") at 4 (target >= 0.5)
+  steady / statement      $(ratio "$after_steady" "${TPS[setiad-stmt-c1]}") (setiad end to end vs its statement at 1 client; target >= 0.8)
+  setiad x1/x2/x3 vs stmt ${SCALE_RATE[1]:+$(ratio "${SCALE_RATE[1]}" "${TPS[setiad-stmt-c1]}") / $(ratio "${SCALE_RATE[2]}" "${TPS[setiad-stmt-c2]}") / $(ratio "${SCALE_RATE[3]}" "${TPS[setiad-stmt-c4]}") (vs 1 / 2 / 4 clients)}
 books                     OK: balances $members_sum points = ledger $ledger_sum points
 total bench time          $(($(date +%s) - started)) s
 ===============================================================
@@ -292,3 +456,4 @@ EOF
 )
 printf '\n%s\n' "$summary"
 printf '%s\n' "$summary" >"$BENCH_DIR/summary.txt"
+((before_failed == 0)) || echo "note: BEFORE_SETIAD left sales rejected or unanswered (see its lines above)"

@@ -16,11 +16,14 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <deque>
 #include <ctime>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include <mqtt/async_client.h>
 #include <nlohmann/json.hpp>
 
 #include "adapters/pos/pos_client.h"
@@ -35,22 +38,29 @@ using setia::adapters::pos::PosResult;
 
 constexpr const char* kUsage =
     "usage: sale_bench --mqtt URI --prefix P --store S --members CODE1,CODE2,... --sales N --window W\n"
-    "                  [--timeout-ms MS] [--deadline-s S] [--client-id ID] [--seed N]\n"
+    "                  [--timeout-ms MS] [--deadline-s S] [--client-id ID] [--seed N] [--backlog FILE]\n"
+    "                  [--junk N]\n"
     "  --mqtt URI        broker, e.g. tcp://127.0.0.1:1883\n"
     "  --prefix P        setiad's mqtt.topic_prefix\n"
     "  --store S         store id; sales go to {P}/{S}/pos/sale\n"
     "  --members LIST    member codes of store S, used round-robin\n"
     "  --sales N         number of sales (distinct events)\n"
-    "  --window W        at most W sales awaiting their result (<= the broker's Receive Maximum, 20)\n"
+    "  --window W        at most W sales awaiting their result; 0: all at once (a burst). The QoS 1\n"
+    "                    publishes stay within the broker's Receive Maximum (20) either way\n"
     "  --timeout-ms MS   republish (same event_id) when no result came in MS (default 10000)\n"
     "  --deadline-s S    give up on what is still unanswered after S seconds (default 900)\n"
     "  --client-id ID    MQTT client id (default sale-bench-PID)\n"
-    "  --seed N          seed of the basket generator (default 20200527): same seed, same baskets\n";
+    "  --seed N          seed of the basket generator (default 20200527): same seed, same baskets\n"
+    "  --backlog FILE    publish every sale first (setiad should be stopped: they queue in its\n"
+    "                    session), print 'backlog published', wait until FILE exists (the caller\n"
+    "                    creates it as it starts setiad) and time from then to the last result\n"
+    "  --junk N          meanwhile, a second client floods the same topic with N malformed payloads\n"
+    "                    (five kinds a broken till sends; each must become a dead letter)\n";
 
 struct Args {
-  std::string mqtt, prefix, store, client_id;
+  std::string mqtt, prefix, store, client_id, backlog_file;
   std::vector<std::string> members;
-  std::size_t sales = 0, window = 20;
+  std::size_t sales = 0, window = 20, junk = 0;
   long timeout_ms = 10000, deadline_s = 900;
   unsigned long seed = 20200527;
 };
@@ -104,12 +114,14 @@ Args parse(int argc, char** argv) {
     else if (f == "--deadline-s") a.deadline_s = static_cast<long>(to_number(f, v));
     else if (f == "--client-id") a.client_id = v;
     else if (f == "--seed") a.seed = to_number(f, v);
+    else if (f == "--backlog") a.backlog_file = v;
+    else if (f == "--junk") a.junk = to_number(f, v);
     else die("unknown argument: " + f);
   }
   if (a.mqtt.empty() || a.prefix.empty() || a.store.empty()) die("--mqtt, --prefix and --store are required");
   if (a.members.empty()) die("--members needs at least one member code");
   if (a.sales == 0) die("--sales must be at least 1");
-  if (a.window == 0 || a.window > 1000) die("--window must be 1 to 1000");
+  if (a.window > 1000000) die("--window must be 0 (all at once) to 1000000");
   if (a.client_id.empty()) a.client_id = "sale-bench-" + std::to_string(::getpid());
   return a;
 }
@@ -219,6 +231,50 @@ Generated generate(const Args& a, const std::string& rid) {
   return g;
 }
 
+// The junk a broken or hostile till sends: not JSON, not an object, no
+// event_id, a float amount, an unknown schema. None carries a valid sale.
+std::string junk_payload(const std::string& store, const std::string& rid, std::size_t i) {
+  switch (i % 5) {
+    case 0: return "garbage " + std::to_string(i);
+    case 1: return "[" + std::to_string(i) + "]";
+    case 2: return R"({"schema":"setia.pos.sale/1","store_id":")" + store + R"("})";
+    case 3:
+      return json{{"schema", "setia.pos.sale/1"}, {"event_id", "junk-" + rid + "-" + std::to_string(i)},
+                  {"store_id", store}, {"receipt_no", "J" + rid + "-" + std::to_string(i)},
+                  {"occurred_at", "2026-12-05T12:00:00+07:00"},
+                  {"items", json::array({{{"sku", "X"}, {"qty", 1}, {"unit_price", 1000}}})},
+                  {"subtotal", 1000}, {"total", 1000.5}}
+          .dump();
+    default: return R"({"schema":"setia.pos.sale/9","event_id":"x)" + std::to_string(i) + R"("})";
+  }
+}
+
+// Publishes the junk with at most 20 QoS 1 messages unacknowledged, as a
+// flooding till would; returns how many the broker acknowledged.
+std::size_t flood(const Args& a, const std::string& rid) {
+  ::mqtt::async_client c(a.mqtt, a.client_id + "-junk", ::mqtt::create_options(MQTTVERSION_5));
+  std::size_t acked = 0;
+  try {
+    c.connect(::mqtt::connect_options_builder().mqtt_version(MQTTVERSION_5).clean_start(true).finalize())->wait();
+    std::deque<::mqtt::delivery_token_ptr> window;
+    const std::string topic = a.prefix + "/" + a.store + "/pos/sale";
+    auto settle = [&] {
+      window.front()->wait();
+      window.pop_front();
+      ++acked;
+    };
+    for (std::size_t i = 0; i < a.junk; ++i) {
+      while (window.size() >= 20) settle();
+      window.push_back(c.publish(::mqtt::make_message(topic, junk_payload(a.store, rid, i), 1, false)));
+    }
+    while (!window.empty()) settle();
+    c.disconnect()->wait();
+  } catch (const ::mqtt::exception& e) {
+    std::fprintf(stderr, "sale_bench: junk flood: %s\n", e.what());
+  }
+  return acked;
+}
+
 double percentile_ms(const std::vector<double>& sorted_ms, double q) {
   if (sorted_ms.empty()) return 0;
   // Nearest rank.
@@ -240,21 +296,35 @@ int main(int argc, char** argv) {
   o.window = a.window;
   o.result_timeout = std::chrono::milliseconds(a.timeout_ms);
   o.deadline = std::chrono::seconds(a.deadline_s);
+  auto t0 = std::chrono::steady_clock::now();
+  if (!a.backlog_file.empty()) {
+    o.all_published = [&] {
+      std::printf("backlog published: %zu sales wait in the broker; waiting for %s\n", g.events.size(),
+                  a.backlog_file.c_str());
+      std::fflush(stdout);
+      while (::access(a.backlog_file.c_str(), F_OK) != 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      t0 = std::chrono::steady_clock::now();
+    };
+  }
   PosClient pos(o);
   if (auto c = pos.connect(); !c) die(c.error(), 1);
 
-  std::printf("sale_bench: run %s: %zu sales (%zu lines, Rp %lld) to %s/%s/pos/sale, %zu members, window %zu\n",
+  std::printf("sale_bench: run %s: %zu sales (%zu lines, Rp %lld) to %s/%s/pos/sale, %zu members, window %zu%s\n",
               rid.c_str(), g.events.size(), g.lines, g.total_rupiah, a.prefix.c_str(), a.store.c_str(),
-              a.members.size(), a.window);
+              a.members.size(), a.window, a.backlog_file.empty() ? "" : ", backlog");
   std::fflush(stdout);
 
   std::vector<double> latency_ms;
   latency_ms.reserve(g.events.size());
-  const auto t0 = std::chrono::steady_clock::now();
+  std::size_t junk_acked = 0;
+  std::thread flooder;
+  if (a.junk > 0) flooder = std::thread([&] { junk_acked = flood(a, rid); });
+  t0 = std::chrono::steady_clock::now();
   auto sum = pos.send(g.events, [&](const PosResult& r) {
     latency_ms.push_back(std::chrono::duration<double, std::milli>(r.latency).count());
   });
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (flooder.joinable()) flooder.join();
 
   std::sort(latency_ms.begin(), latency_ms.end());
   const std::size_t answered = sum.applied + sum.duplicate + sum.rejected;
@@ -273,11 +343,13 @@ int main(int argc, char** argv) {
   std::printf("rejected:     %zu\n", sum.rejected);
   std::printf("unanswered:   %zu\n", sum.unanswered);
   std::printf("republished:  %zu\n", sum.republished);
+  if (a.junk > 0) std::printf("junk:         %zu published, %zu acknowledged by the broker\n", a.junk, junk_acked);
 
   json result = {{"run_id", rid},
                  {"store", a.store},
                  {"sales", sum.sent},
                  {"window", a.window},
+                 {"mode", a.junk > 0 ? "junk" : !a.backlog_file.empty() ? "backlog" : a.window == 0 ? "burst" : "steady"},
                  {"wall_s", wall_s},
                  {"sales_per_s", rate},
                  {"latency_p50_ms", p50},
@@ -288,6 +360,7 @@ int main(int argc, char** argv) {
                  {"rejected", sum.rejected},
                  {"unanswered", sum.unanswered},
                  {"republished", sum.republished},
+                 {"junk", junk_acked},
                  {"lines", g.lines},
                  {"total_rupiah", g.total_rupiah},
                  {"expected_points", g.expected_points}};
