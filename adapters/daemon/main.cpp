@@ -196,7 +196,7 @@ int run(const adapters::config::DaemonConfig& cfg, rules::Registry& registry) {
   sd_notify(0, "READY=1\nSTATUS=consuming");
   log->info("ready: consuming {} rule set {}", cfg.mqtt.topic_prefix, registry.current()->version);
 
-  // Scheduled jobs (DESIGN.md guarantee 6): their own thread and sessions;
+  // Scheduled jobs (docs/points.md, The scheduler): their own thread and sessions;
   // each run holds an advisory lock, so one daemon of many runs it.
   adapters::postgres::PgJobLock job_lock(conninfo);
   adapters::postgres::PgPointsStore expiry_store(conninfo);
@@ -276,6 +276,7 @@ int run(const adapters::config::DaemonConfig& cfg, rules::Registry& registry) {
   if (rules_watch >= 0) ::close(rules_watch);
   sd_notify(0, "STOPPING=1");
   log->info("stopping: finishing the event in hand");
+  transport.release_backpressure();  // nothing may wait for room in the answer queue from now on
   if (rest) rest->stop();  // REST API block: before the transport
   transport.stop();
   scheduler.stop();                     // finishes the job in hand

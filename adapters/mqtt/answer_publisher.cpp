@@ -41,11 +41,15 @@ bool split_broker_uri(const std::string& uri, std::string& host, int& port, bool
     else rest.clear();
     if (!rest.empty()) {
       try {
-        port = std::stoi(rest);
+        std::size_t used = 0;
+        port = std::stoi(rest, &used);
+        if (used != rest.size()) return false;
       } catch (...) {
         return false;
       }
     }
+  } else if (rest.find(':') != rest.rfind(':')) {
+    return false;  // an IPv6 address goes in brackets: tcp://[::1]:1883
   } else if (auto colon = rest.rfind(':'); colon != std::string::npos) {
     h = rest.substr(0, colon);
     try {
@@ -128,11 +132,17 @@ AnswerPublisher::AnswerPublisher(Options options)
     mosquitto_username_pw_set(mosq_, options_.mqtt.username.c_str(), options_.mqtt.password_file.empty() ? nullptr : pw.c_str());
   }
   if (tls) {
+    // Without a CA file, the system's trust store (OpenSSL's default paths,
+    // as paho does on the sales connection).
     const auto& t = options_.mqtt.tls;
-    int rc = mosquitto_tls_set(mosq_, t.ca_file.empty() ? nullptr : t.ca_file.c_str(),
-                               t.ca_file.empty() ? "/etc/ssl/certs" : nullptr,
-                               t.cert_file.empty() ? nullptr : t.cert_file.c_str(),
-                               t.key_file.empty() ? nullptr : t.key_file.c_str(), nullptr);
+    int rc = MOSQ_ERR_SUCCESS;
+    if (t.ca_file.empty()) rc = mosquitto_int_option(mosq_, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
+    if (rc == MOSQ_ERR_SUCCESS && (!t.ca_file.empty() || !t.cert_file.empty())) {
+      rc = mosquitto_tls_set(mosq_, t.ca_file.empty() ? nullptr : t.ca_file.c_str(),
+                             t.ca_file.empty() ? "/etc/ssl/certs" : nullptr,
+                             t.cert_file.empty() ? nullptr : t.cert_file.c_str(),
+                             t.key_file.empty() ? nullptr : t.key_file.c_str(), nullptr);
+    }
     if (rc != MOSQ_ERR_SUCCESS) {
       mosquitto_destroy(mosq_);
       throw std::runtime_error(std::string("answers: TLS setup: ") + mosquitto_strerror(rc));
@@ -158,14 +168,15 @@ void AnswerPublisher::count(std::string_view outcome, std::uint64_t n) {
       .inc(n);
 }
 
-void AnswerPublisher::start() {
+void AnswerPublisher::start(const std::atomic<bool>& stopping) {
   if (running_.exchange(true)) return;
+  stopping_ = &stopping;
   network_ = std::thread([this] { network_loop(); });
   pump_ = std::thread([this] { pump(); });
 }
 
 void AnswerPublisher::publish(Answer answer) {
-  if (!queue_.push(std::move(answer))) count("lost_at_exit");
+  if (!queue_.push(std::move(answer), stopping_.load())) count("lost_at_exit");
 }
 
 void AnswerPublisher::network_loop() {
@@ -210,12 +221,23 @@ void AnswerPublisher::pump() {
       }
       last_report = now;
     }
+    // Only while connected: libmosquitto would otherwise write a PUBLISH
+    // into a socket whose CONNECT is not sent yet (the broker then drops
+    // the connection). Answers wait in the queue meanwhile.
+    if (!connected_.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      continue;
+    }
     auto a = queue_.take(std::chrono::milliseconds(200));
     if (!a) continue;
     mosquitto_property* props = nullptr;
-    if (!a->correlation_data.empty()) {
-      mosquitto_property_add_binary(&props, MQTT_PROP_CORRELATION_DATA, a->correlation_data.data(),
-                                    static_cast<std::uint16_t>(std::min<std::size_t>(a->correlation_data.size(), 65535)));
+    if (!a->correlation_data.empty() &&
+        mosquitto_property_add_binary(&props, MQTT_PROP_CORRELATION_DATA, a->correlation_data.data(),
+                                      static_cast<std::uint16_t>(std::min<std::size_t>(a->correlation_data.size(), 65535))) !=
+            MOSQ_ERR_SUCCESS) {
+      queue_.refused(std::move(*a));  // out of memory: offered again shortly, with its correlation data
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      continue;
     }
     int mid = 0;
     int rc = mosquitto_publish_v5(mosq_, &mid, a->topic.c_str(), static_cast<int>(a->payload.size()),
@@ -239,13 +261,11 @@ void AnswerPublisher::pump() {
         }
         break;
       }
-      case MOSQ_ERR_NOMEM:
-        queue_.refused(std::move(*a));
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        break;
       default:
         // Queued in libmosquitto (MOSQ_ERR_NO_CONN and the like included: a
-        // QoS 1 message is kept and sent again after the reconnect).
+        // QoS 1 message is kept and sent again after the reconnect). Out of
+        // memory too: libmosquitto may already hold the message when its
+        // send fails, and offering it again could send it twice.
         break;
     }
   }

@@ -43,10 +43,15 @@ class AnswerPublisher {
   AnswerPublisher& operator=(const AnswerPublisher&) = delete;
 
   // Starts the network and pump threads; they connect and reconnect on
-  // their own, with backoff. Answers queue meanwhile.
-  void start();
+  // their own, with backoff. Answers queue meanwhile. Once `stopping` is
+  // set, publish() no longer waits for room.
+  void start(const std::atomic<bool>& stopping);
   // Queues an answer (waits while the queue is full: backpressure).
   void publish(Answer answer);
+  // Shutdown begins: publish() stops waiting for room (see
+  // AnswerQueue::stop_waiting); call it before anything that waits for the
+  // pipeline (paho's disconnect takes the lock a blocked callback holds).
+  void stop_waiting() { queue_.stop_waiting(); }
   // Sends what is queued (up to `timeout`), then disconnects; what is
   // still unsent then is counted and logged.
   void stop(std::chrono::milliseconds timeout);
@@ -65,6 +70,7 @@ class AnswerPublisher {
   std::string host_;
   int port_ = 1883;
   std::atomic<bool> running_{false}, connected_{false};
+  std::atomic<const std::atomic<bool>*> stopping_{nullptr};
   std::thread network_, pump_;
   std::shared_ptr<spdlog::logger> log_;
   log::RateLimit down_log_, unsendable_log_, refused_log_;

@@ -7,11 +7,14 @@ namespace setia::adapters::mqtt {
 AnswerQueue::AnswerQueue(std::size_t capacity, std::size_t window)
     : capacity_(std::max<std::size_t>(capacity, 1)), window_(std::max<std::size_t>(window, 1)) {}
 
-bool AnswerQueue::push(Answer answer) {
+bool AnswerQueue::push(Answer answer, const std::atomic<bool>* stopping) {
   std::unique_lock lock(mu_);
-  if (waiting_.size() >= capacity_ && !closed_) {
+  if (waiting_.size() >= capacity_ && !closed_ && !unbounded_) {
     ++counts_.full_waits;
-    room_.wait(lock, [&] { return waiting_.size() < capacity_ || closed_; });
+    while (!room_.wait_for(lock, std::chrono::milliseconds(100),
+                           [&] { return waiting_.size() < capacity_ || closed_ || unbounded_; })) {
+      if (stopping && stopping->load()) unbounded_ = true;
+    }
   }
   if (closed_) {
     ++counts_.lost_at_exit;
@@ -38,7 +41,7 @@ std::optional<Answer> AnswerQueue::take(std::chrono::milliseconds timeout) {
 
 void AnswerQueue::refused(Answer answer) {
   std::lock_guard lock(mu_);
-  --in_flight_;
+  if (in_flight_ > 0) --in_flight_;
   ++counts_.refused;
   // At the head: answers keep their order, and the queue may briefly hold
   // capacity + 1 (the pusher waiting for room is not woken by this).
@@ -48,7 +51,7 @@ void AnswerQueue::refused(Answer answer) {
 
 void AnswerQueue::unsendable() {
   std::lock_guard lock(mu_);
-  --in_flight_;
+  if (in_flight_ > 0) --in_flight_;  // never below zero: an extra PUBACK must not stall take()
   ++counts_.unsendable;
   ready_.notify_one();
   if (waiting_.empty() && in_flight_ == 0) empty_.notify_all();
@@ -72,6 +75,12 @@ void AnswerQueue::forget_in_flight() {
 bool AnswerQueue::drain(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
   return empty_.wait_for(lock, timeout, [&] { return waiting_.empty() && in_flight_ == 0; });
+}
+
+void AnswerQueue::stop_waiting() {
+  std::lock_guard lock(mu_);
+  unbounded_ = true;
+  room_.notify_all();
 }
 
 void AnswerQueue::close() {

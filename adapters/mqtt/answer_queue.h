@@ -37,10 +37,12 @@ class AnswerQueue {
  public:
   AnswerQueue(std::size_t capacity, std::size_t window);
 
-  // Queues an answer; waits while `capacity` are waiting. False only when
-  // the queue was closed while it waited (the answer is then counted as
-  // lost: setiad is exiting without it).
-  bool push(Answer answer);
+  // Queues an answer; waits while `capacity` are waiting, unless
+  // `stopping` (looked at every 100 ms while waiting) says setiad is
+  // stopping: then it stops waiting for good (stop_waiting()). False only
+  // when the queue was closed while it waited (the answer is then counted
+  // as lost: setiad is exiting without it).
+  bool push(Answer answer, const std::atomic<bool>* stopping = nullptr);
 
   // The next answer to send, once one waits and the window has room; it
   // then counts as in flight. nullopt after `timeout` or once closed.
@@ -55,6 +57,10 @@ class AnswerQueue {
 
   // Waits until nothing waits and nothing is in flight, or `timeout`.
   bool drain(std::chrono::milliseconds timeout);
+  // Stopping: push() no longer waits for room (the answers of the messages
+  // in hand are queued past `capacity`, then drained or counted), so that
+  // a pipeline blocked by a full queue lets the shutdown through.
+  void stop_waiting();
   // Wakes every waiter; push() refuses from now on, take() returns nullopt.
   void close();
 
@@ -71,7 +77,7 @@ class AnswerQueue {
   std::condition_variable room_, ready_, empty_;
   std::deque<Answer> waiting_;
   std::size_t in_flight_ = 0;
-  bool closed_ = false;
+  bool closed_ = false, unbounded_ = false;
   Stats counts_;
 };
 

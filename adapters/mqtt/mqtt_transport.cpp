@@ -34,13 +34,16 @@ MqttTransport::MqttTransport(config::MqttConfig config, Handler handler, metrics
   client_ = std::make_unique<::mqtt::async_client>(config_.uri, config_.client_id, create);
   client_->set_message_callback([this](::mqtt::const_message_ptr msg) { on_message(msg); });
   client_->set_connected_handler([this](const std::string& cause) {
+    sales_connected_ = true;
     disable_nagle_towards(config_.uri);
     log_->info("connected to {} ({})", config_.uri, cause.empty() ? "connect" : cause);
     // After an automatic reconnect the session may be new (broker restarted
     // without persistence): subscribing again is harmless when it is not.
     if (initial_subscribe_done_.load()) subscribe_async();
   });
+  client_->set_disconnected_handler([this](const ::mqtt::properties&, ::mqtt::ReasonCode) { sales_connected_ = false; });
   client_->set_connection_lost_handler([this](const std::string& cause) {
+    sales_connected_ = false;
     log_->warn("connection to {} lost ({}); reconnecting", config_.uri, cause.empty() ? "no reason given" : cause);
   });
 }
@@ -53,7 +56,7 @@ MqttTransport::~MqttTransport() {
 }
 
 bool MqttTransport::start(const std::atomic<bool>& stopping) {
-  answers_.start();  // first: answers may be owed as soon as the first sale comes
+  answers_.start(stopping);  // first: answers may be owed as soon as the first sale comes
   auto opts = make_connect_options(config_, /*persistent_session=*/true);
   auto delay = std::chrono::milliseconds(500);
   log::RateLimit down_log(std::chrono::seconds(30));
@@ -68,6 +71,7 @@ bool MqttTransport::start(const std::atomic<bool>& stopping) {
         log_->info("subscribed to {} at QoS 1", f);
       }
       initial_subscribe_done_ = true;
+      sales_connected_ = client_->is_connected();
       return true;
     } catch (const ::mqtt::exception& e) {
       std::size_t suppressed = 0;
@@ -89,6 +93,7 @@ bool MqttTransport::start(const std::atomic<bool>& stopping) {
 }
 
 void MqttTransport::stop(std::chrono::milliseconds answer_drain) {
+  answers_.stop_waiting();  // first: a callback blocked on a full queue holds paho's lock
   try {
     // Waits for paho's lock, held while a message callback runs: the event
     // in hand is finished first.

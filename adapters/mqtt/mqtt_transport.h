@@ -38,8 +38,13 @@ class MqttTransport final : public core::ResultSink {
   // then sends the answers still queued (at most `answer_drain`).
   void stop(std::chrono::milliseconds answer_drain = std::chrono::seconds(10));
 
-  // Both connections up: the sales' and the answers'.
-  bool connected() const { return client_ && client_->is_connected() && answers_.connected(); }
+  // Shutdown begins: a pipeline waiting for room in the answer queue goes
+  // on (before anything that waits for the message in hand).
+  void release_backpressure() { answers_.stop_waiting(); }
+
+  // Both connections up: the sales' and the answers'. Read from flags, not
+  // from paho (whose is_connected() takes the lock a callback holds).
+  bool connected() const { return sales_connected_.load() && answers_.connected(); }
   AnswerQueue::Stats answer_stats() const { return answers_.stats(); }
 
   // core::ResultSink
@@ -56,6 +61,7 @@ class MqttTransport final : public core::ResultSink {
   AnswerPublisher answers_;
   std::unique_ptr<::mqtt::async_client> client_;
   std::atomic<bool> initial_subscribe_done_{false};
+  std::atomic<bool> sales_connected_{false};
   std::shared_ptr<spdlog::logger> log_;
 };
 

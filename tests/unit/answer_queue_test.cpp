@@ -83,6 +83,40 @@ TEST(AnswerQueue, AFullQueueMakesTheProducerWaitInsteadOfDropping) {
   EXPECT_EQ(s.lost_at_exit, 0u);
 }
 
+// Shutdown must not wait for a queue that will not drain (the answers
+// connection refused by the broker): once setiad is stopping, a producer
+// blocked on a full queue goes on, and its answer is kept, not dropped.
+TEST(AnswerQueue, AProducerBlockedOnAFullQueueGoesOnOnceSetiadIsStopping) {
+  AnswerQueue q(2, 1);
+  q.push(answer(0));
+  q.push(answer(1));
+  std::atomic<bool> stopping{false}, pushed{false};
+  std::thread producer([&] {
+    EXPECT_TRUE(q.push(answer(2), &stopping));
+    pushed = true;
+  });
+  std::this_thread::sleep_for(150ms);
+  EXPECT_FALSE(pushed.load()) << "waits while not stopping";
+  stopping = true;
+  producer.join();
+  EXPECT_EQ(q.stats().waiting, 3u) << "kept past the capacity, to be drained or counted at exit";
+  EXPECT_TRUE(q.push(answer(3))) << "and no later push waits either";
+  EXPECT_EQ(q.stats().lost_at_exit, 0u);
+}
+
+TEST(AnswerQueue, AnExtraAcknowledgementNeverStallsTheWindow) {
+  AnswerQueue q(10, 1);
+  q.push(answer(0));
+  q.push(answer(1));
+  ASSERT_TRUE(q.take(0ms));
+  q.acknowledged();
+  q.acknowledged();  // a second PUBACK for the same answer (a resend after a reconnect)
+  q.unsendable();    // and a miscount on top
+  auto next = q.take(0ms);
+  ASSERT_TRUE(next) << "in flight never wraps below zero";
+  EXPECT_EQ(next->payload, "1");
+}
+
 TEST(AnswerQueue, AnUnsendableAnswerIsCountedAndFreesItsPlace) {
   AnswerQueue q(10, 1);
   q.push(Answer{"bad/#", "x", ""});
