@@ -1,5 +1,7 @@
 #include "core/pipeline/sale_decoder.h"
 
+#include "core/domain/civil_date.h"
+
 #include <array>
 #include <limits>
 #include <string>
@@ -30,17 +32,6 @@ bool valid_service(std::string_view s) {
 
 std::string rupiah(Money m) { return std::to_string(m); }
 
-// Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
-// (Howard Hinnant's days_from_civil).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
 }  // namespace
 
 std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
@@ -64,9 +55,10 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
   if (*y < 1970 || *mo < 1 || *mo > 12 || *d < 1 || *h > 23 || *mi > 59 || *se > 60) {
     return std::nullopt;
   }
-  static constexpr std::array<int, 12> kDays{31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (*y % 4 == 0 && *y % 100 != 0) || *y % 400 == 0;
-  if (*d > kDays[*mo - 1] || (*mo == 2 && *d == 29 && !leap)) return std::nullopt;
+  if (!date::year_month_day{date::year{*y}, date::month{static_cast<unsigned>(*mo)}, date::day{static_cast<unsigned>(*d)}}
+           .ok()) {
+    return std::nullopt;
+  }
   std::size_t pos = 19;
   if (pos < s.size() && s[pos] == '.') {
     ++pos;
@@ -89,7 +81,7 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
     return std::nullopt;
   }
   if (pos != s.size()) return std::nullopt;
-  std::int64_t days = days_from_civil(*y, static_cast<unsigned>(*mo), static_cast<unsigned>(*d));
+  std::int64_t days = domain::days_since_epoch(*y, static_cast<unsigned>(*mo), static_cast<unsigned>(*d));
   return days * 86400 + *h * 3600 + *mi * 60 + std::min(*se, 59) - offset_s;
 }
 

@@ -2,6 +2,8 @@
 
 #include <random>
 
+#include <date/date.h>
+
 #include "core/scheduler/store_rules.h"
 #include "core/services/vouchers.h"
 #include "rules/birthday.h"
@@ -15,13 +17,11 @@ std::uint64_t default_random() {
   return (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
 }
 
-bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
 }  // namespace
 
 bool celebrates_on(rules::LocalDate birth, rules::LocalDate day) {
   if (birth.month == day.month && birth.day == day.day) return true;
-  return birth.month == 2 && birth.day == 29 && day.month == 2 && day.day == 28 && !leap(day.year);
+  return birth.month == 2 && birth.day == 29 && day.month == 2 && day.day == 28 && !date::year{day.year}.is_leap();
 }
 
 std::vector<BirthdayDue> birthday_schedule(const rules::RuleBook& book, std::chrono::system_clock::time_point now,

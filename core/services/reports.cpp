@@ -1,5 +1,6 @@
 #include "core/services/reports.h"
 
+#include "core/domain/civil_date.h"
 #include "rules/civil_time.h"
 
 namespace setia::core {
@@ -11,15 +12,8 @@ std::unexpected<ServiceError> invalid(std::string message) {
   return std::unexpected(ServiceError{Kind::invalid, std::move(message)});
 }
 
-// Days from 1970-01-01 of a civil date (H. Hinnant's days_from_civil).
 long long day_number(const rules::LocalDate& d) {
-  int y = d.year - (d.month <= 2);
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned m = static_cast<unsigned>(d.month), dd = static_cast<unsigned>(d.day);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + dd - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return static_cast<long long>(era) * 146097 + static_cast<long long>(doe) - 719468;
+  return domain::days_since_epoch(d.year, static_cast<unsigned>(d.month), static_cast<unsigned>(d.day));
 }
 
 }  // namespace

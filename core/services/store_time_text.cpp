@@ -3,26 +3,13 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/domain/civil_date.h"
 #include "rules/store_time.h"
 
 namespace setia::core {
-namespace {
-
-// Days since 1970-01-01 of a civil date (H. Hinnant's days_from_civil).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-}  // namespace
-
 std::string store_time_text(std::int64_t unix_seconds, const rules::RuleSet* rules) {
   auto local = rules::to_local(rules ? rules->zone : nullptr, unix_seconds);
-  std::int64_t local_seconds = days_from_civil(local.date.year, static_cast<unsigned>(local.date.month),
+  std::int64_t local_seconds = domain::days_since_epoch(local.date.year, static_cast<unsigned>(local.date.month),
                                                static_cast<unsigned>(local.date.day)) * 86400 +
                                local.minute * 60 + local.second;
   // The zone's offset at that instant (the clamp in to_local aside).
