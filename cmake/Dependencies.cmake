@@ -1,6 +1,7 @@
 # Every third-party package, found once. The Debian package names are in
 # deploy/services.sh (setia_install_deps); the lines here are the ones
-# verified in ../shared/notes/tech-facts.md §0.
+# verified on Debian 12 (libpaho-mqttpp-dev needs libpaho-mqtt-dev and libssl-dev
+# named too; SOCI 4.0.3 ships no CMake config, hence the find_library below).
 find_package(Threads REQUIRED)
 find_package(PahoMqttCpp 1.2 CONFIG REQUIRED)     # PahoMqttCpp::paho-mqttpp3
 find_package(yaml-cpp 0.7 CONFIG REQUIRED)        # target `yaml-cpp`

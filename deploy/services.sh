@@ -444,13 +444,13 @@ persistence_location $rundir/mosquitto/
 # No cap on the per-client queue. The default of 1000 SILENTLY DROPS further
 # QoS 1 messages for a subscriber that is offline or behind ("Outgoing
 # messages are being dropped for client ..." in the log only): a naive
-# consumer got ~2k of 20k events (tech-facts s1). Load tests and
+# consumer got ~2k of 20k events (docs/operations.md, Mosquitto). Load tests and
 # daemon-restart tests queue far more than 1000 sales.
 max_queued_messages 0
 
 # Default, stated explicitly: this is also the Receive Maximum announced to
 # MQTT v5 clients, and paho C's publisher slows to <600 msg/s when its QoS 1
-# window exceeds it (tech-facts s1).
+# window exceeds it (docs/operations.md, Mosquitto).
 max_inflight_messages 20
 
 # Send small packets at once: with Nagle's algorithm on, a PUBLISH written

@@ -9,7 +9,7 @@
 namespace setia::adapters::fcm {
 
 // FCM's payload limits: 4096 bytes for a message to a device, 2048 for one
-// to a topic (notes/tech-facts.md §3).
+// to a topic (docs/operations.md, Notifications).
 inline constexpr std::size_t kMaxPayloadBytes = 4096;
 inline constexpr std::size_t kMaxTopicPayloadBytes = 2048;
 // APNs refuses an apns-collapse-id longer than 64 bytes.

@@ -25,7 +25,7 @@ FcmError parse_fcm_error(long http_status, std::string_view body);
 bool wants_new_token(const FcmError& e);
 
 // The one place that maps FCM's answers to the three words of a Notifier
-// (notes/tech-facts.md §3):
+// (docs/operations.md, Notifications):
 //   2xx                                   delivered
 //   UNREGISTERED, SENDER_ID_MISMATCH      failed, drop the device token
 //   INVALID_ARGUMENT                      failed (drop the token too when the violation names it)

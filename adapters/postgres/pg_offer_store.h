@@ -21,7 +21,7 @@ class PgOfferStore final : public core::OfferStore {
  private:
   // Runs one offer statement: `call` returns its JSON answer. A serialization
   // failure or deadlock rolled the statement back, so it is tried again
-  // (DESIGN.md guarantee 3); a taken voucher code is code_taken.
+  // ("Nothing is spent twice", docs/architecture.md); a taken voucher code is code_taken.
   std::expected<core::OfferOutcome, core::StoreError> run_offer(const core::OfferVoucher& voucher,
                                                                 const std::string& store_id,
                                                                 const std::string& member_code, const std::string& source,

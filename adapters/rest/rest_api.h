@@ -55,7 +55,7 @@ struct Call {
   std::string base_url() const;
 };
 
-// The REST API of the contract (shared/contracts/rest-api.md): routing,
+// The REST API of the contract (docs/openapi.yaml): routing,
 // authentication and authorization, errors in one shape, metrics per route.
 // Handlers live in *_handlers.cpp; this class never lets an exception out.
 class RestApi {

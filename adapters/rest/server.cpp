@@ -1,4 +1,4 @@
-#include <utility>  // before Asio in C++20/23 mode (tech-facts §4)
+#include <utility>  // before Asio in C++20/23 mode (see session.h)
 
 #include "adapters/rest/server.h"
 

@@ -25,7 +25,7 @@ struct ServerLimits {
 // (RestApi::handle catches everything); the server guards it anyway.
 using RequestHandler = std::function<Response(const Request&)>;
 
-// HTTP/1.1 on Boost.Beast (tech-facts §4): one io_context run by N
+// HTTP/1.1 on Boost.Beast: one io_context run by N
 // threads, a strand per connection, keep-alive, body and header limits, a
 // deadline on every read and write (a slow client is dropped). Handlers run
 // synchronously on the worker thread: they may block on the database, which

@@ -1,6 +1,7 @@
 #pragma once
 
-// In C++20/23 mode <utility> must come before Asio (tech-facts §4).
+// In C++20/23 mode <utility> must come before Asio: otherwise Asio's
+// awaitable.hpp fails with "'exchange' is not a member of 'std'" (g++ 12).
 #include <utility>
 
 #include <memory>

@@ -8,7 +8,7 @@
 namespace setia::core {
 
 // Who runs a scheduled job now, among every daemon on one database
-// (DESIGN.md guarantee 6): a PostgreSQL advisory lock per job name. One per
+// (docs/points.md, The scheduler): a PostgreSQL advisory lock per job name. One per
 // scheduler thread.
 class JobLock {
  public:

@@ -1,6 +1,6 @@
 // FcmNotifier against tests/fake_fcm/fake_fcm.py over real HTTPS: a test CA,
 // a service-account key, the OAuth2 JWT exchange, and each answer FCM gives
-// (notes/tech-facts.md §3). Needs no PostgreSQL or MQTT; needs openssl and
+// (docs/operations.md, Notifications). Needs no PostgreSQL or MQTT; needs openssl and
 // python3 with python3-cryptography (deploy/services.sh SETIA_DEPS).
 #include <fcntl.h>
 #include <netinet/in.h>

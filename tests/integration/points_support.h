@@ -65,7 +65,7 @@ inline long long remaining(soci::session& sql, long long lot) {
   return scalar(sql, "SELECT remaining FROM points_ledger WHERE id = " + std::to_string(lot));
 }
 
-// DESIGN.md guarantee 3 and the lot model: the balance is the ledger's sum
+// "Nothing is spent twice" (docs/architecture.md) and the lot model: the balance is the ledger's sum
 // and what the open lots hold, and never negative.
 inline void expect_ledger_consistent(soci::session& sql, long long member, const std::string& when) {
   std::string m = std::to_string(member);

@@ -297,7 +297,7 @@ TEST(LoaderGuards, NumbersOverflowingInt64AreErrors) {
 
 TEST(LoaderFiles, TheContractExampleLoadsWhole) {
   // tests/fuzz/rules_corpus/contract-example.yaml is
-  // shared/contracts/rules-example.yaml as given, unchanged.
+  // the contract's example rule file as given, unchanged.
   auto rs = load_rule_file(std::string(SETIA_SOURCE_DIR) + "/tests/fuzz/rules_corpus/contract-example.yaml");
   ASSERT_TRUE(rs) << rs.error()[0].to_string();
   EXPECT_EQ(rs->points.earn.size(), 3u);

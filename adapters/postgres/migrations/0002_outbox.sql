@@ -1,4 +1,4 @@
--- Notifications and the outbox (DESIGN.md guarantee 4: nothing leaves the
+-- Notifications and the outbox ("Nothing leaves before it is committed": nothing leaves the
 -- process before it is committed). A notification is what a member (or a
 -- store's admins) is told, recorded in the transaction of the effect that
 -- caused it; an outbox row is one delivery of it to one device or FCM

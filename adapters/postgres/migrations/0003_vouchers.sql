@@ -1,7 +1,7 @@
 -- Vouchers: issued by an admin, a promo claim, a reward redemption or a
 -- birthday gift; redeemed at the till inside the sale's transaction. A
 -- voucher is redeemed at most once: its status moves from 'active' only by
--- a conditional UPDATE (DESIGN.md guarantee 3).
+-- a conditional UPDATE ("Nothing is spent twice").
 
 CREATE TABLE vouchers (
   id                bigserial PRIMARY KEY,

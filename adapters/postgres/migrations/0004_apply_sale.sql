@@ -1,5 +1,5 @@
 -- The whole transaction of one sale as one statement, so that it costs one
--- round trip to the server (DESIGN.md, Throughput): claim the event, record
+-- round trip to the server (docs/architecture.md, The way of a sale): claim the event, record
 -- the sale and its lines, credit the member, write the ledger row and the
 -- result. Called in autocommit: the call is the commit.
 --

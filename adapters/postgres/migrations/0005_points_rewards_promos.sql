@@ -12,7 +12,7 @@
 -- ledger stays append-only in what it says happened (kind, points, source);
 -- `remaining` is the lot's state. Invariants, checked by the tests after
 -- every operation:
---   members.points = sum(points_ledger.points)     (DESIGN.md guarantee 3)
+--   members.points = sum(points_ledger.points)     ("Nothing is spent twice")
 --   members.points = sum(points_ledger.remaining)  (the lots hold the balance)
 ALTER TABLE points_ledger
   ADD COLUMN remaining bigint,
@@ -127,7 +127,7 @@ END;
 $$;
 
 -- Spends p_points of a member, all or nothing: the balance only moves by
--- UPDATE ... WHERE points >= p_points (DESIGN.md guarantee 3), then the lots
+-- UPDATE ... WHERE points >= p_points ("Nothing is spent twice"), then the lots
 -- give the points in spending order and one negative ledger row records it.
 -- Returns the new balance, or NULL when the balance is short (nothing is
 -- written). p_kind is 'redeem', 'reverse' or 'adjust'.
