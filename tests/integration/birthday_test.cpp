@@ -25,6 +25,7 @@
 #include "core/outbox/notification_texts.h"
 #include "core/scheduler/birthday_job.h"
 #include "rules/loader.h"
+#include "tests/fakes/manual_clock.h"
 #include "tests/support/rule_books.h"
 
 namespace setia::it {
@@ -75,15 +76,7 @@ std::string rule_file(const std::string& store, const std::string& tz, const std
          "    en: \"Happy birthday, {name}! A gift is waiting for you.\"\n";
 }
 
-class ManualClock final : public core::Clock {
- public:
-  explicit ManualClock(std::chrono::system_clock::time_point t) : t_(t) {}
-  std::chrono::system_clock::time_point now() const override { return t_; }
-  void set(std::chrono::system_clock::time_point t) { t_ = t; }
-
- private:
-  std::chrono::system_clock::time_point t_;
-};
+using ::setia::test::ManualClock;
 
 class Birthday : public ::testing::Test {
  protected:

@@ -14,6 +14,7 @@
 
 #include "core/ports/clock.h"
 #include "harness.h"
+#include "tests/fakes/manual_clock.h"
 #include "rules/loader.h"
 #include "tests/support/rule_books.h"
 
@@ -88,14 +89,7 @@ inline std::shared_ptr<const rules::RuleBook> book_of(const std::string& yaml) {
   return book;
 }
 
-class ManualClock final : public core::Clock {
- public:
-  explicit ManualClock(std::int64_t unix_seconds) : t_(std::chrono::seconds(unix_seconds)) {}
-  std::chrono::system_clock::time_point now() const override { return t_; }
-
- private:
-  std::chrono::system_clock::time_point t_;
-};
+using ::setia::test::ManualClock;
 
 // Unix seconds of a wall time at a fixed UTC offset in hours (+7 WIB, +9 WIT).
 inline std::int64_t at_offset(int y, unsigned mo, unsigned d, int h, int mi, int offset_hours) {

@@ -16,19 +16,11 @@
 #include "core/ports/offer_store.h"
 #include "core/ports/points_store.h"
 #include "rules/loader.h"
+#include "tests/fakes/manual_clock.h"
 
 namespace setia::core::test {
 
-class ManualClock final : public Clock {
- public:
-  explicit ManualClock(std::int64_t unix_seconds) { set(unix_seconds); }
-  std::chrono::system_clock::time_point now() const override { return t_; }
-  void set(std::int64_t unix_seconds) { t_ = std::chrono::system_clock::time_point(std::chrono::seconds(unix_seconds)); }
-  void advance(std::chrono::seconds d) { t_ += d; }
-
- private:
-  std::chrono::system_clock::time_point t_;
-};
+using ::setia::test::ManualClock;
 
 class FakeMembers final : public MemberStore {
  public:

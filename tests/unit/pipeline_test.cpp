@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "test_sales.h"
+#include "tests/fakes/manual_clock.h"
 
 namespace setia::core {
 namespace {
@@ -110,10 +111,6 @@ class FakeSink final : public ResultSink {
   }
 };
 
-class FakeClock final : public Clock {
- public:
-  std::chrono::system_clock::time_point now() const override { return std::chrono::system_clock::time_point{}; }
-};
 
 class PipelineTest : public ::testing::Test {
  protected:
@@ -138,7 +135,7 @@ class PipelineTest : public ::testing::Test {
   std::filesystem::path dir_;
   FakeStore store_;
   FakeSink sink_;
-  FakeClock clock_;
+  ::setia::test::ManualClock clock_;  // the Unix epoch
   std::atomic<bool> stopping_{false};
   std::unique_ptr<rules::Registry> registry_;
   std::unique_ptr<Pipeline> pipeline_;

@@ -12,17 +12,15 @@
 #include "core/services/auth.h"
 #include "core/services/login_throttle.h"
 #include "core/support/metrics.h"
+#include "tests/fakes/manual_clock.h"
 
 namespace setia {
 namespace {
 
 using namespace std::chrono_literals;
 
-class ManualClock final : public core::Clock {
- public:
-  std::chrono::system_clock::time_point now() const override { return t; }
-  std::chrono::system_clock::time_point t = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
-};
+using ::setia::test::ManualClock;
+constexpr std::int64_t kNow = 1'800'000'000;
 
 TEST(RestRouter, MatchesTemplatesAndDecodesSegments) {
   adapters::rest::Router r;
@@ -119,16 +117,16 @@ TEST(Metrics, RendersPrometheusText) {
 }
 
 TEST(LoginThrottle, AddressAttemptsWithinTheirWindow) {
-  ManualClock clock;
+  ManualClock clock{kNow};
   core::LoginThrottle t({.max_attempts_per_address = 5, .address_window = 10s}, clock);
   // Five attempts in ten seconds, whatever the accounts.
   for (int i = 0; i < 5; ++i) {
     EXPECT_EQ(t.admit("3.3.3.3"), 0);
-    clock.t += 1s;
+    clock.advance(1s);
   }
   EXPECT_EQ(t.admit("3.3.3.3"), 5) << "the first attempt (5 s ago) leaves the window 10 s after it";
   EXPECT_EQ(t.admit("4.4.4.4"), 0) << "another address";
-  clock.t += 5s;
+  clock.advance(5s);
   EXPECT_EQ(t.admit("3.3.3.3"), 0);
   EXPECT_GT(t.admit("3.3.3.3"), 0) << "the refused attempt was not counted, this one was";
 }
@@ -242,7 +240,7 @@ struct AuthRig {
   core::Members members{member_store, [] { return std::uint64_t{7}; }};
   CountingHasher hasher;
   SeqTokens tokens;
-  ManualClock clock;
+  ManualClock clock{kNow};
   core::LoginThrottle throttle{{}, clock};
   std::shared_ptr<const rules::RuleBook> book = [] {
     auto b = std::make_shared<rules::RuleBook>();
@@ -276,7 +274,7 @@ TEST(Auth, WrongPasswordsForOneLoginAreLimitedThroughTheStore) {
     auto r = rig.auth.login("Ocha@Example.com", "guess", std::nullopt, "1.1.1." + std::to_string(i));
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().reason, "bad_login");
-    rig.clock.t += 10s;
+    rig.clock.advance(10s);
   }
   EXPECT_EQ(rig.accounts.failures["ocha@example.com|*"].size(), 5u) << "one key whatever the case of the email";
   auto limited = rig.auth.login("ocha@example.com", "secret-password", std::nullopt, "2.2.2.2");
@@ -286,7 +284,7 @@ TEST(Auth, WrongPasswordsForOneLoginAreLimitedThroughTheStore) {
   EXPECT_EQ(rig.hasher.verifies, 5) << "a limited attempt checks no password";
   auto other_store = rig.auth.login("ocha@example.com", "secret-password", "toko", "2.2.2.2");
   EXPECT_TRUE(other_store) << "the limit is per login and store: 'toko' is another key than '*'";
-  rig.clock.t += 850s;
+  rig.clock.advance(850s);
   auto ok = rig.auth.login("ocha@example.com", "secret-password", std::nullopt, "2.2.2.2");
   ASSERT_TRUE(ok) << ok.error().message;
   EXPECT_FALSE(rig.accounts.failures.contains("ocha@example.com|*")) << "a good password clears the count";
@@ -303,7 +301,7 @@ TEST(Auth, LoginRehashesOldParametersAndIssuesADigestedToken) {
   EXPECT_EQ(rig.accounts.tokens[0].digest, "d:" + s->token);  // only the digest is stored
   EXPECT_TRUE(rig.auth.authenticate(s->token));
   EXPECT_FALSE(rig.auth.authenticate("short"));
-  rig.clock.t += std::chrono::hours(24 * 31);  // past the member token's 30 days
+  rig.clock.advance(std::chrono::hours(24 * 31));  // past the member token's 30 days
   EXPECT_FALSE(rig.auth.authenticate(s->token));
 }
 
