@@ -14,10 +14,12 @@
 #include "adapters/config/daemon_config.h"
 #include "adapters/pos/pos_client.h"
 #include "adapters/postgres/migrator.h"
+#include "adapters/postgres/pg_crm_queries.h"
 #include "adapters/postgres/pg_member_store.h"
 #include "adapters/postgres/pg_session.h"
 #include "adapters/postgres/pg_voucher_store.h"
 #include "core/services/members.h"
+#include "core/services/store_time_text.h"
 #include "core/services/vouchers.h"
 #include "core/support/log.h"
 #include "rules/loader.h"
@@ -202,20 +204,23 @@ int deadletter_list(const adapters::config::DaemonConfig& cfg, const Args& a) {
   } catch (const std::exception&) {
     return fail("--limit takes a whole number", 2);
   }
-  std::string store = a.opt("store").value_or("");
+  if (limit < 1 || limit > 1000) return fail("--limit must be 1 to 1000", 2);
+  // The same query as the REST API's GET /v1/admin/deadletters (PgCrmQueries).
   adapters::postgres::PgSession session(conninfo(cfg));
-  std::vector<std::string> rows;
-  auto done = session.run([&](soci::session& sql) {
-    soci::rowset<std::string> rs = (sql.prepare <<
-        "SELECT json_build_object('id', id, 'store', store_id, 'event_id', event_id, 'topic', topic, "
-        "'reason', reason, 'detail', detail, 'received_at', received_at, "
-        "'payload', convert_from(substring(payload for 2000), 'SQL_ASCII'))::text "
-        "FROM dead_letters WHERE (:s = '' OR store_id = :s) ORDER BY id DESC LIMIT :l",
-        soci::use(store, "s"), soci::use(limit, "l"));
-    for (const auto& r : rs) rows.push_back(r);
-  });
-  if (!done) return fail(done.error().message);
-  for (const auto& r : rows) std::printf("%s\n", r.c_str());
+  adapters::postgres::PgCrmQueries queries(session);
+  auto store = a.opt("store");
+  auto page = queries.dead_letters(store ? std::optional<std::string>(*store) : std::nullopt, {.limit = limit});
+  if (!page) return fail(page.error().message);
+  for (const auto& d : page->items) {
+    auto opt = [](const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+    nlohmann::json j = {{"id", d.id},         {"store", opt(d.store_id)}, {"event_id", opt(d.event_id)},
+                        {"topic", d.topic},   {"reason", d.reason},       {"detail", d.detail},
+                        {"received_at", core::store_time_text(d.at, nullptr)},
+                        {"payload", d.payload.substr(0, 2000)}};
+    // A payload is bytes as a till sent them: what is not UTF-8 prints as
+    // U+FFFD, a NUL as \u0000; the listing never fails on it.
+    std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  }
   return 0;
 }
 

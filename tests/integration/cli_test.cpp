@@ -111,6 +111,34 @@ TEST(MemberAdd, TakesBirthDatesFrom1900ToTodayAndRefusesTheFuture) {
   EXPECT_NE(not_a_date.err.find("real date"), std::string::npos) << not_a_date.err;
 }
 
+// A till's junk is bytes: the dead-letter listing must show a payload that
+// is not UTF-8 or holds a NUL, not fail on it.
+TEST(DeadLetterList, ShowsPayloadsThatAreNotUtf8OrHoldANul) {
+  Daemon d({});
+  migrate(d);
+  d.start();
+  auto store = unique("toko");
+  const std::string prefix = d.options().topic_prefix;
+  Probe probe({prefix + "/" + store + "/deadletter"});
+  probe.publish(prefix + "/" + store + "/pos/sale", std::string("kopi \xff\xfe susu", 12));
+  probe.publish(prefix + "/" + store + "/pos/sale", std::string("teh\0manis", 9));
+  ASSERT_EQ(probe.wait("/deadletter", 2).size(), 2u);
+  auto listed = run({SETIACTL_PATH, "--config", d.config_path(), "deadletter", "list", "--store", store});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  std::vector<json> rows;
+  std::istringstream lines(listed.out);
+  for (std::string line; std::getline(lines, line);) rows.push_back(json::parse(line));
+  ASSERT_EQ(rows.size(), 2u) << listed.out;
+  EXPECT_EQ(rows[0]["payload"], std::string("teh\0manis", 9)) << "newest first, the NUL kept";
+  EXPECT_EQ(rows[1]["payload"], "kopi \xEF\xBF\xBD\xEF\xBF\xBD susu") << "each byte that is not UTF-8 is U+FFFD";
+  EXPECT_EQ(rows[0]["store"], store);
+  EXPECT_FALSE(rows[0]["reason"].get<std::string>().empty());
+  EXPECT_TRUE(rows[0]["received_at"].get<std::string>().ends_with("Z")) << rows[0];
+  auto bad = run({SETIACTL_PATH, "--config", d.config_path(), "deadletter", "list", "--limit", "0"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--limit must be 1 to 1000"), std::string::npos) << bad.err;
+}
+
 TEST(Reload, SighupSwapsValidRulesAndKeepsTheOldOnesOnError) {
   Daemon d({});
   migrate(d);
