@@ -242,6 +242,17 @@ TEST_F(RestServer, MetricsCountEventsRequestsAndBacklog) {
   EXPECT_NE(t.find("setia_outbox_backlog{status=\"pending\"}"), std::string::npos) << t;
   EXPECT_NE(t.find("setia_outbox_backlog{status=\"dead\"}"), std::string::npos) << t;
   EXPECT_NE(t.find("setia_dead_letters_stored "), std::string::npos) << t;
+  // The answers: the sale's result and the dead letter, both acknowledged
+  // by the broker (the probe got the dead letter, so the broker has it);
+  // none waiting, none lost.
+  auto count_of = [&](const std::string& series) -> long long {  // the value on the series' own line
+    auto at = t.find("\n" + series + " ");
+    return at == std::string::npos ? -1 : std::stoll(t.substr(at + series.size() + 2));
+  };
+  EXPECT_GE(count_of("setia_answers_total{outcome=\"sent\"}"), 1) << t;
+  EXPECT_EQ(count_of("setia_answers_total{outcome=\"unsendable\"}"), -1) << "no such series until one happens";
+  EXPECT_EQ(count_of("setia_answers_queued{state=\"waiting\"}"), 0) << t;
+  EXPECT_EQ(count_of("setia_answer_queue_full_total"), 0) << t;
   // A scan of random paths does not add series per path.
   http().get("/random/" + unique("x"));
   auto again = http().get("/metrics").body;
