@@ -16,17 +16,16 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <deque>
 #include <ctime>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <mqtt/async_client.h>
 #include <nlohmann/json.hpp>
 
 #include "adapters/pos/pos_client.h"
+#include "tests/support/junk.h"
 
 namespace {
 
@@ -231,48 +230,16 @@ Generated generate(const Args& a, const std::string& rid) {
   return g;
 }
 
-// The junk a broken or hostile till sends: not JSON, not an object, no
-// event_id, a float amount, an unknown schema. None carries a valid sale.
-std::string junk_payload(const std::string& store, const std::string& rid, std::size_t i) {
-  switch (i % 5) {
-    case 0: return "garbage " + std::to_string(i);
-    case 1: return "[" + std::to_string(i) + "]";
-    case 2: return R"({"schema":"setia.pos.sale/1","store_id":")" + store + R"("})";
-    case 3:
-      return json{{"schema", "setia.pos.sale/1"}, {"event_id", "junk-" + rid + "-" + std::to_string(i)},
-                  {"store_id", store}, {"receipt_no", "J" + rid + "-" + std::to_string(i)},
-                  {"occurred_at", "2026-12-05T12:00:00+07:00"},
-                  {"items", json::array({{{"sku", "X"}, {"qty", 1}, {"unit_price", 1000}}})},
-                  {"subtotal", 1000}, {"total", 1000.5}}
-          .dump();
-    default: return R"({"schema":"setia.pos.sale/9","event_id":"x)" + std::to_string(i) + R"("})";
-  }
-}
-
-// Publishes the junk with at most 20 QoS 1 messages unacknowledged, as a
-// flooding till would; returns how many the broker acknowledged.
-std::size_t flood(const Args& a, const std::string& rid) {
-  ::mqtt::async_client c(a.mqtt, a.client_id + "-junk", ::mqtt::create_options(MQTTVERSION_5));
-  std::size_t acked = 0;
+// The junk flood of --junk (tests/support/junk.h); how many the broker
+// acknowledged.
+std::size_t flood_junk(const Args& a, const std::string& rid) {
   try {
-    c.connect(::mqtt::connect_options_builder().mqtt_version(MQTTVERSION_5).clean_start(true).finalize())->wait();
-    std::deque<::mqtt::delivery_token_ptr> window;
-    const std::string topic = a.prefix + "/" + a.store + "/pos/sale";
-    auto settle = [&] {
-      window.front()->wait();
-      window.pop_front();
-      ++acked;
-    };
-    for (std::size_t i = 0; i < a.junk; ++i) {
-      while (window.size() >= 20) settle();
-      window.push_back(c.publish(::mqtt::make_message(topic, junk_payload(a.store, rid, i), 1, false)));
-    }
-    while (!window.empty()) settle();
-    c.disconnect()->wait();
+    return setia::test::flood(a.mqtt, a.client_id + "-junk", a.prefix + "/" + a.store + "/pos/sale", a.junk,
+                              [&](std::size_t i) { return setia::test::junk_payload(a.store, rid, i); });
   } catch (const ::mqtt::exception& e) {
     std::fprintf(stderr, "sale_bench: junk flood: %s\n", e.what());
+    return 0;
   }
-  return acked;
 }
 
 double percentile_ms(const std::vector<double>& sorted_ms, double q) {
@@ -318,7 +285,7 @@ int main(int argc, char** argv) {
   latency_ms.reserve(g.events.size());
   std::size_t junk_acked = 0;
   std::thread flooder;
-  if (a.junk > 0) flooder = std::thread([&] { junk_acked = flood(a, rid); });
+  if (a.junk > 0) flooder = std::thread([&] { junk_acked = flood_junk(a, rid); });
   t0 = std::chrono::steady_clock::now();
   auto sum = pos.send(g.events, [&](const PosResult& r) {
     latency_ms.push_back(std::chrono::duration<double, std::milli>(r.latency).count());

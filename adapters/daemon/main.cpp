@@ -276,7 +276,6 @@ int run(const adapters::config::DaemonConfig& cfg, rules::Registry& registry) {
   if (rules_watch >= 0) ::close(rules_watch);
   sd_notify(0, "STOPPING=1");
   log->info("stopping: finishing the event in hand");
-  transport.release_backpressure();  // nothing may wait for room in the answer queue from now on
   if (rest) rest->stop();  // REST API block: before the transport
   transport.stop();
   scheduler.stop();                     // finishes the job in hand
@@ -284,8 +283,8 @@ int run(const adapters::config::DaemonConfig& cfg, rules::Registry& registry) {
   const auto& c = pipeline->counters();
   auto a = transport.answer_stats();
   log->info("stopped: applied={} duplicate={} rejected={} store_retries={} answers_sent={} answers_unsent={}",
-            c.applied.load(), c.duplicate.load(), c.rejected.load(), c.store_retries.load(), a.acknowledged,
-            a.lost_at_exit + a.unsendable);
+            c.applied.load(), c.duplicate.load(), c.rejected.load(), c.store_retries.load(),
+            a.acknowledged - a.refused_by_broker, a.lost_at_exit + a.unsendable + a.refused_by_broker);
   return finish(0);
 }
 

@@ -91,16 +91,16 @@ struct AnswerPublisherCallbacks {
   }
   static void on_publish(struct mosquitto*, void* obj, int mid, int reason, const mosquitto_property*) {
     auto* self = static_cast<AnswerPublisher*>(obj);
-    self->queue_.acknowledged();
     // 0x10 "no matching subscribers" is a success: nobody listens yet.
-    if (reason >= 0x80) {
-      ++self->refused_by_broker_;
+    const bool refused = reason >= 0x80;
+    self->queue_.acknowledged(refused);
+    if (refused) {
       self->count("refused_by_broker");
       std::size_t suppressed = 0;
       if (self->refused_log_.allow(suppressed)) {
         self->log_->error("answers: the broker refused answer mid={}: {} ({} so far; the POS republishes and gets the "
                           "stored result)",
-                          mid, mosquitto_reason_string(reason), self->refused_by_broker_.load());
+                          mid, mosquitto_reason_string(reason), self->queue_.stats().refused_by_broker);
       }
     } else {
       self->count("sent");
@@ -212,11 +212,12 @@ void AnswerPublisher::pump() {
   while (running_.load()) {
     auto now = std::chrono::steady_clock::now();
     if (now - last_report >= kLossReport) {
-      auto lost = unsendable_.load() + refused_by_broker_.load();
+      auto s = queue_.stats();
+      auto lost = s.unsendable + s.refused_by_broker;
       if (lost != reported) {
         log_->error("answers: {} could not be delivered in the last {} s ({} unsendable, {} refused by the broker, "
                     "since start); /metrics setia_answers_total",
-                    lost - reported, kLossReport.count(), unsendable_.load(), refused_by_broker_.load());
+                    lost - reported, kLossReport.count(), s.unsendable, s.refused_by_broker);
         reported = lost;
       }
       last_report = now;
@@ -252,12 +253,11 @@ void AnswerPublisher::pump() {
       case MOSQ_ERR_NOT_SUPPORTED: {
         // Refused before it was queued, and it would be every time.
         queue_.unsendable();
-        ++unsendable_;
         count("unsendable");
         std::size_t suppressed = 0;
         if (unsendable_log_.allow(suppressed)) {
           log_->error("answers: cannot publish to '{}': {} ({} so far)", a->topic, mosquitto_strerror(rc),
-                      unsendable_.load());
+                      queue_.stats().unsendable);
         }
         break;
       }

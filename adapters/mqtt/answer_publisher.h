@@ -74,7 +74,6 @@ class AnswerPublisher {
   std::thread network_, pump_;
   std::shared_ptr<spdlog::logger> log_;
   log::RateLimit down_log_, unsendable_log_, refused_log_;
-  std::atomic<std::uint64_t> refused_by_broker_{0}, unsendable_{0};
 
   friend struct AnswerPublisherCallbacks;
 };

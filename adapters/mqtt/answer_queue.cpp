@@ -57,10 +57,11 @@ void AnswerQueue::unsendable() {
   if (waiting_.empty() && in_flight_ == 0) empty_.notify_all();
 }
 
-void AnswerQueue::acknowledged() {
+void AnswerQueue::acknowledged(bool refused) {
   std::lock_guard lock(mu_);
   if (in_flight_ > 0) --in_flight_;
   ++counts_.acknowledged;
+  if (refused) ++counts_.refused_by_broker;
   ready_.notify_one();
   if (waiting_.empty() && in_flight_ == 0) empty_.notify_all();
 }

@@ -50,7 +50,9 @@ class AnswerQueue {
   // What became of an answer take() gave out:
   void refused(Answer answer);  // not taken by the client now: first in line again
   void unsendable();            // can never be published: dropped, counted
-  void acknowledged();          // the broker acknowledged one (PUBACK): out of flight
+  // The broker answered one (PUBACK): out of flight; `refused` when the
+  // PUBACK carried an error reason code (the answer is then lost, counted).
+  void acknowledged(bool refused = false);
   // The client lost what it held in flight (a reconnect that drops its
   // session): they no longer occupy the window. Rarely needed.
   void forget_in_flight();
@@ -67,6 +69,7 @@ class AnswerQueue {
   struct Stats {
     std::size_t waiting = 0, in_flight = 0;
     std::uint64_t pushed = 0, acknowledged = 0, refused = 0, unsendable = 0, lost_at_exit = 0;
+    std::uint64_t refused_by_broker = 0;  // of the acknowledged
     std::uint64_t full_waits = 0;  // push() calls that found the queue full and waited
   };
   Stats stats() const;

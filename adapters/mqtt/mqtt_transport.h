@@ -38,10 +38,6 @@ class MqttTransport final : public core::ResultSink {
   // then sends the answers still queued (at most `answer_drain`).
   void stop(std::chrono::milliseconds answer_drain = std::chrono::seconds(10));
 
-  // Shutdown begins: a pipeline waiting for room in the answer queue goes
-  // on (before anything that waits for the message in hand).
-  void release_backpressure() { answers_.stop_waiting(); }
-
   // Both connections up: the sales' and the answers'. Read from flags, not
   // from paho (whose is_connected() takes the lock a callback holds).
   bool connected() const { return sales_connected_.load() && answers_.connected(); }

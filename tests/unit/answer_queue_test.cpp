@@ -127,8 +127,11 @@ TEST(AnswerQueue, AnUnsendableAnswerIsCountedAndFreesItsPlace) {
   auto good = q.take(0ms);
   ASSERT_TRUE(good) << "the window is free again";
   EXPECT_EQ(good->payload, "1");
-  q.acknowledged();
-  EXPECT_EQ(q.stats().unsendable, 1u);
+  q.acknowledged(/*refused=*/true);  // the broker's PUBACK said "not authorized"
+  auto s = q.stats();
+  EXPECT_EQ(s.unsendable, 1u);
+  EXPECT_EQ(s.refused_by_broker, 1u);
+  EXPECT_EQ(s.acknowledged, 1u);
   EXPECT_TRUE(q.drain(0ms));
 }
 
