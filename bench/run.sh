@@ -4,6 +4,7 @@
 #   bench/run.sh                                   # the shapes below, default sizes
 #   SALES=50000 BURST=50000 BACKLOG=20000 bench/run.sh
 #   BEFORE_SETIAD=/path/to/old/setiad bench/run.sh # the same shapes against another setiad first
+#   BEFORE_REV=e93cdc9 bench/run.sh                # pgbench also that revision's per-sale statement
 #
 # 1. builds setiad, setiactl and sale_bench (Release or RelWithDebInfo, in build/);
 # 2. starts a fresh private PostgreSQL 15 + Mosquitto in /tmp/setia-bench-$(id -u)
@@ -22,14 +23,16 @@
 #    burst of SCALE sales each time;
 # 6. pgbench of setiad's own per-sale statement (bench/apply_sale.pgbench.sql)
 #    and of the minimal sale (bench/minimal-sale/), 1, 2 and 4 clients, 15 s
-#    each, on the same server: the floors setiad is compared with;
+#    each, on the same server: the floors setiad is compared with; with
+#    BEFORE_REV, also the statement of that revision's migrations (in a
+#    database of its own), each client count's three runs back to back;
 # 7. checks the books (each member's balance = its ledger sum, the expected
 #    points, one sale per event, no dead letter) and prints a summary with
 #    the ratios.
 #
 # Environment: SALES (20000), BURST (20000), BACKLOG (10000), JUNK (20000),
 # JUNK_SALES (1000), SCALE (10000;
-# 0 skips the scaling runs), PGBENCH_S (15), BEFORE_SETIAD, BUILD_DIR
+# 0 skips the scaling runs), PGBENCH_S (15), BEFORE_SETIAD, BEFORE_REV, BUILD_DIR
 # (default <repo>/build), LOG_LEVEL (setiad's log.level, default info as in
 # production).
 set -euo pipefail
@@ -44,6 +47,7 @@ JUNK=${JUNK:-20000}
 JUNK_SALES=${JUNK_SALES:-1000}
 PGBENCH_S=${PGBENCH_S:-15}
 BEFORE_SETIAD=${BEFORE_SETIAD:-}
+BEFORE_REV=${BEFORE_REV:-}
 LOG_LEVEL=${LOG_LEVEL:-info}
 WINDOW=20
 MEMBERS=20
@@ -60,6 +64,8 @@ for knob in SALES BURST BACKLOG JUNK JUNK_SALES PGBENCH_S; do
 done
 [[ $SCALE =~ ^[0-9]+$ ]] || die "SCALE must be a whole number, not '$SCALE'"
 [[ -z $BEFORE_SETIAD || -x $BEFORE_SETIAD ]] || die "BEFORE_SETIAD=$BEFORE_SETIAD is not an executable"
+[[ -z $BEFORE_REV ]] || git -C "$REPO" rev-parse --verify -q "$BEFORE_REV^{commit}" >/dev/null \
+  || die "BEFORE_REV=$BEFORE_REV is not a commit of $REPO"
 for tool in python3 awk; do
   command -v "$tool" >/dev/null || die "$tool is needed"
 done
@@ -342,7 +348,24 @@ pgbench_tps() {  # NAME DB SCRIPT MODE CLIENTS
   [[ -n ${TPS[$1]} ]] || die "no tps in $out"
   printf '%-22s %8s tps\n' "$1" "${TPS[$1]}"
 }
+if [[ -n $BEFORE_REV ]]; then
+  # That revision's schema and functions, applied as setiactl db migrate
+  # applies them (each file in one transaction, in order), with the same
+  # members.
+  rm -rf -- "$BENCH_DIR/before-rev" && mkdir -p "$BENCH_DIR/before-rev"
+  git -C "$REPO" archive "$BEFORE_REV" adapters/postgres/migrations | tar -x -C "$BENCH_DIR/before-rev"
+  "${PSQL[@]}" -c "DROP DATABASE IF EXISTS setia_before" -c "CREATE DATABASE setia_before"
+  BEFORE_PSQL=("$SETIA_PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$SETIA_PG_PORT" -U setia -d setia_before)
+  for f in "$BENCH_DIR"/before-rev/adapters/postgres/migrations/*.sql; do
+    PGOPTIONS="-c client_min_messages=warning" "${BEFORE_PSQL[@]}" -1 -f "$f" >/dev/null
+  done
+  for ((i = 1; i <= MEMBERS; i++)); do
+    "${BEFORE_PSQL[@]}" -c "INSERT INTO members (store_id, code, name, phone)
+      VALUES ('$PG_STORE', ${pg_code_list[i - 1]}, 'Pelanggan pg $i', '0813$(printf '%08d' "$i")')"
+  done
+fi
 for c in 1 2 4; do
+  [[ -z $BEFORE_REV ]] || pgbench_tps "before-stmt-c$c" setia_before "$BENCH_DIR/apply_sale.pgbench.sql" simple "$c"
   pgbench_tps "setiad-stmt-c$c" setia "$BENCH_DIR/apply_sale.pgbench.sql" simple "$c"
   "${MIN_PSQL[@]}" -U postgres -f "$REPO/bench/minimal-sale/minimal-sale-reset.sql" >/dev/null
   pgbench_tps "minimal-c$c" minimal "$REPO/bench/minimal-sale/minimal-sale.pgbench" prepared "$c"
@@ -443,10 +466,12 @@ $( [[ -z $BEFORE_SETIAD ]] || printf '  after/before: steady %s, burst %s, backl
 scaling (burst of $SCALE, shared subscription)
   setiad x1/x2/x3         ${SCALE_RATE[1]:--} / ${SCALE_RATE[2]:--} / ${SCALE_RATE[3]:--} sales/s
 pgbench, $PGBENCH_S s each (tps at 1 / 2 / 4 clients)
+$( [[ -z $BEFORE_REV ]] || printf "  statement at %-10s ${TPS[before-stmt-c1]} / ${TPS[before-stmt-c2]} / ${TPS[before-stmt-c4]}" "$BEFORE_REV" )
   setiad's statement      ${TPS[setiad-stmt-c1]} / ${TPS[setiad-stmt-c2]} / ${TPS[setiad-stmt-c4]}
   minimal sale            ${TPS[minimal-c1]} / ${TPS[minimal-c2]} / ${TPS[minimal-c4]}
 ratios
   statement / minimal     $(ratio "${TPS[setiad-stmt-c1]}" "${TPS[minimal-c1]}") at 1 client, $(ratio "${TPS[setiad-stmt-c4]}" "${TPS[minimal-c4]}") at 4 (target >= 0.5)
+$( [[ -z $BEFORE_REV ]] || printf '  %-10s / minimal  %s at 1 client, %s at 4\n  statement / %-10s %s / %s / %s at 1 / 2 / 4 clients' "$BEFORE_REV" "$(ratio "${TPS[before-stmt-c1]}" "${TPS[minimal-c1]}")" "$(ratio "${TPS[before-stmt-c4]}" "${TPS[minimal-c4]}")" "$BEFORE_REV" "$(ratio "${TPS[setiad-stmt-c1]}" "${TPS[before-stmt-c1]}")" "$(ratio "${TPS[setiad-stmt-c2]}" "${TPS[before-stmt-c2]}")" "$(ratio "${TPS[setiad-stmt-c4]}" "${TPS[before-stmt-c4]}")" )
   steady / statement      $(ratio "$after_steady" "${TPS[setiad-stmt-c1]}") (setiad end to end vs its statement at 1 client; target >= 0.8)
   setiad x1/x2/x3 vs stmt ${SCALE_RATE[1]:+$(ratio "${SCALE_RATE[1]}" "${TPS[setiad-stmt-c1]}") / $(ratio "${SCALE_RATE[2]}" "${TPS[setiad-stmt-c2]}") / $(ratio "${SCALE_RATE[3]}" "${TPS[setiad-stmt-c4]}") (vs 1 / 2 / 4 clients)}
 books                     OK: balances $members_sum points = ledger $ledger_sum points
