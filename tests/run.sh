@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # tests/run.sh -- install what is missing, build, start a private PostgreSQL
-# and Mosquitto, run every test (ctest), then fuzz the rule loader for a
-# minute (tests/fuzz/run.sh). Exits non-zero when a test failed or the
-# fuzzer found something.
+# and Mosquitto, run every test (ctest), then fuzz the rule loader and the
+# POS decoders (tests/fuzz/run.sh, 40 s each). Exits non-zero when a test
+# failed or the fuzzer found something.
 #
 #   tests/run.sh                 # everything
 #   tests/run.sh -R mqtt -V      # extra arguments go to ctest
@@ -11,8 +11,8 @@
 #   SETIA_BUILD_DIR      build directory (default: build)
 #   SETIA_TEST_RUNDIR    where the private services keep their state
 #                        (default: /tmp/setia-test-<uid>-<hash of the repo path>)
-#   SETIA_FUZZ_SECONDS   how long to fuzz (default: 60; 0 skips)
-#   SETIA_FUZZ_BUILD_DIR the fuzz target's clang build (default: build-fuzz)
+#   SETIA_FUZZ_SECONDS   how long to fuzz each target (default: 40; 0 skips)
+#   SETIA_FUZZ_BUILD_DIR the fuzz targets' clang build (default: build-fuzz)
 #
 # Idempotent: the build directory and the services' state are reused; a
 # RUNDIR left behind by a killed run (dead pids) is restarted cleanly.
@@ -68,7 +68,7 @@ else
   phase "FAILED (ctest exit status $rc)"
 fi
 
-phase "fuzz the rule loader (libFuzzer, ${SETIA_FUZZ_SECONDS:-60} s)"
+phase "fuzz the rule loader and the POS decoders (libFuzzer, ${SETIA_FUZZ_SECONDS:-40} s each)"
 fuzz_rc=0
 tests/fuzz/run.sh || fuzz_rc=$?
 case $fuzz_rc in

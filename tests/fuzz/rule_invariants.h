@@ -118,12 +118,12 @@ inline RuleCheck check_rule_text(const std::string& text, const std::string& nam
   for (const auto& [kind, t] : rs->notifications.by_kind) {
     const auto& allowed = push_placeholders(kind);
     if (allowed.empty()) return broken("a template for kind '" + kind + "', which has none");
-    for (const std::string* text : {&t.id, &t.en}) {
-      if (unknown_placeholder(*text, allowed) != std::string::npos) {
-        return broken("template " + kind + " loaded with an unknown placeholder: " + *text);
+    for (const std::string* tpl : {&t.id, &t.en}) {
+      if (unknown_placeholder(*tpl, allowed) != std::string::npos) {
+        return broken("template " + kind + " loaded with an unknown placeholder: " + *tpl);
       }
-      auto filled = fill_placeholders(*text, [](std::string_view) -> std::optional<std::string> { return ""; });
-      if (filled.find('{') != std::string::npos) return broken("template " + kind + " left a '{' when filled: " + *text);
+      auto filled = fill_placeholders(*tpl, [](std::string_view) -> std::optional<std::string> { return ""; });
+      if (filled.find('{') != std::string::npos) return broken("template " + kind + " left a '{' when filled: " + *tpl);
     }
   }
   return out;

@@ -11,12 +11,11 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <random>
-#include <sstream>
 
 #include "rules/loader.h"
+#include "tests/fuzz/replay.h"
 #include "tests/fuzz/rule_invariants.h"
 
 namespace setia::rules {
@@ -27,20 +26,7 @@ using fuzz::check_rule_text;
 
 const fs::path kCorpus = fs::path(SETIA_SOURCE_DIR) / "tests/fuzz/rules_corpus";
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::map<std::string, std::string> corpus() {
-  std::map<std::string, std::string> seeds;
-  for (const auto& entry : fs::directory_iterator(kCorpus)) {
-    if (entry.is_regular_file()) seeds[entry.path().filename().string()] = slurp(entry.path());
-  }
-  return seeds;
-}
+std::map<std::string, std::string> corpus() { return setia::fuzz::read_corpus(kCorpus); }
 
 TEST(RulesFuzzReplay, EverySeedLoadsCleanlyOrFailsCleanly) {
   auto seeds = corpus();
@@ -73,8 +59,7 @@ TEST(RulesFuzzReplay, MaliciousSeedsAreRefusedForTheirReason) {
   EXPECT_NE(first("bad-timezone.yaml").find("unknown time zone"), std::string::npos);
 }
 
-// A deterministic mutation loop: byte flips, truncations, insertions of
-// random bytes and YAML tokens, chunk copies and splices of the seeds.
+// A deterministic mutation loop (tests/fuzz/replay.h) with YAML tokens.
 TEST(RulesFuzzReplay, TwentyThousandMutationsNeverCrash) {
   std::vector<std::string> seeds;
   for (auto& [name, text] : corpus()) {
@@ -85,31 +70,9 @@ TEST(RulesFuzzReplay, TwentyThousandMutationsNeverCrash) {
       "\"",    "#",       "---\n", "!!str ",      "? ", "|\n", ">\n", "~",  "1e999", "99999999999999999999",
       "24:00", "mon-sun", "\t",    "\xef\xbb\xbf"};
   std::mt19937_64 rng(0x5e71a);  // fixed: a failure is reproducible
-  auto pick = [&](std::size_t n) { return n == 0 ? std::size_t{0} : static_cast<std::size_t>(rng() % n); };
   int loaded = 0;
   for (int i = 0; i < 20'000; ++i) {
-    std::string s = seeds[pick(seeds.size())];
-    for (std::size_t m = 1 + pick(4); m > 0; --m) {
-      std::size_t at = pick(s.size() + 1);
-      switch (pick(6)) {
-        case 0:
-          if (!s.empty()) s[std::min(at, s.size() - 1)] ^= static_cast<char>(1u << pick(8));
-          break;
-        case 1: s.resize(at); break;
-        case 2: s.insert(at, 1, static_cast<char>(rng())); break;
-        case 3: s.insert(at, kTokens[pick(kTokens.size())]); break;
-        case 4: {
-          std::size_t from = pick(s.size() + 1), len = pick(64);
-          s.insert(at, s.substr(from, len));
-          break;
-        }
-        case 5: {
-          const std::string& other = seeds[pick(seeds.size())];
-          s = s.substr(0, at) + other.substr(pick(other.size() + 1));
-          break;
-        }
-      }
-    }
+    std::string s = setia::fuzz::mutate(seeds, kTokens, rng);
     auto check = check_rule_text(s, "mutant.yaml");
     if (!check.violation.empty()) {
       ADD_FAILURE() << "mutation " << i << " broke an invariant: " << check.violation << "\nits text:\n" << s;
