@@ -10,7 +10,7 @@ void YamlReader::error(const YAML::Node& at, const std::string& message) {
   errors.push_back({file_, m.line + 1, m.column + 1, message});
 }
 
-bool YamlReader::keys(const YAML::Node& map, std::string_view what, std::initializer_list<std::string_view> known) {
+bool YamlReader::keys(const YAML::Node& map, std::string_view what, std::span<const std::string_view> known) {
   if (!map.IsMap()) {
     error(map, std::string(what) + " must be a mapping");
     return false;

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,7 +30,10 @@ class YamlReader {
 
   // Refuses keys not in `known` (a typo is never silently ignored) and keys
   // given twice (YAML would keep one of them silently).
-  bool keys(const YAML::Node& map, std::string_view what, std::initializer_list<std::string_view> known);
+  bool keys(const YAML::Node& map, std::string_view what, std::span<const std::string_view> known);
+  bool keys(const YAML::Node& map, std::string_view what, std::initializer_list<std::string_view> known) {
+    return keys(map, what, std::span<const std::string_view>(known.begin(), known.size()));
+  }
 
   std::optional<std::string> string(const YAML::Node& n, std::string_view what);
   std::optional<std::int64_t> integer(const YAML::Node& n, std::string_view what, std::int64_t min, std::int64_t max);

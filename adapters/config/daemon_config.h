@@ -3,12 +3,15 @@
 #include <expected>
 #include <string>
 
+#include "adapters/fcm/fcm_options.h"
 #include "rules/load_error.h"
 
 namespace setia::adapters::config {
 
-// Each key is declared once here, with its default; docs/configuration.md
-// gives its meaning. Relative paths are relative to the working directory.
+// The daemon config, with each key's default (FCM's from fcm_options.h).
+// Which keys the file may hold, their types and ranges: config_keys.cpp;
+// their meaning: docs/configuration.md. Relative paths are relative to the
+// working directory.
 struct MqttTls {
   std::string ca_file, cert_file, key_file;
 };
@@ -62,8 +65,8 @@ struct RestConfig {
 // outbox keeps the rows pending.
 struct FcmConfig {
   std::string project_id, service_account_file;
-  std::string endpoint = "https://fcm.googleapis.com";
-  std::string token_uri = "https://oauth2.googleapis.com/token";
+  std::string endpoint = fcm::FcmOptions{}.endpoint;
+  std::string token_uri = fcm::FcmOptions{}.token_uri;
   std::string ca_file;
 };
 
@@ -74,7 +77,7 @@ struct OutboxConfig {
   int lease_s = 60;
   int backoff_base_s = 2;
   int backoff_max_s = 3600;
-  int timeout_ms = 10000;  // one HTTPS request to FCM
+  int timeout_ms = static_cast<int>(fcm::FcmOptions{}.request_timeout.count());  // one HTTPS request to FCM
 };
 
 // Refunds that arrive before their sale wait this long for it, then are
@@ -100,8 +103,9 @@ struct DaemonConfig {
   bool has_rest = false, has_fcm = false;
 };
 
-// Reads and validates the config file: unknown keys, wrong types and
-// impossible values are errors with file:line:column.
+// Reads and validates the config file (the keys of config_keys.cpp):
+// unknown keys, wrong types and impossible values are errors with
+// file:line:column.
 std::expected<DaemonConfig, rules::LoadErrors> load_daemon_config(const std::string& path);
 
 }  // namespace setia::adapters::config

@@ -16,6 +16,7 @@
 
 #include <systemd/sd-daemon.h>
 
+#include "adapters/config/config_keys.h"
 #include "adapters/config/daemon_config.h"
 #include "adapters/daemon/rest_wiring.h"
 #include "adapters/fcm/fcm_notifier.h"
@@ -45,7 +46,8 @@ void usage() {
   std::fputs(
       "usage: setiad --config FILE [--check-config]\n"
       "  --config FILE     the daemon config (YAML; docs/configuration.md)\n"
-      "  --check-config    validate the config and the rule files, print errors, exit 0/1\n"
+      "  --check-config    validate the config and the rule files, print errors (or the keys that\n"
+      "                    differ from their defaults), exit 0/1\n"
       "Signals: SIGHUP reloads the rule files (the old ones stay on error); SIGTERM drains and exits 0.\n",
       stderr);
 }
@@ -327,6 +329,18 @@ int main(int argc, char** argv) {
   if (check) {
     std::printf("%s: OK; %zu rule file(s) in %s, version %s\n", config_path.c_str(), (*book)->files.size(),
                 cfg->rules.dir.c_str(), (*book)->version.c_str());
+    // What this file changes; every other key has its default.
+    const setia::adapters::config::DaemonConfig defaults;
+    for (const auto& key : setia::adapters::config::config_keys()) {
+      auto value = setia::adapters::config::value_text(key, *cfg);
+      auto preset = setia::adapters::config::value_text(key, defaults);
+      if (value != preset) {
+        std::printf("  %.*s: %s (default %s)\n", static_cast<int>(key.path.size()), key.path.data(), value.c_str(),
+                    preset.c_str());
+      }
+    }
+    std::printf("  REST API %s, FCM pushes %s\n", cfg->has_rest ? "on" : "off (no rest section)",
+                cfg->has_fcm ? "on" : "off (no fcm section)");
     return 0;
   }
   try {

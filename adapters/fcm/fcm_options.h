@@ -5,8 +5,10 @@
 
 namespace setia::adapters::fcm {
 
-// What the FCM adapter needs to know; adapters/daemon fills it from the
-// `fcm:` section of the config (FcmConfig), the tests point it at a fake.
+// What the FCM adapter needs to know, with FCM's defaults (their one home:
+// the config's fcm section and outbox.timeout_ms take theirs from here);
+// adapters/daemon fills it from the config (FcmConfig), the tests point it
+// at a fake.
 struct FcmOptions {
   std::string project_id;            // the Firebase project the app's tokens belong to
   std::string service_account_file;  // JSON key of a service account with the FCM sender role
@@ -20,7 +22,8 @@ struct FcmOptions {
   std::string ca_file;
   std::chrono::milliseconds connect_timeout{5000};
   // One HTTP exchange, start to end. A send that hangs longer is a retry.
-  std::chrono::milliseconds request_timeout{15000};
+  // (The daemon's outbox.timeout_ms takes its default from here.)
+  std::chrono::milliseconds request_timeout{10000};
 };
 
 }  // namespace setia::adapters::fcm
