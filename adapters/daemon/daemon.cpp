@@ -1,0 +1,319 @@
+#include "adapters/daemon/daemon.h"
+
+#include <csignal>
+#include <cstring>
+#include <ctime>
+
+#include <sys/inotify.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "adapters/postgres/migrator.h"
+#include "adapters/postgres/pg_birthday_store.h"
+#include "adapters/postgres/pg_job_lock.h"
+#include "adapters/postgres/pg_outbox_store.h"
+#include "adapters/postgres/pg_points_store.h"
+#include "adapters/postgres/pg_scheduled_push_store.h"
+#include "adapters/postgres/pg_session.h"
+#include "core/scheduler/birthday_job.h"
+#include "core/scheduler/points_expiry_job.h"
+#include "core/scheduler/push_jobs.h"
+#include "core/support/log.h"
+
+namespace setia::setiad {
+
+namespace {
+
+sigset_t daemon_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  return set;
+}
+
+std::uint64_t monotonic_usec() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000u + static_cast<std::uint64_t>(ts.tv_nsec) / 1000u;
+}
+
+// A rule file written, added or removed in the rules dir reloads the rules
+// like SIGHUP does (inotify, looked at on every tick of the main loop).
+class RulesWatch {
+ public:
+  explicit RulesWatch(const std::string& dir) : fd_(inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {
+    if (fd_ < 0 ||
+        inotify_add_watch(fd_, dir.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE) < 0) {
+      log::get("rules")->warn("rules: cannot watch {} ({}); reload with SIGHUP", dir, std::strerror(errno));
+    }
+  }
+  ~RulesWatch() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  RulesWatch(const RulesWatch&) = delete;
+  RulesWatch& operator=(const RulesWatch&) = delete;
+
+  // Reads what happened since the last call; true when anything did.
+  bool changed() {
+    bool any = false;
+    alignas(inotify_event) char buf[4096];
+    while (fd_ >= 0 && ::read(fd_, buf, sizeof buf) > 0) any = true;
+    return any;
+  }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+Signals::Signals() {
+  sigset_t set = daemon_signals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  thread_ = std::thread([this, set] {
+    for (;;) {
+      int s = 0;
+      if (sigwait(&set, &s) != 0) continue;
+      std::lock_guard lock(mu);
+      if (s == SIGHUP) {
+        reload = true;
+      } else {
+        stopping = true;
+        cv.notify_all();
+        return;
+      }
+      cv.notify_all();
+    }
+  });
+}
+
+Signals::~Signals() {
+  // Stopping for a reason of our own: wake the sigwait thread to let it end.
+  if (!stopping.exchange(true)) pthread_kill(thread_.native_handle(), SIGTERM);
+  thread_.join();
+}
+
+// The scheduled jobs (docs/points.md, The scheduler): their own thread and
+// sessions; each run holds an advisory lock, so one daemon of many runs it.
+struct Daemon::Jobs {
+  explicit Jobs(const std::string& conninfo, const core::Clock& clock)
+      : lock(conninfo), expiry(conninfo), birthdays(conninfo), pushes(conninfo), scheduler(clock, lock) {}
+  adapters::postgres::PgJobLock lock;
+  adapters::postgres::PgPointsStore expiry;
+  adapters::postgres::PgBirthdayStore birthdays;
+  adapters::postgres::PgScheduledPushStore pushes;
+  core::Scheduler scheduler;
+};
+
+Daemon::Daemon(const adapters::config::DaemonConfig& cfg, rules::Registry& registry)
+    : cfg_(cfg),
+      registry_(registry),
+      conninfo_(adapters::postgres::conninfo_with_password(cfg.database.conninfo, cfg.database.password_file)) {}
+
+Daemon::~Daemon() = default;
+
+int Daemon::run() {
+  switch (wait_for_schema()) {
+    case Schema::ready: break;
+    case Schema::too_old: return 1;
+    case Schema::stopped: return 0;
+  }
+  wire_pipeline();
+  if (!start_rest() || !start_outbox()) return 1;
+  if (!transport_->start(signals_.stopping)) return 0;  // stopped before the broker answered
+  sd_notify(0, "READY=1\nSTATUS=consuming");
+  log::get("daemon")->info("ready: consuming {} rule set {}", cfg_.mqtt.topic_prefix, registry_.current()->version);
+  start_scheduler();
+  main_loop();
+  drain();
+  return 0;
+}
+
+// The database first: without the schema this build needs there is nothing
+// to do. Unreachable is retried; too old is an operator's job.
+Daemon::Schema Daemon::wait_for_schema() {
+  auto pg_log = log::get("pg");
+  log::RateLimit db_down(std::chrono::seconds(30));
+  auto delay = std::chrono::milliseconds(500);
+  for (;;) {
+    auto version = adapters::postgres::schema_version(conninfo_);
+    if (version) {
+      int need = adapters::postgres::required_schema_version();
+      if (*version >= need) return Schema::ready;
+      pg_log->critical("database schema is at version {}, this setiad needs {}: run `setiactl --config {} db migrate`",
+                       *version, need, cfg_.file);
+      return Schema::too_old;
+    }
+    std::size_t suppressed = 0;
+    if (db_down.allow(suppressed)) {
+      pg_log->warn("database unreachable, retrying ({} similar suppressed): {}", suppressed, version.error());
+    }
+    std::unique_lock lock(signals_.mu);
+    if (signals_.cv.wait_for(lock, delay, [&] { return signals_.stopping.load(); })) return Schema::stopped;
+    delay = std::min(delay * 2, std::chrono::milliseconds(10000));
+  }
+}
+
+// The sales path: the broker's messages through the pipeline into the
+// store; answers back through the transport's own connection.
+void Daemon::wire_pipeline() {
+  store_ = std::make_unique<adapters::postgres::PgStore>(conninfo_);
+  transport_ = std::make_unique<adapters::mqtt::MqttTransport>(
+      cfg_.mqtt, [this](const core::InboundMessage& m) { return pipeline_->handle(m); }, &metrics_);
+  auto* transport = transport_.get();
+  metrics_.gauge("setia_answers_queued", "Answers owed and not yet acknowledged by the broker: waiting, in_flight",
+                 [transport] {
+                   auto s = transport->answer_stats();
+                   return std::vector<std::pair<metrics::Labels, double>>{
+                       {{{"state", "waiting"}}, static_cast<double>(s.waiting)},
+                       {{{"state", "in_flight"}}, static_cast<double>(s.in_flight)}};
+                 });
+  metrics_.gauge("setia_answer_queue_full_total",
+                 "Times the pipeline waited because the answer queue was full (backpressure)", [transport] {
+                   return std::vector<std::pair<metrics::Labels, double>>{
+                       {{}, static_cast<double>(transport->answer_stats().full_waits)}};
+                 });
+  pipeline_ = std::make_unique<core::Pipeline>(
+      core::PipelineOptions{.topic_prefix = cfg_.mqtt.topic_prefix, .metrics = &metrics_}, *store_, *transport_,
+      registry_, clock_, signals_.stopping);
+}
+
+// The REST API (rest_wiring.cpp), when configured: started after the
+// pipeline and before the broker connects (so /healthz can say it is down);
+// stopped before the transport.
+bool Daemon::start_rest() {
+  if (!cfg_.has_rest) return true;
+  auto* transport = transport_.get();
+  auto started = RestService::start({.config = cfg_.rest, .conninfo = conninfo_,
+                                     .topic_prefix = cfg_.mqtt.topic_prefix, .rules = registry_, .clock = clock_,
+                                     .sink = *transport_, .metrics = metrics_,
+                                     .broker_connected = [transport] { return transport->connected(); },
+                                     .stopping = signals_.stopping});
+  if (!started) {
+    log::get("daemon")->critical("{}", started.error());
+    return false;
+  }
+  rest_ = std::move(*started);
+  return true;
+}
+
+// Notifications: the outbox dispatcher sends through FCM. Without an fcm
+// section nothing is sent and the rows wait in the outbox.
+bool Daemon::start_outbox() {
+  if (!cfg_.has_fcm) {
+    log::get("daemon")->warn("fcm: not configured; notifications stay pending in the outbox");
+    return true;
+  }
+  auto created = adapters::fcm::FcmNotifier::create(
+      {.project_id = cfg_.fcm.project_id, .service_account_file = cfg_.fcm.service_account_file,
+       .endpoint = cfg_.fcm.endpoint, .token_uri = cfg_.fcm.token_uri, .ca_file = cfg_.fcm.ca_file,
+       .request_timeout = std::chrono::milliseconds(cfg_.outbox.timeout_ms)},
+      clock_);
+  if (!created) {
+    log::get("daemon")->critical("fcm: {}", created.error());
+    return false;
+  }
+  notifier_ = std::move(*created);
+  dispatcher_ = std::make_unique<core::OutboxDispatcher>(
+      core::DispatcherOptions{.workers = cfg_.outbox.workers, .max_attempts = cfg_.outbox.max_attempts,
+                              .lease = std::chrono::seconds(cfg_.outbox.lease_s),
+                              .backoff_base = std::chrono::seconds(cfg_.outbox.backoff_base_s),
+                              .backoff_max = std::chrono::seconds(cfg_.outbox.backoff_max_s),
+                              .public_url = cfg_.has_rest ? cfg_.rest.public_url : ""},
+      [conninfo = conninfo_] { return std::make_unique<adapters::postgres::PgOutboxStore>(conninfo); }, *notifier_,
+      core::rules_from(registry_));
+  dispatcher_->start();
+  return true;
+}
+
+void Daemon::start_scheduler() {
+  jobs_ = std::make_unique<Jobs>(conninfo_, clock_);
+  auto& s = jobs_->scheduler;
+  s.add(core::points_expiry_job(jobs_->expiry));
+  s.add(core::birthday_job(jobs_->birthdays, core::rules_from(registry_)));
+  // Reminders, announcements and alerts are only pushes: without FCM they
+  // would wait in the outbox and arrive stale once it is configured.
+  if (cfg_.has_fcm) {
+    s.add(core::expiry_reminder_job(jobs_->pushes, core::rules_from(registry_)));
+    s.add(core::promo_announcement_job(jobs_->pushes, core::rules_from(registry_)));
+    s.add(core::dead_letter_alert_job(jobs_->pushes));
+  }
+  s.start();
+}
+
+// Until SIGTERM, once a tick: the systemd watchdog, rule files changed on
+// disk, refunds whose sale never came (rejected after
+// refunds.park_timeout_s, with a database session of their own), SIGHUP.
+void Daemon::main_loop() {
+  adapters::postgres::PgStore housekeeping(conninfo_);
+  const auto park_check = std::chrono::seconds(std::min(60, cfg_.refunds.park_timeout_s));
+  auto next_park_check = std::chrono::steady_clock::now() + park_check;
+  RulesWatch rules_watch(registry_.dir());
+
+  std::uint64_t watchdog_usec = 0;
+  bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
+  auto tick = std::chrono::microseconds(std::chrono::seconds(1));
+  if (watchdog) tick = std::min(tick, std::chrono::microseconds(watchdog_usec / 2));
+  std::unique_lock lock(signals_.mu);
+  while (!signals_.stopping.load()) {
+    signals_.cv.wait_for(lock, tick, [&] { return signals_.stopping.load() || signals_.reload; });
+    if (watchdog) sd_notify(0, "WATCHDOG=1");
+    if (rules_watch.changed()) {
+      // Let an editor finish writing (several events, a rename) first.
+      lock.unlock();
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      rules_watch.changed();
+      lock.lock();
+      log::get("rules")->info("a file in {} changed: reloading", registry_.dir());
+      signals_.reload = true;
+    }
+    if (std::chrono::steady_clock::now() >= next_park_check && !signals_.stopping.load()) {
+      lock.unlock();
+      core::expire_parked_refunds(housekeeping, *transport_, clock_, cfg_.refunds.park_timeout_s);
+      next_park_check = std::chrono::steady_clock::now() + park_check;
+      lock.lock();
+    }
+    if (signals_.reload && !signals_.stopping.load()) {
+      signals_.reload = false;
+      lock.unlock();
+      reload_rules();
+      lock.lock();
+    }
+  }
+}
+
+// A bad rule file keeps the rules in force.
+void Daemon::reload_rules() {
+  sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu", static_cast<unsigned long long>(monotonic_usec()));
+  auto rules_log = log::get("rules");
+  if (auto book = registry_.reload()) {
+    rules_log->info("reloaded {} rule file(s), version {}", (*book)->files.size(), (*book)->version);
+  } else {
+    rules_log->error("reload failed; the rules in force stay ({}):", registry_.current()->version);
+    for (const auto& e : book.error()) rules_log->error("  {}", e.to_string());
+  }
+  sd_notify(0, "READY=1");
+}
+
+// The event in hand is finished (the transport stops after its callback
+// returns), then the jobs and sends in hand; the counters say what happened.
+void Daemon::drain() {
+  auto log = log::get("daemon");
+  sd_notify(0, "STOPPING=1");
+  log->info("stopping: finishing the event in hand");
+  if (rest_) rest_->stop();
+  transport_->stop();
+  jobs_->scheduler.stop();
+  if (dispatcher_) dispatcher_->stop();
+  const auto& c = pipeline_->counters();
+  auto a = transport_->answer_stats();
+  log->info("stopped: applied={} duplicate={} rejected={} store_retries={} answers_sent={} answers_unsent={}",
+            c.applied.load(), c.duplicate.load(), c.rejected.load(), c.store_retries.load(),
+            a.acknowledged - a.refused_by_broker, a.lost_at_exit + a.unsendable + a.refused_by_broker);
+}
+
+}  // namespace setia::setiad
