@@ -7,16 +7,22 @@
 #include <string>
 #include <string_view>
 
+#include "core/domain/civil_date.h"
+
 namespace setia::rules {
 
 // Calendar and wall-clock values as a rule file writes them: store-local,
 // with no time zone attached. store_time.h turns them into instants.
 
-enum class Weekday : std::uint8_t { mon, tue, wed, thu, fri, sat, sun };
-
-// "mon".."sun" (the only spelling rule files accept).
-std::optional<Weekday> parse_weekday(std::string_view s);
-std::string_view weekday_name(Weekday d);
+// Dates and weekdays are the domain's (core/domain/civil_date.h); the rules
+// name them as their own.
+using domain::add_days;
+using domain::LocalDate;
+using domain::parse_date;
+using domain::parse_weekday;
+using domain::Weekday;
+using domain::weekday_name;
+using domain::weekday_of;
 
 // A set of weekdays; empty means "no restriction" where a rule uses it.
 class DaySet {
@@ -30,21 +36,6 @@ class DaySet {
   static std::uint8_t bit(Weekday d) { return static_cast<std::uint8_t>(1u << static_cast<unsigned>(d)); }
   std::uint8_t bits_ = 0;
 };
-
-// A date of the proleptic Gregorian calendar, YYYY-MM-DD.
-struct LocalDate {
-  int year = 1970;
-  int month = 1;  // 1..12
-  int day = 1;    // 1..31
-  auto operator<=>(const LocalDate&) const = default;
-  std::string to_string() const;
-};
-
-// A strict YYYY-MM-DD that names a real day (2021-02-29 is refused), years
-// 1900..9999.
-std::optional<LocalDate> parse_date(std::string_view s);
-Weekday weekday_of(LocalDate d);
-LocalDate add_days(LocalDate d, int days);
 
 // Minutes after local midnight. "HH:MM" with two digits each, 00:00..23:59;
 // "24:00" only where an end of day is meant (allow_end_of_day).

@@ -8,19 +8,15 @@
 #include "rules/civil_time.h"
 #include "rules/reservation_rules.h"
 
+#include "core/domain/booked.h"
+
 namespace date {
 class time_zone;
 }
 
 namespace setia::rules {
 
-// A reservation holding `party` seats over [starts_at, ends_at), unix
-// seconds.
-struct Booked {
-  std::int64_t starts_at = 0;
-  std::int64_t ends_at = 0;
-  int party = 0;
-};
+using domain::Booked;
 
 // The most seats `booked` hold at one instant within [from, to). Seats are
 // held from a reservation's start to its end, so the peak is at `from` or at

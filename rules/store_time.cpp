@@ -12,13 +12,9 @@ namespace {
 
 using std::chrono::seconds;
 
-constexpr std::int64_t kMinUnix = -2208988800;   // 1900-01-01T00:00:00Z
-constexpr std::int64_t kMaxUnix = 253402300799;  // 9999-12-31T23:59:59Z
 
 date::local_seconds local_of(LocalDate day, int minute) {
-  auto d =
-      date::year{day.year} / date::month{static_cast<unsigned>(day.month)} / date::day{static_cast<unsigned>(day.day)};
-  return date::local_days{d} + std::chrono::minutes{minute};
+  return date::local_days{day.ymd()} + std::chrono::minutes{minute};
 }
 
 }  // namespace
@@ -45,14 +41,13 @@ const date::time_zone* find_zone(std::string_view iana_name) {
 }
 
 LocalDateTime to_local(const date::time_zone* zone, std::int64_t unix_seconds) {
-  date::sys_seconds at{seconds{std::clamp(unix_seconds, kMinUnix, kMaxUnix)}};
+  date::sys_seconds at{seconds{clamp_to_calendar(unix_seconds)}};
   date::local_seconds local = zone ? zone->to_local(at) : date::local_seconds{at.time_since_epoch()};
   auto day = date::floor<date::days>(local);
   date::year_month_day ymd{day};
   LocalDateTime out;
-  out.date = {static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
-              static_cast<int>(static_cast<unsigned>(ymd.day()))};
-  out.weekday = static_cast<Weekday>(date::weekday{day}.iso_encoding() - 1);
+  out.date = domain::local_date(ymd);
+  out.weekday = weekday_of(out.date);
   auto since_midnight = (local - day).count();  // seconds
   out.minute = static_cast<int>(since_midnight / 60);
   out.second = static_cast<int>(since_midnight % 60);

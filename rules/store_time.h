@@ -25,8 +25,16 @@ struct LocalDateTime {
   int second = 0;                  // within the minute, 0..59
 };
 
-// Unix seconds to store-local time in `zone` (nullptr: UTC). Instants are
-// clamped to the years 1900..9999 so that no input can overflow a calendar.
+// Unix seconds clamped to the years 1900..9999, so that no input can
+// overflow a calendar.
+constexpr std::int64_t clamp_to_calendar(std::int64_t unix_seconds) {
+  constexpr std::int64_t kMin = -2208988800;   // 1900-01-01T00:00:00Z
+  constexpr std::int64_t kMax = 253402300799;  // 9999-12-31T23:59:59Z
+  return unix_seconds < kMin ? kMin : unix_seconds > kMax ? kMax : unix_seconds;
+}
+
+// Unix seconds (clamp_to_calendar) to store-local time in `zone` (nullptr:
+// UTC).
 LocalDateTime to_local(const date::time_zone* zone, std::int64_t unix_seconds);
 
 // The first instant (unix seconds) at which `zone`'s wall clock shows

@@ -21,7 +21,7 @@ std::expected<std::vector<std::string>, core::StoreError> PgBirthdayStore::membe
 }
 
 std::expected<std::vector<core::BirthdayCandidate>, core::StoreError> PgBirthdayStore::candidates(
-    const std::string& store, rules::LocalDate day) {
+    const std::string& store, domain::LocalDate day) {
   std::vector<core::BirthdayCandidate> out;
   const std::string date = day.to_string();
   auto done = session_.run([&](soci::session& sql) {
@@ -35,7 +35,7 @@ std::expected<std::vector<core::BirthdayCandidate>, core::StoreError> PgBirthday
   return out;
 }
 
-std::expected<int, core::StoreError> PgBirthdayStore::give(const std::string& store, rules::LocalDate day,
+std::expected<int, core::StoreError> PgBirthdayStore::give(const std::string& store, domain::LocalDate day,
                                                            const std::string& title, const domain::VoucherTerms& terms,
                                                            const std::vector<core::BirthdayGift>& gifts,
                                                            std::int64_t now) {

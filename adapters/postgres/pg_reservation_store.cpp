@@ -4,6 +4,7 @@
 #include <soci/postgresql/soci-postgresql.h>
 
 #include "adapters/postgres/pg_crm_queries.h"
+#include "rules/reservation_slots.h"
 
 namespace setia::adapters::postgres {
 namespace {
@@ -58,8 +59,8 @@ std::string notification_data(const core::Reservation& r) {
       .dump();
 }
 
-std::vector<rules::Booked> held_in(soci::session& sql, const std::string& store, long long from, long long to) {
-  std::vector<rules::Booked> out;
+std::vector<domain::Booked> held_in(soci::session& sql, const std::string& store, long long from, long long to) {
+  std::vector<domain::Booked> out;
   std::string s = store;
   auto rows = json_rows(sql,
                         "SELECT extract(epoch FROM starts_at)::bigint AS s, extract(epoch FROM ends_at)::bigint AS e, "
@@ -72,10 +73,10 @@ std::vector<rules::Booked> held_in(soci::session& sql, const std::string& store,
 
 }  // namespace
 
-std::expected<std::vector<rules::Booked>, core::StoreError> PgReservationStore::held(const std::string& store,
+std::expected<std::vector<domain::Booked>, core::StoreError> PgReservationStore::held(const std::string& store,
                                                                                      std::int64_t from,
                                                                                      std::int64_t to) {
-  std::vector<rules::Booked> out;
+  std::vector<domain::Booked> out;
   auto done = session_.run([&](soci::session& sql) { out = held_in(sql, store, from, to); });
   if (!done) return std::unexpected(done.error());
   return out;

@@ -14,7 +14,7 @@ class PgReservationStore final : public core::ReservationStore {
   explicit PgReservationStore(PgSession& session) : session_(session) {}
 
   // core::ReservationStore
-  std::expected<std::vector<rules::Booked>, core::StoreError> held(const std::string& store, std::int64_t from,
+  std::expected<std::vector<domain::Booked>, core::StoreError> held(const std::string& store, std::int64_t from,
                                                                    std::int64_t to) override;
   std::expected<std::optional<core::Reservation>, core::StoreError> book(const core::NewReservation& r, int seats,
                                                                          bool notify_admins) override;

@@ -12,7 +12,7 @@ std::expected<std::vector<std::string>, core::StoreError> PgScheduledPushStore::
 }
 
 std::expected<std::optional<int>, core::StoreError> PgScheduledPushStore::remind_expiring(
-    const std::string& store, const std::string& zone, rules::LocalDate day, std::int64_t now, std::int64_t until) {
+    const std::string& store, const std::string& zone, domain::LocalDate day, std::int64_t now, std::int64_t until) {
   long long from_s = now, until_s = until;
   const std::string date = day.to_string();
   int n = 0;
@@ -26,7 +26,7 @@ std::expected<std::optional<int>, core::StoreError> PgScheduledPushStore::remind
 }
 
 std::expected<std::optional<int>, core::StoreError> PgScheduledPushStore::announce_promo(
-    const std::string& store, const std::string& promo_id, rules::LocalDate from, const std::string& data_json) {
+    const std::string& store, const std::string& promo_id, domain::LocalDate from, const std::string& data_json) {
   const std::string date = from.to_string();
   int n = 0;
   soci::indicator ind = soci::i_null;

@@ -4,7 +4,6 @@
 # libFuzzer targets, built with clang), so that their sources are listed
 # once. Expects the targets setia_domain and setia_warnings.
 add_library(setia_pos_decoders STATIC
-  ${CMAKE_CURRENT_LIST_DIR}/../domain/civil_date.cpp
   ${CMAKE_CURRENT_LIST_DIR}/json_fields.cpp
   ${CMAKE_CURRENT_LIST_DIR}/sale_decoder.cpp
   ${CMAKE_CURRENT_LIST_DIR}/refund_decoder.cpp)

@@ -7,7 +7,7 @@
 
 #include "core/domain/voucher_terms.h"
 #include "core/ports/store.h"
-#include "rules/civil_time.h"
+#include "core/domain/civil_date.h"
 
 namespace setia::core {
 
@@ -36,12 +36,12 @@ class BirthdayStore {
   // Members of `store` celebrating on store-local `day` (29 February
   // birthdays on 28 February in other years) without `day.year`'s gift.
   virtual std::expected<std::vector<BirthdayCandidate>, StoreError> candidates(const std::string& store,
-                                                                              rules::LocalDate day) = 0;
+                                                                              domain::LocalDate day) = 0;
   // Gives each of `gifts` in one transaction: the year's gift row (unique
   // per member and year), the voucher and the 'birthday' notification.
   // Members given already, or no longer celebrating on `day`, are skipped.
   // Returns how many were given.
-  virtual std::expected<int, StoreError> give(const std::string& store, rules::LocalDate day, const std::string& title,
+  virtual std::expected<int, StoreError> give(const std::string& store, domain::LocalDate day, const std::string& title,
                                               const domain::VoucherTerms& terms, const std::vector<BirthdayGift>& gifts,
                                               std::int64_t now) = 0;
 };

@@ -8,7 +8,7 @@
 
 #include "core/ports/page.h"
 #include "core/ports/store.h"
-#include "rules/reservation_slots.h"
+#include "core/domain/booked.h"
 
 namespace setia::core {
 
@@ -41,10 +41,10 @@ class ReservationStore {
   virtual ~ReservationStore() = default;
   // The seats held (pending and confirmed) by `store`'s reservations that
   // overlap [from, to).
-  virtual std::expected<std::vector<rules::Booked>, StoreError> held(const std::string& store, std::int64_t from,
+  virtual std::expected<std::vector<domain::Booked>, StoreError> held(const std::string& store, std::int64_t from,
                                                                      std::int64_t to) = 0;
   // Inserts `r` when, under the store's lock, the seats held during its
-  // stay plus its party are at most `seats` (rules::peak_seats); nullopt
+  // stay plus its party are at most `seats` (rules/reservation_slots.h, peak_seats); nullopt
   // when they are not. With `notify_admins`, a 'new_reservation'
   // notification to the store's admin topic in the same transaction.
   virtual std::expected<std::optional<Reservation>, StoreError> book(const NewReservation& r, int seats,

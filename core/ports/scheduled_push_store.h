@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/ports/store.h"
-#include "rules/civil_time.h"
+#include "core/domain/civil_date.h"
 
 namespace setia::core {
 
@@ -26,14 +26,14 @@ class ScheduledPushStore {
   // database name) dates the expiry for the text. Returns the members
   // notified, or nullopt when the day's reminders were sent already.
   virtual std::expected<std::optional<int>, StoreError> remind_expiring(const std::string& store,
-                                                                        const std::string& zone, rules::LocalDate day,
+                                                                        const std::string& zone, domain::LocalDate day,
                                                                         std::int64_t now, std::int64_t until) = 0;
   // A 'promo' notification (`data_json`, an object) to every member of
   // `store`, once per promo and start date. Returns the members notified,
   // or nullopt when this promo was announced already.
   virtual std::expected<std::optional<int>, StoreError> announce_promo(const std::string& store,
                                                                        const std::string& promo_id,
-                                                                       rules::LocalDate from,
+                                                                       domain::LocalDate from,
                                                                        const std::string& data_json) = 0;
   // One 'dead_letters' notification to the admins' FCM topic of each store
   // with dead letters they were not told about and no alert in the last

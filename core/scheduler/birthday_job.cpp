@@ -19,7 +19,7 @@ std::uint64_t default_random() {
 
 }  // namespace
 
-bool celebrates_on(rules::LocalDate birth, rules::LocalDate day) {
+bool celebrates_on(domain::LocalDate birth, domain::LocalDate day) {
   if (birth.month == day.month && birth.day == day.day) return true;
   return birth.month == 2 && birth.day == 29 && day.month == 2 && day.day == 28 && !date::year{day.year}.is_leap();
 }

@@ -21,7 +21,7 @@ namespace setia::core {
 struct BirthdayDue {
   std::string store;
   std::shared_ptr<const rules::RuleSet> rules;  // whose birthday section applies (the store's or "*")
-  rules::LocalDate local_date;
+  domain::LocalDate local_date;
   int local_minute = 0;  // after local midnight
   bool due = false;      // local_minute >= send_at
 };
@@ -34,7 +34,7 @@ std::vector<BirthdayDue> birthday_schedule(const rules::RuleBook& book, std::chr
 
 // True when a member born on `birth` celebrates on `day`: same month and
 // day; 29 February birthdays on 28 February in a non-leap year.
-bool celebrates_on(rules::LocalDate birth, rules::LocalDate day);
+bool celebrates_on(domain::LocalDate birth, domain::LocalDate day);
 
 // The birthday gifts as a scheduled job: at each run, for each store whose
 // send time has passed today (store-local), every member celebrating today

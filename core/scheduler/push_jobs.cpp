@@ -75,7 +75,7 @@ std::vector<ReminderDue> expiry_reminders_due(const rules::RuleBook& book, std::
     if (!reminds(*rs)) continue;
     const auto local = rules::to_local(rs->zone, unix_s);
     if (local.minute < rs->points.remind_at) continue;
-    const auto after_window = rules::add_days(local.date, rs->points.remind_days + 1);
+    const auto after_window = domain::add_days(local.date, rs->points.remind_days + 1);
     out.push_back({.store = std::move(store), .zone = rs->zone ? rs->timezone : "UTC", .day = local.date,
                    .until_unix = rules::to_unix(rs->zone, after_window, 0)});
   }
@@ -104,7 +104,7 @@ std::string announcement_data(const rules::Promo& promo) {
 Job expiry_reminder_job(ScheduledPushStore& store, RulesSource rules, std::chrono::seconds every) {
   struct State {
     MemberStores member_stores;
-    std::map<std::string, rules::LocalDate> done_on;  // store -> local day whose reminders are sent
+    std::map<std::string, domain::LocalDate> done_on;  // store -> local day whose reminders are sent
   };
   return Job{
       .name = kExpiryReminderJob, .every = every,
@@ -138,7 +138,7 @@ Job expiry_reminder_job(ScheduledPushStore& store, RulesSource rules, std::chron
 Job promo_announcement_job(ScheduledPushStore& store, RulesSource rules, std::chrono::seconds every) {
   struct State {
     MemberStores member_stores;
-    std::set<std::tuple<std::string, std::string, rules::LocalDate>> announced;  // store, promo, from
+    std::set<std::tuple<std::string, std::string, domain::LocalDate>> announced;  // store, promo, from
   };
   return Job{
       .name = kPromoAnnouncementJob, .every = every,

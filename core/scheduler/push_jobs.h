@@ -34,7 +34,7 @@ namespace setia::core {
 struct ReminderDue {
   std::string store;
   std::string zone;            // tz database name, for the date in the text
-  rules::LocalDate day;        // the store-local date: one run per store and day
+  domain::LocalDate day;        // the store-local date: one run per store and day
   std::int64_t until_unix = 0;  // exclusive end of the window: local midnight after its last day
 };
 

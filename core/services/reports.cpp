@@ -12,7 +12,7 @@ std::unexpected<ServiceError> invalid(std::string message) {
   return std::unexpected(ServiceError{Kind::invalid, std::move(message)});
 }
 
-long long day_number(const rules::LocalDate& d) {
+long long day_number(const domain::LocalDate& d) {
   return domain::days_since_epoch(d.year, static_cast<unsigned>(d.month), static_cast<unsigned>(d.day));
 }
 
@@ -27,7 +27,7 @@ std::string Reports::timezone(const std::string& store_id) const {
 std::expected<std::vector<SalesPeriod>, ServiceError> Reports::sales(const std::string& store_id,
                                                                      const std::string& from, const std::string& to,
                                                                      const std::string& by) {
-  auto f = rules::parse_date(from), t = rules::parse_date(to);
+  auto f = domain::parse_date(from), t = domain::parse_date(to);
   if (!f) return invalid("from must be a date as YYYY-MM-DD");
   if (!t) return invalid("to must be a date as YYYY-MM-DD");
   if (*t < *f) return invalid("to must not be before from");

@@ -27,8 +27,8 @@ std::expected<std::pair<std::shared_ptr<const rules::RuleSet>, const rules::Rese
   return std::pair{std::shared_ptr<const rules::RuleSet>(book, rs), &*rs->reservations};
 }
 
-std::expected<rules::LocalDate, ServiceError> date_of(const std::string& text) {
-  auto d = rules::parse_date(text);
+std::expected<domain::LocalDate, ServiceError> date_of(const std::string& text) {
+  auto d = domain::parse_date(text);
   if (!d) return fail(Kind::invalid, "date must be a real date as YYYY-MM-DD, got '" + text + "'", "invalid");
   return *d;
 }

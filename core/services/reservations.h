@@ -10,6 +10,7 @@
 #include "core/ports/reservation_store.h"
 #include "core/services/rules_source.h"
 #include "core/services/service_error.h"
+#include "rules/reservation_slots.h"
 
 namespace setia::core {
 

@@ -36,7 +36,7 @@ TEST(BirthdaySchedule, SendTimeInEachStoresZone) {
   EXPECT_EQ(s[1].local_minute, 8 * 60);
   EXPECT_EQ(s[2].store, "mks");
   EXPECT_TRUE(s[2].due) << "exactly send_at is due";
-  for (const auto& d : s) EXPECT_EQ(d.local_date, (rules::LocalDate{2026, 11, 23}));
+  for (const auto& d : s) EXPECT_EQ(d.local_date, (domain::LocalDate{2026, 11, 23}));
 }
 
 TEST(BirthdaySchedule, OneMinuteBeforeAndAfterSendAtAndLocalMidnight) {
@@ -44,22 +44,22 @@ TEST(BirthdaySchedule, OneMinuteBeforeAndAfterSendAtAndLocalMidnight) {
   auto s = birthday_schedule(*b, at(2026, 11, 23, 8, 59, 7));
   ASSERT_EQ(s.size(), 2u);
   EXPECT_FALSE(s[1].due);
-  EXPECT_EQ(s[1].local_date, (rules::LocalDate{2026, 11, 23}));
+  EXPECT_EQ(s[1].local_date, (domain::LocalDate{2026, 11, 23}));
   s = birthday_schedule(*b, at(2026, 11, 23, 9, 0, 7));
   EXPECT_TRUE(s[1].due);
   s = birthday_schedule(*b, at(2026, 11, 23, 23, 59, 7));
   EXPECT_TRUE(s[1].due) << "catching up all day";
-  EXPECT_EQ(s[1].local_date, (rules::LocalDate{2026, 11, 23}));
+  EXPECT_EQ(s[1].local_date, (domain::LocalDate{2026, 11, 23}));
   // Jayapura at 23:59 and at 00:01 the next day: a new local date.
   s = birthday_schedule(*b, at(2026, 11, 23, 23, 59, 9));
   EXPECT_EQ(s[0].store, "jap");
-  EXPECT_EQ(s[0].local_date, (rules::LocalDate{2026, 11, 23}));
+  EXPECT_EQ(s[0].local_date, (domain::LocalDate{2026, 11, 23}));
   s = birthday_schedule(*b, at(2026, 11, 24, 0, 1, 9));
-  EXPECT_EQ(s[0].local_date, (rules::LocalDate{2026, 11, 24}));
+  EXPECT_EQ(s[0].local_date, (domain::LocalDate{2026, 11, 24}));
   EXPECT_TRUE(s[0].due);
   EXPECT_EQ(s[0].local_minute, 1);
   // ... when it is still the 23rd in Jakarta (22:01 WIB).
-  EXPECT_EQ(s[1].local_date, (rules::LocalDate{2026, 11, 23}));
+  EXPECT_EQ(s[1].local_date, (domain::LocalDate{2026, 11, 23}));
 }
 
 TEST(BirthdaySchedule, TheDefaultFileCoversStoresWithoutTheirOwn) {
@@ -75,7 +75,7 @@ TEST(BirthdaySchedule, TheDefaultFileCoversStoresWithoutTheirOwn) {
 }
 
 TEST(BirthdaySchedule, TwentyNinthOfFebruary) {
-  const rules::LocalDate leapling{2000, 2, 29};
+  const domain::LocalDate leapling{2000, 2, 29};
   EXPECT_TRUE(celebrates_on(leapling, {2027, 2, 28}));
   EXPECT_FALSE(celebrates_on(leapling, {2027, 3, 1}));
   EXPECT_TRUE(celebrates_on(leapling, {2028, 2, 29}));

@@ -46,7 +46,7 @@ TEST(ExpiryReminders, DueAtRemindAtInEachStoresZoneForTheNextSevenDays) {
   // The window ends at local midnight after the 7th day ahead: lots valid
   // until 30 November (WIT) are reminded on the 23rd.
   EXPECT_EQ(due[0].until_unix, unix_at(2026, 12, 1, 0, 0, 9));
-  EXPECT_EQ(due[0].day, (rules::LocalDate{2026, 11, 23}));
+  EXPECT_EQ(due[0].day, (domain::LocalDate{2026, 11, 23}));
 
   due = expiry_reminders_due(*book, at(2026, 11, 23, 9, 0, 7));
   ASSERT_EQ(due.size(), 2u);
@@ -61,7 +61,7 @@ TEST(ExpiryReminders, DueAtRemindAtInEachStoresZoneForTheNextSevenDays) {
   due = expiry_reminders_due(*book, at(2026, 11, 24, 9, 0, 9));  // 07:00 WIB: Jakarta waits
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0].store, "jap");
-  EXPECT_EQ(due[0].day, (rules::LocalDate{2026, 11, 24}));
+  EXPECT_EQ(due[0].day, (domain::LocalDate{2026, 11, 24}));
   EXPECT_EQ(due[0].until_unix, unix_at(2026, 12, 2, 0, 0, 9));
 }
 
@@ -147,7 +147,7 @@ class RecordingPushStore final : public ScheduledPushStore {
     return stores_with_members;
   }
   std::expected<std::optional<int>, StoreError> remind_expiring(const std::string& store, const std::string&,
-                                                                rules::LocalDate day, std::int64_t,
+                                                                domain::LocalDate day, std::int64_t,
                                                                 std::int64_t) override {
     if (store == failing) return std::unexpected(StoreError{StoreError::Kind::transient, "connection lost"});
     reminded.push_back(store + " " + day.to_string());
@@ -155,7 +155,7 @@ class RecordingPushStore final : public ScheduledPushStore {
     return 1;
   }
   std::expected<std::optional<int>, StoreError> announce_promo(const std::string& store, const std::string& promo,
-                                                               rules::LocalDate, const std::string&) override {
+                                                               domain::LocalDate, const std::string&) override {
     if (store == failing) return std::unexpected(StoreError{StoreError::Kind::transient, "connection lost"});
     announced.push_back(store + " " + promo);
     if (!done.insert("p " + store + " " + promo).second) return std::nullopt;
