@@ -16,6 +16,7 @@
 #include "adapters/postgres/pg_offer_store.h"
 #include "adapters/postgres/pg_points_store.h"
 #include "adapters/postgres/pg_session.h"
+#include "core/domain/voucher_terms_json.h"
 #include "core/pipeline/sale_decoder.h"
 #include "core/scheduler/points_expiry_job.h"
 #include "core/services/points.h"
@@ -83,8 +84,6 @@ std::expected<core::RulesSource, int> load_rules(const adapters::config::DaemonC
   return core::rules_from(std::make_shared<const rules::RuleBook>(std::move(*book)));
 }
 
-json terms_json(const domain::VoucherTerms& t) { return json::parse(adapters::postgres::voucher_terms_json(t)); }
-
 template <typename T>
 json or_null(const std::optional<T>& v) {
   return v ? json(*v) : json(nullptr);
@@ -105,7 +104,7 @@ int rewards_list(const adapters::config::DaemonConfig& cfg, const Opts& o) {
   for (const auto& r : *list) {
     out.push_back({{"id", r.id}, {"title", r.title}, {"cost", r.cost}, {"stock", or_null(r.stock)},
                    {"remaining", or_null(r.remaining)}, {"available_from", or_null(r.available_from)},
-                   {"available_until", or_null(r.available_until)}, {"voucher", terms_json(r.voucher)}});
+                   {"available_until", or_null(r.available_until)}, {"voucher", r.voucher}});
   }
   std::printf("%s\n", out.dump(2).c_str());
   return 0;
@@ -141,7 +140,7 @@ int promos_list(const adapters::config::DaemonConfig& cfg, const Opts& o) {
   for (const auto& p : *list) {
     json j = {{"id", p.id}, {"title", p.title}, {"audience", p.audience}, {"from", p.from}, {"until", p.until},
               {"per_member", p.per_member}, {"total", or_null(p.total)}, {"remaining", or_null(p.remaining)},
-              {"voucher", terms_json(p.voucher)}};
+              {"voucher", p.voucher}};
     if (p.claimed_by_member) j["claimed_by_member"] = *p.claimed_by_member;
     out.push_back(std::move(j));
   }

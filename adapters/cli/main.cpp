@@ -20,6 +20,7 @@
 #include "adapters/postgres/pg_voucher_store.h"
 #include "core/services/members.h"
 #include "core/services/store_time_text.h"
+#include "core/domain/voucher_terms_json.h"
 #include "core/services/vouchers.h"
 #include "core/support/log.h"
 #include "rules/loader.h"
@@ -261,6 +262,14 @@ nlohmann::json voucher_json(const domain::Voucher& v) {
   }
   if (v.redeemed_receipt) j["redeemed_receipt"] = *v.redeemed_receipt;
   if (v.discount) j["discount"] = *v.discount;
+  // The terms in their one shape (core/domain/voucher_terms_json.h), beside
+  // the keys above that older scripts read; an issued voucher has dates,
+  // not valid_days.
+  nlohmann::json terms = v.terms;
+  terms.erase("valid_days");
+  for (auto& [key, value] : terms.items()) {
+    if (!j.contains(key)) j[key] = value;
+  }
   return j;
 }
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/postgres/pg_offer_store.h"
+#include "core/domain/voucher_terms_json.h"
 
 namespace setia::adapters::postgres {
 
@@ -44,7 +45,7 @@ std::expected<int, core::StoreError> PgBirthdayStore::give(const std::string& st
     list.push_back({{"member_id", g.member_id}, {"code", g.code}, {"message_id", g.message_id},
                     {"message_en", g.message_en}});
   }
-  const std::string date = day.to_string(), terms_json = voucher_terms_json(terms), gifts_json = list.dump();
+  const std::string date = day.to_string(), terms_json = nlohmann::json(terms).dump(), gifts_json = list.dump();
   long long at = now;
   int given = 0;
   auto done = session_.run([&](soci::session& sql) {

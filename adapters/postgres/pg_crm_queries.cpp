@@ -2,6 +2,8 @@
 // notifications, vouchers).
 #include "adapters/postgres/pg_crm_queries.h"
 
+#include "core/domain/voucher_terms_json.h"
+
 #include <nlohmann/json.hpp>
 #include <soci/postgresql/soci-postgresql.h>
 
@@ -46,17 +48,7 @@ core::VoucherRow voucher_from_json(const nlohmann::json& r) {
   v.store_id = r["store_id"];
   v.member_code = opt<std::string>(r, "member_code");
   v.title = r["title"];
-  std::string kind = r["kind"];
-  if (kind == "percent_off") {
-    v.terms.benefit = domain::PercentOff{.percent = r["percent"].get<int>(), .max_off = opt<long long>(r, "max_off")};
-  } else if (kind == "amount_off") {
-    v.terms.benefit = domain::AmountOff{.amount = opt<long long>(r, "amount_off").value_or(0)};
-  } else {
-    v.terms.benefit = domain::FreeItem{.category = opt<std::string>(r, "free_category").value_or(""),
-                                       .sku = opt<std::string>(r, "free_sku").value_or(""),
-                                       .qty = opt<long long>(r, "free_qty").value_or(1)};
-  }
-  v.terms.min_spend = r["min_spend"];
+  v.terms = r.get<domain::VoucherTerms>();
   v.terms.title = v.title;
   out.valid_from = r["valid_from"];
   out.valid_until = r["valid_until"];

@@ -1,5 +1,7 @@
 #include "adapters/postgres/pg_offer_store.h"
 
+#include "core/domain/voucher_terms_json.h"
+
 #include <nlohmann/json.hpp>
 #include <soci/postgresql/soci-postgresql.h>
 
@@ -17,24 +19,6 @@ Status refusal(const std::string& reason) {
 }
 
 }  // namespace
-
-std::string voucher_terms_json(const domain::VoucherTerms& t) {
-  nlohmann::json j = {{"min_spend", t.min_spend}, {"valid_days", t.valid_days}};
-  if (auto* p = std::get_if<domain::PercentOff>(&t.benefit)) {
-    j["kind"] = "percent_off";
-    j["percent"] = p->percent;
-    if (p->max_off) j["max_off"] = *p->max_off;
-  } else if (auto* a = std::get_if<domain::AmountOff>(&t.benefit)) {
-    j["kind"] = "amount_off";
-    j["amount_off"] = a->amount;
-  } else if (auto* f = std::get_if<domain::FreeItem>(&t.benefit)) {
-    j["kind"] = "free_item";
-    j["free_qty"] = f->qty;
-    if (!f->category.empty()) j["free_category"] = f->category;
-    if (!f->sku.empty()) j["free_sku"] = f->sku;
-  }
-  return j.dump();
-}
 
 std::expected<core::OfferOutcome, core::StoreError> PgOfferStore::run_offer(
     const core::OfferVoucher& voucher, const std::string& store_id, const std::string& member_code,
@@ -82,7 +66,7 @@ std::expected<core::OfferOutcome, core::StoreError> PgOfferStore::run_offer(
 }
 
 std::expected<core::OfferOutcome, core::StoreError> PgOfferStore::redeem(const core::RedeemCommand& cmd) {
-  std::string terms = voucher_terms_json(cmd.voucher.terms);
+  std::string terms = nlohmann::json(cmd.voucher.terms).dump();
   long long cost = cmd.cost, stock = cmd.stock.value_or(0), now = cmd.now;
   soci::indicator stock_ind = cmd.stock ? soci::i_ok : soci::i_null;
   return run_offer(cmd.voucher, cmd.store_id, cmd.member_code, "reward", [&](soci::session& sql) {
@@ -97,7 +81,7 @@ std::expected<core::OfferOutcome, core::StoreError> PgOfferStore::redeem(const c
 }
 
 std::expected<core::OfferOutcome, core::StoreError> PgOfferStore::claim(const core::ClaimCommand& cmd) {
-  std::string terms = voucher_terms_json(cmd.voucher.terms);
+  std::string terms = nlohmann::json(cmd.voucher.terms).dump();
   long long total = cmd.total.value_or(0), now = cmd.now;
   int per_member = cmd.per_member;
   soci::indicator total_ind = cmd.total ? soci::i_ok : soci::i_null;

@@ -29,7 +29,4 @@ class PgOfferStore final : public core::OfferStore {
   PgSession session_;
 };
 
-// The p_terms document of setia_insert_voucher.
-std::string voucher_terms_json(const domain::VoucherTerms& terms);
-
 }  // namespace setia::adapters::postgres

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <soci/postgresql/soci-postgresql.h>
 
+#include "core/domain/voucher_terms_json.h"
+
 namespace setia::adapters::postgres {
 namespace {
 
@@ -25,21 +27,7 @@ domain::Voucher from_json(const std::string& text) {
   v.store_id = j["store"];
   if (!j["member"].is_null()) v.member_code = j["member"];
   v.title = j["title"];
-  std::string kind = j["kind"];
-  if (kind == "percent_off") {
-    domain::PercentOff p{.percent = j["percent"].get<int>()};
-    if (!j["max_off"].is_null()) p.max_off = j["max_off"].get<long long>();
-    v.terms.benefit = p;
-  } else if (kind == "amount_off") {
-    v.terms.benefit = domain::AmountOff{.amount = j["amount_off"].get<long long>()};
-  } else {
-    domain::FreeItem f;
-    if (!j["free_category"].is_null()) f.category = j["free_category"];
-    if (!j["free_sku"].is_null()) f.sku = j["free_sku"];
-    f.qty = j["free_qty"].get<long long>();
-    v.terms.benefit = f;
-  }
-  v.terms.min_spend = j["min_spend"].get<long long>();
+  v.terms = j.get<domain::VoucherTerms>();
   v.terms.title = v.title;
   v.valid_from = j["valid_from"];
   v.valid_until = j["valid_until"];

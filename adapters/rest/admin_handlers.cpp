@@ -145,7 +145,7 @@ Response admin_promos(Call& call) {
                 {"total", p.total ? json(*p.total) : json(nullptr)},
                 {"members_may_claim", core::audience_admits_members(p.audience)},
                 {"announce", p.announce},
-                {"voucher", terms_json(p.voucher)},
+                {"voucher", p.voucher},
                 {"running", false},
                 {"remaining", nullptr}};
       for (const auto& r : running) {

@@ -24,27 +24,9 @@ json profile_json(const Call& call, const core::Profile& p) {
           {"created_at", call.time(p.created_at, m.store_id)}};
 }
 
-json terms_json(const domain::VoucherTerms& t) {
-  json j = {{"min_spend", t.min_spend}, {"valid_days", t.valid_days}};
-  if (auto* p = std::get_if<domain::PercentOff>(&t.benefit)) {
-    j["kind"] = "percent_off";
-    j["percent"] = p->percent;
-    j["max_off"] = opt(p->max_off);
-  } else if (auto* a = std::get_if<domain::AmountOff>(&t.benefit)) {
-    j["kind"] = "amount_off";
-    j["amount_off"] = a->amount;
-  } else if (auto* f = std::get_if<domain::FreeItem>(&t.benefit)) {
-    j["kind"] = "free_item";
-    j["free_category"] = f->category.empty() ? json(nullptr) : json(f->category);
-    j["free_sku"] = f->sku.empty() ? json(nullptr) : json(f->sku);
-    j["free_qty"] = f->qty;
-  }
-  return j;
-}
-
 json voucher_json(const Call& call, const core::VoucherRow& row) {
   const auto& v = row.voucher;
-  json terms = terms_json(v.terms);
+  json terms = v.terms;
   terms.erase("valid_days");  // an issued voucher has its dates instead
   return {{"code", v.code},
           {"title", v.title},
@@ -157,14 +139,14 @@ json dead_letter_json(const Call& call, const core::DeadLetterRow& d) {
 json reward_json(const core::RewardOffer& r) {
   return {{"id", r.id},         {"title", r.title},         {"cost", r.cost},
           {"stock", opt(r.stock)}, {"remaining", opt(r.remaining)}, {"available_from", opt(r.available_from)},
-          {"available_until", opt(r.available_until)}, {"voucher", terms_json(r.voucher)}};
+          {"available_until", opt(r.available_until)}, {"voucher", r.voucher}};
 }
 
 json promo_json(const core::PromoOffer& p) {
   return {{"id", p.id},       {"title", p.title},           {"audience", p.audience},
           {"from", p.from},   {"until", p.until},           {"per_member", p.per_member},
           {"total", opt(p.total)}, {"remaining", opt(p.remaining)}, {"claimed", opt(p.claimed_by_member)},
-          {"voucher", terms_json(p.voucher)}};
+          {"voucher", p.voucher}};
 }
 
 json customer_json(const Call& call, const core::CustomerRow& c, const std::string& store) {

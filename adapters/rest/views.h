@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/domain/voucher_terms_json.h"
 #include "core/ports/crm_queries.h"
 #include "core/services/points.h"
 #include "core/services/promos.h"
@@ -14,7 +15,6 @@ struct Call;
 // How each resource looks in JSON: the same shape wherever it appears.
 // Money is integer rupiah; times RFC 3339 with the store's offset.
 nlohmann::json profile_json(const Call& call, const core::Profile& p);
-nlohmann::json terms_json(const domain::VoucherTerms& t);
 nlohmann::json voucher_json(const Call& call, const core::VoucherRow& v);
 nlohmann::json transaction_summary_json(const Call& call, const core::TransactionSummary& t);
 nlohmann::json transaction_json(const Call& call, const core::Transaction& t, const std::string& html_path);
