@@ -5,6 +5,7 @@
 
 #include "core/domain/civil_date.h"
 #include "core/pipeline/topic.h"
+#include "core/services/fresh_code.h"
 
 namespace setia::core {
 
@@ -47,21 +48,24 @@ std::expected<domain::Member, ServiceError> Members::add(const NewMember& m) {
 
   domain::Member member{.store_id = m.store_id, .name = m.name, .phone = m.phone, .email = m.email,
                         .birth_date = m.birth_date};
-  // A code collision (1 in 2^40 per existing member) is retried with a new code.
-  for (int attempt = 0; attempt < 5; ++attempt) {
-    member.code = make_member_code(m.store_id, random_());
-    auto r = store_.insert(member, m.password_hash);
-    if (!r) return std::unexpected(ServiceError{ServiceError::Kind::unavailable, r.error().message});
-    if (*r) return **r;
-    switch (r->error()) {
-      case MemberStore::InsertError::code_taken: continue;
-      case MemberStore::InsertError::phone_taken:
-        return std::unexpected(ServiceError{ServiceError::Kind::conflict, "phone is already registered in this store"});
-      case MemberStore::InsertError::email_taken:
-        return std::unexpected(ServiceError{ServiceError::Kind::conflict, "email is already registered in this store"});
-    }
-  }
-  return std::unexpected(ServiceError{ServiceError::Kind::unavailable, "could not find a free member code"});
+  using Answer = std::optional<std::expected<domain::Member, ServiceError>>;
+  return with_fresh_code<domain::Member>(
+      [&] { return make_member_code(m.store_id, random_()); },
+      [&](const std::string& code) -> Answer {
+        member.code = code;
+        auto r = store_.insert(member, m.password_hash);
+        if (!r) return fail(ServiceError::Kind::unavailable, r.error().message);
+        if (*r) return **r;
+        switch (r->error()) {
+          case MemberStore::InsertError::code_taken: return std::nullopt;
+          case MemberStore::InsertError::phone_taken:
+            return fail(ServiceError::Kind::conflict, "phone is already registered in this store");
+          case MemberStore::InsertError::email_taken:
+            return fail(ServiceError::Kind::conflict, "email is already registered in this store");
+        }
+        return fail(ServiceError::Kind::unavailable, "unexpected answer from the store");
+      },
+      "member code");
 }
 
 std::expected<std::optional<domain::Member>, ServiceError> Members::find(const std::string& code) {

@@ -11,10 +11,6 @@ namespace {
 
 using Kind = ServiceError::Kind;
 
-std::unexpected<ServiceError> fail(Kind kind, std::string message, std::string reason = {}) {
-  return std::unexpected(ServiceError{kind, std::move(message), std::move(reason)});
-}
-
 std::unexpected<ServiceError> store_down(const StoreError& e) { return fail(Kind::unavailable, e.message); }
 
 constexpr domain::Points kMaxAdjust = 1'000'000'000;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/services/fresh_code.h"
 #include "core/services/points.h"
 #include "core/services/vouchers.h"
 #include "rules/promos.h"
@@ -10,10 +11,6 @@ namespace setia::core {
 namespace {
 
 using Kind = ServiceError::Kind;
-
-std::unexpected<ServiceError> fail(Kind kind, std::string message, std::string reason = {}) {
-  return std::unexpected(ServiceError{kind, std::move(message), std::move(reason)});
-}
 
 std::string audience_text(const rules::Audience& a) {
   switch (a.kind) {
@@ -96,33 +93,36 @@ std::expected<domain::Voucher, ServiceError> Promos::claim(const std::string& me
                    .voucher = {.code = {}, .title = promo->voucher.title.empty() ? promo->title : promo->voucher.title,
                                .terms = promo->voucher},
                    .now = now};
-  for (int attempt = 0; attempt < 5; ++attempt) {
-    cmd.voucher.code = make_voucher_code(random_());
-    auto r = offers_.claim(cmd);
-    if (!r) return fail(Kind::unavailable, r.error().message);
-    switch (r->status) {
-      case OfferOutcome::Status::issued:
-        return std::move(r->voucher);
-      case OfferOutcome::Status::code_taken:
-        continue;
-      case OfferOutcome::Status::no_such_member:
-        return fail(Kind::not_found, "no member " + member_code + " in store " + store, "no_such_member");
-      case OfferOutcome::Status::already_claimed:
-        return fail(Kind::conflict,
-                    "member " + member_code + " has claimed promo " + promo_id + " already (" +
-                        std::to_string(promo->per_member) + " per member)",
-                    "already_claimed");
-      case OfferOutcome::Status::sold_out:
-        return fail(Kind::conflict,
-                    "promo " + promo_id + " is sold out (all " + std::to_string(promo->total.value_or(0)) + " claimed)",
-                    "sold_out");
-      case OfferOutcome::Status::insufficient_points:
-      case OfferOutcome::Status::out_of_stock:
-        break;  // reward outcomes: never for a promo
-    }
-    return fail(Kind::unavailable, "unexpected answer from the store for promo " + promo_id);
-  }
-  return fail(Kind::unavailable, "could not find a free voucher code");
+  using Answer = std::optional<std::expected<domain::Voucher, ServiceError>>;
+  return with_fresh_code<domain::Voucher>(
+      [&] { return make_voucher_code(random_()); },
+      [&](const std::string& code) -> Answer {
+        cmd.voucher.code = code;
+        auto r = offers_.claim(cmd);
+        if (!r) return fail(Kind::unavailable, r.error().message);
+        switch (r->status) {
+          case OfferOutcome::Status::issued:
+            return std::move(r->voucher);
+          case OfferOutcome::Status::code_taken:
+            return std::nullopt;
+          case OfferOutcome::Status::no_such_member:
+            return fail(Kind::not_found, "no member " + member_code + " in store " + store, "no_such_member");
+          case OfferOutcome::Status::already_claimed:
+            return fail(Kind::conflict,
+                        "member " + member_code + " has claimed promo " + promo_id + " already (" +
+                            std::to_string(promo->per_member) + " per member)",
+                        "already_claimed");
+          case OfferOutcome::Status::sold_out:
+            return fail(Kind::conflict,
+                        "promo " + promo_id + " is sold out (all " + std::to_string(promo->total.value_or(0)) + " claimed)",
+                        "sold_out");
+          case OfferOutcome::Status::insufficient_points:
+          case OfferOutcome::Status::out_of_stock:
+            break;  // reward outcomes: never for a promo
+        }
+        return fail(Kind::unavailable, "unexpected answer from the store for promo " + promo_id);
+      },
+      "voucher code");
 }
 
 }  // namespace setia::core

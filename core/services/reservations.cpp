@@ -7,10 +7,6 @@ namespace {
 
 using Kind = ServiceError::Kind;
 
-std::unexpected<ServiceError> fail(Kind kind, std::string message, std::string reason) {
-  return std::unexpected(ServiceError{kind, std::move(message), std::move(reason)});
-}
-
 std::unexpected<ServiceError> unavailable(const StoreError& e) {
   return fail(Kind::unavailable, e.message, "unavailable");
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/services/fresh_code.h"
 #include "core/services/points.h"
 #include "core/services/vouchers.h"
 #include "rules/rewards.h"
@@ -10,10 +11,6 @@ namespace setia::core {
 namespace {
 
 using Kind = ServiceError::Kind;
-
-std::unexpected<ServiceError> fail(Kind kind, std::string message, std::string reason = {}) {
-  return std::unexpected(ServiceError{kind, std::move(message), std::move(reason)});
-}
 
 std::string window_text(const rules::Reward& r) {
   std::string from = r.available_from ? r.available_from->to_string() : "the start";
@@ -67,34 +64,36 @@ std::expected<domain::Voucher, ServiceError> Rewards::redeem(const std::string& 
                     .voucher = {.code = {}, .title = reward->voucher.title.empty() ? reward->title : reward->voucher.title,
                                 .terms = reward->voucher},
                     .now = now};
-  // A code collision (1 in 2^60 per voucher) is tried again with a new code.
-  for (int attempt = 0; attempt < 5; ++attempt) {
-    cmd.voucher.code = make_voucher_code(random_());
-    auto r = offers_.redeem(cmd);
-    if (!r) return fail(Kind::unavailable, r.error().message);
-    switch (r->status) {
-      case OfferOutcome::Status::issued:
-        return std::move(r->voucher);
-      case OfferOutcome::Status::code_taken:
-        continue;
-      case OfferOutcome::Status::no_such_member:
-        return fail(Kind::not_found, "no member " + member_code + " in store " + store, "no_such_member");
-      case OfferOutcome::Status::insufficient_points:
-        return fail(Kind::rule_says_no,
-                    "reward " + reward_id + " costs " + std::to_string(reward->cost) + " points; the balance is " +
-                        std::to_string(r->balance),
-                    "insufficient_points");
-      case OfferOutcome::Status::out_of_stock:
-        return fail(Kind::conflict, "reward " + reward_id + " is out of stock (all " +
-                                        std::to_string(reward->stock.value_or(0)) + " given)",
-                    "out_of_stock");
-      case OfferOutcome::Status::already_claimed:
-      case OfferOutcome::Status::sold_out:
-        break;  // promo outcomes: never for a reward
-    }
-    return fail(Kind::unavailable, "unexpected answer from the store for reward " + reward_id);
-  }
-  return fail(Kind::unavailable, "could not find a free voucher code");
+  using Answer = std::optional<std::expected<domain::Voucher, ServiceError>>;
+  return with_fresh_code<domain::Voucher>(
+      [&] { return make_voucher_code(random_()); },
+      [&](const std::string& code) -> Answer {
+        cmd.voucher.code = code;
+        auto r = offers_.redeem(cmd);
+        if (!r) return fail(Kind::unavailable, r.error().message);
+        switch (r->status) {
+          case OfferOutcome::Status::issued:
+            return std::move(r->voucher);
+          case OfferOutcome::Status::code_taken:
+            return std::nullopt;
+          case OfferOutcome::Status::no_such_member:
+            return fail(Kind::not_found, "no member " + member_code + " in store " + store, "no_such_member");
+          case OfferOutcome::Status::insufficient_points:
+            return fail(Kind::rule_says_no,
+                        "reward " + reward_id + " costs " + std::to_string(reward->cost) + " points; the balance is " +
+                            std::to_string(r->balance),
+                        "insufficient_points");
+          case OfferOutcome::Status::out_of_stock:
+            return fail(Kind::conflict, "reward " + reward_id + " is out of stock (all " +
+                                            std::to_string(reward->stock.value_or(0)) + " given)",
+                        "out_of_stock");
+          case OfferOutcome::Status::already_claimed:
+          case OfferOutcome::Status::sold_out:
+            break;  // promo outcomes: never for a reward
+        }
+        return fail(Kind::unavailable, "unexpected answer from the store for reward " + reward_id);
+      },
+      "voucher code");
 }
 
 }  // namespace setia::core

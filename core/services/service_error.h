@@ -1,5 +1,6 @@
 #pragma once
 
+#include <expected>
 #include <string>
 
 namespace setia::core {
@@ -22,5 +23,10 @@ struct ServiceError {
   std::string reason = {};  // a stable code for apps when there is one, e.g. insufficient_points
   int retry_after_s = 0;    // rate_limited: when to try again
 };
+
+// The services' way of refusing: return fail(Kind::conflict, "...", "sold_out").
+inline std::unexpected<ServiceError> fail(ServiceError::Kind kind, std::string message, std::string reason = {}) {
+  return std::unexpected(ServiceError{kind, std::move(message), std::move(reason)});
+}
 
 }  // namespace setia::core

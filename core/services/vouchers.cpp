@@ -1,6 +1,7 @@
 #include "core/services/vouchers.h"
 
 #include "core/domain/store_id.h"
+#include "core/services/fresh_code.h"
 
 namespace setia::core {
 
@@ -43,16 +44,20 @@ std::expected<domain::Voucher, ServiceError> Vouchers::issue(NewVoucher v) {
   if (v.title.empty() || v.title.size() > 100) {
     return std::unexpected(ServiceError{Kind::invalid, "title must be 1 to 100 characters"});
   }
-  for (int attempt = 0; attempt < 5; ++attempt) {
-    v.code = make_voucher_code(random_());
-    auto r = store_.insert(v);
-    if (!r) return std::unexpected(ServiceError{Kind::unavailable, r.error().message});
-    if (*r) return **r;
-    if (r->error() == VoucherStore::InsertError::no_such_member) {
-      return std::unexpected(ServiceError{Kind::invalid, "no member " + v.member_code.value_or("") + " in store " + v.store_id});
-    }
-  }
-  return std::unexpected(ServiceError{Kind::unavailable, "could not find a free voucher code"});
+  using Answer = std::optional<std::expected<domain::Voucher, ServiceError>>;
+  return with_fresh_code<domain::Voucher>(
+      [&] { return make_voucher_code(random_()); },
+      [&](const std::string& code) -> Answer {
+        v.code = code;
+        auto r = store_.insert(v);
+        if (!r) return fail(Kind::unavailable, r.error().message);
+        if (*r) return **r;
+        if (r->error() == VoucherStore::InsertError::no_such_member) {
+          return fail(Kind::invalid, "no member " + v.member_code.value_or("") + " in store " + v.store_id);
+        }
+        return std::nullopt;  // the code is taken
+      },
+      "voucher code");
 }
 
 std::expected<std::optional<domain::Voucher>, ServiceError> Vouchers::find(const std::string& code) {

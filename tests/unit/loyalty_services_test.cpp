@@ -230,6 +230,15 @@ TEST_F(RewardsFixture, RedeemMapsEveryRefusal) {
   EXPECT_EQ(rewards.redeem("MAR-1", "kopi").error().kind, Kind::unavailable);
 }
 
+// core/services/fresh_code.h: five fresh codes, then an answer that says so.
+TEST_F(RewardsFixture, FiveTakenCodesInARowGiveUpAsUnavailable) {
+  offers.script.assign(6, OfferOutcome::Status::code_taken);
+  auto e = rewards.redeem("MAR-1", "kopi").error();
+  EXPECT_EQ(e.kind, Kind::unavailable);
+  EXPECT_EQ(e.message, "could not find a free voucher code");
+  EXPECT_EQ(offers.redeems.size(), 5u);
+}
+
 TEST_F(RewardsFixture, OutsideItsDatesTheStoreIsNotAsked) {
   clock.set(wib(2020, 4, 30, 23, 59));
   auto e = rewards.redeem("MAR-1", "free-smoothie").error();
