@@ -1,6 +1,6 @@
 -- pgbench script: setiad's own per-sale SQL, the baseline for the end-to-end
 -- sale benchmark (bench/README.md). One transaction = the one statement
--- setiad runs in autocommit for each sale (adapters/postgres/pg_store.cpp):
+-- setiad runs in autocommit for each sale (adapters/postgres/pg_pos_ledger.cpp):
 -- claim the event, record the sale and its lines, credit the member, write
 -- the ledger row and the result.
 --

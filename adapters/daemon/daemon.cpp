@@ -161,7 +161,7 @@ Daemon::Schema Daemon::wait_for_schema() {
 // The sales path: the broker's messages through the pipeline into the
 // store; answers back through the transport's own connection.
 void Daemon::wire_pipeline() {
-  store_ = std::make_unique<adapters::postgres::PgStore>(conninfo_);
+  store_ = std::make_unique<adapters::postgres::PgPosLedger>(conninfo_);
   transport_ = std::make_unique<adapters::mqtt::MqttTransport>(
       cfg_.mqtt, [this](const core::InboundMessage& m) { return pipeline_->handle(m); }, &metrics_);
   auto* transport = transport_.get();
@@ -249,7 +249,7 @@ void Daemon::start_scheduler() {
 // disk, refunds whose sale never came (rejected after
 // refunds.park_timeout_s, with a database session of their own), SIGHUP.
 void Daemon::main_loop() {
-  adapters::postgres::PgStore housekeeping(conninfo_);
+  adapters::postgres::PgPosLedger housekeeping(conninfo_);
   const auto park_check = std::chrono::seconds(std::min(60, cfg_.refunds.park_timeout_s));
   auto next_park_check = std::chrono::steady_clock::now() + park_check;
   RulesWatch rules_watch(registry_.dir());

@@ -15,7 +15,7 @@
 #include "adapters/daemon/rest_wiring.h"
 #include "adapters/fcm/fcm_notifier.h"
 #include "adapters/mqtt/mqtt_transport.h"
-#include "adapters/postgres/pg_store.h"
+#include "adapters/postgres/pg_pos_ledger.h"
 #include "core/outbox/dispatcher.h"
 #include "core/pipeline/pipeline.h"
 #include "core/scheduler/scheduler.h"
@@ -69,7 +69,7 @@ class Daemon {
   std::string conninfo_;
   core::SystemClock clock_;
   metrics::Registry metrics_;  // /metrics: the pipeline's and the REST API's counters
-  std::unique_ptr<adapters::postgres::PgStore> store_;
+  std::unique_ptr<adapters::postgres::PgPosLedger> store_;
   std::unique_ptr<core::Pipeline> pipeline_;  // outlives the transport, whose callback calls it
   std::unique_ptr<adapters::mqtt::MqttTransport> transport_;
   std::unique_ptr<RestService> rest_;

@@ -9,7 +9,7 @@
 #include "adapters/postgres/pg_points_store.h"
 #include "adapters/postgres/pg_reservation_store.h"
 #include "adapters/postgres/pg_session.h"
-#include "adapters/postgres/pg_store.h"
+#include "adapters/postgres/pg_pos_ledger.h"
 #include "adapters/rest/rest_api.h"
 #include "adapters/rest/server.h"
 #include "adapters/sodium/sodium_password_hasher.h"
@@ -86,7 +86,7 @@ struct RestService::Parts {
   std::unique_ptr<core::LoginThrottle> throttle;
   core::AuthOptions auth_options;
   // Replays: a pipeline of their own on a store session of their own.
-  std::unique_ptr<pg::PgStore> replay_store;
+  std::unique_ptr<pg::PgPosLedger> replay_store;
   std::unique_ptr<core::ReplaySink> replay_sink;
   std::unique_ptr<core::Pipeline> replay_pipeline;
   std::unique_ptr<core::Replayer> replayer;
@@ -113,7 +113,7 @@ std::expected<std::unique_ptr<RestService>, std::string> RestService::start(cons
   p.auth_options.login_failure_window = std::chrono::seconds(c.login_failure_window_s);
 
   const std::string conninfo = with_connect_timeout(w.conninfo);
-  p.replay_store = std::make_unique<pg::PgStore>(conninfo);
+  p.replay_store = std::make_unique<pg::PgPosLedger>(conninfo);
   p.replay_sink = std::make_unique<core::ReplaySink>(w.sink);
   p.replay_pipeline = std::make_unique<core::Pipeline>(
       core::PipelineOptions{.topic_prefix = w.topic_prefix, .metrics = &w.metrics}, *p.replay_store, *p.replay_sink,

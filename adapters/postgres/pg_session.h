@@ -7,7 +7,7 @@
 
 #include <soci/soci.h>
 
-#include "core/ports/store.h"
+#include "core/ports/store_error.h"
 
 namespace setia::adapters::postgres {
 

@@ -11,7 +11,7 @@
 
 namespace setia::core {
 
-Pipeline::Pipeline(PipelineOptions options, Store& store, ResultSink& sink, const rules::Registry& rules,
+Pipeline::Pipeline(PipelineOptions options, PosLedger& store, ResultSink& sink, const rules::Registry& rules,
                    const Clock& clock, const std::atomic<bool>& stopping)
     : options_(std::move(options)),
       store_(store),

@@ -9,7 +9,7 @@
 
 #include "core/ports/clock.h"
 #include "core/ports/result_sink.h"
-#include "core/ports/store.h"
+#include "core/ports/pos_ledger.h"
 #include "core/support/log.h"
 #include "core/support/metrics.h"
 #include "rules/registry.h"
@@ -42,7 +42,7 @@ struct PipelineOptions {
 // Rejects refunds parked longer than `timeout_s` seconds (their sale never came):
 // result to the POS, dead letter. Runs on its own thread with its own
 // store; returns how many it rejected.
-int expire_parked_refunds(Store& store, ResultSink& sink, const Clock& clock, int timeout_s);
+int expire_parked_refunds(PosLedger& store, ResultSink& sink, const Clock& clock, int timeout_s);
 
 struct PipelineCounters {
   std::atomic<std::uint64_t> applied{0}, duplicate{0}, rejected{0}, store_retries{0};
@@ -56,7 +56,7 @@ struct PipelineCounters {
 // only after its commit.
 class Pipeline {
  public:
-  Pipeline(PipelineOptions options, Store& store, ResultSink& sink, const rules::Registry& rules,
+  Pipeline(PipelineOptions options, PosLedger& store, ResultSink& sink, const rules::Registry& rules,
            const Clock& clock, const std::atomic<bool>& stopping);
 
   Disposition handle(const InboundMessage& msg) noexcept;
@@ -78,7 +78,7 @@ class Pipeline {
                const std::optional<std::string>& event_id);
 
   PipelineOptions options_;
-  Store& store_;
+  PosLedger& store_;
   ResultSink& sink_;
   const rules::Registry& rules_;
   const Clock& clock_;

@@ -125,7 +125,7 @@ Disposition Pipeline::apply_parked_refunds(const std::string& store, const std::
   return Disposition::done;
 }
 
-int expire_parked_refunds(Store& store, ResultSink& sink, const Clock& clock, int timeout_s) {
+int expire_parked_refunds(PosLedger& store, ResultSink& sink, const Clock& clock, int timeout_s) {
   auto log = log::get("pipeline");
   auto parked = store.parked_refunds(std::nullopt, timeout_s);
   if (!parked) {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/domain/member.h"
-#include "core/ports/store.h"
+#include "core/ports/store_error.h"
 
 namespace setia::core {
 

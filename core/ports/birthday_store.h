@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "core/domain/voucher_terms.h"
-#include "core/ports/store.h"
+#include "core/ports/store_error.h"
 #include "core/domain/civil_date.h"
 
 namespace setia::core {

@@ -10,7 +10,7 @@
 #include "core/domain/voucher.h"
 #include "core/ports/account_store.h"
 #include "core/ports/page.h"
-#include "core/ports/store.h"
+#include "core/ports/store_error.h"
 
 namespace setia::core {
 

@@ -3,7 +3,7 @@
 #include <expected>
 #include <string>
 
-#include "core/ports/store.h"
+#include "core/ports/store_error.h"
 
 namespace setia::core {
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/domain/member.h"
-#include "core/ports/store.h"
+#include "core/ports/store_error.h"
 
 namespace setia::core {
 

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "core/domain/voucher.h"
-#include "core/ports/store.h"
+#include "core/ports/store_error.h"
 
 namespace setia::core {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/ports/page.h"
-#include "core/ports/store.h"
+#include "core/ports/store_error.h"
 #include "core/domain/booked.h"
 
 namespace setia::core {

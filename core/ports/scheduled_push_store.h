@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/ports/store.h"
+#include "core/ports/store_error.h"
 #include "core/domain/civil_date.h"
 
 namespace setia::core {

@@ -1,7 +1,7 @@
 // Copies of one sale at the same moment, on real PostgreSQL: the per-sale
 // statement writes the event's row once, at the end (migration 0013), so
 // copies meet on the sales keys and on the events key. Every thread has its
-// own PgStore (its own connection), as setiad processes sharing a
+// own PgPosLedger (its own connection), as setiad processes sharing a
 // subscription do, and all start together.
 #include <latch>
 #include <mutex>
@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "adapters/postgres/pg_store.h"
+#include "adapters/postgres/pg_pos_ledger.h"
 #include "core/pipeline/sale_decoder.h"
 #include "points_support.h"
 
@@ -31,7 +31,7 @@ void apply_at_once(int n, const std::string& store, const std::vector<std::strin
   std::vector<std::thread> threads;
   for (int i = 0; i < n; ++i) {
     threads.emplace_back([&, i] {
-      adapters::postgres::PgStore pg(pg_conninfo());
+      adapters::postgres::PgPosLedger pg(pg_conninfo());
       (void)pg.parked_refunds(std::nullopt, 1'000'000'000);  // connect before the start line
       const std::string& payload = payloads[static_cast<std::size_t>(i) % payloads.size()];
       auto sale = core::decode_sale(store, payload);
@@ -117,7 +117,7 @@ TEST_F(SaleStoreRace, AnEventIdClaimedMidSaleLeavesNoSaleBesideTheClaim) {
   std::string body = payload("evt-mid", "R-9");
   auto sale = core::decode_sale(store_, body);
   ASSERT_TRUE(sale);
-  adapters::postgres::PgStore pg(pg_conninfo());
+  adapters::postgres::PgPosLedger pg(pg_conninfo());
   core::SaleCommand cmd{*sale, body, "it/t", 61, "it", {"base"}, std::nullopt};
   std::expected<core::StoredOutcome, core::StoreError> outcome = std::unexpected(core::StoreError{core::StoreError::Kind::permanent, "not run"});
   int transient = 0;

@@ -15,7 +15,7 @@ namespace setia::core {
 namespace {
 
 // Store double: records calls, answers from a script of errors first.
-class FakeStore final : public Store {
+class FakeLedger final : public PosLedger {
  public:
   std::deque<StoreError> failures;  // returned (and popped) before any success
   std::vector<SaleCommand> sales;
@@ -133,7 +133,7 @@ class PipelineTest : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
-  FakeStore store_;
+  FakeLedger store_;
   FakeSink sink_;
   ::setia::test::ManualClock clock_;  // the Unix epoch
   std::atomic<bool> stopping_{false};

@@ -1,18 +1,18 @@
 #pragma once
 
 #include "adapters/postgres/pg_session.h"
-#include "core/ports/store.h"
+#include "core/ports/pos_ledger.h"
 
 namespace setia::adapters::postgres {
 
-// core::Store on PostgreSQL: each call is one statement in autocommit (the
+// core::PosLedger on PostgreSQL: each call is one statement in autocommit (the
 // server-side functions of migrations/0002), so one round trip and one
 // commit per event.
-class PgStore final : public core::Store {
+class PgPosLedger final : public core::PosLedger {
  public:
-  explicit PgStore(std::string conninfo) : session_(std::move(conninfo)) {}
+  explicit PgPosLedger(std::string conninfo) : session_(std::move(conninfo)) {}
 
-  // core::Store
+  // core::PosLedger
   std::expected<core::StoredOutcome, core::StoreError> apply_sale(const core::SaleCommand& cmd) override;
   std::expected<core::StoredOutcome, core::StoreError> reject(const core::RejectCommand& cmd) override;
   std::expected<core::RefundPlan, core::StoreError> plan_refund(const domain::Refund& refund) override;

@@ -1,4 +1,4 @@
-#include "adapters/postgres/pg_store.h"
+#include "adapters/postgres/pg_pos_ledger.h"
 
 #include <nlohmann/json.hpp>
 
@@ -38,7 +38,7 @@ core::StoredOutcome outcome_from_result(std::string result_json) {
   return out;
 }
 
-std::expected<core::StoredOutcome, core::StoreError> PgStore::apply_sale(const core::SaleCommand& cmd) {
+std::expected<core::StoredOutcome, core::StoreError> PgPosLedger::apply_sale(const core::SaleCommand& cmd) {
   std::string result;
   std::string store = cmd.sale.store_id, event_id = cmd.sale.event_id, sale(cmd.raw_payload);
   std::string topic(cmd.topic), raw_hex = to_hex(cmd.raw_payload), ruleset = cmd.ruleset_version;
@@ -57,7 +57,7 @@ std::expected<core::StoredOutcome, core::StoreError> PgStore::apply_sale(const c
   return outcome_from_result(std::move(result));
 }
 
-std::expected<core::StoredOutcome, core::StoreError> PgStore::reject(const core::RejectCommand& cmd) {
+std::expected<core::StoredOutcome, core::StoreError> PgPosLedger::reject(const core::RejectCommand& cmd) {
   std::string result;
   std::string store = cmd.store.value_or(""), event_id = cmd.rejection.event_id.value_or("");
   soci::indicator store_ind = cmd.store ? soci::i_ok : soci::i_null;
@@ -82,7 +82,7 @@ std::expected<core::StoredOutcome, core::StoreError> PgStore::reject(const core:
 
 namespace setia::adapters::postgres {
 
-std::expected<core::RefundPlan, core::StoreError> PgStore::plan_refund(const domain::Refund& refund) {
+std::expected<core::RefundPlan, core::StoreError> PgPosLedger::plan_refund(const domain::Refund& refund) {
   std::string text;
   auto done = session_.run([&](soci::session& sql) {
     sql << "SELECT setia_plan_refund(:s, :e, :r)::text", soci::use(refund.store_id), soci::use(refund.event_id),
@@ -108,7 +108,7 @@ std::expected<core::RefundPlan, core::StoreError> PgStore::plan_refund(const dom
   return plan;
 }
 
-std::expected<core::StoredOutcome, core::StoreError> PgStore::park_refund(const domain::Refund& refund,
+std::expected<core::StoredOutcome, core::StoreError> PgPosLedger::park_refund(const domain::Refund& refund,
                                                                           std::string_view raw_payload,
                                                                           std::string_view topic) {
   std::string text, t(topic), raw = to_hex(raw_payload);
@@ -122,7 +122,7 @@ std::expected<core::StoredOutcome, core::StoreError> PgStore::park_refund(const 
   return outcome_from_result(std::move(text));
 }
 
-std::expected<core::StoredOutcome, core::StoreError> PgStore::apply_refund(const core::RefundCommand& cmd) {
+std::expected<core::StoredOutcome, core::StoreError> PgPosLedger::apply_refund(const core::RefundCommand& cmd) {
   nlohmann::json refund = {{"amount", cmd.refund.amount}, {"occurred_at", cmd.refund.occurred_at},
                            {"receipt_no", cmd.refund.receipt_no}};
   if (cmd.refund.reason) refund["reason"] = *cmd.refund.reason;
@@ -137,7 +137,7 @@ std::expected<core::StoredOutcome, core::StoreError> PgStore::apply_refund(const
   return outcome_from_result(std::move(text));
 }
 
-std::expected<std::vector<core::ParkedRefund>, core::StoreError> PgStore::parked_refunds(
+std::expected<std::vector<core::ParkedRefund>, core::StoreError> PgPosLedger::parked_refunds(
     const std::optional<std::pair<std::string, std::string>>& store_receipt, std::optional<int> older_than_s) {
   std::vector<core::ParkedRefund> out;
   std::string store = store_receipt ? store_receipt->first : "", receipt = store_receipt ? store_receipt->second : "";
@@ -158,7 +158,7 @@ std::expected<std::vector<core::ParkedRefund>, core::StoreError> PgStore::parked
   return out;
 }
 
-std::expected<core::StoredOutcome, core::StoreError> PgStore::reject_parked_refund(const std::string& store,
+std::expected<core::StoredOutcome, core::StoreError> PgPosLedger::reject_parked_refund(const std::string& store,
                                                                                    const std::string& event_id,
                                                                                    int timeout_s) {
   std::string text;
@@ -172,7 +172,7 @@ std::expected<core::StoredOutcome, core::StoreError> PgStore::reject_parked_refu
   return outcome_from_result(std::move(text));
 }
 
-std::expected<std::string, core::StoreError> PgStore::lookup(const domain::Lookup& q) {
+std::expected<std::string, core::StoreError> PgPosLedger::lookup(const domain::Lookup& q) {
   std::string text, member = q.member.value_or(""), voucher = q.voucher.value_or("");
   soci::indicator member_i = q.member ? soci::i_ok : soci::i_null, voucher_i = q.voucher ? soci::i_ok : soci::i_null;
   auto done = session_.run([&](soci::session& sql) {

@@ -10,17 +10,9 @@
 #include "core/domain/refund.h"
 #include "core/domain/rejection.h"
 #include "core/domain/sale.h"
+#include "core/ports/store_error.h"
 
 namespace setia::core {
-
-// Why the store could not answer: `transient` (connection lost, server
-// shutting down, serialization failure: try again, the event is not
-// committed) or `permanent` (this event can never be stored as it is).
-struct StoreError {
-  enum class Kind { transient, permanent };
-  Kind kind;
-  std::string message;
-};
 
 // A validated sale and what the rules decided for it.
 struct SaleCommand {
@@ -82,11 +74,13 @@ struct ParkedRefund {
   std::string store, event_id, topic, payload;
 };
 
-// The CRM state. Each call is one committed transaction: nothing it did is
-// visible unless it returned a value.
-class Store {
+// The ledger of what the POS sends: sales, refunds (parked until their sale
+// comes), rejections, each event kept once with its result; and the
+// answers to lookups. Each call is one committed transaction: nothing it
+// did is visible unless it returned a value.
+class PosLedger {
  public:
-  virtual ~Store() = default;
+  virtual ~PosLedger() = default;
   virtual std::expected<StoredOutcome, StoreError> apply_sale(const SaleCommand& cmd) = 0;
   virtual std::expected<StoredOutcome, StoreError> reject(const RejectCommand& cmd) = 0;
 
