@@ -264,6 +264,19 @@ TEST(Auth, UnknownLoginVerifiesOneHashLikeAWrongPassword) {
   EXPECT_EQ(unknown.error().reason, wrong.error().reason);
 }
 
+// setiad makes its dummy hash at start with the hasher in force: one hash,
+// of today's parameters, so verifying it costs what verifying a member's
+// current hash does (what an unknown login is compared with; timing it in
+// a test would only measure the machine's noise).
+TEST(Auth, TheDummyHashIsMadeWithTodaysParameters) {
+  CountingHasher hasher;
+  SeqTokens tokens;
+  auto dummy = core::make_dummy_hash(hasher, tokens);
+  EXPECT_EQ(hasher.hashes, 1);
+  EXPECT_FALSE(dummy.empty());
+  EXPECT_FALSE(hasher.needs_rehash(dummy));
+}
+
 // The per-login limit counts through the AccountStore (the database in
 // setiad, so every daemon shares it): five wrong passwords, then every
 // attempt waits, the right one too, until the oldest leaves the window.
