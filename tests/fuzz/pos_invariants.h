@@ -1,10 +1,11 @@
 #pragma once
 
 // What must hold for any bytes a POS publishes, written once for the two
-// places that check it: the libFuzzer targets (tests/fuzz/sale_decoder_fuzz.cpp,
-// refund_decoder_fuzz.cpp, which abort on a violation so libFuzzer keeps the
-// input) and the replay test (tests/unit/pos_fuzz_replay_test.cpp, which
-// fails). No test framework here, so both can use it.
+// places that check it: the libFuzzer targets sale_decoder_fuzz and
+// refund_decoder_fuzz (tests/fuzz/pos_decoder_fuzz.cpp, which aborts on a
+// violation so libFuzzer keeps the input) and the replay test
+// (tests/unit/pos_fuzz_replay_test.cpp, which fails). No test framework
+// here, so both can use it.
 
 #include <string>
 #include <string_view>

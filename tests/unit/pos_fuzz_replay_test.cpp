@@ -2,7 +2,7 @@
 // the seed corpora tests/fuzz/sale_corpus/ and refund_corpus/ (every input
 // the fuzzer ever broke a decoder with is kept there) and a fixed-seed
 // mutation loop over them. The libFuzzer targets
-// (tests/fuzz/sale_decoder_fuzz.cpp, refund_decoder_fuzz.cpp) explore
+// (sale_decoder_fuzz and refund_decoder_fuzz, tests/fuzz/pos_decoder_fuzz.cpp) explore
 // further; both check the same invariants, tests/fuzz/pos_invariants.h.
 #include <gtest/gtest.h>
 
