@@ -66,13 +66,6 @@ void AnswerQueue::acknowledged(bool refused) {
   if (waiting_.empty() && in_flight_ == 0) empty_.notify_all();
 }
 
-void AnswerQueue::forget_in_flight() {
-  std::lock_guard lock(mu_);
-  in_flight_ = 0;
-  ready_.notify_one();
-  if (waiting_.empty()) empty_.notify_all();
-}
-
 bool AnswerQueue::drain(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
   return empty_.wait_for(lock, timeout, [&] { return waiting_.empty() && in_flight_ == 0; });

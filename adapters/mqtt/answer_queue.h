@@ -53,9 +53,6 @@ class AnswerQueue {
   // The broker answered one (PUBACK): out of flight; `refused` when the
   // PUBACK carried an error reason code (the answer is then lost, counted).
   void acknowledged(bool refused = false);
-  // The client lost what it held in flight (a reconnect that drops its
-  // session): they no longer occupy the window. Rarely needed.
-  void forget_in_flight();
 
   // Waits until nothing waits and nothing is in flight, or `timeout`.
   bool drain(std::chrono::milliseconds timeout);
