@@ -44,6 +44,7 @@ SETIA_DEPS=(
   libsystemd-dev systemd
   libsodium-dev
   libhowardhinnant-date-dev tzdata
+  libcli11-dev                   # setiactl: subcommands, typed options, generated --help
   libgtest-dev libgmock-dev
   clang-16 libclang-rt-16-dev    # tests/fuzz: libFuzzer (clang 14 cannot compile <expected>)
   postgresql postgresql-contrib

@@ -1,8 +1,8 @@
-#include "adapters/cli/admin_commands.h"
-
+// setiactl admin token create: a bearer token for the REST admin paths.
 #include <cstdio>
-#include <random>
+#include <memory>
 
+#include "adapters/cli/commands.h"
 #include "adapters/postgres/pg_account_store.h"
 #include "adapters/postgres/pg_member_store.h"
 #include "adapters/postgres/pg_session.h"
@@ -13,51 +13,49 @@
 namespace setia::cli {
 namespace {
 
-int fail(const std::string& msg, int code = 1) {
-  std::fprintf(stderr, "setiactl: %s\n", msg.c_str());
-  return code;
-}
+struct TokenOptions {
+  std::optional<std::string> store;  // none: every store (--all)
+  bool all = false;
+  int valid_days = 365;
+};
 
-}  // namespace
-
-std::optional<int> run_admin_command(const adapters::config::DaemonConfig& cfg, const std::vector<std::string>& words,
-                                     const std::map<std::string, std::string>& opts) {
-  if (words.empty() || words[0] != "admin") return std::nullopt;
-  if (words.size() != 3 || words[1] != "token" || words[2] != "create") {
-    return fail("usage: admin token create (--store S | --all) [--valid-days D]", 2);
-  }
-  for (const auto& [k, v] : opts) {
-    if (k != "store" && k != "all" && k != "valid-days") return fail("unknown option --" + k, 2);
-  }
-  bool all = opts.contains("all");
-  if (all == opts.contains("store")) return fail("admin token create needs exactly one of --store S or --all", 2);
-  int days = 365;
-  if (auto it = opts.find("valid-days"); it != opts.end()) {
-    try {
-      days = std::stoi(it->second);
-    } catch (const std::exception&) {
-      days = 0;
-    }
-    if (days < 1 || days > 3650) return fail("--valid-days must be 1 to 3650", 2);
-  }
-  const std::string conninfo =
-      adapters::postgres::conninfo_with_password(cfg.database.conninfo, cfg.database.password_file);
+int token_create(Context& ctx, const TokenOptions& o) {
+  const std::string conninfo = ctx.conninfo("admin token create");
   adapters::postgres::PgSession session(conninfo);
   adapters::postgres::PgAccountStore accounts(session);
   adapters::postgres::PgMemberStore member_store(conninfo);
-  std::random_device rd;
-  core::Members members(member_store, [&rd] { return (std::uint64_t{rd()} << 32) ^ rd(); });
+  core::Members members(member_store, random64);
   adapters::sodium::SodiumPasswordHasher hasher;
   adapters::sodium::SodiumTokenMinter tokens;
   core::SystemClock clock;
   core::LoginThrottle throttle({}, clock);
   core::Auth auth(accounts, members, hasher, tokens, throttle, nullptr, clock, {}, "");
-  std::optional<std::string> store;
-  if (!all) store = opts.at("store");
-  auto token = auth.create_admin_token(store, std::chrono::hours(24) * days);
+  auto token = auth.create_admin_token(o.store, std::chrono::hours(24) * o.valid_days);
   if (!token) return fail(token.error().message);
   std::printf("%s\n", token->c_str());
   return 0;
+}
+
+}  // namespace
+
+void add_admin_commands(CLI::App& app, Context& ctx) {
+  auto* admin = app.add_subcommand("admin", "admins of the REST API")->require_subcommand(1);
+  auto* token = admin->add_subcommand("token", "admin bearer tokens")->require_subcommand(1);
+  auto o = std::make_shared<TokenOptions>();
+  auto* create = token->add_subcommand(
+      "create", "a bearer token for the REST admin paths of one store (or of every store); printed alone on stdout");
+  auto* store = create->add_option("--store", o->store, "the store it may administer");
+  auto* all = create->add_flag("--all", o->all, "it may administer every store")->excludes(store);
+  create->add_option("--valid-days", o->valid_days, "days it stays valid")
+      ->check(CLI::Range(1, 3650))
+      ->capture_default_str();
+  create->callback([&ctx, o, store, all] {
+    if (store->count() + all->count() != 1) {
+      ctx.exit_code = fail("admin token create needs exactly one of --store S or --all", 2);
+      return;
+    }
+    ctx.exit_code = token_create(ctx, *o);
+  });
 }
 
 }  // namespace setia::cli

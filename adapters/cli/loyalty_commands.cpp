@@ -1,21 +1,17 @@
 // setiactl's points, rewards and promos commands: the core services over
 // the PostgreSQL adapters, with the rule files of the config's rules dir.
-#include "adapters/cli/loyalty_commands.h"
-
 #include <pwd.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
-#include <random>
+#include <memory>
 
-#include <nlohmann/json.hpp>
-
+#include "adapters/cli/commands.h"
 #include "adapters/postgres/pg_job_lock.h"
 #include "adapters/postgres/pg_member_store.h"
 #include "adapters/postgres/pg_offer_store.h"
 #include "adapters/postgres/pg_points_store.h"
-#include "adapters/postgres/pg_session.h"
 #include "core/domain/voucher_terms_json.h"
 #include "core/pipeline/sale_decoder.h"
 #include "core/scheduler/points_expiry_job.h"
@@ -28,44 +24,15 @@ namespace setia::cli {
 
 namespace {
 
-using Opts = std::map<std::string, std::string>;
 using nlohmann::json;
 
-int fail(const std::string& msg, int code = 1) {
-  std::fprintf(stderr, "setiactl: %s\n", msg.c_str());
-  return code;
-}
-
-std::optional<std::string> opt(const Opts& o, const std::string& k) {
-  auto it = o.find(k);
-  return it == o.end() ? std::nullopt : std::optional(it->second);
-}
-
-std::optional<std::string> unknown_option(const Opts& o, std::initializer_list<std::string> allowed) {
-  for (const auto& [k, v] : o) {
-    if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) return "unknown option --" + k;
-  }
-  return std::nullopt;
-}
-
-// "Now", or an instant given on the command line (points expire --now).
-class FixedClock final : public core::Clock {
- public:
-  explicit FixedClock(std::chrono::system_clock::time_point t) : t_(t) {}
-  std::chrono::system_clock::time_point now() const override { return t_; }
-
- private:
-  std::chrono::system_clock::time_point t_;
+struct LoyaltyOptions {
+  std::string store, member, reward, promo, reason, code;
+  std::optional<std::string> now;
+  int limit = 50;
+  std::optional<long long> before;
+  long long points = 0;
 };
-
-std::string conninfo(const adapters::config::DaemonConfig& c) {
-  return adapters::postgres::conninfo_with_password(c.database.conninfo, c.database.password_file);
-}
-
-std::uint64_t random64() {
-  static std::random_device rd;
-  return (std::uint64_t{rd()} << 32) ^ rd();
-}
 
 // Who runs this command, for the adjustment audit: the person behind sudo
 // when there is one.
@@ -84,21 +51,23 @@ std::expected<core::RulesSource, int> load_rules(const adapters::config::DaemonC
   return core::rules_from(std::make_shared<const rules::RuleBook>(std::move(*book)));
 }
 
-template <typename T>
-json or_null(const std::optional<T>& v) {
-  return v ? json(*v) : json(nullptr);
-}
-
-int rewards_list(const adapters::config::DaemonConfig& cfg, const Opts& o) {
-  if (auto bad = unknown_option(o, {"store"})) return fail(*bad, 2);
-  if (!opt(o, "store")) return fail("usage: rewards list --store S", 2);
-  auto rules = load_rules(cfg);
-  if (!rules) return rules.error();
-  adapters::postgres::PgOfferStore offers(conninfo(cfg));
-  adapters::postgres::PgMemberStore members(conninfo(cfg));
+// The offer services (rewards, promos) over the store's adapters, with the
+// rules in force.
+template <typename Service>
+struct Offers {
+  adapters::postgres::PgOfferStore offers;
+  adapters::postgres::PgMemberStore members;
   core::SystemClock clock;
-  core::Rewards rewards(offers, members, *rules, clock, random64);
-  auto list = rewards.list(*opt(o, "store"));
+  Service service;
+  Offers(const std::string& conninfo, const core::RulesSource& rules)
+      : offers(conninfo), members(conninfo), service(offers, members, rules, clock, random64) {}
+};
+
+int rewards_list(Context& ctx, const LoyaltyOptions& o) {
+  auto rules = load_rules(ctx.config("rewards list"));
+  if (!rules) return rules.error();
+  Offers<core::Rewards> rewards(ctx.conninfo("rewards list"), *rules);
+  auto list = rewards.service.list(o.store);
   if (!list) return fail(list.error().message);
   json out = json::array();
   for (const auto& r : *list) {
@@ -110,31 +79,21 @@ int rewards_list(const adapters::config::DaemonConfig& cfg, const Opts& o) {
   return 0;
 }
 
-int reward_redeem(const adapters::config::DaemonConfig& cfg, const Opts& o) {
-  if (auto bad = unknown_option(o, {"member", "reward"})) return fail(*bad, 2);
-  if (!opt(o, "member") || !opt(o, "reward")) return fail("usage: reward redeem --member CODE --reward ID", 2);
-  auto rules = load_rules(cfg);
+int reward_redeem(Context& ctx, const LoyaltyOptions& o) {
+  auto rules = load_rules(ctx.config("reward redeem"));
   if (!rules) return rules.error();
-  adapters::postgres::PgOfferStore offers(conninfo(cfg));
-  adapters::postgres::PgMemberStore members(conninfo(cfg));
-  core::SystemClock clock;
-  core::Rewards rewards(offers, members, *rules, clock, random64);
-  auto v = rewards.redeem(*opt(o, "member"), *opt(o, "reward"));
+  Offers<core::Rewards> rewards(ctx.conninfo("reward redeem"), *rules);
+  auto v = rewards.service.redeem(o.member, o.reward);
   if (!v) return fail(v.error().message);
   std::printf("%s\n", v->code.c_str());
   return 0;
 }
 
-int promos_list(const adapters::config::DaemonConfig& cfg, const Opts& o) {
-  if (auto bad = unknown_option(o, {"store", "member"})) return fail(*bad, 2);
-  if (!!opt(o, "store") == !!opt(o, "member")) return fail("usage: promos list (--store S | --member CODE)", 2);
-  auto rules = load_rules(cfg);
+int promos_list(Context& ctx, const LoyaltyOptions& o) {
+  auto rules = load_rules(ctx.config("promos list"));
   if (!rules) return rules.error();
-  adapters::postgres::PgOfferStore offers(conninfo(cfg));
-  adapters::postgres::PgMemberStore members(conninfo(cfg));
-  core::SystemClock clock;
-  core::Promos promos(offers, members, *rules, clock, random64);
-  auto list = opt(o, "store") ? promos.active_for_store(*opt(o, "store")) : promos.active_for_member(*opt(o, "member"));
+  Offers<core::Promos> promos(ctx.conninfo("promos list"), *rules);
+  auto list = !o.store.empty() ? promos.service.active_for_store(o.store) : promos.service.active_for_member(o.member);
   if (!list) return fail(list.error().message);
   json out = json::array();
   for (const auto& p : *list) {
@@ -148,16 +107,11 @@ int promos_list(const adapters::config::DaemonConfig& cfg, const Opts& o) {
   return 0;
 }
 
-int promo_claim(const adapters::config::DaemonConfig& cfg, const Opts& o) {
-  if (auto bad = unknown_option(o, {"member", "promo"})) return fail(*bad, 2);
-  if (!opt(o, "member") || !opt(o, "promo")) return fail("usage: promo claim --member CODE --promo ID", 2);
-  auto rules = load_rules(cfg);
+int promo_claim(Context& ctx, const LoyaltyOptions& o) {
+  auto rules = load_rules(ctx.config("promo claim"));
   if (!rules) return rules.error();
-  adapters::postgres::PgOfferStore offers(conninfo(cfg));
-  adapters::postgres::PgMemberStore members(conninfo(cfg));
-  core::SystemClock clock;
-  core::Promos promos(offers, members, *rules, clock, random64);
-  auto v = promos.claim(*opt(o, "member"), *opt(o, "promo"));
+  Offers<core::Promos> promos(ctx.conninfo("promo claim"), *rules);
+  auto v = promos.service.claim(o.member, o.promo);
   if (!v) return fail(v.error().message);
   std::printf("%s\n", v->code.c_str());
   return 0;
@@ -179,103 +133,118 @@ json entry_json(const core::PointsHistoryItem& item) {
   return j;
 }
 
-int points_cmd(const adapters::config::DaemonConfig& cfg, const std::vector<std::string>& words, const Opts& o) {
-  const std::string sub = words.size() > 1 ? words[1] : "";
-  adapters::postgres::PgPointsStore store(conninfo(cfg));
-  if (sub == "expire" && words.size() == 2) {
-    if (auto bad = unknown_option(o, {"now"})) return fail(*bad, 2);
-    auto now = std::chrono::system_clock::now();
-    if (auto t = opt(o, "now")) {
-      auto parsed = core::parse_rfc3339(*t);
-      if (!parsed) return fail("--now must be RFC 3339 with an offset, e.g. 2021-06-01T00:00:00+07:00", 2);
-      now = std::chrono::system_clock::time_point(std::chrono::seconds(*parsed));
-    }
-    // The job itself, under its advisory lock, so that it never runs beside a daemon's.
-    adapters::postgres::PgJobLock lock(conninfo(cfg));
-    std::optional<core::ExpiryRun> run;
-    core::Job job{.name = core::kPointsExpiryJob, .every = std::chrono::minutes(10),
-                  .run = [&](std::chrono::system_clock::time_point at) -> std::expected<std::string, std::string> {
-                    auto r = core::expire_points(store, at);
-                    if (!r) return std::unexpected(r.error().message);
-                    run = *r;
-                    return "done";
-                  }};
-    switch (core::run_job_once(job, lock, now)) {
-      case core::JobOutcome::ran:
-        std::printf("%s\n", json({{"expired_lots", run->lots}, {"expired_points", run->points}}).dump().c_str());
-        return 0;
-      case core::JobOutcome::busy:
-        return fail("points expiry is running in a daemon right now; nothing done");
-      case core::JobOutcome::failed:
-      case core::JobOutcome::unavailable:
-        return fail("points expiry failed (see the log above)");
-    }
-    return 1;
+int points_expire(Context& ctx, const LoyaltyOptions& o) {
+  auto now = std::chrono::system_clock::now();
+  if (o.now) {
+    auto parsed = core::parse_rfc3339(*o.now);
+    if (!parsed) return fail("--now must be RFC 3339 with an offset, e.g. 2021-06-01T00:00:00+07:00", 2);
+    now = std::chrono::system_clock::time_point(std::chrono::seconds(*parsed));
   }
-  auto rules = load_rules(cfg);
+  adapters::postgres::PgPointsStore store(ctx.conninfo("points expire"));
+  // The job itself, under its advisory lock, so that it never runs beside a daemon's.
+  adapters::postgres::PgJobLock lock(ctx.conninfo("points expire"));
+  std::optional<core::ExpiryRun> run;
+  core::Job job{.name = core::kPointsExpiryJob, .every = std::chrono::minutes(10),
+                .run = [&](std::chrono::system_clock::time_point at) -> std::expected<std::string, std::string> {
+                  auto r = core::expire_points(store, at);
+                  if (!r) return std::unexpected(r.error().message);
+                  run = *r;
+                  return "done";
+                }};
+  switch (core::run_job_once(job, lock, now)) {
+    case core::JobOutcome::ran:
+      std::printf("%s\n", json({{"expired_lots", run->lots}, {"expired_points", run->points}}).dump().c_str());
+      return 0;
+    case core::JobOutcome::busy:
+      return fail("points expiry is running in a daemon right now; nothing done");
+    case core::JobOutcome::failed:
+    case core::JobOutcome::unavailable:
+      return fail("points expiry failed (see the log above)");
+  }
+  return 1;
+}
+
+int points_show(Context& ctx, const LoyaltyOptions& o) {
+  auto rules = load_rules(ctx.config("points show"));
   if (!rules) return rules.error();
+  adapters::postgres::PgPointsStore store(ctx.conninfo("points show"));
   core::SystemClock clock;
   core::PointsLedger ledger(store, *rules, clock);
-  if (sub == "show" && words.size() == 3) {
-    if (auto bad = unknown_option(o, {"limit", "before"})) return fail(*bad, 2);
-    int limit = 50;
-    std::optional<long long> before;
-    try {
-      if (auto v = opt(o, "limit")) limit = std::stoi(*v);
-      if (auto v = opt(o, "before")) before = std::stoll(*v);
-    } catch (const std::exception&) {
-      return fail("--limit and --before take whole numbers", 2);
-    }
-    auto summary = ledger.summary(words[2]);
-    if (!summary) return fail(summary.error().message);
-    auto page = ledger.history(words[2], limit, before);
-    if (!page) return fail(page.error().message);
-    json out = {{"member", summary->member_code}, {"store", summary->store_id}, {"balance", summary->balance}};
-    out["points_expiring"] = summary->expiring ? json{{"points", summary->expiring->points}, {"on", summary->expiring->on}}
-                                               : json(nullptr);
-    out["history"] = json::array();
-    for (const auto& item : page->items) out["history"].push_back(entry_json(item));
-    out["next_cursor"] = or_null(page->next_cursor);
-    std::printf("%s\n", out.dump(2).c_str());
-    return 0;
-  }
-  if (sub == "adjust" && words.size() == 2) {
-    if (auto bad = unknown_option(o, {"member", "points", "reason"})) return fail(*bad, 2);
-    if (!opt(o, "member") || !opt(o, "points") || !opt(o, "reason")) {
-      return fail("usage: points adjust --member CODE --points N --reason TEXT", 2);
-    }
-    long long delta = 0;
-    try {
-      std::size_t used = 0;
-      delta = std::stoll(*opt(o, "points"), &used);
-      if (used != opt(o, "points")->size()) throw std::invalid_argument("trailing");
-    } catch (const std::exception&) {
-      return fail("--points takes a whole number, e.g. 50 or -20", 2);
-    }
-    auto adj = ledger.adjust(*opt(o, "member"), delta, *opt(o, "reason"), actor());
-    if (!adj) return fail(adj.error().message);
-    std::printf("%s\n", json({{"adjustment_id", adj->id}, {"member", adj->member_code}, {"delta", adj->delta},
-                              {"before", adj->before}, {"after", adj->after}, {"actor", actor()}})
-                            .dump()
-                            .c_str());
-    return 0;
-  }
-  return fail("usage: points show CODE | points adjust --member CODE --points N --reason TEXT | points expire [--now T]", 2);
+  auto summary = ledger.summary(o.code);
+  if (!summary) return fail(summary.error().message);
+  auto page = ledger.history(o.code, o.limit, o.before);
+  if (!page) return fail(page.error().message);
+  json out = {{"member", summary->member_code}, {"store", summary->store_id}, {"balance", summary->balance}};
+  out["points_expiring"] = summary->expiring ? json{{"points", summary->expiring->points}, {"on", summary->expiring->on}}
+                                             : json(nullptr);
+  out["history"] = json::array();
+  for (const auto& item : page->items) out["history"].push_back(entry_json(item));
+  out["next_cursor"] = or_null(page->next_cursor);
+  std::printf("%s\n", out.dump(2).c_str());
+  return 0;
+}
+
+int points_adjust(Context& ctx, const LoyaltyOptions& o) {
+  auto rules = load_rules(ctx.config("points adjust"));
+  if (!rules) return rules.error();
+  adapters::postgres::PgPointsStore store(ctx.conninfo("points adjust"));
+  core::SystemClock clock;
+  core::PointsLedger ledger(store, *rules, clock);
+  auto adj = ledger.adjust(o.member, o.points, o.reason, actor());
+  if (!adj) return fail(adj.error().message);
+  std::printf("%s\n", json({{"adjustment_id", adj->id}, {"member", adj->member_code}, {"delta", adj->delta},
+                            {"before", adj->before}, {"after", adj->after}, {"actor", actor()}})
+                          .dump()
+                          .c_str());
+  return 0;
+}
+
+// Adds `name` under `parent` with a callback that runs `run` with the options.
+template <typename Run>
+CLI::App* command(CLI::App* parent, const char* name, const char* help, Context& ctx,
+                  const std::shared_ptr<LoyaltyOptions>& o, Run run) {
+  auto* c = parent->add_subcommand(name, help);
+  c->callback([&ctx, o, run] { ctx.exit_code = run(ctx, *o); });
+  return c;
 }
 
 }  // namespace
 
-std::optional<int> run_loyalty_command(const adapters::config::DaemonConfig& cfg, const std::vector<std::string>& words,
-                                       const Opts& opts) {
-  if (words.empty()) return std::nullopt;
-  const std::string& cmd = words[0];
-  const std::string sub = words.size() > 1 ? words[1] : "";
-  if (cmd == "rewards" && sub == "list" && words.size() == 2) return rewards_list(cfg, opts);
-  if (cmd == "reward" && sub == "redeem" && words.size() == 2) return reward_redeem(cfg, opts);
-  if (cmd == "promos" && sub == "list" && words.size() == 2) return promos_list(cfg, opts);
-  if (cmd == "promo" && sub == "claim" && words.size() == 2) return promo_claim(cfg, opts);
-  if (cmd == "points") return points_cmd(cfg, words, opts);
-  return std::nullopt;
+void add_loyalty_commands(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<LoyaltyOptions>();
+  auto* rewards = app.add_subcommand("rewards", "the reward catalog")->require_subcommand(1);
+  command(rewards, "list", "the reward catalog now: cost, stock left, dates, voucher (JSON)", ctx, o, rewards_list)
+      ->add_option("--store", o->store, "the store")
+      ->required();
+  auto* reward = app.add_subcommand("reward", "a reward for points")->require_subcommand(1);
+  auto* redeem = command(reward, "redeem", "spends the points; prints the voucher code alone on stdout", ctx, o,
+                         reward_redeem);
+  redeem->add_option("--member", o->member, "the member's code")->required();
+  redeem->add_option("--reward", o->reward, "the reward's id in the rule file")->required();
+
+  auto* promos = app.add_subcommand("promos", "promos running now")->require_subcommand(1);
+  auto* plist = command(promos, "list", "promos running now (for a member: those they may claim), as JSON", ctx, o,
+                        promos_list);
+  auto* by_store = plist->add_option("--store", o->store, "the store's promos");
+  plist->add_option("--member", o->member, "the promos this member may claim")->excludes(by_store);
+  plist->require_option(1);
+  auto* promo = app.add_subcommand("promo", "a promo's voucher")->require_subcommand(1);
+  auto* claim = command(promo, "claim", "prints the claimed voucher code alone on stdout", ctx, o, promo_claim);
+  claim->add_option("--member", o->member, "the member's code")->required();
+  claim->add_option("--promo", o->promo, "the promo's id in the rule file")->required();
+
+  auto* points = app.add_subcommand("points", "members' points")->require_subcommand(1);
+  auto* show = command(points, "show", "balance, what expires next, history newest first (JSON)", ctx, o, points_show);
+  show->add_option("code", o->code, "the member's code")->required();
+  show->add_option("--limit", o->limit, "history entries")->check(CLI::Range(1, 200))->capture_default_str();
+  show->add_option("--before", o->before, "the next_cursor of the page before")->check(CLI::PositiveNumber);
+  auto* adjust = command(points, "adjust", "add (N > 0) or take (N < 0) points, audited as cli:<user>", ctx, o,
+                         points_adjust);
+  adjust->add_option("--member", o->member, "the member's code")->required();
+  adjust->add_option("--points", o->points, "N, e.g. 50 or -20")->required();
+  adjust->add_option("--reason", o->reason, "why, for the audit")->required();
+  command(points, "expire", "expire every points lot due by now (the scheduled job, once)", ctx, o, points_expire)
+      ->add_option("--now", o->now, "RFC 3339 with an offset instead of now");
 }
 
 }  // namespace setia::cli

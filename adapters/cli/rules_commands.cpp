@@ -1,12 +1,13 @@
-#include "adapters/cli/rules_commands.h"
-
+// setiactl rules check|simulate|backtest: the rule files against a sale,
+// and against the sales of a period.
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
 #include <soci/soci.h>
 
+#include "adapters/cli/commands.h"
 #include "adapters/postgres/pg_member_store.h"
 #include "adapters/postgres/pg_session.h"
 #include "core/pipeline/refund_flow.h"
@@ -19,10 +20,12 @@ namespace {
 
 using nlohmann::json;
 
-int fail(const std::string& msg, int code = 1) {
-  std::fprintf(stderr, "setiactl: %s\n", msg.c_str());
-  return code;
-}
+struct RulesOptions {
+  std::vector<std::string> files;
+  std::string event, rules_dir, since = "30d";
+  std::optional<std::string> member;
+  long long point_value = 0;
+};
 
 std::optional<rules::RuleBook> load_book(const std::string& dir) {
   auto book = rules::load_rule_dir(dir);
@@ -40,27 +43,32 @@ json decision_json(const rules::PointsDecision& d) {
   return j;
 }
 
-// rules simulate --event sale.json [--member CODE] [--rules DIR]
-int simulate(const adapters::config::DaemonConfig* cfg, const std::map<std::string, std::string>& opts) {
-  auto opt = [&](const char* k) -> std::optional<std::string> {
-    auto it = opts.find(k);
-    return it == opts.end() ? std::nullopt : std::optional(it->second);
-  };
-  for (const auto& [k, v] : opts) {
-    if (k != "event" && k != "member" && k != "rules") return fail("unknown option --" + k, 2);
+int check(Context& ctx, const RulesOptions& o) {
+  const auto* cfg = ctx.config_if_given();
+  if (o.files.empty() && !cfg) return fail("give rule files or --config (its rules dir)", 2);
+  auto book = o.files.empty() ? rules::load_rule_dir(cfg->rules.dir) : rules::load_rule_files(o.files);
+  if (!book) {
+    for (const auto& e : book.error()) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+    return 1;
   }
-  if (!opt("event")) return fail("usage: rules simulate --event sale.json [--member CODE] [--rules DIR]", 2);
-  std::string dir = opt("rules").value_or(cfg ? cfg->rules.dir : "");
+  for (const auto& f : book->files) std::printf("%s: OK\n", f.c_str());
+  std::printf("rule set version %s\n", book->version.c_str());
+  return 0;
+}
+
+int simulate(Context& ctx, const RulesOptions& o) {
+  const auto* cfg = ctx.config_if_given();
+  std::string dir = !o.rules_dir.empty() ? o.rules_dir : (cfg ? cfg->rules.dir : "");
   if (dir.empty()) return fail("give --rules DIR or --config", 2);
-  std::ifstream in(*opt("event"));
-  if (!in) return fail("cannot read " + *opt("event"));
+  std::ifstream in(o.event);
+  if (!in) return fail("cannot read " + o.event);
   std::stringstream ss;
   ss << in.rdbuf();
   auto body = json::parse(ss.str(), nullptr, false);
   std::string store = body.is_object() ? body.value("store_id", "") : "";
   auto sale = core::decode_sale(store, ss.str());
   if (!sale) {
-    return fail(*opt("event") + ": " + std::string(domain::reason_code(sale.error().reason)) + ": " + sale.error().detail);
+    return fail(o.event + ": " + std::string(domain::reason_code(sale.error().reason)) + ": " + sale.error().detail);
   }
   auto book = load_book(dir);
   if (!book) return 1;
@@ -73,9 +81,8 @@ int simulate(const adapters::config::DaemonConfig* cfg, const std::map<std::stri
     out["rule_file"] = rs->file;
     out["decision"] = decision_json(rules::evaluate_points(*rs, *sale));
   }
-  if (auto member = opt("member").value_or(sale->member.value_or("")); !member.empty() && cfg) {
-    adapters::postgres::PgMemberStore members(
-        adapters::postgres::conninfo_with_password(cfg->database.conninfo, cfg->database.password_file));
+  if (auto member = o.member.value_or(sale->member.value_or("")); !member.empty() && cfg) {
+    adapters::postgres::PgMemberStore members(ctx.conninfo("rules simulate"));
     auto m = members.find_by_code(member);
     if (!m) return fail(m.error().message);
     if (!*m || (*m)->store_id != sale->store_id) {
@@ -89,35 +96,23 @@ int simulate(const adapters::config::DaemonConfig* cfg, const std::map<std::stri
   return 0;
 }
 
-// rules backtest --rules DIR --since 30d [--point-value N]
-int backtest(const adapters::config::DaemonConfig* cfg, const std::map<std::string, std::string>& opts) {
-  if (!cfg) return fail("rules backtest needs --config (the database and the rules in force)", 2);
-  std::string candidate_dir, since = "30d";
-  long long point_value = 0;
-  for (const auto& [k, v] : opts) {
-    if (k == "rules") candidate_dir = v;
-    else if (k == "since") since = v;
-    else if (k == "point-value") {
-      try {
-        point_value = std::stoll(v);
-      } catch (const std::exception&) {
-        return fail("--point-value takes whole rupiah per point", 2);
-      }
-    } else return fail("unknown option --" + k, 2);
-  }
-  if (candidate_dir.empty()) return fail("usage: rules backtest --rules DIR [--since 30d] [--point-value N]", 2);
-  if (since.size() < 2 || since.back() != 'd' || since.find_first_not_of("0123456789") != since.size() - 1) {
-    return fail("--since takes a number of days, e.g. 30d", 2);
+int backtest(Context& ctx, const RulesOptions& o) {
+  const auto& cfg = ctx.config("rules backtest");
+  const std::string& since = o.since;
+  if (since.size() < 2 || since.size() > 5 || since.back() != 'd' ||
+      since.find_first_not_of("0123456789") != since.size() - 1) {
+    return fail("--since takes a number of days up to 9999, e.g. 30d", 2);
   }
   int days = std::stoi(since.substr(0, since.size() - 1));
-  auto now_book = load_book(cfg->rules.dir);
+  const std::string& candidate_dir = o.rules_dir;
+  const long long point_value = o.point_value;
+  auto now_book = load_book(cfg.rules.dir);
   auto cand_book = load_book(candidate_dir);
   if (!now_book || !cand_book) return 1;
 
   // Every member sale of the period, as the rules read it, with the points
   // it really earned.
-  adapters::postgres::PgSession session(
-      adapters::postgres::conninfo_with_password(cfg->database.conninfo, cfg->database.password_file));
+  adapters::postgres::PgSession session(ctx.conninfo("rules backtest"));
   std::vector<std::pair<std::string, long long>> sales;  // plan-shaped sale JSON, points earned
   auto done = session.run([&](soci::session& sql) {
     soci::rowset<soci::row> rows = (sql.prepare <<
@@ -173,12 +168,24 @@ int backtest(const adapters::config::DaemonConfig* cfg, const std::map<std::stri
 
 }  // namespace
 
-std::optional<int> run_rules_command(const adapters::config::DaemonConfig* cfg, const std::vector<std::string>& words,
-                                     const std::map<std::string, std::string>& opts) {
-  if (words.size() < 2 || words[0] != "rules") return std::nullopt;
-  if (words[1] == "simulate" && words.size() == 2) return simulate(cfg, opts);
-  if (words[1] == "backtest" && words.size() == 2) return backtest(cfg, opts);
-  return std::nullopt;
+void add_rules_commands(CLI::App& app, Context& ctx) {
+  auto* rules_cmd = app.add_subcommand("rules", "the shops' rule files")->require_subcommand(1);
+  auto o = std::make_shared<RulesOptions>();
+  auto* chk = rules_cmd->add_subcommand("check", "validate rule files (default: the config's rules dir); exit 1 on errors");
+  chk->add_option("files", o->files, "rule files (YAML)");
+  chk->callback([&ctx, o] { ctx.exit_code = check(ctx, *o); });
+  auto* sim = rules_cmd->add_subcommand("simulate", "what a sale would earn and which rules gave it; changes nothing");
+  sim->add_option("--event", o->event, "the sale, as the POS sends it (JSON)")->required();
+  sim->add_option("--member", o->member, "show this member's balance before and after");
+  sim->add_option("--rules", o->rules_dir, "the rule files' directory (default: the config's)");
+  sim->callback([&ctx, o] { ctx.exit_code = simulate(ctx, *o); });
+  auto* bt = rules_cmd->add_subcommand("backtest",
+                                       "the period's member sales under the rules in force and under DIR: points "
+                                       "per store, the change, and its liability in rupiah");
+  bt->add_option("--rules", o->rules_dir, "the candidate rule files' directory")->required();
+  bt->add_option("--since", o->since, "the period, in days back from now: e.g. 30d")->capture_default_str();
+  bt->add_option("--point-value", o->point_value, "rupiah a point is worth")->check(CLI::NonNegativeNumber);
+  bt->callback([&ctx, o] { ctx.exit_code = backtest(ctx, *o); });
 }
 
 }  // namespace setia::cli

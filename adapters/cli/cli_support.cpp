@@ -1,0 +1,43 @@
+#include "adapters/cli/cli_support.h"
+
+#include <cstdio>
+#include <random>
+
+#include "adapters/postgres/pg_session.h"
+
+namespace setia::cli {
+
+int fail(const std::string& msg, int code) {
+  std::fprintf(stderr, "setiactl: %s\n", msg.c_str());
+  return code;
+}
+
+const adapters::config::DaemonConfig* Context::config_if_given() {
+  if (config_path.empty()) return nullptr;
+  if (!config_) {
+    auto c = adapters::config::load_daemon_config(config_path);
+    if (!c) {
+      for (const auto& e : c.error()) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+      throw Exit{1};
+    }
+    config_ = std::move(*c);
+  }
+  return &*config_;
+}
+
+const adapters::config::DaemonConfig& Context::config(const std::string& command) {
+  if (const auto* c = config_if_given()) return *c;
+  throw Exit{fail("--config FILE is needed for '" + command + "'", 2)};
+}
+
+std::string Context::conninfo(const std::string& command) {
+  const auto& c = config(command);
+  return adapters::postgres::conninfo_with_password(c.database.conninfo, c.database.password_file);
+}
+
+std::uint64_t random64() {
+  static std::random_device rd;
+  return (std::uint64_t{rd()} << 32) ^ rd();
+}
+
+}  // namespace setia::cli

@@ -1,0 +1,218 @@
+// setiactl's operator commands: the schema, a POS from the command line,
+// dead letters, recorded sales, FCM devices and the notification outbox.
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+
+#include <soci/soci.h>
+
+#include "adapters/cli/commands.h"
+#include "adapters/pos/pos_client.h"
+#include "adapters/postgres/migrator.h"
+#include "adapters/postgres/pg_crm_queries.h"
+#include "adapters/postgres/pg_session.h"
+#include "core/services/store_time_text.h"
+
+namespace setia::cli {
+namespace {
+
+using nlohmann::json;
+
+int db_migrate(Context& ctx) {
+  auto applied = adapters::postgres::migrate(ctx.conninfo("db migrate"));
+  if (!applied) return fail("migration failed: " + applied.error());
+  for (int v : *applied) std::printf("applied migration %04d\n", v);
+  std::printf("schema at version %d\n", adapters::postgres::required_schema_version());
+  return 0;
+}
+
+struct PosSendOptions {
+  std::string store, file;
+  long timeout_ms = 0, deadline_s = 0;
+  std::size_t window = 20;
+};
+
+int pos_send(Context& ctx, const PosSendOptions& a) {
+  auto events = adapters::pos::read_events_jsonl(a.file, a.store);
+  if (!events) return fail(events.error());
+  adapters::pos::PosOptions o;
+  o.mqtt = ctx.config("pos send").mqtt;
+  o.mqtt.client_id = "setiactl-pos-" + std::to_string(::getpid());
+  if (a.timeout_ms > 0) o.result_timeout = std::chrono::milliseconds(a.timeout_ms);
+  if (a.deadline_s > 0) o.deadline = std::chrono::seconds(a.deadline_s);
+  o.window = a.window;
+  adapters::pos::PosClient pos(o);
+  if (auto c = pos.connect(); !c) return fail(c.error());
+  auto sum = pos.send(*events);
+  std::printf("%s\n", sum.to_json().c_str());
+  return sum.unanswered == 0 ? 0 : 1;
+}
+
+struct ListOptions {
+  std::string store, status;
+  int limit = 50;
+};
+
+int deadletter_list(Context& ctx, const ListOptions& a) {
+  // The same query as the REST API's GET /v1/admin/deadletters (PgCrmQueries).
+  adapters::postgres::PgSession session(ctx.conninfo("deadletter list"));
+  adapters::postgres::PgCrmQueries queries(session);
+  auto page = queries.dead_letters(a.store.empty() ? std::nullopt : std::optional(a.store), {.limit = a.limit});
+  if (!page) return fail(page.error().message);
+  for (const auto& d : page->items) {
+    json j = {{"id", d.id},         {"store", or_null(d.store_id)}, {"event_id", or_null(d.event_id)},
+              {"topic", d.topic},   {"reason", d.reason},           {"detail", d.detail},
+              {"received_at", core::store_time_text(d.at, nullptr)},
+              {"payload", d.payload.substr(0, 2000)}};
+    // A payload is bytes as a till sent them: what is not UTF-8 prints as
+    // U+FFFD, a NUL as \u0000; the listing never fails on it.
+    std::printf("%s\n", j.dump(-1, ' ', false, json::error_handler_t::replace).c_str());
+  }
+  return 0;
+}
+
+int sale_show(Context& ctx, const std::string& store, const std::string& receipt) {
+  std::string out;
+  soci::indicator ind = soci::i_null;
+  adapters::postgres::PgSession session(ctx.conninfo("sale show"));
+  auto done = session.run([&](soci::session& sql) {
+    sql << "SELECT jsonb_build_object('store', s.store_id, 'receipt_no', s.receipt_no, "
+           "'occurred_at', s.occurred_at, 'table', s.table_no, 'service', s.service, 'member', s.member_code, "
+           "'customer_name', s.customer_name, 'cashier', s.cashier, "
+           "'items', (SELECT jsonb_agg(jsonb_build_object('name', l.name, 'qty', l.qty, 'unit_price', l.unit_price, "
+           "'amount', l.amount) ORDER BY l.line_no) FROM sale_lines l WHERE l.sale_id = s.id), "
+           "'subtotal', s.subtotal, 'discount', s.discount, 'total', s.total, 'paid', s.paid, 'change', s.change, "
+           "'points_earned', s.points_earned)::text FROM sales s WHERE s.store_id = :s AND s.receipt_no = :r",
+        soci::use(store), soci::use(receipt), soci::into(out, ind);
+  });
+  if (!done) return fail(done.error().message);
+  if (ind != soci::i_ok) return fail("no sale " + receipt + " in store " + store);
+  std::printf("%s\n", json::parse(out).dump(2).c_str());
+  return 0;
+}
+
+struct DeviceOptions {
+  std::string member, token, platform = "android";
+};
+
+int device_add(Context& ctx, const DeviceOptions& a) {
+  adapters::postgres::PgSession session(ctx.conninfo("device add"));
+  long long affected = 0;
+  auto done = session.run([&](soci::session& sql) {
+    soci::statement st = (sql.prepare << "INSERT INTO devices (token, member_id, platform) "
+                                         "SELECT :t, id, :p FROM members WHERE code = :c "
+                                         "ON CONFLICT (token) DO UPDATE SET member_id = EXCLUDED.member_id",
+                          soci::use(a.token), soci::use(a.platform), soci::use(a.member));
+    st.execute(true);
+    affected = st.get_affected_rows();
+  });
+  if (!done) return fail(done.error().message);
+  if (affected == 0) return fail("no member with code " + a.member);
+  return 0;
+}
+
+int device_remove(Context& ctx, const std::string& token) {
+  adapters::postgres::PgSession session(ctx.conninfo("device remove"));
+  auto done = session.run([&](soci::session& sql) { sql << "DELETE FROM devices WHERE token = :t", soci::use(token); });
+  if (!done) return fail(done.error().message);
+  return 0;
+}
+
+int outbox_list(Context& ctx, const ListOptions& a) {
+  adapters::postgres::PgSession session(ctx.conninfo("outbox list"));
+  std::vector<std::string> rows;
+  auto done = session.run([&](soci::session& sql) {
+    soci::rowset<std::string> rs = (sql.prepare <<
+        "SELECT json_build_object('id', o.id, 'notification', o.notification_id, 'kind', n.kind, 'store', n.store_id, "
+        "'device_token', o.device_token, 'topic', o.fcm_topic, 'status', o.status, 'attempts', o.attempts, "
+        "'next_attempt_at', o.next_attempt_at, 'last_error', o.last_error, 'sent_at', o.sent_at)::text "
+        "FROM outbox o JOIN notifications n ON n.id = o.notification_id "
+        "WHERE (:s = '' OR o.status = :s) ORDER BY o.id DESC LIMIT :l",
+        soci::use(a.status, "s"), soci::use(a.limit, "l"));
+    for (const auto& r : rs) rows.push_back(r);
+  });
+  if (!done) return fail(done.error().message);
+  for (const auto& r : rows) std::printf("%s\n", r.c_str());
+  return 0;
+}
+
+int outbox_replay(Context& ctx, long long id) {
+  adapters::postgres::PgSession session(ctx.conninfo("outbox replay"));
+  long long affected = 0;
+  auto done = session.run([&](soci::session& sql) {
+    soci::statement st = (sql.prepare << "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = now(), "
+                                         "last_error = NULL WHERE id = :id AND status = 'dead'", soci::use(id));
+    st.execute(true);
+    affected = st.get_affected_rows();
+  });
+  if (!done) return fail(done.error().message);
+  if (affected == 0) return fail("no dead outbox row " + std::to_string(id));
+  std::printf("outbox row %lld is pending again\n", id);
+  return 0;
+}
+
+}  // namespace
+
+void add_ops_commands(CLI::App& app, Context& ctx) {
+  auto* db = app.add_subcommand("db", "the database schema")->require_subcommand(1);
+  db->add_subcommand("migrate", "apply the missing schema migrations")->callback([&ctx] {
+    ctx.exit_code = db_migrate(ctx);
+  });
+
+  auto* pos = app.add_subcommand("pos", "a POS from the command line")->require_subcommand(1);
+  auto ps = std::make_shared<PosSendOptions>();
+  auto* send = pos->add_subcommand("send",
+                                   "publish each sale of FILE.jsonl, wait for each result, republish with backoff "
+                                   "when none comes in time; prints a JSON summary");
+  send->add_option("--store", ps->store, "the store the sales are for")->required();
+  send->add_option("file", ps->file, "one sale (or refund) JSON per line")->required();
+  send->add_option("--timeout-ms", ps->timeout_ms, "first republish after this long without a result")
+      ->check(CLI::Range(1L, 3600000L));
+  send->add_option("--window", ps->window, "sales in flight at once; 0 publishes all at once")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{100000}))
+      ->capture_default_str();
+  send->add_option("--deadline-s", ps->deadline_s, "give up on what is unanswered after this long")
+      ->check(CLI::Range(1L, 86400L));
+  send->callback([&ctx, ps] { ctx.exit_code = pos_send(ctx, *ps); });
+
+  auto* dl = app.add_subcommand("deadletter", "rejected messages")->require_subcommand(1);
+  auto dlo = std::make_shared<ListOptions>();
+  auto* dl_list = dl->add_subcommand("list", "rejected messages, newest first, as JSON lines");
+  dl_list->add_option("--store", dlo->store, "only this store's");
+  dl_list->add_option("--limit", dlo->limit, "how many")->check(CLI::Range(1, 1000))->capture_default_str();
+  dl_list->callback([&ctx, dlo] { ctx.exit_code = deadletter_list(ctx, *dlo); });
+
+  auto* sale = app.add_subcommand("sale", "recorded sales")->require_subcommand(1);
+  auto so = std::make_shared<std::pair<std::string, std::string>>();
+  auto* show = sale->add_subcommand("show", "the recorded sale (the e-nota record) as JSON");
+  show->add_option("--store", so->first, "the store")->required();
+  show->add_option("--receipt", so->second, "the POS's receipt number")->required();
+  show->callback([&ctx, so] { ctx.exit_code = sale_show(ctx, so->first, so->second); });
+
+  auto* device = app.add_subcommand("device", "members' FCM device tokens")->require_subcommand(1);
+  auto dv = std::make_shared<DeviceOptions>();
+  auto* add = device->add_subcommand("add", "register a member's device token (it moves from any other member)");
+  add->add_option("--member", dv->member, "the member's code")->required();
+  add->add_option("--token", dv->token, "the FCM registration token")->required();
+  add->add_option("--platform", dv->platform, "the phone's platform")
+      ->check(CLI::IsMember({"android", "ios", "web"}))
+      ->capture_default_str();
+  add->callback([&ctx, dv] { ctx.exit_code = device_add(ctx, *dv); });
+  auto* remove = device->add_subcommand("remove", "drop a device token");
+  remove->add_option("--token", dv->token, "the FCM registration token")->required();
+  remove->callback([&ctx, dv] { ctx.exit_code = device_remove(ctx, dv->token); });
+
+  auto* outbox = app.add_subcommand("outbox", "deliveries of notifications")->require_subcommand(1);
+  auto ol = std::make_shared<ListOptions>();
+  auto* list = outbox->add_subcommand("list", "deliveries, newest first, as JSON lines");
+  list->add_option("--status", ol->status, "only these")->check(CLI::IsMember({"pending", "sent", "dead"}));
+  list->add_option("--limit", ol->limit, "how many")->check(CLI::Range(1, 1000))->capture_default_str();
+  list->callback([&ctx, ol] { ctx.exit_code = outbox_list(ctx, *ol); });
+  auto replay_id = std::make_shared<long long>(0);
+  auto* replay = outbox->add_subcommand("replay", "send a dead delivery again (attempts start over)");
+  replay->add_option("id", *replay_id, "the outbox row's id")->required()->check(CLI::PositiveNumber);
+  replay->callback([&ctx, replay_id] { ctx.exit_code = outbox_replay(ctx, *replay_id); });
+}
+
+}  // namespace setia::cli
