@@ -10,7 +10,10 @@
 #include "adapters/cli/commands.h"
 #include "adapters/pos/pos_client.h"
 #include "adapters/postgres/migrator.h"
+#include "adapters/postgres/pg_account_store.h"
 #include "adapters/postgres/pg_crm_queries.h"
+#include "adapters/postgres/pg_member_store.h"
+#include "adapters/postgres/pg_outbox_store.h"
 #include "adapters/postgres/pg_session.h"
 #include "core/services/store_time_text.h"
 
@@ -97,57 +100,54 @@ struct DeviceOptions {
 };
 
 int device_add(Context& ctx, const DeviceOptions& a) {
+  adapters::postgres::PgMemberStore members(ctx.conninfo("device add"));
+  auto member = members.find_by_code(a.member);
+  if (!member) return fail(member.error().message);
+  if (!*member) return fail("no member with code " + a.member);
   adapters::postgres::PgSession session(ctx.conninfo("device add"));
-  long long affected = 0;
-  auto done = session.run([&](soci::session& sql) {
-    soci::statement st = (sql.prepare << "INSERT INTO devices (token, member_id, platform) "
-                                         "SELECT :t, id, :p FROM members WHERE code = :c "
-                                         "ON CONFLICT (token) DO UPDATE SET member_id = EXCLUDED.member_id",
-                          soci::use(a.token), soci::use(a.platform), soci::use(a.member));
-    st.execute(true);
-    affected = st.get_affected_rows();
-  });
-  if (!done) return fail(done.error().message);
-  if (affected == 0) return fail("no member with code " + a.member);
+  adapters::postgres::PgAccountStore accounts(session);
+  auto added = accounts.add_device((*member)->id, a.token, a.platform);
+  if (!added) return fail(added.error().message);
   return 0;
 }
 
 int device_remove(Context& ctx, const std::string& token) {
-  adapters::postgres::PgSession session(ctx.conninfo("device remove"));
-  auto done = session.run([&](soci::session& sql) { sql << "DELETE FROM devices WHERE token = :t", soci::use(token); });
+  // As when FCM says the token is dead: its pending deliveries end too.
+  adapters::postgres::PgOutboxStore outbox(ctx.conninfo("device remove"));
+  auto done = outbox.drop_device(token, "device removed by an operator (setiactl device remove)");
   if (!done) return fail(done.error().message);
   return 0;
 }
 
 int outbox_list(Context& ctx, const ListOptions& a) {
-  adapters::postgres::PgSession session(ctx.conninfo("outbox list"));
-  std::vector<std::string> rows;
-  auto done = session.run([&](soci::session& sql) {
-    soci::rowset<std::string> rs = (sql.prepare <<
-        "SELECT json_build_object('id', o.id, 'notification', o.notification_id, 'kind', n.kind, 'store', n.store_id, "
-        "'device_token', o.device_token, 'topic', o.fcm_topic, 'status', o.status, 'attempts', o.attempts, "
-        "'next_attempt_at', o.next_attempt_at, 'last_error', o.last_error, 'sent_at', o.sent_at)::text "
-        "FROM outbox o JOIN notifications n ON n.id = o.notification_id "
-        "WHERE (:s = '' OR o.status = :s) ORDER BY o.id DESC LIMIT :l",
-        soci::use(a.status, "s"), soci::use(a.limit, "l"));
-    for (const auto& r : rs) rows.push_back(r);
-  });
-  if (!done) return fail(done.error().message);
-  for (const auto& r : rows) std::printf("%s\n", r.c_str());
+  adapters::postgres::PgOutboxStore outbox(ctx.conninfo("outbox list"));
+  auto rows = outbox.list(a.status.empty() ? std::nullopt : std::optional(a.status), a.limit);
+  if (!rows) return fail(rows.error().message);
+  auto when = [](const std::optional<std::int64_t>& t) {
+    return t ? json(core::store_time_text(*t, nullptr)) : json(nullptr);
+  };
+  for (const auto& r : *rows) {
+    json j = {{"id", r.id},
+              {"notification", r.notification_id},
+              {"kind", r.kind},
+              {"store", r.store_id},
+              {"device_token", or_null(r.device_token)},
+              {"topic", or_null(r.fcm_topic)},
+              {"status", r.status},
+              {"attempts", r.attempts},
+              {"next_attempt_at", when(r.next_attempt_at)},
+              {"last_error", or_null(r.last_error)},
+              {"sent_at", when(r.sent_at)}};
+    std::printf("%s\n", j.dump().c_str());
+  }
   return 0;
 }
 
 int outbox_replay(Context& ctx, long long id) {
-  adapters::postgres::PgSession session(ctx.conninfo("outbox replay"));
-  long long affected = 0;
-  auto done = session.run([&](soci::session& sql) {
-    soci::statement st = (sql.prepare << "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = now(), "
-                                         "last_error = NULL WHERE id = :id AND status = 'dead'", soci::use(id));
-    st.execute(true);
-    affected = st.get_affected_rows();
-  });
-  if (!done) return fail(done.error().message);
-  if (affected == 0) return fail("no dead outbox row " + std::to_string(id));
+  adapters::postgres::PgOutboxStore outbox(ctx.conninfo("outbox replay"));
+  auto replayed = outbox.replay(id);
+  if (!replayed) return fail(replayed.error().message);
+  if (!*replayed) return fail("no dead outbox row " + std::to_string(id));
   std::printf("outbox row %lld is pending again\n", id);
   return 0;
 }

@@ -60,4 +60,51 @@ std::expected<void, core::StoreError> PgOutboxStore::drop_device(const std::stri
   });
 }
 
+std::expected<std::vector<core::OutboxRow>, core::StoreError> PgOutboxStore::list(
+    const std::optional<std::string>& status, int limit) {
+  std::vector<core::OutboxRow> out;
+  const std::string only = status.value_or("");
+  auto done = session_.run([&](soci::session& sql) {
+    soci::rowset<soci::row> rows = (sql.prepare <<
+        "SELECT o.id, o.notification_id, n.kind, n.store_id, o.device_token, o.fcm_topic, o.status, o.attempts, "
+        "extract(epoch FROM o.next_attempt_at)::bigint, o.last_error, extract(epoch FROM o.sent_at)::bigint "
+        "FROM outbox o JOIN notifications n ON n.id = o.notification_id "
+        "WHERE (:s = '' OR o.status = :s) ORDER BY o.id DESC LIMIT :l",
+        soci::use(only, "s"), soci::use(limit, "l"));
+    for (const auto& r : rows) {
+      auto text = [&](std::size_t i) {
+        return r.get_indicator(i) == soci::i_null ? std::nullopt : std::optional(r.get<std::string>(i));
+      };
+      core::OutboxRow row;
+      row.id = r.get<long long>(0);
+      row.notification_id = r.get<long long>(1);
+      row.kind = r.get<std::string>(2);
+      row.store_id = r.get<std::string>(3);
+      row.device_token = text(4);
+      row.fcm_topic = text(5);
+      row.status = r.get<std::string>(6);
+      row.attempts = r.get<int>(7);
+      row.next_attempt_at = r.get<long long>(8);
+      row.last_error = text(9);
+      if (r.get_indicator(10) != soci::i_null) row.sent_at = r.get<long long>(10);
+      out.push_back(std::move(row));
+    }
+  });
+  if (!done) return std::unexpected(done.error());
+  return out;
+}
+
+std::expected<bool, core::StoreError> PgOutboxStore::replay(long long id) {
+  long long affected = 0;
+  auto done = session_.run([&](soci::session& sql) {
+    soci::statement st = (sql.prepare << "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = now(), "
+                                         "last_error = NULL WHERE id = :id AND status = 'dead'",
+                          soci::use(id));
+    st.execute(true);
+    affected = st.get_affected_rows();
+  });
+  if (!done) return std::unexpected(done.error());
+  return affected > 0;
+}
+
 }  // namespace setia::adapters::postgres

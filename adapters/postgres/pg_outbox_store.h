@@ -15,6 +15,9 @@ class PgOutboxStore final : public core::OutboxStore {
   std::expected<void, core::StoreError> mark_retry(long long id, std::chrono::seconds delay, const std::string& error) override;
   std::expected<void, core::StoreError> mark_dead(long long id, const std::string& error) override;
   std::expected<void, core::StoreError> drop_device(const std::string& token, const std::string& error) override;
+  std::expected<std::vector<core::OutboxRow>, core::StoreError> list(const std::optional<std::string>& status,
+                                                                     int limit) override;
+  std::expected<bool, core::StoreError> replay(long long id) override;
 
  private:
   PgSession session_;

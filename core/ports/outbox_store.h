@@ -1,7 +1,9 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <expected>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,7 +26,22 @@ struct OutboxItem {
   std::string member_name;
 };
 
-// The outbox as the dispatcher sees it. One instance per worker thread.
+// A delivery as operators list it (setiactl outbox list). Times are unix
+// seconds.
+struct OutboxRow {
+  long long id = 0;
+  long long notification_id = 0;
+  std::string kind, store_id;
+  std::optional<std::string> device_token, fcm_topic;
+  std::string status;  // pending | sent | dead
+  int attempts = 0;
+  std::int64_t next_attempt_at = 0;
+  std::optional<std::string> last_error;
+  std::optional<std::int64_t> sent_at;
+};
+
+// The outbox as the dispatcher sees it, and as operators look after it.
+// One instance per worker thread.
 class OutboxStore {
  public:
   virtual ~OutboxStore() = default;
@@ -35,6 +52,13 @@ class OutboxStore {
   virtual std::expected<void, StoreError> mark_dead(long long id, const std::string& error) = 0;
   // The device token is dead: forget it, and end its pending deliveries.
   virtual std::expected<void, StoreError> drop_device(const std::string& token, const std::string& error) = 0;
+
+  // Operators: deliveries newest first, of one status or all.
+  virtual std::expected<std::vector<OutboxRow>, StoreError> list(const std::optional<std::string>& status,
+                                                                 int limit) = 0;
+  // A dead delivery is pending again, its attempts starting over; false
+  // when `id` is no dead delivery.
+  virtual std::expected<bool, StoreError> replay(long long id) = 0;
 };
 
 }  // namespace setia::core

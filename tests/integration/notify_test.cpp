@@ -3,6 +3,7 @@
 // adapter to the fake FCM over HTTPS. Killed with SIGKILL mid-delivery,
 // nothing is lost, and what is resent carries the same collapse key.
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -69,6 +70,63 @@ TEST(Notifications, AMembersSaleIsPushedToTheirDevice) {
   EXPECT_NE(text.find("\"balance\":\"10\""), std::string::npos) << text;
   auto sql = db();
   EXPECT_EQ(outbox_sent(*sql, store), 1);
+}
+
+// What operators do with deliveries, through setiactl and the outbox port:
+// list them by status, send a dead one again, remove a device (its pending
+// deliveries end with it). The rows are written here; no daemon runs.
+TEST(Notifications, OperatorsListReplayAndRemoveDeliveries) {
+  Daemon d({});
+  migrate(d);
+  auto store = unique("toko");
+  auto code = add_member(d, store, "Ocha", "081244440009");
+  const std::string token = store + "-dev";
+  auto added = run({SETIACTL_PATH, "--config", d.config_path(), "device", "add", "--member", code, "--token", token});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  auto sql = db();
+  *sql << "INSERT INTO notifications (store_id, kind, data) VALUES ('" + store + "', 'sale_points', '{}')";
+  *sql << "INSERT INTO outbox (notification_id, device_token, status, attempts, last_error) SELECT id, '" + token +
+              "', s, a, e FROM notifications, (VALUES ('dead', 5, 'FCM 500'), ('pending', 0, NULL), ('sent', 1, NULL)) "
+              "v(s, a, e) WHERE store_id = '" + store + "'";
+  auto ours = [&](const std::string& status) {
+    std::vector<std::string> argv = {SETIACTL_PATH, "--config", d.config_path(), "outbox", "list", "--limit", "1000"};
+    if (!status.empty()) argv.insert(argv.end(), {"--status", status});
+    auto r = run(argv);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::vector<json> rows;
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) {
+      auto j = json::parse(line);
+      if (j["store"] == store) rows.push_back(j);
+    }
+    return rows;
+  };
+  EXPECT_EQ(ours("").size(), 3u);
+  auto dead = ours("dead");
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0]["attempts"], 5);
+  EXPECT_EQ(dead[0]["last_error"], "FCM 500");
+  EXPECT_EQ(dead[0]["device_token"], token);
+  EXPECT_TRUE(dead[0]["sent_at"].is_null());
+  EXPECT_TRUE(ours("sent")[0]["sent_at"].is_null()) << "written without sent_at above";
+  const std::string id = std::to_string(dead[0]["id"].get<long long>());
+
+  auto replayed = run({SETIACTL_PATH, "--config", d.config_path(), "outbox", "replay", id});
+  ASSERT_EQ(replayed.exit_code, 0) << replayed.err;
+  EXPECT_EQ(scalar(*sql, "SELECT attempts FROM outbox WHERE id = " + id + " AND status = 'pending'"), 0);
+  auto again = run({SETIACTL_PATH, "--config", d.config_path(), "outbox", "replay", id});
+  EXPECT_EQ(again.exit_code, 1) << "only a dead delivery is replayed";
+  EXPECT_NE(again.err.find("no dead outbox row " + id), std::string::npos) << again.err;
+
+  auto removed = run({SETIACTL_PATH, "--config", d.config_path(), "device", "remove", "--token", token});
+  ASSERT_EQ(removed.exit_code, 0) << removed.err;
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM devices WHERE token = '" + token + "'"), 0);
+  EXPECT_EQ(ours("pending").size(), 0u) << "the removed device's deliveries end";
+  EXPECT_EQ(ours("dead").size(), 2u);
+  auto unknown = run({SETIACTL_PATH, "--config", d.config_path(), "device", "add", "--member", "NOPE-00000000",
+                      "--token", token});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("no member with code NOPE-00000000"), std::string::npos) << unknown.err;
 }
 
 TEST(Notifications, KilledDuringDeliveryEveryPushArrivesAndResendsKeepTheirCollapseKey) {

@@ -69,6 +69,22 @@ class FakeOutbox final : public OutboxStore {
     }
     return {};
   }
+  std::expected<std::vector<OutboxRow>, StoreError> list(const std::optional<std::string>& status, int limit) override {
+    std::vector<OutboxRow> out;
+    for (auto it = rows.rbegin(); it != rows.rend() && static_cast<int>(out.size()) < limit; ++it) {
+      if (!status || it->second.status == *status) {
+        out.push_back({.id = it->first, .notification_id = it->second.item.notification_id,
+                       .device_token = it->second.item.device_token, .status = it->second.status});
+      }
+    }
+    return out;
+  }
+  std::expected<bool, StoreError> replay(long long id) override {
+    if (!rows.contains(id) || rows[id].status != "dead") return false;
+    rows[id].status = "pending";
+    rows[id].item.attempts = 0;
+    return true;
+  }
 };
 
 class ScriptedNotifier final : public Notifier {
