@@ -5,8 +5,6 @@
 #include <cstdio>
 #include <memory>
 
-#include <soci/soci.h>
-
 #include "adapters/cli/commands.h"
 #include "adapters/pos/pos_client.h"
 #include "adapters/postgres/migrator.h"
@@ -14,6 +12,7 @@
 #include "adapters/postgres/pg_crm_queries.h"
 #include "adapters/postgres/pg_member_store.h"
 #include "adapters/postgres/pg_outbox_store.h"
+#include "adapters/postgres/pg_sale_records.h"
 #include "adapters/postgres/pg_session.h"
 #include "core/services/store_time_text.h"
 
@@ -75,23 +74,51 @@ int deadletter_list(Context& ctx, const ListOptions& a) {
   return 0;
 }
 
+// The e-nota record: what the REST API's transaction views read
+// (CrmQueries::transaction), found by its receipt.
 int sale_show(Context& ctx, const std::string& store, const std::string& receipt) {
-  std::string out;
-  soci::indicator ind = soci::i_null;
   adapters::postgres::PgSession session(ctx.conninfo("sale show"));
-  auto done = session.run([&](soci::session& sql) {
-    sql << "SELECT jsonb_build_object('store', s.store_id, 'receipt_no', s.receipt_no, "
-           "'occurred_at', s.occurred_at, 'table', s.table_no, 'service', s.service, 'member', s.member_code, "
-           "'customer_name', s.customer_name, 'cashier', s.cashier, "
-           "'items', (SELECT jsonb_agg(jsonb_build_object('name', l.name, 'qty', l.qty, 'unit_price', l.unit_price, "
-           "'amount', l.amount) ORDER BY l.line_no) FROM sale_lines l WHERE l.sale_id = s.id), "
-           "'subtotal', s.subtotal, 'discount', s.discount, 'total', s.total, 'paid', s.paid, 'change', s.change, "
-           "'points_earned', s.points_earned)::text FROM sales s WHERE s.store_id = :s AND s.receipt_no = :r",
-        soci::use(store), soci::use(receipt), soci::into(out, ind);
-  });
-  if (!done) return fail(done.error().message);
-  if (ind != soci::i_ok) return fail("no sale " + receipt + " in store " + store);
-  std::printf("%s\n", json::parse(out).dump(2).c_str());
+  adapters::postgres::PgSaleRecords records(session);
+  auto id = records.sale_id(store, receipt);
+  if (!id) return fail(id.error().message);
+  if (!*id) return fail("no sale " + receipt + " in store " + store);
+  adapters::postgres::PgCrmQueries queries(session);
+  auto t = queries.transaction(**id, std::nullopt, store);
+  if (!t) return fail(t.error().message);
+  if (!*t) return fail("no sale " + receipt + " in store " + store);
+  const auto& s = **t;
+  json items = json::array();
+  for (const auto& l : s.lines) {
+    items.push_back({{"name", l.name}, {"qty", l.qty}, {"unit_price", l.unit_price}, {"amount", l.amount},
+                     {"sku", l.sku}, {"category", l.category}});
+  }
+  json vouchers = json::array();
+  for (const auto& v : s.vouchers) {
+    vouchers.push_back({{"code", v.code}, {"redeemed", v.redeemed}, {"discount", v.discount},
+                        {"reason", or_null(v.reason)}});
+  }
+  json out = {{"store", s.summary.store_id},
+              {"receipt_no", s.summary.receipt_no},
+              {"occurred_at", core::store_time_text(s.summary.at, nullptr)},
+              {"table", or_null(s.table)},
+              {"service", or_null(s.service)},
+              {"member", or_null(s.member_code)},
+              {"customer_name", or_null(s.customer)},
+              {"cashier", or_null(s.cashier)},
+              {"payment_method", or_null(s.payment_method)},
+              {"items", items},
+              {"subtotal", s.subtotal},
+              {"discount", s.discount},
+              {"service_charge", s.service_charge},
+              {"tax", s.tax},
+              {"total", s.summary.total},
+              {"paid", or_null(s.paid)},
+              {"change", or_null(s.change)},
+              {"vouchers", vouchers},
+              {"points_earned", s.summary.points_earned},
+              {"points_reversed", s.points_reversed},
+              {"refunded", s.refunded}};
+  std::printf("%s\n", out.dump(2).c_str());
   return 0;
 }
 

@@ -5,10 +5,9 @@
 #include <memory>
 #include <sstream>
 
-#include <soci/soci.h>
-
 #include "adapters/cli/commands.h"
 #include "adapters/postgres/pg_member_store.h"
+#include "adapters/postgres/pg_sale_records.h"
 #include "adapters/postgres/pg_session.h"
 #include "core/pipeline/refund_flow.h"
 #include "core/pipeline/sale_decoder.h"
@@ -113,25 +112,18 @@ int backtest(Context& ctx, const RulesOptions& o) {
   // Every member sale of the period, as the rules read it, with the points
   // it really earned.
   adapters::postgres::PgSession session(ctx.conninfo("rules backtest"));
-  std::vector<std::pair<std::string, long long>> sales;  // plan-shaped sale JSON, points earned
-  auto done = session.run([&](soci::session& sql) {
-    soci::rowset<soci::row> rows = (sql.prepare <<
-        "SELECT jsonb_build_object('store_id', s.store_id, 'receipt_no', s.receipt_no, 'occurred_at', s.occurred_at, "
-        "'subtotal', s.subtotal, 'total', s.total, 'items', (SELECT jsonb_agg(jsonb_build_object('sku', l.sku, "
-        "'name', l.name, 'qty', l.qty, 'unit_price', l.unit_price, 'category', l.category) ORDER BY l.line_no) "
-        "FROM sale_lines l WHERE l.sale_id = s.id))::text, s.points_earned "
-        "FROM sales s WHERE s.member_id IS NOT NULL AND s.occurred_at >= now() - make_interval(days => :d) "
-        "ORDER BY s.id", soci::use(days));
-    for (const auto& r : rows) sales.emplace_back(r.get<std::string>(0), r.get<long long>(1));
-  });
-  if (!done) return fail(done.error().message);
+  adapters::postgres::PgSaleRecords records(session);
+  const auto from = std::chrono::duration_cast<std::chrono::seconds>(
+      (std::chrono::system_clock::now() - std::chrono::days(days)).time_since_epoch());
+  auto sales = records.member_sales_since(from.count());
+  if (!sales) return fail(sales.error().message);
 
   struct StoreTotals {
     long long sales = 0, issued = 0, now = 0, candidate = 0;
     std::map<std::string, std::pair<long long, long long>> rule_sales;  // rule -> (sales now, sales candidate)
   };
   std::map<std::string, StoreTotals> by_store;
-  for (const auto& [text, issued] : sales) {
+  for (const auto& [text, issued] : *sales) {
     auto sale = core::sale_from_plan(text);
     if (!sale) continue;
     auto& t = by_store[sale->store_id];

@@ -312,5 +312,38 @@ TEST(RulesBacktest, ComparesThePeriodUnderCandidateRules) {
   EXPECT_EQ(mine["liability_change_rupiah"], 156 * 100);
 }
 
+TEST(SaleShow, PrintsTheRecordedSaleOfAReceipt) {
+  Daemon d({});
+  migrate(d);
+  d.start();
+  auto store = unique("toko");
+  auto code = add_member(d, store, "Sari", "081266660003");
+  adapters::pos::PosOptions o;
+  o.mqtt = d.mqtt_config(unique("pos"));
+  adapters::pos::PosClient pos(o);
+  ASSERT_TRUE(pos.connect());
+  auto s = sale(store, "show-1", "SH-1", 2, 26000, code);
+  s["cashier"] = "Dewi";
+  ASSERT_EQ(pos.send({{store, "show-1", "sale", s.dump()}}).applied, 1u);
+  auto r = run({SETIACTL_PATH, "--config", d.config_path(), "sale", "show", "--store", store, "--receipt", "SH-1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["store"], store);
+  EXPECT_EQ(j["receipt_no"], "SH-1");
+  EXPECT_EQ(j["occurred_at"], "2026-11-23T03:00:00Z");
+  EXPECT_EQ(j["member"], code);
+  EXPECT_EQ(j["cashier"], "Dewi");
+  EXPECT_EQ(j["total"], 52000);
+  EXPECT_EQ(j["points_earned"], 52);
+  ASSERT_EQ(j["items"].size(), 1u) << r.out;
+  EXPECT_EQ(j["items"][0]["name"], "Nasi Cakalang");
+  EXPECT_EQ(j["items"][0]["qty"], 2);
+  EXPECT_EQ(j["items"][0]["amount"], 52000);
+  auto other = run({SETIACTL_PATH, "--config", d.config_path(), "sale", "show", "--store", unique("lain"),
+                    "--receipt", "SH-1"});
+  EXPECT_EQ(other.exit_code, 1) << "a receipt is found in its own store only";
+  EXPECT_NE(other.err.find("no sale SH-1 in store"), std::string::npos) << other.err;
+}
+
 }  // namespace
 }  // namespace setia::it
