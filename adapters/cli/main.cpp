@@ -14,7 +14,7 @@
 #include "adapters/config/daemon_config.h"
 #include "adapters/pos/pos_client.h"
 #include "adapters/postgres/migrator.h"
-#include "adapters/postgres/pg_crm_queries.h"
+#include "adapters/postgres/pg_dead_letter_store.h"
 #include "adapters/postgres/pg_member_store.h"
 #include "adapters/postgres/pg_session.h"
 #include "adapters/postgres/pg_voucher_store.h"
@@ -206,9 +206,9 @@ int deadletter_list(const adapters::config::DaemonConfig& cfg, const Args& a) {
     return fail("--limit takes a whole number", 2);
   }
   if (limit < 1 || limit > 1000) return fail("--limit must be 1 to 1000", 2);
-  // The same query as the REST API's GET /v1/admin/deadletters (PgCrmQueries).
+  // The same query as the REST API's GET /v1/admin/deadletters (PgDeadLetterStore).
   adapters::postgres::PgSession session(conninfo(cfg));
-  adapters::postgres::PgCrmQueries queries(session);
+  adapters::postgres::PgDeadLetterStore queries(session);
   auto store = a.opt("store");
   auto page = queries.dead_letters(store ? std::optional<std::string>(*store) : std::nullopt, {.limit = limit});
   if (!page) return fail(page.error().message);

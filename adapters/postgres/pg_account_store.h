@@ -38,7 +38,7 @@ class PgAccountStore final : public core::AccountStore {
 };
 
 // The columns of a core::Profile, for SELECTs of members (aliased m), and
-// how to read them from a row; shared with PgCrmQueries.
+// how to read them from a row; shared with PgMemberDirectory.
 extern const char* const kProfileColumns;
 core::Profile profile_from_row(const soci::row& r, std::size_t first = 0);
 
