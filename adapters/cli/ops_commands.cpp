@@ -9,7 +9,8 @@
 #include "adapters/pos/pos_client.h"
 #include "adapters/postgres/migrator.h"
 #include "adapters/postgres/pg_account_store.h"
-#include "adapters/postgres/pg_crm_queries.h"
+#include "adapters/postgres/pg_dead_letter_store.h"
+#include "adapters/postgres/pg_member_history.h"
 #include "adapters/postgres/pg_member_store.h"
 #include "adapters/postgres/pg_outbox_store.h"
 #include "adapters/postgres/pg_sale_records.h"
@@ -57,9 +58,9 @@ struct ListOptions {
 };
 
 int deadletter_list(Context& ctx, const ListOptions& a) {
-  // The same query as the REST API's GET /v1/admin/deadletters (PgCrmQueries).
+  // The same query as the REST API's GET /v1/admin/deadletters.
   adapters::postgres::PgSession session(ctx.conninfo("deadletter list"));
-  adapters::postgres::PgCrmQueries queries(session);
+  adapters::postgres::PgDeadLetterStore queries(session);
   auto page = queries.dead_letters(a.store.empty() ? std::nullopt : std::optional(a.store), {.limit = a.limit});
   if (!page) return fail(page.error().message);
   for (const auto& d : page->items) {
@@ -75,15 +76,15 @@ int deadletter_list(Context& ctx, const ListOptions& a) {
 }
 
 // The e-nota record: what the REST API's transaction views read
-// (CrmQueries::transaction), found by its receipt.
+// (MemberHistory::transaction), found by its receipt.
 int sale_show(Context& ctx, const std::string& store, const std::string& receipt) {
   adapters::postgres::PgSession session(ctx.conninfo("sale show"));
   adapters::postgres::PgSaleRecords records(session);
   auto id = records.sale_id(store, receipt);
   if (!id) return fail(id.error().message);
   if (!*id) return fail("no sale " + receipt + " in store " + store);
-  adapters::postgres::PgCrmQueries queries(session);
-  auto t = queries.transaction(**id, std::nullopt, store);
+  adapters::postgres::PgMemberHistory history(session);
+  auto t = history.transaction(**id, std::nullopt, store);
   if (!t) return fail(t.error().message);
   if (!*t) return fail("no sale " + receipt + " in store " + store);
   const auto& s = **t;

@@ -3,10 +3,14 @@
 #include <random>
 
 #include "adapters/postgres/pg_account_store.h"
-#include "adapters/postgres/pg_crm_queries.h"
+#include "adapters/postgres/pg_dead_letter_store.h"
+#include "adapters/postgres/pg_member_directory.h"
+#include "adapters/postgres/pg_member_history.h"
 #include "adapters/postgres/pg_member_store.h"
 #include "adapters/postgres/pg_offer_store.h"
+#include "adapters/postgres/pg_ops_status.h"
 #include "adapters/postgres/pg_points_store.h"
+#include "adapters/postgres/pg_report_queries.h"
 #include "adapters/postgres/pg_reservation_store.h"
 #include "adapters/postgres/pg_session.h"
 #include "adapters/postgres/pg_pos_ledger.h"
@@ -42,7 +46,11 @@ struct Worker {
          const std::string& dummy_hash, core::Replayer* replayer)
       : session(conninfo),
         accounts(session),
-        queries(session),
+        member_history(session),
+        member_directory(session),
+        dead_letter_store(session),
+        report_queries(session),
+        ops_status(session),
         reservation_store(session),
         member_store(conninfo),
         points_store(conninfo),
@@ -50,9 +58,9 @@ struct Worker {
         members(member_store, random64),
         auth(accounts, members, hasher, tokens, throttle, core::rules_from(w.rules), w.clock, auth_options, dummy_hash),
         profiles(accounts),
-        reads(queries),
-        reports(queries, core::rules_from(w.rules), w.clock),
-        dead_letters(queries, replayer),
+        reads(member_history, member_directory, dead_letter_store),
+        reports(report_queries, core::rules_from(w.rules), w.clock),
+        dead_letters(dead_letter_store, replayer),
         points(points_store, core::rules_from(w.rules), w.clock),
         rewards(offer_store, member_store, core::rules_from(w.rules), w.clock, random64),
         promos(offer_store, member_store, core::rules_from(w.rules), w.clock, random64),
@@ -60,7 +68,11 @@ struct Worker {
 
   pg::PgSession session;
   pg::PgAccountStore accounts;
-  pg::PgCrmQueries queries;
+  pg::PgMemberHistory member_history;
+  pg::PgMemberDirectory member_directory;
+  pg::PgDeadLetterStore dead_letter_store;
+  pg::PgReportQueries report_queries;
+  pg::PgOpsStatus ops_status;
   pg::PgReservationStore reservation_store;
   pg::PgMemberStore member_store;
   pg::PgPointsStore points_store;
@@ -137,7 +149,7 @@ std::expected<std::unique_ptr<RestService>, std::string> RestService::start(cons
     b->rewards = &worker->rewards;
     b->promos = &worker->promos;
     b->reservations = &worker->reservations;
-    b->queries = &worker->queries;
+    b->ops = &worker->ops_status;
     b->owner = worker;
     return b;
   };

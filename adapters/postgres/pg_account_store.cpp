@@ -216,10 +216,9 @@ std::expected<std::optional<core::Profile>, core::StoreError> PgAccountStore::pr
   return out;
 }
 
-std::expected<std::expected<core::Profile, core::AccountStore::PatchError>, core::StoreError>
-PgAccountStore::update_profile(long long member_id, const core::ProfilePatch& p) {
-  using Result = std::expected<core::Profile, PatchError>;
-  Result out = std::unexpected(PatchError::no_such_member);
+std::expected<core::Profile, core::AccountStore::PatchFailure> PgAccountStore::update_profile(
+    long long member_id, const core::ProfilePatch& p) {
+  std::expected<core::Profile, PatchFailure> out = std::unexpected(PatchError::no_such_member);
   auto text = [](const std::optional<std::string>& v) { return std::pair(v.value_or(""), v ? soci::i_ok : soci::i_null); };
   auto [name, name_i] = text(p.name);
   auto [email, email_i] = text(p.email);

@@ -27,8 +27,8 @@ class PgAccountStore final : public core::AccountStore {
   std::expected<bool, core::StoreError> revoke_token(const std::string& digest) override;
   std::expected<void, core::StoreError> revoke_member_tokens(long long member_id, long long keep_token_id) override;
   std::expected<std::optional<core::Profile>, core::StoreError> profile(long long member_id) override;
-  std::expected<std::expected<core::Profile, PatchError>, core::StoreError> update_profile(
-      long long member_id, const core::ProfilePatch& patch) override;
+  std::expected<core::Profile, PatchFailure> update_profile(long long member_id,
+                                                           const core::ProfilePatch& patch) override;
   std::expected<void, core::StoreError> add_device(long long member_id, const std::string& token,
                                                    const std::string& platform) override;
   std::expected<bool, core::StoreError> remove_device(long long member_id, const std::string& token) override;
@@ -38,7 +38,7 @@ class PgAccountStore final : public core::AccountStore {
 };
 
 // The columns of a core::Profile, for SELECTs of members (aliased m), and
-// how to read them from a row; shared with PgCrmQueries.
+// how to read them from a row; shared with PgMemberDirectory.
 extern const char* const kProfileColumns;
 core::Profile profile_from_row(const soci::row& r, std::size_t first = 0);
 

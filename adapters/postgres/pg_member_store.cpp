@@ -4,11 +4,9 @@
 
 namespace setia::adapters::postgres {
 
-using InsertResult = std::expected<domain::Member, core::MemberStore::InsertError>;
-
-std::expected<InsertResult, core::StoreError> PgMemberStore::insert(const domain::Member& m,
-                                                                   const std::optional<std::string>& password_hash) {
-  InsertResult out = m;
+std::expected<domain::Member, core::MemberStore::InsertFailure> PgMemberStore::insert(
+    const domain::Member& m, const std::optional<std::string>& password_hash) {
+  std::expected<domain::Member, InsertFailure> out = m;
   std::string email = m.email.value_or(""), birth = m.birth_date.value_or("");
   soci::indicator email_ind = m.email ? soci::i_ok : soci::i_null;
   soci::indicator birth_ind = m.birth_date ? soci::i_ok : soci::i_null;

@@ -10,8 +10,8 @@ class PgMemberStore final : public core::MemberStore {
   explicit PgMemberStore(std::string conninfo) : session_(std::move(conninfo)) {}
 
   // core::MemberStore
-  std::expected<std::expected<domain::Member, InsertError>, core::StoreError> insert(
-      const domain::Member& m, const std::optional<std::string>& password_hash) override;
+  std::expected<domain::Member, InsertFailure> insert(const domain::Member& m,
+                                                     const std::optional<std::string>& password_hash) override;
   std::expected<std::optional<domain::Member>, core::StoreError> find_by_code(const std::string& code) override;
 
  private:

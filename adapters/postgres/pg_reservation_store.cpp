@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <soci/postgresql/soci-postgresql.h>
 
-#include "adapters/postgres/pg_crm_queries.h"
+#include "adapters/postgres/pg_rows.h"
 #include "rules/reservation_slots.h"
 
 namespace setia::adapters::postgres {

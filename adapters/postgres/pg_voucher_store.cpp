@@ -40,9 +40,7 @@ domain::Voucher from_json(const std::string& text) {
 
 }  // namespace
 
-using InsertResult = std::expected<domain::Voucher, core::VoucherStore::InsertError>;
-
-std::expected<InsertResult, core::StoreError> PgVoucherStore::insert(const core::NewVoucher& v) {
+std::expected<domain::Voucher, core::VoucherStore::InsertFailure> PgVoucherStore::insert(const core::NewVoucher& v) {
   std::string kind;
   soci::indicator percent_i = soci::i_null, max_i = soci::i_null, amount_i = soci::i_null, cat_i = soci::i_null,
                   sku_i = soci::i_null, qty_i = soci::i_null;
@@ -78,7 +76,7 @@ std::expected<InsertResult, core::StoreError> PgVoucherStore::insert(const core:
   soci::indicator source_id_i = v.source_id ? soci::i_ok : soci::i_null;
   long long min_spend = v.terms.min_spend;
   int days = v.terms.valid_days;
-  InsertResult out = std::unexpected(core::VoucherStore::InsertError::no_such_member);
+  std::expected<domain::Voucher, InsertFailure> out = std::unexpected(InsertError::no_such_member);
   auto done = session_.run([&](soci::session& sql) {
     try {
       std::string json;
@@ -101,7 +99,7 @@ std::expected<InsertResult, core::StoreError> PgVoucherStore::insert(const core:
       out = from_json(json);
     } catch (const soci::postgresql_soci_error& e) {
       if (e.sqlstate() != "23505") throw;
-      out = std::unexpected(core::VoucherStore::InsertError::code_taken);
+      out = std::unexpected(InsertError::code_taken);
     }
   });
   if (!done) return std::unexpected(done.error());

@@ -10,7 +10,7 @@ class PgVoucherStore final : public core::VoucherStore {
   explicit PgVoucherStore(std::string conninfo) : session_(std::move(conninfo)) {}
 
   // core::VoucherStore
-  std::expected<std::expected<domain::Voucher, InsertError>, core::StoreError> insert(const core::NewVoucher& v) override;
+  std::expected<domain::Voucher, InsertFailure> insert(const core::NewVoucher& v) override;
   std::expected<std::optional<domain::Voucher>, core::StoreError> find(const std::string& code) override;
   std::expected<bool, core::StoreError> void_voucher(const std::string& code) override;
 

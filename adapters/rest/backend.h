@@ -6,7 +6,7 @@
 #include <mutex>
 #include <vector>
 
-#include "core/ports/crm_queries.h"
+#include "core/ports/ops_status.h"
 #include "core/services/auth.h"
 #include "core/services/crm_reads.h"
 #include "core/services/dead_letters.h"
@@ -33,7 +33,7 @@ struct Backend {
   core::Rewards* rewards = nullptr;
   core::Promos* promos = nullptr;
   core::Reservations* reservations = nullptr;
-  core::CrmQueries* queries = nullptr;  // operations: ping, backlog
+  core::OpsStatus* ops = nullptr;  // operations: ping, backlog
   std::shared_ptr<void> owner;
 };
 

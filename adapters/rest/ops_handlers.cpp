@@ -20,7 +20,7 @@ Response healthz(Call& call) {
     ok = ok && up;
   }
   auto start = std::chrono::steady_clock::now();
-  auto ping = call.backend.queries->ping();
+  auto ping = call.backend.ops->ping();
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   checks["database"] = ping ? json{{"ok", true}, {"latency_ms", std::round(ms * 10) / 10}}
                             : json{{"ok", false}, {"error", ping.error().message}};
@@ -43,14 +43,14 @@ Response metrics(Call& call) {
   std::string text = registry ? registry->render() : "";
   // What lives in the database is read at scrape time, on this request's
   // own session (never from inside the registry, which has no session).
-  if (auto backlog = call.backend.queries->outbox_backlog()) {
+  if (auto backlog = call.backend.ops->outbox_backlog()) {
     std::string series;
     for (const auto& [status, n] : *backlog) {
       series += "setia_outbox_backlog{status=\"" + status + "\"} " + std::to_string(n) + "\n";
     }
     text += gauge("setia_outbox_backlog", "Outbox deliveries waiting (pending) or given up (dead)", series);
   }
-  if (auto dead = call.backend.queries->dead_letter_total()) {
+  if (auto dead = call.backend.ops->dead_letter_total()) {
     text += gauge("setia_dead_letters_stored", "Dead letters in the database", "setia_dead_letters_stored " +
                                                                                     std::to_string(*dead) + "\n");
   }

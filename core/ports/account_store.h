@@ -68,6 +68,7 @@ struct LoginFailures {
 class AccountStore {
  public:
   enum class PatchError { no_such_member, phone_taken, email_taken, birth_date_locked };
+  using PatchFailure = WriteFailure<PatchError>;
   virtual ~AccountStore() = default;
 
   virtual std::expected<void, StoreError> set_password(long long member_id, const std::string& hash) = 0;
@@ -94,8 +95,7 @@ class AccountStore {
   virtual std::expected<void, StoreError> revoke_member_tokens(long long member_id, long long keep_token_id) = 0;
 
   virtual std::expected<std::optional<Profile>, StoreError> profile(long long member_id) = 0;
-  virtual std::expected<std::expected<Profile, PatchError>, StoreError> update_profile(long long member_id,
-                                                                                       const ProfilePatch& patch) = 0;
+  virtual std::expected<Profile, PatchFailure> update_profile(long long member_id, const ProfilePatch& patch) = 0;
 
   // A device token moves to the member who registers it last (a phone that
   // changed hands).

@@ -20,7 +20,7 @@ struct RecordedSale {
 };
 
 // Recorded sales found again by what operators know of them: a receipt
-// (setiactl sale show, then CrmQueries::transaction for the e-nota record)
+// (setiactl sale show, then MemberHistory::transaction for the e-nota record)
 // and a period (setiactl rules backtest). Each call is one statement.
 class SaleRecords {
  public:

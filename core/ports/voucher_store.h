@@ -22,8 +22,9 @@ struct NewVoucher {
 class VoucherStore {
  public:
   enum class InsertError { code_taken, no_such_member };
+  using InsertFailure = WriteFailure<InsertError>;
   virtual ~VoucherStore() = default;
-  virtual std::expected<std::expected<domain::Voucher, InsertError>, StoreError> insert(const NewVoucher& v) = 0;
+  virtual std::expected<domain::Voucher, InsertFailure> insert(const NewVoucher& v) = 0;
   // By code as typed (the store normalizes case and dashes).
   virtual std::expected<std::optional<domain::Voucher>, StoreError> find(const std::string& code) = 0;
   // Active -> void; false when it was not active.

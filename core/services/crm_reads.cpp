@@ -24,41 +24,41 @@ std::expected<T, ServiceError> value(std::expected<T, StoreError>&& r) {
 
 std::expected<Page<TransactionSummary>, ServiceError> CrmReads::transactions(long long member_id,
                                                                              const PageRequest& page) {
-  return value(q_.member_transactions(member_id, page));
+  return value(history_.member_transactions(member_id, page));
 }
 
 std::expected<Transaction, ServiceError> CrmReads::transaction(long long sale_id, std::optional<long long> member_id,
                                                                std::optional<std::string> store_id) {
-  return present(q_.transaction(sale_id, member_id, std::move(store_id)), "transaction");
+  return present(history_.transaction(sale_id, member_id, std::move(store_id)), "transaction");
 }
 
 std::expected<Page<NotificationRow>, ServiceError> CrmReads::notifications(long long member_id,
                                                                            const PageRequest& page) {
-  return value(q_.notifications(member_id, page));
+  return value(history_.notifications(member_id, page));
 }
 
 std::expected<Page<VoucherRow>, ServiceError> CrmReads::vouchers(long long member_id, const PageRequest& page) {
-  return value(q_.member_vouchers(member_id, page));
+  return value(history_.member_vouchers(member_id, page));
 }
 
 std::expected<VoucherRow, ServiceError> CrmReads::voucher(long long member_id, const std::string& code) {
-  return present(q_.member_voucher(member_id, code), "voucher");
+  return present(history_.member_voucher(member_id, code), "voucher");
 }
 
 std::expected<Profile, ServiceError> CrmReads::member(const std::optional<std::string>& store_id,
                                                       const std::string& id_or_code) {
-  return present(q_.find_member(store_id, id_or_code), "member");
+  return present(directory_.find_member(store_id, id_or_code), "member");
 }
 
 std::expected<Page<Profile>, ServiceError> CrmReads::search_members(const std::optional<std::string>& store_id,
                                                                     const std::string& q, const PageRequest& page) {
   if (q.size() > 100) return std::unexpected(ServiceError{Kind::invalid, "q must be at most 100 characters"});
-  return value(q_.search_members(store_id, q, page));
+  return value(directory_.search_members(store_id, q, page));
 }
 
 std::expected<Page<DeadLetterRow>, ServiceError> CrmReads::dead_letters(const std::optional<std::string>& store_id,
                                                                         const PageRequest& page) {
-  return value(q_.dead_letters(store_id, page));
+  return value(dead_letters_.dead_letters(store_id, page));
 }
 
 }  // namespace setia::core

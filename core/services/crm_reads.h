@@ -4,7 +4,9 @@
 #include <optional>
 #include <string>
 
-#include "core/ports/crm_queries.h"
+#include "core/ports/dead_letter_store.h"
+#include "core/ports/member_directory.h"
+#include "core/ports/member_history.h"
 #include "core/services/service_error.h"
 
 namespace setia::core {
@@ -15,7 +17,8 @@ namespace setia::core {
 // (the same answer, so that ids cannot be probed). One per thread.
 class CrmReads {
  public:
-  explicit CrmReads(CrmQueries& queries) : q_(queries) {}
+  CrmReads(MemberHistory& history, MemberDirectory& directory, DeadLetterStore& dead_letters)
+      : history_(history), directory_(directory), dead_letters_(dead_letters) {}
 
   std::expected<Page<TransactionSummary>, ServiceError> transactions(long long member_id, const PageRequest& page);
   std::expected<Transaction, ServiceError> transaction(long long sale_id, std::optional<long long> member_id,
@@ -31,7 +34,9 @@ class CrmReads {
                                                                 const PageRequest& page);
 
  private:
-  CrmQueries& q_;
+  MemberHistory& history_;
+  MemberDirectory& directory_;
+  DeadLetterStore& dead_letters_;
 };
 
 }  // namespace setia::core

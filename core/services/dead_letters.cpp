@@ -35,12 +35,12 @@ std::expected<DeadLetters::Replayed, ServiceError> DeadLetters::replay(long long
                                                                        const std::optional<std::string>& store_id) {
   using Kind = ServiceError::Kind;
   if (!replayer_) return std::unexpected(ServiceError{Kind::unavailable, "replay is not wired in this process"});
-  auto row = q_.dead_letter(id, store_id);
+  auto row = letters_.dead_letter(id, store_id);
   if (!row) return std::unexpected(ServiceError{Kind::unavailable, row.error().message});
   if (!*row) return std::unexpected(ServiceError{Kind::not_found, "no such dead letter", "no_such_dead_letter"});
   Replayed r{.letter = **row, .outcome = {}};
   if (r.letter.store_id && r.letter.event_id) {
-    if (auto done = q_.release_rejected_claim(*r.letter.store_id, *r.letter.event_id); !done) {
+    if (auto done = letters_.release_rejected_claim(*r.letter.store_id, *r.letter.event_id); !done) {
       return std::unexpected(ServiceError{Kind::unavailable, done.error().message});
     }
   }
@@ -53,7 +53,7 @@ std::expected<DeadLetters::Replayed, ServiceError> DeadLetters::replay(long long
   if (record["result"].is_discarded()) record["result"] = nullptr;
   // Recording the replay is a courtesy to the next admin: the replay itself
   // is committed, so a failure here is not the caller's.
-  (void)q_.mark_replayed(id, record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  (void)letters_.mark_replayed(id, record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   return r;
 }
 

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "core/pipeline/pipeline.h"
-#include "core/ports/crm_queries.h"
+#include "core/ports/dead_letter_store.h"
 #include "core/ports/result_sink.h"
 #include "core/services/service_error.h"
 
@@ -55,7 +55,7 @@ class Replayer {
 // Dead letters as admins handle them. One per thread; the Replayer is shared.
 class DeadLetters {
  public:
-  DeadLetters(CrmQueries& queries, Replayer* replayer) : q_(queries), replayer_(replayer) {}
+  DeadLetters(DeadLetterStore& letters, Replayer* replayer) : letters_(letters), replayer_(replayer) {}
 
   struct Replayed {
     DeadLetterRow letter;
@@ -67,7 +67,7 @@ class DeadLetters {
   std::expected<Replayed, ServiceError> replay(long long id, const std::optional<std::string>& store_id);
 
  private:
-  CrmQueries& q_;
+  DeadLetterStore& letters_;
   Replayer* replayer_;
 };
 

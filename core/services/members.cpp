@@ -54,9 +54,9 @@ std::expected<domain::Member, ServiceError> Members::add(const NewMember& m) {
       [&](const std::string& code) -> Answer {
         member.code = code;
         auto r = store_.insert(member, m.password_hash);
-        if (!r) return fail(ServiceError::Kind::unavailable, r.error().message);
-        if (*r) return **r;
-        switch (r->error()) {
+        if (r) return *r;
+        if (auto* e = r.error().store_error()) return fail(ServiceError::Kind::unavailable, e->message);
+        switch (*r.error().refusal()) {
           case MemberStore::InsertError::code_taken: return std::nullopt;
           case MemberStore::InsertError::phone_taken:
             return fail(ServiceError::Kind::conflict, "phone is already registered in this store");

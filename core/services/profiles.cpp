@@ -60,9 +60,9 @@ std::expected<Profile, ServiceError> Profiles::update(long long member_id, const
   }
   if (patch.lang && *patch.lang != "id" && *patch.lang != "en") return err(Kind::invalid, "language must be id or en");
   auto r = accounts_.update_profile(member_id, patch);
-  if (!r) return err(Kind::unavailable, r.error().message);
-  if (*r) return **r;
-  switch (r->error()) {
+  if (r) return *r;
+  if (auto* e = r.error().store_error()) return err(Kind::unavailable, e->message);
+  switch (*r.error().refusal()) {
     case AccountStore::PatchError::no_such_member: return err(Kind::not_found, "no such member", "no_such_member");
     case AccountStore::PatchError::phone_taken:
       return err(Kind::conflict, "phone is already registered in this store", "phone_taken");

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "core/ports/clock.h"
-#include "core/ports/crm_queries.h"
+#include "core/ports/report_queries.h"
 #include "core/services/rules_source.h"
 #include "core/services/service_error.h"
 
@@ -15,7 +15,7 @@ namespace setia::core {
 // (its rule file's; UTC without one). One per thread.
 class Reports {
  public:
-  Reports(CrmQueries& queries, RulesSource rules, const Clock& clock)
+  Reports(ReportQueries& queries, RulesSource rules, const Clock& clock)
       : q_(queries), rules_(std::move(rules)), clock_(clock) {}
 
   // Sales, members' share, points issued/redeemed/expired and vouchers
@@ -33,7 +33,7 @@ class Reports {
   std::string timezone(const std::string& store_id) const;
 
  private:
-  CrmQueries& q_;
+  ReportQueries& q_;
   RulesSource rules_;
   const Clock& clock_;
 };

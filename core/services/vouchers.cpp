@@ -50,9 +50,9 @@ std::expected<domain::Voucher, ServiceError> Vouchers::issue(NewVoucher v) {
       [&](const std::string& code) -> Answer {
         v.code = code;
         auto r = store_.insert(v);
-        if (!r) return fail(Kind::unavailable, r.error().message);
-        if (*r) return **r;
-        if (r->error() == VoucherStore::InsertError::no_such_member) {
+        if (r) return *r;
+        if (auto* e = r.error().store_error()) return fail(Kind::unavailable, e->message);
+        if (*r.error().refusal() == VoucherStore::InsertError::no_such_member) {
           return fail(Kind::invalid, "no member " + v.member_code.value_or("") + " in store " + v.store_id);
         }
         return std::nullopt;  // the code is taken

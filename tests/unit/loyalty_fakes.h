@@ -30,8 +30,8 @@ class FakeMembers final : public MemberStore {
                                    .name = "Ocha", .phone = "081211110001", .email = {}, .birth_date = {},
                                    .points = points, .created_at = {}};
   }
-  std::expected<std::expected<domain::Member, InsertError>, StoreError> insert(
-      const domain::Member& m, const std::optional<std::string>&) override {
+  std::expected<domain::Member, InsertFailure> insert(const domain::Member& m,
+                                                     const std::optional<std::string>&) override {
     return m;
   }
   std::expected<std::optional<domain::Member>, StoreError> find_by_code(const std::string& code) override {

@@ -188,9 +188,8 @@ class FakeAccounts final : public core::AccountStore {
     p.member.store_id = "toko";
     return p;
   }
-  std::expected<std::expected<core::Profile, PatchError>, core::StoreError> update_profile(
-      long long, const core::ProfilePatch&) override {
-    return std::expected<core::Profile, PatchError>(std::unexpected(PatchError::no_such_member));
+  std::expected<core::Profile, PatchFailure> update_profile(long long, const core::ProfilePatch&) override {
+    return std::unexpected(PatchError::no_such_member);
   }
   std::expected<void, core::StoreError> add_device(long long, const std::string&, const std::string&) override { return {}; }
   std::expected<bool, core::StoreError> remove_device(long long, const std::string&) override { return false; }
@@ -224,8 +223,8 @@ class SeqTokens final : public core::TokenMinter {
 class NoMembers final : public core::MemberStore {
  public:
   std::vector<std::string> password_hashes;  // stored with their member
-  std::expected<std::expected<domain::Member, InsertError>, core::StoreError> insert(
-      const domain::Member& m, const std::optional<std::string>& password_hash) override {
+  std::expected<domain::Member, InsertFailure> insert(const domain::Member& m,
+                                                     const std::optional<std::string>& password_hash) override {
     if (password_hash) password_hashes.push_back(*password_hash);
     return m;
   }

@@ -1,8 +1,8 @@
-// PgCrmQueries: the admins' reports, computed in the store's time zone by
-// PostgreSQL (AT TIME ZONE) so that a day is the shop's day.
+#include "adapters/postgres/pg_report_queries.h"
+
 #include <soci/postgresql/soci-postgresql.h>
 
-#include "adapters/postgres/pg_crm_queries.h"
+#include "adapters/postgres/pg_rows.h"
 
 namespace setia::adapters::postgres {
 namespace {
@@ -25,7 +25,7 @@ constexpr const char* kCustomerColumns =
 
 }  // namespace
 
-std::expected<std::vector<core::SalesPeriod>, core::StoreError> PgCrmQueries::sales_report(
+std::expected<std::vector<core::SalesPeriod>, core::StoreError> PgReportQueries::sales_report(
     const core::SalesReportQuery& q) {
   std::vector<core::SalesPeriod> out;
   std::string fmt = q.by_month ? "YYYY-MM" : "YYYY-MM-DD";
@@ -82,7 +82,7 @@ std::expected<std::vector<core::SalesPeriod>, core::StoreError> PgCrmQueries::sa
   return out;
 }
 
-std::expected<core::CustomersReport, core::StoreError> PgCrmQueries::customers_report(const core::CustomersQuery& q) {
+std::expected<core::CustomersReport, core::StoreError> PgReportQueries::customers_report(const core::CustomersQuery& q) {
   core::CustomersReport out;
   long long now = q.now;
   int top = q.top;
@@ -135,7 +135,7 @@ std::expected<core::CustomersReport, core::StoreError> PgCrmQueries::customers_r
   return out;
 }
 
-std::expected<core::Page<core::CustomerRow>, core::StoreError> PgCrmQueries::customers(const std::string& store_id,
+std::expected<core::Page<core::CustomerRow>, core::StoreError> PgReportQueries::customers(const std::string& store_id,
                                                                                        const core::PageRequest& page) {
   std::vector<core::CustomerRow> rows;
   int has = page.after ? 1 : 0;

@@ -1,11 +1,11 @@
-// PgCrmQueries: what a member reads of their own (transactions, e-nota,
-// notifications, vouchers).
-#include "adapters/postgres/pg_crm_queries.h"
+#include "adapters/postgres/pg_member_history.h"
 
 #include "core/domain/voucher_terms_json.h"
 
 #include <nlohmann/json.hpp>
 #include <soci/postgresql/soci-postgresql.h>
+
+#include "adapters/postgres/pg_rows.h"
 
 namespace setia::adapters::postgres {
 namespace {
@@ -62,7 +62,7 @@ core::VoucherRow voucher_from_json(const nlohmann::json& r) {
 
 }  // namespace
 
-std::expected<core::Page<core::TransactionSummary>, core::StoreError> PgCrmQueries::member_transactions(
+std::expected<core::Page<core::TransactionSummary>, core::StoreError> PgMemberHistory::member_transactions(
     long long member_id, const core::PageRequest& page) {
   std::vector<core::TransactionSummary> rows;
   After after(page);
@@ -86,7 +86,7 @@ std::expected<core::Page<core::TransactionSummary>, core::StoreError> PgCrmQueri
   return page_of(std::move(rows), page.limit, [](const auto& t) { return core::Cursor{t.at, t.id}; });
 }
 
-std::expected<std::optional<core::Transaction>, core::StoreError> PgCrmQueries::transaction(
+std::expected<std::optional<core::Transaction>, core::StoreError> PgMemberHistory::transaction(
     long long sale_id, std::optional<long long> member_id, std::optional<std::string> store_id) {
   std::optional<core::Transaction> out;
   long long member = member_id.value_or(0);
@@ -157,7 +157,7 @@ std::expected<std::optional<core::Transaction>, core::StoreError> PgCrmQueries::
   return out;
 }
 
-std::expected<core::Page<core::NotificationRow>, core::StoreError> PgCrmQueries::notifications(
+std::expected<core::Page<core::NotificationRow>, core::StoreError> PgMemberHistory::notifications(
     long long member_id, const core::PageRequest& page) {
   std::vector<core::NotificationRow> rows;
   After after(page);
@@ -177,7 +177,7 @@ std::expected<core::Page<core::NotificationRow>, core::StoreError> PgCrmQueries:
   return page_of(std::move(rows), page.limit, [](const auto& n) { return core::Cursor{n.id, 0}; });
 }
 
-std::expected<core::Page<core::VoucherRow>, core::StoreError> PgCrmQueries::member_vouchers(
+std::expected<core::Page<core::VoucherRow>, core::StoreError> PgMemberHistory::member_vouchers(
     long long member_id, const core::PageRequest& page) {
   std::vector<core::VoucherRow> rows;
   std::vector<long long> ids;
@@ -205,7 +205,7 @@ std::expected<core::Page<core::VoucherRow>, core::StoreError> PgCrmQueries::memb
   return p;
 }
 
-std::expected<std::optional<core::VoucherRow>, core::StoreError> PgCrmQueries::member_voucher(long long member_id,
+std::expected<std::optional<core::VoucherRow>, core::StoreError> PgMemberHistory::member_voucher(long long member_id,
                                                                                               const std::string& code) {
   std::optional<core::VoucherRow> out;
   auto done = session_.run([&](soci::session& sql) {
