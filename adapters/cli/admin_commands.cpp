@@ -3,8 +3,10 @@
 #include <cstdio>
 #include <random>
 
-#include "adapters/postgres/pg_account_store.h"
+#include "adapters/postgres/pg_credential_store.h"
+#include "adapters/postgres/pg_login_failure_store.h"
 #include "adapters/postgres/pg_member_store.h"
+#include "adapters/postgres/pg_profile_store.h"
 #include "adapters/postgres/pg_session.h"
 #include "adapters/sodium/sodium_password_hasher.h"
 #include "adapters/sodium/sodium_token_minter.h"
@@ -43,7 +45,9 @@ std::optional<int> run_admin_command(const adapters::config::DaemonConfig& cfg, 
   const std::string conninfo =
       adapters::postgres::conninfo_with_password(cfg.database.conninfo, cfg.database.password_file);
   adapters::postgres::PgSession session(conninfo);
-  adapters::postgres::PgAccountStore accounts(session);
+  adapters::postgres::PgCredentialStore credentials(session);
+  adapters::postgres::PgLoginFailureStore login_failures(session);
+  adapters::postgres::PgProfileStore profiles(session);
   adapters::postgres::PgMemberStore member_store(conninfo);
   std::random_device rd;
   core::Members members(member_store, [&rd] { return (std::uint64_t{rd()} << 32) ^ rd(); });
@@ -51,7 +55,7 @@ std::optional<int> run_admin_command(const adapters::config::DaemonConfig& cfg, 
   adapters::sodium::SodiumTokenMinter tokens;
   core::SystemClock clock;
   core::LoginThrottle throttle({}, clock);
-  core::Auth auth(accounts, members, hasher, tokens, throttle, nullptr, clock, {}, "");
+  core::Auth auth(credentials, login_failures, profiles, members, hasher, tokens, throttle, nullptr, clock, {}, "");
   std::optional<std::string> store;
   if (!all) store = opts.at("store");
   auto token = auth.create_admin_token(store, std::chrono::hours(24) * days);
