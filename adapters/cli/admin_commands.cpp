@@ -3,8 +3,10 @@
 #include <memory>
 
 #include "adapters/cli/commands.h"
-#include "adapters/postgres/pg_account_store.h"
+#include "adapters/postgres/pg_credential_store.h"
+#include "adapters/postgres/pg_login_failure_store.h"
 #include "adapters/postgres/pg_member_store.h"
+#include "adapters/postgres/pg_profile_store.h"
 #include "adapters/postgres/pg_session.h"
 #include "adapters/sodium/sodium_password_hasher.h"
 #include "adapters/sodium/sodium_token_minter.h"
@@ -22,14 +24,16 @@ struct TokenOptions {
 int token_create(Context& ctx, const TokenOptions& o) {
   const std::string conninfo = ctx.conninfo("admin token create");
   adapters::postgres::PgSession session(conninfo);
-  adapters::postgres::PgAccountStore accounts(session);
+  adapters::postgres::PgCredentialStore credentials(session);
+  adapters::postgres::PgLoginFailureStore login_failures(session);
+  adapters::postgres::PgProfileStore profiles(session);
   adapters::postgres::PgMemberStore member_store(conninfo);
   core::Members members(member_store, random64);
   adapters::sodium::SodiumPasswordHasher hasher;
   adapters::sodium::SodiumTokenMinter tokens;
   core::SystemClock clock;
   core::LoginThrottle throttle({}, clock);
-  core::Auth auth(accounts, members, hasher, tokens, throttle, nullptr, clock, {}, "");
+  core::Auth auth(credentials, login_failures, profiles, members, hasher, tokens, throttle, nullptr, clock, {}, "");
   auto token = auth.create_admin_token(o.store, std::chrono::hours(24) * o.valid_days);
   if (!token) return fail(token.error().message);
   std::printf("%s\n", token->c_str());

@@ -8,8 +8,8 @@
 #include "adapters/cli/commands.h"
 #include "adapters/pos/pos_client.h"
 #include "adapters/postgres/migrator.h"
-#include "adapters/postgres/pg_account_store.h"
 #include "adapters/postgres/pg_dead_letter_store.h"
+#include "adapters/postgres/pg_device_store.h"
 #include "adapters/postgres/pg_member_history.h"
 #include "adapters/postgres/pg_member_store.h"
 #include "adapters/postgres/pg_outbox_store.h"
@@ -133,8 +133,8 @@ int device_add(Context& ctx, const DeviceOptions& a) {
   if (!member) return fail(member.error().message);
   if (!*member) return fail("no member with code " + a.member);
   adapters::postgres::PgSession session(ctx.conninfo("device add"));
-  adapters::postgres::PgAccountStore accounts(session);
-  auto added = accounts.add_device((*member)->id, a.token, a.platform);
+  adapters::postgres::PgDeviceStore devices(session);
+  auto added = devices.add_device((*member)->id, a.token, a.platform);
   if (!added) return fail(added.error().message);
   return 0;
 }

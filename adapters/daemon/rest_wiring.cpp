@@ -2,14 +2,17 @@
 
 #include <random>
 
-#include "adapters/postgres/pg_account_store.h"
+#include "adapters/postgres/pg_credential_store.h"
 #include "adapters/postgres/pg_dead_letter_store.h"
+#include "adapters/postgres/pg_device_store.h"
+#include "adapters/postgres/pg_login_failure_store.h"
 #include "adapters/postgres/pg_member_directory.h"
 #include "adapters/postgres/pg_member_history.h"
 #include "adapters/postgres/pg_member_store.h"
 #include "adapters/postgres/pg_offer_store.h"
 #include "adapters/postgres/pg_ops_status.h"
 #include "adapters/postgres/pg_points_store.h"
+#include "adapters/postgres/pg_profile_store.h"
 #include "adapters/postgres/pg_report_queries.h"
 #include "adapters/postgres/pg_reservation_store.h"
 #include "adapters/postgres/pg_session.h"
@@ -45,7 +48,10 @@ struct Worker {
          core::TokenMinter& tokens, core::LoginThrottle& throttle, const core::AuthOptions& auth_options,
          const std::string& dummy_hash, core::Replayer* replayer)
       : session(conninfo),
-        accounts(session),
+        credential_store(session),
+        login_failure_store(session),
+        profile_store(session),
+        device_store(session),
         member_history(session),
         member_directory(session),
         dead_letter_store(session),
@@ -56,8 +62,9 @@ struct Worker {
         points_store(conninfo),
         offer_store(conninfo),
         members(member_store, random64),
-        auth(accounts, members, hasher, tokens, throttle, core::rules_from(w.rules), w.clock, auth_options, dummy_hash),
-        profiles(accounts),
+        auth(credential_store, login_failure_store, profile_store, members, hasher, tokens, throttle,
+             core::rules_from(w.rules), w.clock, auth_options, dummy_hash),
+        profiles(profile_store, device_store),
         reads(member_history, member_directory, dead_letter_store),
         reports(report_queries, core::rules_from(w.rules), w.clock),
         dead_letters(dead_letter_store, replayer),
@@ -67,7 +74,10 @@ struct Worker {
         reservations(reservation_store, core::rules_from(w.rules), w.clock) {}
 
   pg::PgSession session;
-  pg::PgAccountStore accounts;
+  pg::PgCredentialStore credential_store;
+  pg::PgLoginFailureStore login_failure_store;
+  pg::PgProfileStore profile_store;
+  pg::PgDeviceStore device_store;
   pg::PgMemberHistory member_history;
   pg::PgMemberDirectory member_directory;
   pg::PgDeadLetterStore dead_letter_store;

@@ -80,7 +80,7 @@ std::expected<std::optional<core::DeadLetterRow>, core::StoreError> PgDeadLetter
 }
 
 std::expected<void, core::StoreError> PgDeadLetterStore::release_rejected_claim(const std::string& store_id,
-                                                                           const std::string& event_id) {
+                                                                                const std::string& event_id) {
   return session_.run([&](soci::session& sql) {
     sql << "DELETE FROM events WHERE store_id = :s AND event_id = :e AND status = 'rejected'", soci::use(store_id),
         soci::use(event_id);

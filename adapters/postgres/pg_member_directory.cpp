@@ -2,7 +2,7 @@
 
 #include <soci/postgresql/soci-postgresql.h>
 
-#include "adapters/postgres/pg_account_store.h"
+#include "adapters/postgres/pg_profile_store.h"
 #include "adapters/postgres/pg_rows.h"
 
 namespace setia::adapters::postgres {

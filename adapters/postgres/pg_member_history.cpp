@@ -205,8 +205,8 @@ std::expected<core::Page<core::VoucherRow>, core::StoreError> PgMemberHistory::m
   return p;
 }
 
-std::expected<std::optional<core::VoucherRow>, core::StoreError> PgMemberHistory::member_voucher(long long member_id,
-                                                                                              const std::string& code) {
+std::expected<std::optional<core::VoucherRow>, core::StoreError> PgMemberHistory::member_voucher(
+    long long member_id, const std::string& code) {
   std::optional<core::VoucherRow> out;
   auto done = session_.run([&](soci::session& sql) {
     out.reset();

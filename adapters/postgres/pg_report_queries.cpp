@@ -135,8 +135,8 @@ std::expected<core::CustomersReport, core::StoreError> PgReportQueries::customer
   return out;
 }
 
-std::expected<core::Page<core::CustomerRow>, core::StoreError> PgReportQueries::customers(const std::string& store_id,
-                                                                                       const core::PageRequest& page) {
+std::expected<core::Page<core::CustomerRow>, core::StoreError> PgReportQueries::customers(
+    const std::string& store_id, const core::PageRequest& page) {
   std::vector<core::CustomerRow> rows;
   int has = page.after ? 1 : 0;
   long long a = page.after ? page.after->a : 0, b = page.after ? page.after->b : 0;

@@ -11,7 +11,7 @@
 #include "adapters/rest/backend.h"
 #include "adapters/rest/http_message.h"
 #include "adapters/rest/router.h"
-#include "core/ports/account_store.h"
+#include "core/ports/credential_store.h"
 #include "core/support/metrics.h"
 #include "rules/registry.h"
 

@@ -3,9 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/domain/voucher_terms_json.h"
-#include "core/ports/account_store.h"
 #include "core/ports/dead_letter_store.h"
 #include "core/ports/member_history.h"
+#include "core/ports/profile_store.h"
 #include "core/ports/report_queries.h"
 #include "core/services/points.h"
 #include "core/services/promos.h"

@@ -4,8 +4,8 @@
 #include <optional>
 #include <string>
 
-#include "core/ports/account_store.h"
 #include "core/ports/page.h"
+#include "core/ports/profile_store.h"
 #include "core/ports/store_error.h"
 
 namespace setia::core {

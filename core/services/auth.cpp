@@ -77,7 +77,7 @@ std::expected<Session, ServiceError> Auth::issue(const Profile& profile, const s
   s.profile = profile;
   NewToken t{.digest = tokens_.digest(s.token), .role = Role::member, .member_id = profile.member.id,
              .store_id = profile.member.store_id, .expires_at = s.expires_at, .label = label};
-  if (auto id = accounts_.insert_token(t); !id) return unavailable(id.error());
+  if (auto id = credentials_.insert_token(t); !id) return unavailable(id.error());
   return s;
 }
 
@@ -100,7 +100,7 @@ std::expected<Session, ServiceError> Auth::register_member(const Registration& r
   if (email) *email = trim(*email);
   auto member = members_.add({r.store_id, trim(r.name), trim(r.phone), email, r.birth_date, *hash});
   if (!member) return std::unexpected(member.error());
-  auto profile = accounts_.profile(member->id);
+  auto profile = profiles_.profile(member->id);
   if (!profile) return unavailable(profile.error());
   if (!*profile) return err(Kind::unavailable, "the new member is not readable yet; log in");
   return issue(**profile, "register");
@@ -121,13 +121,13 @@ std::expected<Session, ServiceError> Auth::login(const std::string& login_in, co
     return std::unexpected(std::move(e));
   };
   if (int wait = throttle_.admit(address); wait > 0) return rate_limited(wait);
-  auto failures = accounts_.login_failures(account, now - window + 1);
+  auto failures = login_failures_.login_failures(account, now - window + 1);
   if (!failures) return unavailable(failures.error());
   if (failures->count >= options_.max_login_failures) {
     // The oldest counted failure leaves the window `window` seconds after it.
     return rate_limited(std::max<std::int64_t>(1, failures->oldest + window - now));
   }
-  auto candidates = accounts_.login_candidates(login, store_id);
+  auto candidates = credentials_.login_candidates(login, store_id);
   if (!candidates) return unavailable(candidates.error());
 
   // Every path verifies at least one hash of the same cost, so that an
@@ -140,7 +140,7 @@ std::expected<Session, ServiceError> Auth::login(const std::string& login_in, co
     if (hasher_.verify(c.password_hash, password)) matched.push_back(&c);
   }
   if (matched.empty()) {
-    if (auto done = accounts_.add_login_failure(account, now, now - window); !done) {
+    if (auto done = login_failures_.add_login_failure(account, now, now - window); !done) {
       // The answer stays the same; the guess just went uncounted.
       log::get("rest")->warn("could not record a failed login: {}", done.error().message);
     }
@@ -149,7 +149,7 @@ std::expected<Session, ServiceError> Auth::login(const std::string& login_in, co
   if (matched.size() > 1) {
     return err(Kind::invalid, "this login is a member of several stores: add \"store\"", "ambiguous_login");
   }
-  if (auto done = accounts_.clear_login_failures(account); !done) {
+  if (auto done = login_failures_.clear_login_failures(account); !done) {
     log::get("rest")->warn("could not clear the failed logins of a member: {}", done.error().message);
   }
   const auto& who = *matched.front();
@@ -157,13 +157,13 @@ std::expected<Session, ServiceError> Auth::login(const std::string& login_in, co
     // The hash was made with older (weaker) parameters: the password is at
     // hand now, so store it with today's.
     if (auto fresh = hasher_.hash(password)) {
-      if (auto done = accounts_.set_password(who.member_id, *fresh); !done) {
+      if (auto done = credentials_.set_password(who.member_id, *fresh); !done) {
         log::get("rest")->warn("member {}: could not store the rehashed password: {}", who.member_code,
                                done.error().message);
       }
     }
   }
-  auto profile = accounts_.profile(who.member_id);
+  auto profile = profiles_.profile(who.member_id);
   if (!profile) return unavailable(profile.error());
   if (!*profile) return err(Kind::unauthenticated, kBadLogin, "bad_login");
   return issue(**profile, "login");
@@ -172,7 +172,7 @@ std::expected<Session, ServiceError> Auth::login(const std::string& login_in, co
 std::expected<Principal, ServiceError> Auth::authenticate(const std::string& token) {
   if (!looks_like_token(token)) return err(Kind::unauthenticated, "the bearer token is not valid", "bad_token");
   auto now = std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
-  auto p = accounts_.principal(tokens_.digest(token), now);
+  auto p = credentials_.principal(tokens_.digest(token), now);
   if (!p) return unavailable(p.error());
   if (!*p) return err(Kind::unauthenticated, "the bearer token is unknown or expired", "bad_token");
   return **p;
@@ -180,22 +180,24 @@ std::expected<Principal, ServiceError> Auth::authenticate(const std::string& tok
 
 std::expected<void, ServiceError> Auth::logout(const std::string& token) {
   if (!looks_like_token(token)) return err(Kind::unauthenticated, "the bearer token is not valid", "bad_token");
-  auto done = accounts_.revoke_token(tokens_.digest(token));
+  auto done = credentials_.revoke_token(tokens_.digest(token));
   if (!done) return unavailable(done.error());
   return {};
 }
 
 std::expected<void, ServiceError> Auth::change_password(const Principal& who, const std::string& current,
                                                         const std::string& fresh) {
-  auto stored = accounts_.password_hash(who.member_id);
+  auto stored = credentials_.password_hash(who.member_id);
   if (!stored) return unavailable(stored.error());
   if (!*stored || !hasher_.verify(**stored, current)) {
     return err(Kind::forbidden, "current_password does not match", "wrong_current_password");
   }
   auto hash = hash_password(fresh);
   if (!hash) return std::unexpected(hash.error());
-  if (auto done = accounts_.set_password(who.member_id, *hash); !done) return unavailable(done.error());
-  if (auto done = accounts_.revoke_member_tokens(who.member_id, who.token_id); !done) return unavailable(done.error());
+  if (auto done = credentials_.set_password(who.member_id, *hash); !done) return unavailable(done.error());
+  if (auto done = credentials_.revoke_member_tokens(who.member_id, who.token_id); !done) {
+    return unavailable(done.error());
+  }
   return {};
 }
 
@@ -208,7 +210,7 @@ std::expected<std::string, ServiceError> Auth::create_admin_token(const std::opt
   NewToken t{.digest = tokens_.digest(token), .role = Role::admin, .member_id = std::nullopt, .store_id = store_id,
              .expires_at = std::chrono::duration_cast<std::chrono::seconds>((clock_.now() + ttl).time_since_epoch()).count(),
              .label = "setiactl"};
-  if (auto id = accounts_.insert_token(t); !id) return unavailable(id.error());
+  if (auto id = credentials_.insert_token(t); !id) return unavailable(id.error());
   return token;
 }
 

@@ -6,9 +6,11 @@
 #include <optional>
 #include <string>
 
-#include "core/ports/account_store.h"
 #include "core/ports/clock.h"
+#include "core/ports/credential_store.h"
 #include "core/ports/credentials.h"
+#include "core/ports/login_failure_store.h"
+#include "core/ports/profile_store.h"
 #include "core/services/login_throttle.h"
 #include "core/services/members.h"
 #include "core/services/rules_source.h"
@@ -48,9 +50,12 @@ class Auth {
  public:
   // `dummy_hash`: a hash of a random password made by `hasher` at start, to
   // verify against when no account matches (make_dummy_hash).
-  Auth(AccountStore& accounts, Members& members, PasswordHasher& hasher, TokenMinter& tokens, LoginThrottle& throttle,
-       RulesSource rules, const Clock& clock, AuthOptions options, std::string dummy_hash)
-      : accounts_(accounts),
+  Auth(CredentialStore& credentials, LoginFailureStore& login_failures, ProfileStore& profiles, Members& members,
+       PasswordHasher& hasher, TokenMinter& tokens, LoginThrottle& throttle, RulesSource rules, const Clock& clock,
+       AuthOptions options, std::string dummy_hash)
+      : credentials_(credentials),
+        login_failures_(login_failures),
+        profiles_(profiles),
         members_(members),
         hasher_(hasher),
         tokens_(tokens),
@@ -83,7 +88,9 @@ class Auth {
   std::expected<Session, ServiceError> issue(const Profile& profile, const std::string& label);
   std::expected<std::string, ServiceError> hash_password(const std::string& password);
 
-  AccountStore& accounts_;
+  CredentialStore& credentials_;
+  LoginFailureStore& login_failures_;
+  ProfileStore& profiles_;
   Members& members_;
   PasswordHasher& hasher_;
   TokenMinter& tokens_;

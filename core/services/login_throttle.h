@@ -22,7 +22,7 @@ struct ThrottleOptions {
 // all day. In memory, per process: the window is a minute, and a client
 // that spreads over several daemons is bounded by each. The per-login
 // failures, which guard a member's password, are kept in the database and
-// shared by every daemon (Auth, AccountStore::login_failures). Thread-safe.
+// shared by every daemon (Auth, LoginFailureStore). Thread-safe.
 class LoginThrottle {
  public:
   LoginThrottle(ThrottleOptions options, const Clock& clock) : options_(options), clock_(clock) {}

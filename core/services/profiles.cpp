@@ -39,7 +39,7 @@ std::optional<std::string> email_problem(const std::string& email) {
 }
 
 std::expected<Profile, ServiceError> Profiles::get(long long member_id) {
-  auto p = accounts_.profile(member_id);
+  auto p = profiles_.profile(member_id);
   if (!p) return err(Kind::unavailable, p.error().message);
   if (!*p) return err(Kind::not_found, "no such member", "no_such_member");
   return **p;
@@ -59,16 +59,16 @@ std::expected<Profile, ServiceError> Profiles::update(long long member_id, const
     if (auto p = domain::birth_date_problem(*patch.birth_date)) return err(Kind::invalid, *p);
   }
   if (patch.lang && *patch.lang != "id" && *patch.lang != "en") return err(Kind::invalid, "language must be id or en");
-  auto r = accounts_.update_profile(member_id, patch);
+  auto r = profiles_.update_profile(member_id, patch);
   if (r) return *r;
   if (auto* e = r.error().store_error()) return err(Kind::unavailable, e->message);
   switch (*r.error().refusal()) {
-    case AccountStore::PatchError::no_such_member: return err(Kind::not_found, "no such member", "no_such_member");
-    case AccountStore::PatchError::phone_taken:
+    case ProfileStore::PatchError::no_such_member: return err(Kind::not_found, "no such member", "no_such_member");
+    case ProfileStore::PatchError::phone_taken:
       return err(Kind::conflict, "phone is already registered in this store", "phone_taken");
-    case AccountStore::PatchError::email_taken:
+    case ProfileStore::PatchError::email_taken:
       return err(Kind::conflict, "email is already registered in this store", "email_taken");
-    case AccountStore::PatchError::birth_date_locked:
+    case ProfileStore::PatchError::birth_date_locked:
       return err(Kind::conflict, "birth_date can be set once; ask the shop to correct it", "birth_date_locked");
   }
   return err(Kind::unavailable, "unexpected store answer");
@@ -95,12 +95,12 @@ std::expected<void, ServiceError> Profiles::add_device(long long member_id, cons
   if (platform != "android" && platform != "ios" && platform != "web") {
     return err(Kind::invalid, "platform must be android, ios or web");
   }
-  if (auto done = accounts_.add_device(member_id, token, platform); !done) return err(Kind::unavailable, done.error().message);
+  if (auto done = devices_.add_device(member_id, token, platform); !done) return err(Kind::unavailable, done.error().message);
   return {};
 }
 
 std::expected<void, ServiceError> Profiles::remove_device(long long member_id, const std::string& token) {
-  auto done = accounts_.remove_device(member_id, token);
+  auto done = devices_.remove_device(member_id, token);
   if (!done) return err(Kind::unavailable, done.error().message);
   if (!*done) return err(Kind::not_found, "no such device of yours", "no_such_device");
   return {};

@@ -4,7 +4,8 @@
 #include <optional>
 #include <string>
 
-#include "core/ports/account_store.h"
+#include "core/ports/device_store.h"
+#include "core/ports/profile_store.h"
 #include "core/services/service_error.h"
 
 namespace setia::core {
@@ -13,7 +14,7 @@ namespace setia::core {
 // an admin, and the member's devices for pushes. One per thread.
 class Profiles {
  public:
-  explicit Profiles(AccountStore& accounts) : accounts_(accounts) {}
+  Profiles(ProfileStore& profiles, DeviceStore& devices) : profiles_(profiles), devices_(devices) {}
 
   std::expected<Profile, ServiceError> get(long long member_id);
   // By the member: a birth date already set by them stays.
@@ -28,7 +29,8 @@ class Profiles {
 
  private:
   std::expected<Profile, ServiceError> update(long long member_id, const ProfilePatch& patch);
-  AccountStore& accounts_;
+  ProfileStore& profiles_;
+  DeviceStore& devices_;
 };
 
 // What is wrong with a field a person typed (the same rules as

@@ -132,12 +132,11 @@ TEST(LoginThrottle, AddressAttemptsWithinTheirWindow) {
 }
 
 // Auth over fakes.
-class FakeAccounts final : public core::AccountStore {
+class FakeCredentials final : public core::CredentialStore {
  public:
   std::vector<core::LoginCandidate> candidates;
   std::vector<core::NewToken> tokens;
   std::map<long long, std::string> passwords;
-  std::map<std::string, std::vector<std::int64_t>> failures;  // account -> unix seconds
   std::expected<void, core::StoreError> set_password(long long id, const std::string& h) override {
     passwords[id] = h;
     return {};
@@ -150,6 +149,24 @@ class FakeAccounts final : public core::AccountStore {
       const std::string&, const std::optional<std::string>&) override {
     return candidates;
   }
+  std::expected<long long, core::StoreError> insert_token(const core::NewToken& t) override {
+    tokens.push_back(t);
+    return static_cast<long long>(tokens.size());
+  }
+  std::expected<std::optional<core::Principal>, core::StoreError> principal(const std::string& digest,
+                                                                            std::int64_t now) override {
+    for (const auto& t : tokens) {
+      if (t.digest == digest && t.expires_at > now) return core::Principal{.role = t.role};
+    }
+    return std::nullopt;
+  }
+  std::expected<bool, core::StoreError> revoke_token(const std::string&) override { return true; }
+  std::expected<void, core::StoreError> revoke_member_tokens(long long, long long) override { return {}; }
+};
+
+class FakeLoginFailures final : public core::LoginFailureStore {
+ public:
+  std::map<std::string, std::vector<std::int64_t>> failures;  // account -> unix seconds
   std::expected<core::LoginFailures, core::StoreError> login_failures(const std::string& account,
                                                                       std::int64_t since) override {
     core::LoginFailures out;
@@ -169,19 +186,10 @@ class FakeAccounts final : public core::AccountStore {
     failures.erase(account);
     return {};
   }
-  std::expected<long long, core::StoreError> insert_token(const core::NewToken& t) override {
-    tokens.push_back(t);
-    return static_cast<long long>(tokens.size());
-  }
-  std::expected<std::optional<core::Principal>, core::StoreError> principal(const std::string& digest,
-                                                                            std::int64_t now) override {
-    for (const auto& t : tokens) {
-      if (t.digest == digest && t.expires_at > now) return core::Principal{.role = t.role};
-    }
-    return std::nullopt;
-  }
-  std::expected<bool, core::StoreError> revoke_token(const std::string&) override { return true; }
-  std::expected<void, core::StoreError> revoke_member_tokens(long long, long long) override { return {}; }
+};
+
+class FakeProfiles final : public core::ProfileStore {
+ public:
   std::expected<std::optional<core::Profile>, core::StoreError> profile(long long id) override {
     core::Profile p;
     p.member.id = id;
@@ -191,8 +199,6 @@ class FakeAccounts final : public core::AccountStore {
   std::expected<core::Profile, PatchFailure> update_profile(long long, const core::ProfilePatch&) override {
     return std::unexpected(PatchError::no_such_member);
   }
-  std::expected<void, core::StoreError> add_device(long long, const std::string&, const std::string&) override { return {}; }
-  std::expected<bool, core::StoreError> remove_device(long long, const std::string&) override { return false; }
 };
 
 class CountingHasher final : public core::PasswordHasher {
@@ -234,7 +240,9 @@ class NoMembers final : public core::MemberStore {
 };
 
 struct AuthRig {
-  FakeAccounts accounts;
+  FakeCredentials credentials;
+  FakeLoginFailures login_failures;
+  FakeProfiles profiles;
   NoMembers member_store;
   core::Members members{member_store, [] { return std::uint64_t{7}; }};
   CountingHasher hasher;
@@ -246,7 +254,8 @@ struct AuthRig {
     b->fallback = std::make_shared<rules::RuleSet>();  // every store has rules
     return b;
   }();
-  core::Auth auth{accounts, members, hasher, tokens, throttle, core::rules_from(book), clock, {}, "$v1$dummy"};
+  core::Auth auth{credentials, login_failures, profiles, members, hasher, tokens, throttle, core::rules_from(book),
+                  clock, {}, "$v1$dummy"};
 };
 
 TEST(Auth, UnknownLoginVerifiesOneHashLikeAWrongPassword) {
@@ -254,7 +263,7 @@ TEST(Auth, UnknownLoginVerifiesOneHashLikeAWrongPassword) {
   auto unknown = rig.auth.login("ghost@example.com", "guess", std::nullopt, "1.1.1.1");
   ASSERT_FALSE(unknown);
   EXPECT_EQ(rig.hasher.verifies, 1);  // the dummy hash
-  rig.accounts.candidates = {{1, "TOK-1", "toko", "$v1$secret-password"}};
+  rig.credentials.candidates = {{1, "TOK-1", "toko", "$v1$secret-password"}};
   auto wrong = rig.auth.login("ocha@example.com", "guess", std::nullopt, "1.1.1.1");
   ASSERT_FALSE(wrong);
   EXPECT_EQ(rig.hasher.verifies, 2);
@@ -276,19 +285,19 @@ TEST(Auth, TheDummyHashIsMadeWithTodaysParameters) {
   EXPECT_FALSE(hasher.needs_rehash(dummy));
 }
 
-// The per-login limit counts through the AccountStore (the database in
+// The per-login limit counts through the LoginFailureStore (the database in
 // setiad, so every daemon shares it): five wrong passwords, then every
 // attempt waits, the right one too, until the oldest leaves the window.
 TEST(Auth, WrongPasswordsForOneLoginAreLimitedThroughTheStore) {
   AuthRig rig;
-  rig.accounts.candidates = {{1, "TOK-1", "toko", "$v1$secret-password"}};
+  rig.credentials.candidates = {{1, "TOK-1", "toko", "$v1$secret-password"}};
   for (int i = 0; i < 5; ++i) {
     auto r = rig.auth.login("Ocha@Example.com", "guess", std::nullopt, "1.1.1." + std::to_string(i));
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().reason, "bad_login");
     rig.clock.advance(10s);
   }
-  EXPECT_EQ(rig.accounts.failures["ocha@example.com|*"].size(), 5u) << "one key whatever the case of the email";
+  EXPECT_EQ(rig.login_failures.failures["ocha@example.com|*"].size(), 5u) << "one key whatever the case of the email";
   auto limited = rig.auth.login("ocha@example.com", "secret-password", std::nullopt, "2.2.2.2");
   ASSERT_FALSE(limited);
   EXPECT_EQ(limited.error().reason, "rate_limited");
@@ -299,18 +308,18 @@ TEST(Auth, WrongPasswordsForOneLoginAreLimitedThroughTheStore) {
   rig.clock.advance(850s);
   auto ok = rig.auth.login("ocha@example.com", "secret-password", std::nullopt, "2.2.2.2");
   ASSERT_TRUE(ok) << ok.error().message;
-  EXPECT_FALSE(rig.accounts.failures.contains("ocha@example.com|*")) << "a good password clears the count";
+  EXPECT_FALSE(rig.login_failures.failures.contains("ocha@example.com|*")) << "a good password clears the count";
 }
 
 TEST(Auth, LoginRehashesOldParametersAndIssuesADigestedToken) {
   AuthRig rig;
-  rig.accounts.candidates = {{1, "TOK-1", "toko", "$v0$secret-password"}};
+  rig.credentials.candidates = {{1, "TOK-1", "toko", "$v0$secret-password"}};
   rig.hasher.params = "v2";
   auto s = rig.auth.login("ocha@example.com", "secret-password", std::nullopt, "1.1.1.1");
   ASSERT_TRUE(s) << s.error().message;
-  EXPECT_EQ(rig.accounts.passwords[1], "$v2$secret-password");
-  ASSERT_EQ(rig.accounts.tokens.size(), 1u);
-  EXPECT_EQ(rig.accounts.tokens[0].digest, "d:" + s->token);  // only the digest is stored
+  EXPECT_EQ(rig.credentials.passwords[1], "$v2$secret-password");
+  ASSERT_EQ(rig.credentials.tokens.size(), 1u);
+  EXPECT_EQ(rig.credentials.tokens[0].digest, "d:" + s->token);  // only the digest is stored
   EXPECT_TRUE(rig.auth.authenticate(s->token));
   EXPECT_FALSE(rig.auth.authenticate("short"));
   rig.clock.advance(std::chrono::hours(24 * 31));  // past the member token's 30 days
@@ -328,7 +337,7 @@ TEST(Auth, PasswordsShorterThanEightAreRefusedBeforeAnyMemberIsMade) {
   ASSERT_TRUE(ok) << ok.error().message;
   EXPECT_EQ(rig.member_store.password_hashes, std::vector<std::string>{"$v1$12345678"})
       << "stored with the member, in its transaction";
-  EXPECT_TRUE(rig.accounts.passwords.empty());
+  EXPECT_TRUE(rig.credentials.passwords.empty());
 }
 
 }  // namespace

@@ -1,0 +1,130 @@
+#include "adapters/postgres/pg_credential_store.h"
+
+#include <soci/postgresql/soci-postgresql.h>
+
+namespace setia::adapters::postgres {
+namespace {
+
+// A login as the phone column is compared: digits and '+' only; empty for
+// an email, which is never a phone.
+std::string phone_digits(const std::string& login) {
+  if (login.find('@') != std::string::npos) return "";
+  std::string out;
+  for (char c : login) {
+    if ((c >= '0' && c <= '9') || c == '+') out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::expected<void, core::StoreError> PgCredentialStore::set_password(long long member_id, const std::string& hash) {
+  return session_.run([&](soci::session& sql) {
+    sql << "INSERT INTO member_credentials (member_id, password_hash) VALUES (:m, :h) "
+           "ON CONFLICT (member_id) DO UPDATE SET password_hash = EXCLUDED.password_hash, updated_at = now()",
+        soci::use(member_id), soci::use(hash);
+  });
+}
+
+std::expected<std::optional<std::string>, core::StoreError> PgCredentialStore::password_hash(long long member_id) {
+  std::optional<std::string> out;
+  auto done = session_.run([&](soci::session& sql) {
+    std::string h;
+    sql << "SELECT password_hash FROM member_credentials WHERE member_id = :m", soci::use(member_id), soci::into(h);
+    if (sql.got_data()) out = h;
+  });
+  if (!done) return std::unexpected(done.error());
+  return out;
+}
+
+std::expected<std::vector<core::LoginCandidate>, core::StoreError> PgCredentialStore::login_candidates(
+    const std::string& login, const std::optional<std::string>& store_id) {
+  std::vector<core::LoginCandidate> out;
+  std::string digits = phone_digits(login), store = store_id.value_or("");
+  soci::indicator store_ind = store_id ? soci::i_ok : soci::i_null;
+  auto done = session_.run([&](soci::session& sql) {
+    out.clear();
+    // Bounded: a login is unique per store, and a person is a member of few.
+    soci::rowset<soci::row> rs =
+        (sql.prepare << "SELECT m.id, m.code, m.store_id, c.password_hash FROM members m "
+                        "JOIN member_credentials c ON c.member_id = m.id "
+                        "WHERE (lower(m.email) = lower(:login) "
+                        "       OR (:digits <> '' AND regexp_replace(m.phone, '[^0-9+]', '', 'g') = :digits2)) "
+                        "  AND (CAST(:store AS text) IS NULL OR m.store_id = :store2) "
+                        "ORDER BY m.id LIMIT 8",
+         soci::use(login), soci::use(digits), soci::use(digits), soci::use(store, store_ind),
+         soci::use(store, store_ind));
+    for (const auto& r : rs) {
+      out.push_back({r.get<long long>(0), r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3)});
+    }
+  });
+  if (!done) return std::unexpected(done.error());
+  return out;
+}
+
+std::expected<long long, core::StoreError> PgCredentialStore::insert_token(const core::NewToken& t) {
+  long long id = 0;
+  std::string role = t.role == core::Role::admin ? "admin" : "member";
+  long long member = t.member_id.value_or(0);
+  soci::indicator member_ind = t.member_id ? soci::i_ok : soci::i_null;
+  std::string store = t.store_id.value_or("");
+  soci::indicator store_ind = t.store_id ? soci::i_ok : soci::i_null;
+  long long expires = t.expires_at;
+  auto done = session_.run([&](soci::session& sql) {
+    // Each insert also sweeps a few long-expired tokens: the table stays
+    // the size of the live ones without a job of its own.
+    sql << "WITH swept AS (DELETE FROM api_tokens WHERE id IN (SELECT id FROM api_tokens "
+           "  WHERE expires_at < now() - interval '1 day' LIMIT 20)) "
+           "INSERT INTO api_tokens (digest, role, member_id, store_id, label, expires_at) "
+           "VALUES (:d, :r, :m, :s, :l, to_timestamp(:e)) RETURNING id",
+        soci::use(t.digest), soci::use(role), soci::use(member, member_ind), soci::use(store, store_ind),
+        soci::use(t.label), soci::use(expires), soci::into(id);
+  });
+  if (!done) return std::unexpected(done.error());
+  return id;
+}
+
+std::expected<std::optional<core::Principal>, core::StoreError> PgCredentialStore::principal(const std::string& digest,
+                                                                                             std::int64_t now) {
+  std::optional<core::Principal> out;
+  long long at = now;
+  auto done = session_.run([&](soci::session& sql) {
+    out.reset();
+    core::Principal p;
+    std::string role;
+    int all = 0;
+    // Every authenticated request runs this: one round trip (see
+    // pg_profile_store.cpp, read_profile).
+    sql << "SELECT t.id, t.role, coalesce(t.member_id, 0), coalesce(m.code, ''), "
+           "coalesce(m.store_id, t.store_id, ''), (t.role = 'admin' AND t.store_id IS NULL)::int "
+           "FROM api_tokens t LEFT JOIN members m ON m.id = t.member_id "
+           "WHERE t.digest = :d AND t.expires_at > to_timestamp(:now)",
+        soci::use(digest), soci::use(at), soci::into(p.token_id), soci::into(role), soci::into(p.member_id),
+        soci::into(p.member_code), soci::into(p.store_id), soci::into(all);
+    if (!sql.got_data()) return;
+    p.role = role == "admin" ? core::Role::admin : core::Role::member;
+    p.all_stores = all != 0;
+    out = p;
+  });
+  if (!done) return std::unexpected(done.error());
+  return out;
+}
+
+std::expected<bool, core::StoreError> PgCredentialStore::revoke_token(const std::string& digest) {
+  long long affected = 0;
+  auto done = session_.run([&](soci::session& sql) {
+    soci::statement st = (sql.prepare << "DELETE FROM api_tokens WHERE digest = :d", soci::use(digest));
+    st.execute(true);
+    affected = st.get_affected_rows();
+  });
+  if (!done) return std::unexpected(done.error());
+  return affected > 0;
+}
+
+std::expected<void, core::StoreError> PgCredentialStore::revoke_member_tokens(long long member_id, long long keep) {
+  return session_.run([&](soci::session& sql) {
+    sql << "DELETE FROM api_tokens WHERE member_id = :m AND id <> :k", soci::use(member_id), soci::use(keep);
+  });
+}
+
+}  // namespace setia::adapters::postgres

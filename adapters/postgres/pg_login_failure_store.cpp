@@ -1,0 +1,40 @@
+#include "adapters/postgres/pg_login_failure_store.h"
+
+#include <soci/postgresql/soci-postgresql.h>
+
+namespace setia::adapters::postgres {
+
+std::expected<core::LoginFailures, core::StoreError> PgLoginFailureStore::login_failures(const std::string& account,
+                                                                                         std::int64_t since) {
+  core::LoginFailures out;
+  long long from = since, oldest = 0;
+  soci::indicator oldest_ind = soci::i_null;
+  auto done = session_.run([&](soci::session& sql) {
+    sql << "SELECT count(*), extract(epoch FROM min(at))::bigint FROM login_failures "
+           "WHERE account = :a AND at >= to_timestamp(:s)",
+        soci::use(account), soci::use(from), soci::into(out.count), soci::into(oldest, oldest_ind);
+  });
+  if (!done) return std::unexpected(done.error());
+  if (oldest_ind == soci::i_ok) out.oldest = oldest;
+  return out;
+}
+
+std::expected<void, core::StoreError> PgLoginFailureStore::add_login_failure(const std::string& account,
+                                                                             std::int64_t at,
+                                                                             std::int64_t forget_before) {
+  long long when = at, forget = forget_before;
+  return session_.run([&](soci::session& sql) {
+    soci::transaction tr(sql);
+    sql << "DELETE FROM login_failures WHERE at < to_timestamp(:f)", soci::use(forget);
+    sql << "INSERT INTO login_failures (account, at) VALUES (:a, to_timestamp(:t))", soci::use(account),
+        soci::use(when);
+    tr.commit();
+  });
+}
+
+std::expected<void, core::StoreError> PgLoginFailureStore::clear_login_failures(const std::string& account) {
+  return session_.run(
+      [&](soci::session& sql) { sql << "DELETE FROM login_failures WHERE account = :a", soci::use(account); });
+}
+
+}  // namespace setia::adapters::postgres

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/ports/store_error.h"
+
+namespace setia::core {
+
+// Who a bearer token speaks for.
+enum class Role { member, admin };
+
+struct Principal {
+  Role role = Role::member;
+  long long token_id = 0;
+  long long member_id = 0;  // a member
+  std::string member_code;  // a member
+  std::string store_id;     // a member's store; an admin's store, empty with all_stores
+  bool all_stores = false;  // an admin of every store
+};
+
+// A member who might be logging in, with their password hash.
+struct LoginCandidate {
+  long long member_id = 0;
+  std::string member_code;
+  std::string store_id;
+  std::string password_hash;
+};
+
+struct NewToken {
+  std::string digest;  // TokenMinter::digest of the token; the token itself is never stored
+  Role role = Role::member;
+  std::optional<long long> member_id;
+  std::optional<std::string> store_id;  // an admin's store; none: every store
+  std::int64_t expires_at = 0;          // unix seconds
+  std::string label;                    // who asked for it (audit): "register", "login", "setiactl"
+};
+
+// What proves who a caller is: members' password hashes and the digests of
+// bearer tokens. Each call is one committed transaction. Not thread-safe:
+// one per thread.
+class CredentialStore {
+ public:
+  virtual ~CredentialStore() = default;
+
+  virtual std::expected<void, StoreError> set_password(long long member_id, const std::string& hash) = 0;
+  virtual std::expected<std::optional<std::string>, StoreError> password_hash(long long member_id) = 0;
+  // Members with a password whose email (any case) or phone (digits and +
+  // only) is `login`, in `store_id` when given.
+  virtual std::expected<std::vector<LoginCandidate>, StoreError> login_candidates(
+      const std::string& login, const std::optional<std::string>& store_id) = 0;
+
+  virtual std::expected<long long, StoreError> insert_token(const NewToken& token) = 0;
+  // The unexpired token with this digest at `now` (unix seconds).
+  virtual std::expected<std::optional<Principal>, StoreError> principal(const std::string& digest, std::int64_t now) = 0;
+  virtual std::expected<bool, StoreError> revoke_token(const std::string& digest) = 0;
+  // Every token of the member but `keep_token_id` (after a password change).
+  virtual std::expected<void, StoreError> revoke_member_tokens(long long member_id, long long keep_token_id) = 0;
+};
+
+}  // namespace setia::core

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <string>
+
+#include "core/ports/store_error.h"
+
+namespace setia::core {
+
+// Wrong passwords for one login within a window (Auth's per-login limit).
+struct LoginFailures {
+  int count = 0;
+  std::int64_t oldest = 0;  // unix seconds of the oldest counted, when count > 0
+};
+
+// The failed logins of an account (Auth's key: the login and the store),
+// kept in the database so that every daemon counts them. Each call is one
+// committed transaction. Not thread-safe: one per thread.
+class LoginFailureStore {
+ public:
+  virtual ~LoginFailureStore() = default;
+
+  // Those of `account` at or after `since` (unix seconds).
+  virtual std::expected<LoginFailures, StoreError> login_failures(const std::string& account, std::int64_t since) = 0;
+  // Recording one forgets every account's failures before `forget_before`.
+  virtual std::expected<void, StoreError> add_login_failure(const std::string& account, std::int64_t at,
+                                                            std::int64_t forget_before) = 0;
+  // After a good password.
+  virtual std::expected<void, StoreError> clear_login_failures(const std::string& account) = 0;
+};
+
+}  // namespace setia::core
