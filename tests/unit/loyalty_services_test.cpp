@@ -8,7 +8,7 @@
 #include "core/services/promos.h"
 #include "core/services/rewards.h"
 #include "core/services/store_time_text.h"
-#include "loyalty_fakes.h"
+#include "loyalty_test_support.h"
 #include "rules_test_support.h"
 
 namespace setia::core {

@@ -10,106 +10,14 @@
 
 #include "test_sales.h"
 #include "tests/fakes/manual_clock.h"
+#include "tests/fakes/fake_pos_ledger.h"
+#include "tests/fakes/fake_result_sink.h"
 
 namespace setia::core {
 namespace {
 
-// Store double: records calls, answers from a script of errors first.
-class FakeLedger final : public PosLedger {
- public:
-  std::deque<StoreError> failures;  // returned (and popped) before any success
-  std::vector<SaleCommand> sales;
-  std::vector<std::string> sale_points;
-  std::vector<std::pair<std::optional<std::string>, domain::Reason>> rejects;
-  std::set<std::string> claimed;
-
-  std::expected<StoredOutcome, StoreError> apply_sale(const SaleCommand& cmd) override {
-    if (!failures.empty()) {
-      auto f = failures.front();
-      failures.pop_front();
-      return std::unexpected(f);
-    }
-    sale_points.push_back(cmd.sale.event_id + ":" + std::to_string(cmd.points));
-    bool dup = !claimed.insert(cmd.sale.event_id).second;
-    return StoredOutcome{.result_json = "{\"event_id\":\"" + cmd.sale.event_id + "\"}", .duplicate = dup};
-  }
-
-  std::expected<StoredOutcome, StoreError> reject(const RejectCommand& cmd) override {
-    if (!failures.empty()) {
-      auto f = failures.front();
-      failures.pop_front();
-      return std::unexpected(f);
-    }
-    rejects.emplace_back(cmd.rejection.event_id, cmd.rejection.reason);
-    bool dup = cmd.rejection.event_id && !claimed.insert(*cmd.rejection.event_id).second;
-    StoredOutcome o{.duplicate = dup, .rejected = true,
-                    .reason = std::string(domain::reason_code(cmd.rejection.reason)), .detail = cmd.rejection.detail};
-    if (cmd.store && cmd.rejection.event_id) o.result_json = "{\"status\":\"rejected\"}";
-    return o;
-  }
-
-  // Refunds: one sale "R1" of Rp 52.000 that earned 52 points, once it exists.
-  bool sale_exists = false;
-  long long refunded = 0, reversed = 0;
-  std::vector<std::pair<std::string, long long>> refunds;  // event id, reversal
-  std::vector<std::string> parked;
-  int stale_answers = 0;  // apply_refund answers stale this many times first
-
-  std::expected<RefundPlan, StoreError> plan_refund(const domain::Refund& r) override {
-    RefundPlan p;
-    if (!sale_exists) return p;
-    p.state = RefundPlan::State::ready;
-    p.sale_id = 1;
-    p.refunded = refunded;
-    p.points_earned = 52;
-    p.points_reversed = reversed;
-    p.member = true;
-    p.sale_json = R"({"store_id": "marikh-salatiga", "receipt_no": "R1", "occurred_at": "2020-05-27T11:11:00+07:00",
-                      "subtotal": 52000, "total": 52000,
-                      "items": [{"sku": "NC-01", "name": "Nasi Cakalang", "qty": 4, "unit_price": 13000, "category": "food"}]})";
-    (void)r;
-    return p;
-  }
-  std::expected<StoredOutcome, StoreError> park_refund(const domain::Refund& r, std::string_view, std::string_view) override {
-    parked.push_back(r.event_id);
-    return StoredOutcome{.parked = true};
-  }
-  std::expected<StoredOutcome, StoreError> apply_refund(const RefundCommand& cmd) override {
-    if (stale_answers > 0) {
-      --stale_answers;
-      refunded += 1000;  // someone else refunded meanwhile
-      return StoredOutcome{.stale = true};
-    }
-    refunded += cmd.refund.amount;
-    reversed += cmd.reversal;
-    refunds.emplace_back(cmd.refund.event_id, cmd.reversal);
-    return StoredOutcome{.result_json = "{\"status\":\"applied\"}"};
-  }
-  std::expected<std::vector<ParkedRefund>, StoreError> parked_refunds(
-      const std::optional<std::pair<std::string, std::string>>&, std::optional<int>) override {
-    return std::vector<ParkedRefund>{};
-  }
-  std::expected<StoredOutcome, StoreError> reject_parked_refund(const std::string&, const std::string&, int) override {
-    return StoredOutcome{};
-  }
-  std::vector<std::string> lookups;
-  std::expected<std::string, StoreError> lookup(const domain::Lookup& q) override {
-    lookups.push_back(q.basket_json);
-    return std::string(R"({"schema":"setia.pos.lookup-reply/1","ok":true})");
-  }
-};
-
-class FakeSink final : public ResultSink {
- public:
-  std::vector<std::string> results, dead_letters, reply_topics;
-  void publish_result(std::string_view store, std::string_view json, const std::optional<ReplyTo>& to) override {
-    results.push_back(std::string(store) + " " + std::string(json));
-    reply_topics.push_back(to ? to->topic + "|" + to->correlation_data : "");
-  }
-  void publish_dead_letter(std::string_view store, std::string_view json) override {
-    dead_letters.push_back(std::string(store) + " " + std::string(json));
-  }
-};
+using fakes::FakeLedger;
+using fakes::FakeSink;
 
 
 class PipelineTest : public ::testing::Test {
@@ -144,7 +52,7 @@ class PipelineTest : public ::testing::Test {
 const std::string kTopic = "setia/marikh-salatiga/pos/sale";
 
 TEST_F(PipelineTest, ValidSaleIsStoredWithItsPointsThenAnswered) {
-  EXPECT_EQ(send(kTopic, test::paper_sale().dump()), Disposition::done);
+  EXPECT_EQ(send(kTopic, ::setia::test::paper_sale().dump()), Disposition::done);
   ASSERT_EQ(store_.sale_points.size(), 1u);
   EXPECT_EQ(store_.sale_points[0], "7d9a3f0e-3b8e-4d0c-9a57-1f2b7c1d5e11:52");
   ASSERT_EQ(sink_.results.size(), 1u);
@@ -154,7 +62,7 @@ TEST_F(PipelineTest, ValidSaleIsStoredWithItsPointsThenAnswered) {
 }
 
 TEST_F(PipelineTest, InvalidSaleWithEventIdGetsAResultAndOneDeadLetter) {
-  auto j = test::paper_sale();
+  auto j = ::setia::test::paper_sale();
   j["total"] = 1;
   send(kTopic, j.dump());
   send(kTopic, j.dump());  // the same event again: stored result, no second dead letter
@@ -184,7 +92,7 @@ TEST_F(PipelineTest, GarbageWithoutEventIdIsADeadLetterWithoutResult) {
 }
 
 TEST_F(PipelineTest, ForeignTopicIsStoredButHasNoStoreToAnswer) {
-  send("setia/Bad_Store/pos/sale", test::paper_sale().dump());
+  send("setia/Bad_Store/pos/sale", ::setia::test::paper_sale().dump());
   ASSERT_EQ(store_.rejects.size(), 1u);
   EXPECT_EQ(store_.rejects[0].second, domain::Reason::invalid_topic);
   EXPECT_TRUE(sink_.results.empty());
@@ -193,7 +101,7 @@ TEST_F(PipelineTest, ForeignTopicIsStoredButHasNoStoreToAnswer) {
 
 TEST_F(PipelineTest, TransientStoreErrorsAreRetriedUntilCommitted) {
   store_.failures = {{StoreError::Kind::transient, "connection lost"}, {StoreError::Kind::transient, "57P01"}};
-  EXPECT_EQ(send(kTopic, test::paper_sale().dump()), Disposition::done);
+  EXPECT_EQ(send(kTopic, ::setia::test::paper_sale().dump()), Disposition::done);
   EXPECT_EQ(store_.sale_points.size(), 1u);
   EXPECT_EQ(sink_.results.size(), 1u);
   EXPECT_EQ(pipeline_->counters().store_retries.load(), 2u);
@@ -202,14 +110,14 @@ TEST_F(PipelineTest, TransientStoreErrorsAreRetriedUntilCommitted) {
 TEST_F(PipelineTest, StoppingWhileTheStoreIsDownAbandonsWithoutAnswering) {
   stopping_ = true;
   store_.failures = {{StoreError::Kind::transient, "connection refused"}};
-  EXPECT_EQ(send(kTopic, test::paper_sale().dump()), Disposition::abandon);
+  EXPECT_EQ(send(kTopic, ::setia::test::paper_sale().dump()), Disposition::abandon);
   EXPECT_TRUE(sink_.results.empty());
   EXPECT_TRUE(sink_.dead_letters.empty());
 }
 
 TEST_F(PipelineTest, PermanentStoreErrorBecomesAnUnprocessableDeadLetter) {
   store_.failures = {{StoreError::Kind::permanent, "[22003] bigint out of range"}};
-  send(kTopic, test::paper_sale().dump());
+  send(kTopic, ::setia::test::paper_sale().dump());
   ASSERT_EQ(store_.rejects.size(), 1u);
   EXPECT_EQ(store_.rejects[0].second, domain::Reason::unprocessable);
   EXPECT_EQ(sink_.dead_letters.size(), 1u);
@@ -221,7 +129,7 @@ TEST_F(PipelineTest, StoreWithoutRulesEarnsNothing) {
   std::ofstream(dir_ / "r.yaml") << "version: 1\nstore: other\ntimezone: Asia/Jakarta\n"
                                     "points:\n  earn:\n    - {name: base, per_amount: 1000}\n";
   ASSERT_TRUE(registry_->reload());
-  send(kTopic, test::paper_sale().dump());
+  send(kTopic, ::setia::test::paper_sale().dump());
   ASSERT_EQ(store_.sale_points.size(), 1u);
   EXPECT_EQ(store_.sale_points[0], "7d9a3f0e-3b8e-4d0c-9a57-1f2b7c1d5e11:0");
 }

@@ -13,9 +13,17 @@
 #include "core/services/login_throttle.h"
 #include "core/support/metrics.h"
 #include "tests/fakes/manual_clock.h"
+#include "tests/fakes/fake_account_stores.h"
 
 namespace setia {
 namespace {
+
+using core::fakes::FakeCredentials;
+using core::fakes::FakeLoginFailures;
+using core::fakes::FakeProfiles;
+using core::fakes::NoMembers;
+using core::fakes::CountingHasher;
+using core::fakes::SeqTokens;
 
 using namespace std::chrono_literals;
 
@@ -130,114 +138,6 @@ TEST(LoginThrottle, AddressAttemptsWithinTheirWindow) {
   EXPECT_EQ(t.admit("3.3.3.3"), 0);
   EXPECT_GT(t.admit("3.3.3.3"), 0) << "the refused attempt was not counted, this one was";
 }
-
-// Auth over fakes.
-class FakeCredentials final : public core::CredentialStore {
- public:
-  std::vector<core::LoginCandidate> candidates;
-  std::vector<core::NewToken> tokens;
-  std::map<long long, std::string> passwords;
-  std::expected<void, core::StoreError> set_password(long long id, const std::string& h) override {
-    passwords[id] = h;
-    return {};
-  }
-  std::expected<std::optional<std::string>, core::StoreError> password_hash(long long id) override {
-    if (!passwords.contains(id)) return std::nullopt;
-    return passwords[id];
-  }
-  std::expected<std::vector<core::LoginCandidate>, core::StoreError> login_candidates(
-      const std::string&, const std::optional<std::string>&) override {
-    return candidates;
-  }
-  std::expected<long long, core::StoreError> insert_token(const core::NewToken& t) override {
-    tokens.push_back(t);
-    return static_cast<long long>(tokens.size());
-  }
-  std::expected<std::optional<core::Principal>, core::StoreError> principal(const std::string& digest,
-                                                                            std::int64_t now) override {
-    for (const auto& t : tokens) {
-      if (t.digest == digest && t.expires_at > now) return core::Principal{.role = t.role};
-    }
-    return std::nullopt;
-  }
-  std::expected<bool, core::StoreError> revoke_token(const std::string&) override { return true; }
-  std::expected<void, core::StoreError> revoke_member_tokens(long long, long long) override { return {}; }
-};
-
-class FakeLoginFailures final : public core::LoginFailureStore {
- public:
-  std::map<std::string, std::vector<std::int64_t>> failures;  // account -> unix seconds
-  std::expected<core::LoginFailures, core::StoreError> login_failures(const std::string& account,
-                                                                      std::int64_t since) override {
-    core::LoginFailures out;
-    for (auto at : failures[account]) {
-      if (at < since) continue;
-      if (out.count++ == 0 || at < out.oldest) out.oldest = at;
-    }
-    return out;
-  }
-  std::expected<void, core::StoreError> add_login_failure(const std::string& account, std::int64_t at,
-                                                          std::int64_t forget_before) override {
-    for (auto& [_, times] : failures) std::erase_if(times, [&](std::int64_t t) { return t < forget_before; });
-    failures[account].push_back(at);
-    return {};
-  }
-  std::expected<void, core::StoreError> clear_login_failures(const std::string& account) override {
-    failures.erase(account);
-    return {};
-  }
-};
-
-class FakeProfiles final : public core::ProfileStore {
- public:
-  std::expected<std::optional<core::Profile>, core::StoreError> profile(long long id) override {
-    core::Profile p;
-    p.member.id = id;
-    p.member.store_id = "toko";
-    return p;
-  }
-  std::expected<core::Profile, PatchFailure> update_profile(long long, const core::ProfilePatch&) override {
-    return std::unexpected(PatchError::no_such_member);
-  }
-};
-
-class CountingHasher final : public core::PasswordHasher {
- public:
-  int verifies = 0, hashes = 0;
-  std::string params = "v1";
-  std::optional<std::string> hash(std::string_view pw) override {
-    ++hashes;
-    return "$" + params + "$" + std::string(pw);
-  }
-  bool verify(const std::string& encoded, std::string_view pw) override {
-    ++verifies;
-    return encoded.ends_with("$" + std::string(pw));
-  }
-  bool needs_rehash(const std::string& encoded) override { return !encoded.starts_with("$" + params + "$"); }
-};
-
-class SeqTokens final : public core::TokenMinter {
- public:
-  int n = 0;
-  std::string mint() override {
-    std::string t = std::to_string(++n);
-    return std::string(43 - t.size(), 'A') + t;
-  }
-  std::string digest(std::string_view t) override { return "d:" + std::string(t); }
-};
-
-class NoMembers final : public core::MemberStore {
- public:
-  std::vector<std::string> password_hashes;  // stored with their member
-  std::expected<domain::Member, InsertFailure> insert(const domain::Member& m,
-                                                     const std::optional<std::string>& password_hash) override {
-    if (password_hash) password_hashes.push_back(*password_hash);
-    return m;
-  }
-  std::expected<std::optional<domain::Member>, core::StoreError> find_by_code(const std::string&) override {
-    return std::nullopt;
-  }
-};
 
 struct AuthRig {
   FakeCredentials credentials;

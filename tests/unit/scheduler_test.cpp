@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "core/scheduler/points_expiry_job.h"
-#include "loyalty_fakes.h"
+#include "loyalty_test_support.h"
 
 namespace setia::core {
 namespace {
