@@ -78,16 +78,7 @@ inline void expect_ledger_consistent(soci::session& sql, long long member, const
       << "balance == what the lots hold, " << when;
 }
 
-inline std::shared_ptr<const rules::RuleBook> book_of(const std::string& yaml) {
-  auto rs = rules::load_rule_text(yaml, "test.yaml");
-  EXPECT_TRUE(rs.has_value()) << (rs ? "" : rs.error()[0].to_string());
-  auto book = std::make_shared<rules::RuleBook>();
-  if (rs) {
-    auto set = std::make_shared<const rules::RuleSet>(std::move(*rs));
-    book->by_store[set->store] = set;
-  }
-  return book;
-}
+using ::setia::test::book_of;  // tests/support/rule_books.h
 
 using ::setia::test::ManualClock;
 

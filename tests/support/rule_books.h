@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <concepts>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -46,7 +47,16 @@ inline std::shared_ptr<const rules::RuleBook> book_of(const std::vector<std::str
     if (set->store == "*") book->fallback = set;
     else book->by_store[set->store] = set;
   }
+  book->version = "test";
   return book;
+}
+
+// One file. A template, so that book_of({"..."}) (which deduces nothing)
+// stays the list above.
+template <typename Text>
+  requires std::convertible_to<const Text&, std::string>
+std::shared_ptr<const rules::RuleBook> book_of(const Text& file) {
+  return book_of(std::vector<std::string>{std::string(file)});
 }
 
 }  // namespace setia::test

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "rules/loader.h"
+#include "tests/support/rule_books.h"
 #include "tests/fakes/fake_job_lock.h"
 #include "tests/fakes/fake_member_store.h"
 #include "tests/fakes/fake_offer_store.h"
@@ -21,17 +22,6 @@ namespace setia::core::test {
 using ::setia::test::ManualClock;
 using namespace ::setia::core::fakes;
 
-// A rule book of one store's rule file (which must load).
-inline std::shared_ptr<const rules::RuleBook> book_of(const std::string& yaml) {
-  auto rs = rules::load_rule_text(yaml, "test.yaml");
-  EXPECT_TRUE(rs.has_value()) << (rs ? "" : rs.error()[0].to_string());
-  auto book = std::make_shared<rules::RuleBook>();
-  if (rs) {
-    auto set = std::make_shared<const rules::RuleSet>(std::move(*rs));
-    book->by_store[set->store] = set;
-    book->version = "test";
-  }
-  return book;
-}
+using ::setia::test::book_of;  // tests/support/rule_books.h
 
 }  // namespace setia::core::test
