@@ -75,7 +75,10 @@ TEST(RestPagination, CursorsRoundTripAndJunkIsRefused) {
     ASSERT_TRUE(back);
     EXPECT_EQ(*back, c);
   }
-  for (const char* junk : {"", "!!", "bm9wZQ", "MS4yLjM", std::string(100, 'A').c_str()}) {
+  // std::string, not const char*: a c_str() of a temporary in this list
+  // dangled by the time the loop read it (ASan, heap-use-after-free).
+  for (const std::string junk : {std::string(), std::string("!!"), std::string("bm9wZQ"), std::string("MS4yLjM"),
+                                 std::string(100, 'A')}) {
     EXPECT_FALSE(adapters::rest::decode_cursor(junk)) << junk;
   }
 }
