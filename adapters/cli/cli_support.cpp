@@ -4,6 +4,7 @@
 #include <random>
 
 #include "adapters/postgres/pg_session.h"
+#include "rules/loader.h"
 
 namespace setia::cli {
 
@@ -38,6 +39,15 @@ std::string Context::conninfo(const std::string& command) {
 std::uint64_t random64() {
   static std::random_device rd;
   return (std::uint64_t{rd()} << 32) ^ rd();
+}
+
+std::optional<rules::RuleBook> load_rule_book(const std::string& dir) {
+  auto book = rules::load_rule_dir(dir);
+  if (!book) {
+    for (const auto& e : book.error()) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+    return std::nullopt;
+  }
+  return std::move(*book);
 }
 
 }  // namespace setia::cli

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/config/daemon_config.h"
+#include "rules/rule_set.h"
 
 namespace setia::cli {
 
@@ -41,6 +42,9 @@ class Context {
 };
 
 std::uint64_t random64();
+
+// The rule files of `dir`, or none after their errors were printed.
+std::optional<rules::RuleBook> load_rule_book(const std::string& dir);
 
 template <typename T>
 nlohmann::json or_null(const std::optional<T>& v) {

@@ -43,11 +43,8 @@ std::string actor() {
 }
 
 std::expected<core::RulesSource, int> load_rules(const adapters::config::DaemonConfig& cfg) {
-  auto book = rules::load_rule_dir(cfg.rules.dir);
-  if (!book) {
-    for (const auto& e : book.error()) std::fprintf(stderr, "%s\n", e.to_string().c_str());
-    return std::unexpected(fail("the rule files in " + cfg.rules.dir + " do not load"));
-  }
+  auto book = load_rule_book(cfg.rules.dir);
+  if (!book) return std::unexpected(fail("the rule files in " + cfg.rules.dir + " do not load"));
   return core::rules_from(std::make_shared<const rules::RuleBook>(std::move(*book)));
 }
 

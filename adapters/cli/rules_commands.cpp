@@ -26,15 +26,6 @@ struct RulesOptions {
   long long point_value = 0;
 };
 
-std::optional<rules::RuleBook> load_book(const std::string& dir) {
-  auto book = rules::load_rule_dir(dir);
-  if (!book) {
-    for (const auto& e : book.error()) std::fprintf(stderr, "%s\n", e.to_string().c_str());
-    return std::nullopt;
-  }
-  return std::move(*book);
-}
-
 json decision_json(const rules::PointsDecision& d) {
   json j = {{"points", d.points}, {"rules", d.rule_ids}, {"rate_points", d.rate_points},
             {"multiplier_percent", d.multiplier_percent}, {"bonus_points", d.bonus_points}, {"capped", d.capped}};
@@ -69,7 +60,7 @@ int simulate(Context& ctx, const RulesOptions& o) {
   if (!sale) {
     return fail(o.event + ": " + std::string(domain::reason_code(sale.error().reason)) + ": " + sale.error().detail);
   }
-  auto book = load_book(dir);
+  auto book = load_rule_book(dir);
   if (!book) return 1;
   const rules::RuleSet* rs = book->for_store(sale->store_id);
   json out = {{"store", sale->store_id}, {"rule_set_version", book->version}};
@@ -105,8 +96,8 @@ int backtest(Context& ctx, const RulesOptions& o) {
   int days = std::stoi(since.substr(0, since.size() - 1));
   const std::string& candidate_dir = o.rules_dir;
   const long long point_value = o.point_value;
-  auto now_book = load_book(cfg.rules.dir);
-  auto cand_book = load_book(candidate_dir);
+  auto now_book = load_rule_book(cfg.rules.dir);
+  auto cand_book = load_rule_book(candidate_dir);
   if (!now_book || !cand_book) return 1;
 
   // Every member sale of the period, as the rules read it, with the points
