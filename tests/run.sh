@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # tests/run.sh -- install what is missing, build, start a private PostgreSQL
-# and Mosquitto, run every test (ctest), then fuzz the rule loader and the
-# POS decoders (tests/fuzz/run.sh, 40 s each). Exits non-zero when a test
-# failed or the fuzzer found something.
+# and Mosquitto, run every test (ctest), then fuzz the rule loader, the
+# POS decoders and the REST request path (tests/fuzz/run.sh, 40 s each).
+# Exits non-zero when a test failed or the fuzzer found something.
 #
 #   tests/run.sh                 # everything
 #   tests/run.sh -R mqtt -V      # extra arguments go to ctest
@@ -68,7 +68,7 @@ else
   phase "FAILED (ctest exit status $rc)"
 fi
 
-phase "fuzz the rule loader and the POS decoders (libFuzzer, ${SETIA_FUZZ_SECONDS:-40} s each)"
+phase "fuzz the rule loader, the POS decoders and the REST request path (libFuzzer, ${SETIA_FUZZ_SECONDS:-40} s each)"
 fuzz_rc=0
 tests/fuzz/run.sh || fuzz_rc=$?
 case $fuzz_rc in

@@ -2,6 +2,7 @@
 
 #include <boost/asio/dispatch.hpp>
 
+#include "adapters/rest/beast_request.h"
 #include "adapters/rest/http_errors.h"
 
 namespace setia::adapters::rest {
@@ -9,26 +10,6 @@ namespace setia::adapters::rest {
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
-
-namespace {
-
-Request to_request(const http::request<http::string_body>& m, const std::string& client) {
-  Request r;
-  r.method = std::string(m.method_string());
-  r.target = std::string(m.target());
-  auto q = r.target.find('?');
-  r.path = r.target.substr(0, q);
-  if (q != std::string::npos) r.query = r.target.substr(q + 1);
-  r.body = m.body();
-  r.authorization = std::string(m[http::field::authorization]);
-  r.content_type = std::string(m[http::field::content_type]);
-  r.host = std::string(m[http::field::host]);
-  r.forwarded_for = std::string(m["X-Forwarded-For"]);
-  r.client_address = client;
-  return r;
-}
-
-}  // namespace
 
 Session::Session(net::ip::tcp::socket socket, const ServerLimits& limits, const RequestHandler& handler,
                  const std::function<void(unsigned)>& on_refused)

@@ -1,8 +1,9 @@
 # The POS payload decoders (sale, refund, lookup) and what they need: pure
 # code over nlohmann_json and the date library. Included by
-# core/CMakeLists.txt and by tests/fuzz/CMakeLists.txt (the decoders'
-# libFuzzer targets, built with clang), so that their sources are listed
-# once. Expects the targets setia_domain and setia_warnings.
+# core/CMakeLists.txt, which the main build and tests/fuzz/CMakeLists.txt
+# (the libFuzzer targets, built with clang) both add; a library of its own
+# so that the decoders' targets link these three files and not the core.
+# Expects the targets setia_domain and setia_warnings.
 add_library(setia_pos_decoders STATIC
   ${CMAKE_CURRENT_LIST_DIR}/json_fields.cpp
   ${CMAKE_CURRENT_LIST_DIR}/sale_decoder.cpp

@@ -37,15 +37,38 @@ class FakeCredentials final : public core::CredentialStore {
     tokens.push_back(t);
     return static_cast<long long>(tokens.size());
   }
+  // What PgCredentialStore joins to a token: its member's code.
+  std::map<long long, std::string> member_codes;
   std::expected<std::optional<core::Principal>, core::StoreError> principal(const std::string& digest,
                                                                             std::int64_t now) override {
-    for (const auto& t : tokens) {
-      if (t.digest == digest && t.expires_at > now) return core::Principal{.role = t.role};
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+      const auto& t = tokens[i];
+      if (t.digest != digest || t.expires_at <= now) continue;
+      core::Principal p{.role = t.role, .token_id = static_cast<long long>(i) + 1,
+                        .member_id = t.member_id.value_or(0), .member_code = {}, .store_id = t.store_id.value_or(""),
+                        .all_stores = t.role == core::Role::admin && !t.store_id};
+      if (auto it = member_codes.find(p.member_id); it != member_codes.end()) p.member_code = it->second;
+      return p;
     }
     return std::nullopt;
   }
-  std::expected<bool, core::StoreError> revoke_token(const std::string&) override { return true; }
-  std::expected<void, core::StoreError> revoke_member_tokens(long long, long long) override { return {}; }
+  // A revoked token stays in `tokens` (its id is its place there), expired.
+  std::expected<bool, core::StoreError> revoke_token(const std::string& digest) override {
+    bool found = false;
+    for (auto& t : tokens) {
+      if (t.digest == digest && t.expires_at > 0) {
+        t.expires_at = 0;
+        found = true;
+      }
+    }
+    return found;
+  }
+  std::expected<void, core::StoreError> revoke_member_tokens(long long member_id, long long keep_token_id) override {
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+      if (tokens[i].member_id == member_id && static_cast<long long>(i) + 1 != keep_token_id) tokens[i].expires_at = 0;
+    }
+    return {};
+  }
 };
 
 class FakeLoginFailures final : public core::LoginFailureStore {

@@ -4,6 +4,7 @@
 #   rules_loader_fuzz    rule files        tests/fuzz/rules_corpus
 #   sale_decoder_fuzz    POS sales         tests/fuzz/sale_corpus
 #   refund_decoder_fuzz  refunds, lookups  tests/fuzz/refund_corpus
+#   rest_request_fuzz    HTTP requests     tests/fuzz/rest_corpus
 #
 #   tests/fuzz/run.sh                        # 40 s each
 #   SETIA_FUZZ_SECONDS=600 tests/fuzz/run.sh sale_decoder_fuzz
@@ -19,7 +20,7 @@
 # memory, broken invariant; its input is saved and named below) or a failed
 # build, 77 skipped (clang 16 or its libFuzzer runtime missing; tests/run.sh
 # installs them). docs/rules.md and docs/pos-contract.md "Fuzzing" say what
-# is checked.
+# is checked (docs/fuzzing.md for the REST target).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -32,8 +33,9 @@ declare -A TARGETS=(
   [rules_loader_fuzz]="tests/fuzz/rules_corpus|tests/fuzz/yaml.dict|65536|tests/unit/rules_fuzz_replay_test.cpp"
   [sale_decoder_fuzz]="tests/fuzz/sale_corpus|tests/fuzz/pos.dict|70000|tests/unit/pos_fuzz_replay_test.cpp"
   [refund_decoder_fuzz]="tests/fuzz/refund_corpus|tests/fuzz/pos.dict|70000|tests/unit/pos_fuzz_replay_test.cpp"
+  [rest_request_fuzz]="tests/fuzz/rest_corpus|tests/fuzz/http.dict|80000|tests/unit/rest_fuzz_replay_test.cpp"
 )
-ORDER=(rules_loader_fuzz sale_decoder_fuzz refund_decoder_fuzz)
+ORDER=(rules_loader_fuzz sale_decoder_fuzz refund_decoder_fuzz rest_request_fuzz)
 if [[ $# -gt 0 && -n ${TARGETS[$1]:-} ]]; then
   ORDER=("$1")
   shift
@@ -87,7 +89,8 @@ fuzz() {
   say "$target: fuzzing for $FUZZ_SECONDS s (log: $log)"
   # -error_exitcode / -timeout_exitcode: libFuzzer's defaults (77, 70) would
   # collide with "skipped". The rule loader's own 1 MiB limit is checked by
-  # a seed; the POS payloads' 64 KiB limit is inside max_len.
+  # a seed; the POS payloads' 64 KiB limit is inside max_len, and so are the
+  # REST server's 8 KiB of headers and 64 KiB of body.
   "$BUILD_DIR/$target" "$corpus" \
     -max_total_time="$FUZZ_SECONDS" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
     -dict="$dict" -artifact_prefix="$artifacts"/ \
