@@ -6,15 +6,17 @@
 #   refund_decoder_fuzz  refunds, lookups  tests/fuzz/refund_corpus
 #   rest_request_fuzz    HTTP requests     tests/fuzz/rest_corpus
 #
-#   tests/fuzz/run.sh                        # 40 s each
+#   tests/fuzz/run.sh                        # 30 s each
 #   SETIA_FUZZ_SECONDS=600 tests/fuzz/run.sh sale_decoder_fuzz
 #   tests/fuzz/run.sh rules_loader_fuzz -only_ascii=1   # extra arguments go to libFuzzer
 #
 # Environment:
 #   SETIA_FUZZ_BUILD_DIR  build directory (default: build-fuzz); the working
 #                         corpora, the logs and any crash files are kept there
-#   SETIA_FUZZ_SECONDS    how long to fuzz each target (default: 40; 0 skips)
+#   SETIA_FUZZ_SECONDS    how long to fuzz each target (default: 30; 0 skips)
 #   SETIA_FUZZ_CXX        the compiler (default: clang++-16)
+#   SETIA_FUZZ_BUILD_ONLY 1: build the targets and stop (tests/run.sh builds
+#                         them in the background while ctest runs)
 #
 # Exit status: 0 nothing found, 1 a finding (crash, leak, timeout, out of
 # memory, broken invariant; its input is saved and named below) or a failed
@@ -26,7 +28,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 BUILD_DIR=${SETIA_FUZZ_BUILD_DIR:-build-fuzz}
-FUZZ_SECONDS=${SETIA_FUZZ_SECONDS:-40}
+FUZZ_SECONDS=${SETIA_FUZZ_SECONDS:-30}
 CXX=${SETIA_FUZZ_CXX:-clang++-16}
 # target -> "seed corpus|dictionary|max input length|replay test"
 declare -A TARGETS=(
@@ -47,7 +49,7 @@ if [[ ! $FUZZ_SECONDS =~ ^[0-9]+$ ]]; then
   say "SETIA_FUZZ_SECONDS must be a whole number of seconds, not '$FUZZ_SECONDS'" >&2
   exit 2
 fi
-if ((FUZZ_SECONDS == 0)); then
+if ((FUZZ_SECONDS == 0)) && [[ ${SETIA_FUZZ_BUILD_ONLY:-0} != 1 ]]; then
   # libFuzzer would read -max_total_time=0 as "forever".
   say "skipped: SETIA_FUZZ_SECONDS=0"
   exit 77
@@ -71,6 +73,7 @@ fi
 start=$(date +%s)
 cmake --build "$BUILD_DIR" --target "${ORDER[@]}" -j"$(nproc)"
 say "built in $(($(date +%s) - start)) s"
+[[ ${SETIA_FUZZ_BUILD_ONLY:-0} != 1 ]] || exit 0
 
 # fuzz TARGET [libFuzzer arguments]: 0 nothing found, 1 a finding.
 fuzz() {
