@@ -103,19 +103,32 @@ Args parse(int argc, char** argv) {
     }
     if (i + 1 >= argc) die("unknown argument or missing value: " + f);
     std::string v = argv[++i];
-    if (f == "--mqtt") a.mqtt = v;
-    else if (f == "--prefix") a.prefix = v;
-    else if (f == "--store") a.store = v;
-    else if (f == "--members") a.members = split(v, ',');
-    else if (f == "--sales") a.sales = to_number(f, v);
-    else if (f == "--window") a.window = to_number(f, v);
-    else if (f == "--timeout-ms") a.timeout_ms = static_cast<long>(to_number(f, v));
-    else if (f == "--deadline-s") a.deadline_s = static_cast<long>(to_number(f, v));
-    else if (f == "--client-id") a.client_id = v;
-    else if (f == "--seed") a.seed = to_number(f, v);
-    else if (f == "--backlog") a.backlog_file = v;
-    else if (f == "--junk") a.junk = to_number(f, v);
-    else die("unknown argument: " + f);
+    if (f == "--mqtt")
+      a.mqtt = v;
+    else if (f == "--prefix")
+      a.prefix = v;
+    else if (f == "--store")
+      a.store = v;
+    else if (f == "--members")
+      a.members = split(v, ',');
+    else if (f == "--sales")
+      a.sales = to_number(f, v);
+    else if (f == "--window")
+      a.window = to_number(f, v);
+    else if (f == "--timeout-ms")
+      a.timeout_ms = static_cast<long>(to_number(f, v));
+    else if (f == "--deadline-s")
+      a.deadline_s = static_cast<long>(to_number(f, v));
+    else if (f == "--client-id")
+      a.client_id = v;
+    else if (f == "--seed")
+      a.seed = to_number(f, v);
+    else if (f == "--backlog")
+      a.backlog_file = v;
+    else if (f == "--junk")
+      a.junk = to_number(f, v);
+    else
+      die("unknown argument: " + f);
   }
   if (a.mqtt.empty() || a.prefix.empty() || a.store.empty()) die("--mqtt, --prefix and --store are required");
   if (a.members.empty()) die("--members needs at least one member code");
@@ -163,7 +176,8 @@ std::string run_id() {
     return s;
   };
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch());
-  return to36(static_cast<unsigned long long>(ns.count()) / 1000000ULL) + to36(static_cast<unsigned long long>(::getpid()));
+  return to36(static_cast<unsigned long long>(ns.count()) / 1000000ULL) +
+         to36(static_cast<unsigned long long>(::getpid()));
 }
 
 struct Generated {
@@ -195,7 +209,8 @@ Generated generate(const Args& a, const std::string& rid) {
       const auto& m = kMenu[(first + l * stride) % kMenuSize];
       long long qty = 1 + static_cast<long long>(pick(3));
       subtotal += qty * m.price;
-      items.push_back({{"sku", m.sku}, {"name", m.name}, {"qty", qty}, {"unit_price", m.price}, {"category", m.category}});
+      items.push_back(
+          {{"sku", m.sku}, {"name", m.name}, {"qty", qty}, {"unit_price", m.price}, {"category", m.category}});
     }
     const long long total = subtotal;  // no discount, service charge or tax
     json sale = {{"schema", "setia.pos.sale/1"},
@@ -316,7 +331,10 @@ int main(int argc, char** argv) {
                  {"store", a.store},
                  {"sales", sum.sent},
                  {"window", a.window},
-                 {"mode", a.junk > 0 ? "junk" : !a.backlog_file.empty() ? "backlog" : a.window == 0 ? "burst" : "steady"},
+                 {"mode", a.junk > 0                ? "junk"
+                          : !a.backlog_file.empty() ? "backlog"
+                          : a.window == 0           ? "burst"
+                                                    : "steady"},
                  {"wall_s", wall_s},
                  {"sales_per_s", rate},
                  {"latency_p50_ms", p50},

@@ -80,8 +80,10 @@ std::expected<RuleBook, LoadErrors> load_rule_files(const std::vector<std::strin
     }
     hash_input += std::filesystem::path(path).filename().string() + '\0' + *text + '\0';
     auto shared = std::make_shared<const RuleSet>(std::move(*rs));
-    if (shared->store == "*") book.fallback = shared;
-    else book.by_store.emplace(shared->store, shared);
+    if (shared->store == "*")
+      book.fallback = shared;
+    else
+      book.by_store.emplace(shared->store, shared);
     book.files.push_back(path);
   }
   if (!errors.empty()) return std::unexpected(std::move(errors));

@@ -48,8 +48,10 @@ std::optional<domain::VoucherTerms> RuleReader::voucher(const YAML::Node& n, con
       for (auto [key, out] : {std::pair{"category", &item.category}, std::pair{"sku", &item.sku}}) {
         if (!f[key]) continue;
         if (auto s = text(f[key], fw + "." + key, kMaxNameChars)) {
-          if (s->empty()) error(f[key], fw + "." + key + " must not be empty");
-          else *out = *s;
+          if (s->empty())
+            error(f[key], fw + "." + key + " must not be empty");
+          else
+            *out = *s;
         }
       }
       if (f["qty"]) {
@@ -111,7 +113,8 @@ void RuleReader::promos(const YAML::Node& n, std::vector<Promo>& out) {
   std::size_t i = 0;
   for (const auto& p : n) {
     const std::string what = "promos[" + std::to_string(i++) + "]";
-    if (!keys(p, what, {"id", "title", "audience", "from", "until", "claim", "voucher", "announce", "announce_at"})) continue;
+    if (!keys(p, what, {"id", "title", "audience", "from", "until", "claim", "voucher", "announce", "announce_at"}))
+      continue;
     Promo promo;
     if (require(p, "id", what, "a unique id, e.g. cakalang-10")) {
       if (auto s = id(p["id"], what + ".id")) {
@@ -158,8 +161,10 @@ void RuleReader::promos(const YAML::Node& n, std::vector<Promo>& out) {
     }
     if (p["announce"]) promo.announce = boolean(p["announce"], what + ".announce").value_or(false);
     if (p["announce_at"]) {
-      if (!promo.announce) error(p["announce_at"], what + ".announce_at needs announce: true");
-      else if (auto m = clock(p["announce_at"], what + ".announce_at")) promo.announce_at = *m;
+      if (!promo.announce)
+        error(p["announce_at"], what + ".announce_at needs announce: true");
+      else if (auto m = clock(p["announce_at"], what + ".announce_at"))
+        promo.announce_at = *m;
     }
     out.push_back(std::move(promo));
   }

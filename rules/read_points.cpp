@@ -81,9 +81,12 @@ std::optional<EarnRule> RuleReader::earn_rule(const YAML::Node& n, const std::st
     }
     if (n["basis"]) {
       if (auto s = string(n["basis"], what + ".basis")) {
-        if (*s == "total") r.basis = Basis::total;
-        else if (*s == "subtotal") r.basis = Basis::subtotal;
-        else error(n["basis"], what + ".basis must be 'total' or 'subtotal', got '" + *s + "'");
+        if (*s == "total")
+          r.basis = Basis::total;
+        else if (*s == "subtotal")
+          r.basis = Basis::subtotal;
+        else
+          error(n["basis"], what + ".basis must be 'total' or 'subtotal', got '" + *s + "'");
       }
     }
     if (n["exclude_categories"]) {
@@ -128,8 +131,10 @@ When RuleReader::when(const YAML::Node& n, const std::string& what) {
     for (auto [key, out] : {std::pair{"category", &w.category}, std::pair{"sku", &w.sku}}) {
       if (!n[key]) continue;
       if (auto s = text(n[key], what + "." + key, kMaxNameChars)) {
-        if (s->empty()) error(n[key], what + "." + key + " must not be empty");
-        else *out = *s;
+        if (s->empty())
+          error(n[key], what + "." + key + " must not be empty");
+        else
+          *out = *s;
       }
     }
   }
@@ -173,9 +178,12 @@ void RuleReader::expiry(const YAML::Node& n, PointsRules& out) {
     }
   } else if (n["at"]) {
     if (auto s = string(n["at"], "points.expiry.at")) {
-      if (*s == "end_of_month") out.expiry_at = ExpiryAt::end_of_month;
-      else if (*s == "end_of_year") out.expiry_at = ExpiryAt::end_of_year;
-      else error(n["at"], "points.expiry.at must be end_of_month or end_of_year, got '" + *s + "'");
+      if (*s == "end_of_month")
+        out.expiry_at = ExpiryAt::end_of_month;
+      else if (*s == "end_of_year")
+        out.expiry_at = ExpiryAt::end_of_year;
+      else
+        error(n["at"], "points.expiry.at must be end_of_month or end_of_year, got '" + *s + "'");
     }
   } else {
     error(n, "points.expiry needs after_days (e.g. {after_days: 365}) or at (end_of_month or end_of_year)");

@@ -2,9 +2,9 @@
 
 #include <chrono>
 #include <expected>
-#include <optional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "rules/load_error.h"

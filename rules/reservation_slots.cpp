@@ -31,13 +31,13 @@ int peak_seats(const std::vector<Booked>& booked, std::int64_t from, std::int64_
 std::expected<TimeWindow, SlotRefusal> check_day(const Reservations& r, const date::time_zone* zone, LocalDate day,
                                                  int party, std::int64_t now) {
   if (party < 1 || party > r.max_party) {
-    return refuse("party_size", "party must be 1 to " + std::to_string(r.max_party) + " people, got " +
-                                    std::to_string(party));
+    return refuse("party_size",
+                  "party must be 1 to " + std::to_string(r.max_party) + " people, got " + std::to_string(party));
   }
   const auto last_day = add_days(to_local(zone, now).date, r.horizon_days);
   if (day > last_day) {
-    return refuse("too_far", "reservations are taken up to " + std::to_string(r.horizon_days) +
-                                 " days ahead (until " + last_day.to_string() + ")");
+    return refuse("too_far", "reservations are taken up to " + std::to_string(r.horizon_days) + " days ahead (until " +
+                                 last_day.to_string() + ")");
   }
   const auto hours = hours_on(r, day);
   if (!hours) return refuse("closed", "the store is closed on " + day.to_string());
@@ -59,14 +59,15 @@ std::expected<SlotTime, SlotRefusal> check_slot(const Reservations& r, const dat
   }
   const auto starts_at = to_unix(zone, day, minute);
   if (starts_at < now + std::int64_t{r.lead_minutes} * 60) {
-    return refuse("too_soon", "a reservation starts at least " + std::to_string(r.lead_minutes) +
-                                  " minutes after it is made");
+    return refuse("too_soon",
+                  "a reservation starts at least " + std::to_string(r.lead_minutes) + " minutes after it is made");
   }
   // On the wall clock the stay ends by closing (checked above); across a
   // daylight-saving jump the instants may disagree, and the instants win.
   const std::int64_t ends_at = starts_at + std::int64_t{r.stay_minutes} * 60;
   if (ends_at > to_unix(zone, day, hours->end)) {
-    return refuse("not_a_slot", "a stay from " + format_clock(minute) + " on " + day.to_string() + " would end after closing");
+    return refuse("not_a_slot",
+                  "a stay from " + format_clock(minute) + " on " + day.to_string() + " would end after closing");
   }
   return SlotTime{starts_at, ends_at};
 }

@@ -96,8 +96,10 @@ DaySet RuleReader::days(const YAML::Node& n, std::string_view what) {
     auto d = parse_weekday(*s);
     if (!d)
       error(item, std::string(what) + " items must be one of mon, tue, wed, thu, fri, sat, sun, got '" + *s + "'");
-    else if (out.has(*d)) error(item, std::string(what) + " lists '" + *s + "' twice");
-    else out.add(*d);
+    else if (out.has(*d))
+      error(item, std::string(what) + " lists '" + *s + "' twice");
+    else
+      out.add(*d);
   }
   return out;
 }

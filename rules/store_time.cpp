@@ -12,7 +12,6 @@ namespace {
 
 using std::chrono::seconds;
 
-
 date::local_seconds local_of(LocalDate day, int minute) {
   return date::local_days{day.ymd()} + std::chrono::minutes{minute};
 }

@@ -68,9 +68,14 @@ int rewards_list(Context& ctx, const LoyaltyOptions& o) {
   if (!list) return fail(list.error().message);
   json out = json::array();
   for (const auto& r : *list) {
-    out.push_back({{"id", r.id}, {"title", r.title}, {"cost", r.cost}, {"stock", or_null(r.stock)},
-                   {"remaining", or_null(r.remaining)}, {"available_from", or_null(r.available_from)},
-                   {"available_until", or_null(r.available_until)}, {"voucher", r.voucher}});
+    out.push_back({{"id", r.id},
+                   {"title", r.title},
+                   {"cost", r.cost},
+                   {"stock", or_null(r.stock)},
+                   {"remaining", or_null(r.remaining)},
+                   {"available_from", or_null(r.available_from)},
+                   {"available_until", or_null(r.available_until)},
+                   {"voucher", r.voucher}});
   }
   std::printf("%s\n", out.dump(2).c_str());
   return 0;
@@ -94,8 +99,14 @@ int promos_list(Context& ctx, const LoyaltyOptions& o) {
   if (!list) return fail(list.error().message);
   json out = json::array();
   for (const auto& p : *list) {
-    json j = {{"id", p.id}, {"title", p.title}, {"audience", p.audience}, {"from", p.from}, {"until", p.until},
-              {"per_member", p.per_member}, {"total", or_null(p.total)}, {"remaining", or_null(p.remaining)},
+    json j = {{"id", p.id},
+              {"title", p.title},
+              {"audience", p.audience},
+              {"from", p.from},
+              {"until", p.until},
+              {"per_member", p.per_member},
+              {"total", or_null(p.total)},
+              {"remaining", or_null(p.remaining)},
               {"voucher", p.voucher}};
     if (p.claimed_by_member) j["claimed_by_member"] = *p.claimed_by_member;
     out.push_back(std::move(j));
@@ -141,7 +152,8 @@ int points_expire(Context& ctx, const LoyaltyOptions& o) {
   // The job itself, under its advisory lock, so that it never runs beside a daemon's.
   adapters::postgres::PgJobLock lock(ctx.conninfo("points expire"));
   std::optional<core::ExpiryRun> run;
-  core::Job job{.name = core::kPointsExpiryJob, .every = std::chrono::minutes(10),
+  core::Job job{.name = core::kPointsExpiryJob,
+                .every = std::chrono::minutes(10),
                 .run = [&](std::chrono::system_clock::time_point at) -> std::expected<std::string, std::string> {
                   auto r = core::expire_points(store, at);
                   if (!r) return std::unexpected(r.error().message);
@@ -152,11 +164,9 @@ int points_expire(Context& ctx, const LoyaltyOptions& o) {
     case core::JobOutcome::ran:
       std::printf("%s\n", json({{"expired_lots", run->lots}, {"expired_points", run->points}}).dump().c_str());
       return 0;
-    case core::JobOutcome::busy:
-      return fail("points expiry is running in a daemon right now; nothing done");
+    case core::JobOutcome::busy: return fail("points expiry is running in a daemon right now; nothing done");
     case core::JobOutcome::failed:
-    case core::JobOutcome::unavailable:
-      return fail("points expiry failed (see the log above)");
+    case core::JobOutcome::unavailable: return fail("points expiry failed (see the log above)");
   }
   return 1;
 }
@@ -172,8 +182,8 @@ int points_show(Context& ctx, const LoyaltyOptions& o) {
   auto page = ledger.history(o.code, o.limit, o.before);
   if (!page) return fail(page.error().message);
   json out = {{"member", summary->member_code}, {"store", summary->store_id}, {"balance", summary->balance}};
-  out["points_expiring"] = summary->expiring ? json{{"points", summary->expiring->points}, {"on", summary->expiring->on}}
-                                             : json(nullptr);
+  out["points_expiring"] =
+      summary->expiring ? json{{"points", summary->expiring->points}, {"on", summary->expiring->on}} : json(nullptr);
   out["history"] = json::array();
   for (const auto& item : page->items) out["history"].push_back(entry_json(item));
   out["next_cursor"] = or_null(page->next_cursor);
@@ -189,8 +199,12 @@ int points_adjust(Context& ctx, const LoyaltyOptions& o) {
   core::PointsLedger ledger(store, *rules, clock);
   auto adj = ledger.adjust(o.member, o.points, o.reason, actor());
   if (!adj) return fail(adj.error().message);
-  std::printf("%s\n", json({{"adjustment_id", adj->id}, {"member", adj->member_code}, {"delta", adj->delta},
-                            {"before", adj->before}, {"after", adj->after}, {"actor", actor()}})
+  std::printf("%s\n", json({{"adjustment_id", adj->id},
+                            {"member", adj->member_code},
+                            {"delta", adj->delta},
+                            {"before", adj->before},
+                            {"after", adj->after},
+                            {"actor", actor()}})
                           .dump()
                           .c_str());
   return 0;
@@ -214,14 +228,14 @@ void add_loyalty_commands(CLI::App& app, Context& ctx) {
       ->add_option("--store", o->store, "the store")
       ->required();
   auto* reward = app.add_subcommand("reward", "a reward for points")->require_subcommand(1);
-  auto* redeem = command(reward, "redeem", "spends the points; prints the voucher code alone on stdout", ctx, o,
-                         reward_redeem);
+  auto* redeem =
+      command(reward, "redeem", "spends the points; prints the voucher code alone on stdout", ctx, o, reward_redeem);
   redeem->add_option("--member", o->member, "the member's code")->required();
   redeem->add_option("--reward", o->reward, "the reward's id in the rule file")->required();
 
   auto* promos = app.add_subcommand("promos", "promos running now")->require_subcommand(1);
-  auto* plist = command(promos, "list", "promos running now (for a member: those they may claim), as JSON", ctx, o,
-                        promos_list);
+  auto* plist =
+      command(promos, "list", "promos running now (for a member: those they may claim), as JSON", ctx, o, promos_list);
   auto* by_store = plist->add_option("--store", o->store, "the store's promos");
   plist->add_option("--member", o->member, "the promos this member may claim")->excludes(by_store);
   plist->require_option(1);
@@ -235,8 +249,8 @@ void add_loyalty_commands(CLI::App& app, Context& ctx) {
   show->add_option("code", o->code, "the member's code")->required();
   show->add_option("--limit", o->limit, "history entries")->check(CLI::Range(1, 200))->capture_default_str();
   show->add_option("--before", o->before, "the next_cursor of the page before")->check(CLI::PositiveNumber);
-  auto* adjust = command(points, "adjust", "add (N > 0) or take (N < 0) points, audited as cli:<user>", ctx, o,
-                         points_adjust);
+  auto* adjust =
+      command(points, "adjust", "add (N > 0) or take (N < 0) points, audited as cli:<user>", ctx, o, points_adjust);
   adjust->add_option("--member", o->member, "the member's code")->required();
   adjust->add_option("--points", o->points, "N, e.g. 50 or -20")->required();
   adjust->add_option("--reason", o->reason, "why, for the audit")->required();

@@ -15,9 +15,14 @@ struct MemberOptions {
 };
 
 nlohmann::json member_json(const domain::Member& m) {
-  return {{"code", m.code},     {"store", m.store_id},        {"name", m.name},
-          {"phone", m.phone},   {"points", m.points},         {"created_at", m.created_at},
-          {"email", or_null(m.email)}, {"birth_date", or_null(m.birth_date)}};
+  return {{"code", m.code},
+          {"store", m.store_id},
+          {"name", m.name},
+          {"phone", m.phone},
+          {"points", m.points},
+          {"created_at", m.created_at},
+          {"email", or_null(m.email)},
+          {"birth_date", or_null(m.birth_date)}};
 }
 
 int member_add(Context& ctx, const MemberOptions& a) {

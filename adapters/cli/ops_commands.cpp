@@ -64,8 +64,12 @@ int deadletter_list(Context& ctx, const ListOptions& a) {
   auto page = queries.dead_letters(a.store.empty() ? std::nullopt : std::optional(a.store), {.limit = a.limit});
   if (!page) return fail(page.error().message);
   for (const auto& d : page->items) {
-    json j = {{"id", d.id},         {"store", or_null(d.store_id)}, {"event_id", or_null(d.event_id)},
-              {"topic", d.topic},   {"reason", d.reason},           {"detail", d.detail},
+    json j = {{"id", d.id},
+              {"store", or_null(d.store_id)},
+              {"event_id", or_null(d.event_id)},
+              {"topic", d.topic},
+              {"reason", d.reason},
+              {"detail", d.detail},
               {"received_at", core::store_time_text(d.at, nullptr)},
               {"payload", d.payload.substr(0, 2000)}};
     // A payload is bytes as a till sent them: what is not UTF-8 prints as
@@ -90,13 +94,17 @@ int sale_show(Context& ctx, const std::string& store, const std::string& receipt
   const auto& s = **t;
   json items = json::array();
   for (const auto& l : s.lines) {
-    items.push_back({{"name", l.name}, {"qty", l.qty}, {"unit_price", l.unit_price}, {"amount", l.amount},
-                     {"sku", l.sku}, {"category", l.category}});
+    items.push_back({{"name", l.name},
+                     {"qty", l.qty},
+                     {"unit_price", l.unit_price},
+                     {"amount", l.amount},
+                     {"sku", l.sku},
+                     {"category", l.category}});
   }
   json vouchers = json::array();
   for (const auto& v : s.vouchers) {
-    vouchers.push_back({{"code", v.code}, {"redeemed", v.redeemed}, {"discount", v.discount},
-                        {"reason", or_null(v.reason)}});
+    vouchers.push_back(
+        {{"code", v.code}, {"redeemed", v.redeemed}, {"discount", v.discount}, {"reason", or_null(v.reason)}});
   }
   json out = {{"store", s.summary.store_id},
               {"receipt_no", s.summary.receipt_no},

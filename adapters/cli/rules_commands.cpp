@@ -27,8 +27,12 @@ struct RulesOptions {
 };
 
 json decision_json(const rules::PointsDecision& d) {
-  json j = {{"points", d.points}, {"rules", d.rule_ids}, {"rate_points", d.rate_points},
-            {"multiplier_percent", d.multiplier_percent}, {"bonus_points", d.bonus_points}, {"capped", d.capped}};
+  json j = {{"points", d.points},
+            {"rules", d.rule_ids},
+            {"rate_points", d.rate_points},
+            {"multiplier_percent", d.multiplier_percent},
+            {"bonus_points", d.bonus_points},
+            {"capped", d.capped}};
   if (d.expires_at_unix) j["expires_at_unix"] = *d.expires_at_unix;
   return j;
 }
@@ -78,7 +82,8 @@ int simulate(Context& ctx, const RulesOptions& o) {
     if (!*m || (*m)->store_id != sale->store_id) {
       out["member"] = {{"code", member}, {"found", false}};
     } else {
-      out["member"] = {{"code", member}, {"balance_now", (*m)->points},
+      out["member"] = {{"code", member},
+                       {"balance_now", (*m)->points},
                        {"balance_after", (*m)->points + out["decision"]["points"].get<long long>()}};
     }
   }
@@ -131,11 +136,15 @@ int backtest(Context& ctx, const RulesOptions& o) {
       for (const auto& id : d.rule_ids) ++t.rule_sales[id].second;
     }
   }
-  json out = {{"since_days", days}, {"rules_now", now_book->version}, {"rules_candidate", cand_book->version},
-              {"point_value", point_value}, {"stores", json::array()}};
+  json out = {{"since_days", days},
+              {"rules_now", now_book->version},
+              {"rules_candidate", cand_book->version},
+              {"point_value", point_value},
+              {"stores", json::array()}};
   for (const auto& [store, t] : by_store) {
     json rules_json = json::array();
-    for (const auto& [id, n] : t.rule_sales) rules_json.push_back({{"rule", id}, {"sales_now", n.first}, {"sales_candidate", n.second}});
+    for (const auto& [id, n] : t.rule_sales)
+      rules_json.push_back({{"rule", id}, {"sales_now", n.first}, {"sales_candidate", n.second}});
     out["stores"].push_back({{"store", store},
                              {"member_sales", t.sales},
                              {"points_issued", t.issued},
@@ -154,7 +163,8 @@ int backtest(Context& ctx, const RulesOptions& o) {
 void add_rules_commands(CLI::App& app, Context& ctx) {
   auto* rules_cmd = app.add_subcommand("rules", "the shops' rule files")->require_subcommand(1);
   auto o = std::make_shared<RulesOptions>();
-  auto* chk = rules_cmd->add_subcommand("check", "validate rule files (default: the config's rules dir); exit 1 on errors");
+  auto* chk =
+      rules_cmd->add_subcommand("check", "validate rule files (default: the config's rules dir); exit 1 on errors");
   chk->add_option("files", o->files, "rule files (YAML)");
   chk->callback([&ctx, o] { ctx.exit_code = check(ctx, *o); });
   auto* sim = rules_cmd->add_subcommand("simulate", "what a sale would earn and which rules gave it; changes nothing");

@@ -20,9 +20,15 @@ struct VoucherOptions {
 };
 
 nlohmann::json voucher_json(const domain::Voucher& v) {
-  nlohmann::json j = {{"code", v.code}, {"store", v.store_id}, {"title", v.title}, {"min_spend", v.terms.min_spend},
-                      {"valid_from", v.valid_from}, {"valid_until", v.valid_until}, {"status", v.status},
-                      {"source", v.source}, {"member", or_null(v.member_code)}};
+  nlohmann::json j = {{"code", v.code},
+                      {"store", v.store_id},
+                      {"title", v.title},
+                      {"min_spend", v.terms.min_spend},
+                      {"valid_from", v.valid_from},
+                      {"valid_until", v.valid_until},
+                      {"status", v.status},
+                      {"source", v.source},
+                      {"member", or_null(v.member_code)}};
   if (auto* p = std::get_if<domain::PercentOff>(&v.terms.benefit)) {
     j["percent_off"] = p->percent;
     if (p->max_off) j["max_off"] = *p->max_off;
@@ -57,8 +63,8 @@ int voucher_issue(Context& ctx, const VoucherOptions& a) {
   if (a.amount_off) v.terms.benefit = domain::AmountOff{.amount = *a.amount_off};
   if (a.percent_off) v.terms.benefit = domain::PercentOff{.percent = *a.percent_off, .max_off = a.max_off};
   if (a.free_category || a.free_sku) {
-    v.terms.benefit = domain::FreeItem{.category = a.free_category.value_or(""), .sku = a.free_sku.value_or(""),
-                                       .qty = a.free_qty};
+    v.terms.benefit =
+        domain::FreeItem{.category = a.free_category.value_or(""), .sku = a.free_sku.value_or(""), .qty = a.free_qty};
   }
   if (a.min_spend) v.terms.min_spend = *a.min_spend;
   if (a.valid_days) v.terms.valid_days = *a.valid_days;

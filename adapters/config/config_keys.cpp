@@ -7,12 +7,18 @@ namespace setia::adapters::config {
 namespace {
 
 // One row per key: (path, member of DaemonConfig, [min, max,] doc).
-#define SETIA_TEXT(path, member, doc) \
-  ConfigKey { path, TextField{[](DaemonConfig& c) -> std::string& { return c.member; }}, 0, 0, doc }
-#define SETIA_INT(path, member, lo, hi, doc) \
-  ConfigKey { path, IntField{[](DaemonConfig& c) -> int& { return c.member; }}, lo, hi, doc }
-#define SETIA_FLAG(path, member, doc) \
-  ConfigKey { path, FlagField{[](DaemonConfig& c) -> bool& { return c.member; }}, 0, 0, doc }
+#define SETIA_TEXT(path, member, doc)                                                    \
+  ConfigKey {                                                                            \
+    path, TextField{[](DaemonConfig& c) -> std::string& { return c.member; }}, 0, 0, doc \
+  }
+#define SETIA_INT(path, member, lo, hi, doc)                                      \
+  ConfigKey {                                                                     \
+    path, IntField{[](DaemonConfig& c) -> int& { return c.member; }}, lo, hi, doc \
+  }
+#define SETIA_FLAG(path, member, doc)                                             \
+  ConfigKey {                                                                     \
+    path, FlagField{[](DaemonConfig& c) -> bool& { return c.member; }}, 0, 0, doc \
+  }
 
 const auto kKeys = std::to_array<ConfigKey>({
     SETIA_TEXT("mqtt.uri", mqtt.uri, "the broker: tcp://host:port or ssl://host:port"),
@@ -63,8 +69,7 @@ const auto kKeys = std::to_array<ConfigKey>({
     SETIA_INT("outbox.backoff_base_s", outbox.backoff_base_s, 1, 3600, "first retry delay"),
     SETIA_INT("outbox.backoff_max_s", outbox.backoff_max_s, 1, 86400, "longest retry delay"),
     SETIA_INT("outbox.timeout_ms", outbox.timeout_ms, 100, 120000, "one HTTPS request to FCM"),
-    SETIA_INT("refunds.park_timeout_s", refunds.park_timeout_s, 1, 30 * 86400,
-              "a refund waits this long for its sale"),
+    SETIA_INT("refunds.park_timeout_s", refunds.park_timeout_s, 1, 30 * 86400, "a refund waits this long for its sale"),
     SETIA_TEXT("log.level", log.level, "trace, debug, info, warn, error, critical or off"),
 });
 
@@ -81,9 +86,12 @@ std::string value_text(const ConfigKey& key, const DaemonConfig& c) {
   return std::visit(
       [&](auto field) -> std::string {
         const auto& v = field(config);
-        if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string>) return "\"" + v + "\"";
-        else if constexpr (std::is_same_v<std::decay_t<decltype(v)>, bool>) return v ? "true" : "false";
-        else return std::to_string(v);
+        if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string>)
+          return "\"" + v + "\"";
+        else if constexpr (std::is_same_v<std::decay_t<decltype(v)>, bool>)
+          return v ? "true" : "false";
+        else
+          return std::to_string(v);
       },
       key.field);
 }

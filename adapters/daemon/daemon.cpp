@@ -188,9 +188,13 @@ void Daemon::wire_pipeline() {
 bool Daemon::start_rest() {
   if (!cfg_.has_rest) return true;
   auto* transport = transport_.get();
-  auto started = RestService::start({.config = cfg_.rest, .conninfo = conninfo_,
-                                     .topic_prefix = cfg_.mqtt.topic_prefix, .rules = registry_, .clock = clock_,
-                                     .sink = *transport_, .metrics = metrics_,
+  auto started = RestService::start({.config = cfg_.rest,
+                                     .conninfo = conninfo_,
+                                     .topic_prefix = cfg_.mqtt.topic_prefix,
+                                     .rules = registry_,
+                                     .clock = clock_,
+                                     .sink = *transport_,
+                                     .metrics = metrics_,
                                      .broker_connected = [transport] { return transport->connected(); },
                                      .stopping = signals_.stopping});
   if (!started) {
@@ -208,18 +212,22 @@ bool Daemon::start_outbox() {
     log::get("daemon")->warn("fcm: not configured; notifications stay pending in the outbox");
     return true;
   }
-  auto created = adapters::fcm::FcmNotifier::create(
-      {.project_id = cfg_.fcm.project_id, .service_account_file = cfg_.fcm.service_account_file,
-       .endpoint = cfg_.fcm.endpoint, .token_uri = cfg_.fcm.token_uri, .ca_file = cfg_.fcm.ca_file,
-       .request_timeout = std::chrono::milliseconds(cfg_.outbox.timeout_ms)},
-      clock_);
+  auto created =
+      adapters::fcm::FcmNotifier::create({.project_id = cfg_.fcm.project_id,
+                                          .service_account_file = cfg_.fcm.service_account_file,
+                                          .endpoint = cfg_.fcm.endpoint,
+                                          .token_uri = cfg_.fcm.token_uri,
+                                          .ca_file = cfg_.fcm.ca_file,
+                                          .request_timeout = std::chrono::milliseconds(cfg_.outbox.timeout_ms)},
+                                         clock_);
   if (!created) {
     log::get("daemon")->critical("fcm: {}", created.error());
     return false;
   }
   notifier_ = std::move(*created);
   dispatcher_ = std::make_unique<core::OutboxDispatcher>(
-      core::DispatcherOptions{.workers = cfg_.outbox.workers, .max_attempts = cfg_.outbox.max_attempts,
+      core::DispatcherOptions{.workers = cfg_.outbox.workers,
+                              .max_attempts = cfg_.outbox.max_attempts,
                               .lease = std::chrono::seconds(cfg_.outbox.lease_s),
                               .backoff_base = std::chrono::seconds(cfg_.outbox.backoff_base_s),
                               .backoff_max = std::chrono::seconds(cfg_.outbox.backoff_max_s),

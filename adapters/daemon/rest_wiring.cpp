@@ -12,11 +12,11 @@
 #include "adapters/postgres/pg_offer_store.h"
 #include "adapters/postgres/pg_ops_status.h"
 #include "adapters/postgres/pg_points_store.h"
+#include "adapters/postgres/pg_pos_ledger.h"
 #include "adapters/postgres/pg_profile_store.h"
 #include "adapters/postgres/pg_report_queries.h"
 #include "adapters/postgres/pg_reservation_store.h"
 #include "adapters/postgres/pg_session.h"
-#include "adapters/postgres/pg_pos_ledger.h"
 #include "adapters/rest/rest_api.h"
 #include "adapters/rest/server.h"
 #include "adapters/sodium/sodium_password_hasher.h"
@@ -137,9 +137,9 @@ std::expected<std::unique_ptr<RestService>, std::string> RestService::start(cons
   const std::string conninfo = with_connect_timeout(w.conninfo);
   p.replay_store = std::make_unique<pg::PgPosLedger>(conninfo);
   p.replay_sink = std::make_unique<core::ReplaySink>(w.sink);
-  p.replay_pipeline = std::make_unique<core::Pipeline>(
-      core::PipelineOptions{.topic_prefix = w.topic_prefix, .metrics = &w.metrics}, *p.replay_store, *p.replay_sink,
-      w.rules, w.clock, w.stopping);
+  p.replay_pipeline =
+      std::make_unique<core::Pipeline>(core::PipelineOptions{.topic_prefix = w.topic_prefix, .metrics = &w.metrics},
+                                       *p.replay_store, *p.replay_sink, w.rules, w.clock, w.stopping);
   p.replayer = std::make_unique<core::Replayer>(*p.replay_pipeline, *p.replay_sink);
 
   adapters::rest::RestDeps deps;
@@ -176,8 +176,9 @@ std::expected<std::unique_ptr<RestService>, std::string> RestService::start(cons
   p.server = std::make_unique<adapters::rest::Server>(c.threads, limits);
   auto* metrics = &w.metrics;
   p.server->on_refused = [metrics](unsigned status) {
-    metrics->counter("setia_http_requests_total", "REST requests by route template, method and status",
-                     {{"route", "unparsed"}, {"method", "other"}, {"status", std::to_string(status)}})
+    metrics
+        ->counter("setia_http_requests_total", "REST requests by route template, method and status",
+                  {{"route", "unparsed"}, {"method", "other"}, {"status", std::to_string(status)}})
         .inc();
   };
   auto* api = p.api.get();

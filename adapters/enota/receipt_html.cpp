@@ -112,8 +112,8 @@ std::string render_html(const domain::Receipt& r, const std::string& qr_svg) {
       h += "<span>" + std::string(labels::kPointsEarned) + " <b>" + labels::points_delta(*r.points_earned) +
            "</b></span>";
     if (r.points_balance)
-      h += "<span>" + std::string(labels::kPointsBalance) + " <b>" + format_thousands(*r.points_balance) +
-           "</b></span>";
+      h +=
+          "<span>" + std::string(labels::kPointsBalance) + " <b>" + format_thousands(*r.points_balance) + "</b></span>";
     h += "</div>\n";
   }
   if (!qr_svg.empty()) {

@@ -23,9 +23,7 @@ std::uint64_t magnitude(domain::Money amount) {
 
 }  // namespace
 
-std::string format_thousands(domain::Money amount) {
-  return (amount < 0 ? "-" : "") + group_digits(magnitude(amount));
-}
+std::string format_thousands(domain::Money amount) { return (amount < 0 ? "-" : "") + group_digits(magnitude(amount)); }
 
 std::string format_rupiah(domain::Money amount) {
   return (amount < 0 ? "-Rp " : "Rp ") + group_digits(magnitude(amount));

@@ -46,8 +46,10 @@ std::expected<std::string, std::string> build_send_request(const core::PushMessa
     return std::unexpected("payload of " + std::to_string(size) + " bytes is over FCM's " + std::to_string(limit));
 
   nlohmann::json msg = std::move(parts);
-  if (!m.device_token.empty()) msg["token"] = m.device_token;
-  else msg["topic"] = m.topic;
+  if (!m.device_token.empty())
+    msg["token"] = m.device_token;
+  else
+    msg["topic"] = m.topic;
   nlohmann::json android = {{"collapse_key", m.id}};
   if (msg.contains("notification")) android["notification"] = {{"tag", m.id}};
   msg["android"] = std::move(android);

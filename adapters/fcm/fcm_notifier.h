@@ -22,8 +22,7 @@ class FcmNotifier final : public core::Notifier {
   // Reads the service account and checks the options; an error here is a
   // start-up error (bad key file, no project id, a non-https endpoint).
   // `clock` (the JWT's iat, the token's expiry) must outlive the notifier.
-  static std::expected<std::unique_ptr<FcmNotifier>, std::string> create(FcmOptions options,
-                                                                         const core::Clock& clock);
+  static std::expected<std::unique_ptr<FcmNotifier>, std::string> create(FcmOptions options, const core::Clock& clock);
 
   // core::Notifier
   core::DeliveryOutcome send(const core::PushMessage& message) override;

@@ -17,8 +17,10 @@ std::string string_at(const nlohmann::json& j, const char* key) {
 
 std::string describe(const FcmError& e) {
   std::string d = std::to_string(e.http_status);
-  if (!e.error_code.empty()) d += " " + e.error_code;
-  else if (!e.status.empty()) d += " " + e.status;
+  if (!e.error_code.empty())
+    d += " " + e.error_code;
+  else if (!e.status.empty())
+    d += " " + e.status;
   if (!e.message.empty()) d += ": " + e.message;
   return d;
 }
@@ -61,7 +63,9 @@ bool wants_new_token(const FcmError& e) {
 
 core::DeliveryOutcome classify(const HttpResponse& r) {
   if (r.status == 0) {
-    auto o = outcome(Kind::retry_later, (r.tls_error ? "TLS: " : r.timed_out ? "timeout: " : "network: ") +
+    auto o = outcome(Kind::retry_later, (r.tls_error   ? "TLS: "
+                                         : r.timed_out ? "timeout: "
+                                                       : "network: ") +
                                             r.transport_error);
     return o;
   }
@@ -75,8 +79,8 @@ core::DeliveryOutcome classify(const HttpResponse& r) {
   if (code == "UNREGISTERED" || code == "SENDER_ID_MISMATCH") return outcome(Kind::failed, detail, true);
   if (code == "INVALID_ARGUMENT") return outcome(Kind::failed, detail, e.bad_token_field);
   if (code == "THIRD_PARTY_AUTH_ERROR") return outcome(Kind::failed, detail);
-  const bool retry = code == "QUOTA_EXCEEDED" || code == "UNAVAILABLE" || code == "INTERNAL" ||
-                     r.status == 401 || r.status == 408 || r.status == 429 || r.status >= 500;
+  const bool retry = code == "QUOTA_EXCEEDED" || code == "UNAVAILABLE" || code == "INTERNAL" || r.status == 401 ||
+                     r.status == 408 || r.status == 429 || r.status >= 500;
   if (!retry) return outcome(Kind::failed, detail);
   auto o = outcome(Kind::retry_later, detail);
   o.retry_after = r.retry_after;

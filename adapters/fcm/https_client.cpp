@@ -48,9 +48,9 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
   // A new status line (after a 100 Continue) starts a new set of headers.
   if (line.starts_with("HTTP/")) ex->retry_after.reset();
   constexpr std::string_view kName = "retry-after:";
-  if (line.size() > kName.size() &&
-      std::equal(kName.begin(), kName.end(), line.begin(),
-                 [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); }))
+  if (line.size() > kName.size() && std::equal(kName.begin(), kName.end(), line.begin(), [](char a, char b) {
+        return a == std::tolower(static_cast<unsigned char>(b));
+      }))
     ex->retry_after = std::string(trim(line.substr(kName.size())));
   return len;
 }
@@ -65,10 +65,8 @@ bool is_tls_error(CURLcode rc) {
     case CURLE_SSL_ISSUER_ERROR:
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
     case CURLE_SSL_INVALIDCERTSTATUS:
-    case CURLE_SSL_CRL_BADFILE:
-      return true;
-    default:
-      return false;
+    case CURLE_SSL_CRL_BADFILE: return true;
+    default: return false;
   }
 }
 

@@ -25,8 +25,7 @@ class OAuthTokenSource {
 
   // Fails when the service account's key cannot be read.
   static std::expected<std::unique_ptr<OAuthTokenSource>, std::string> create(ServiceAccount account,
-                                                                              std::string token_uri,
-                                                                              HttpsClient& http,
+                                                                              std::string token_uri, HttpsClient& http,
                                                                               const core::Clock& clock);
   ~OAuthTokenSource();
 

@@ -24,9 +24,12 @@ bool split_broker_uri(const std::string& uri, std::string& host, int& port, bool
   auto sep = uri.find("://");
   if (sep == std::string::npos) return false;
   auto scheme = uri.substr(0, sep);
-  if (scheme == "tcp" || scheme == "mqtt") tls = false;
-  else if (scheme == "ssl" || scheme == "mqtts") tls = true;
-  else return false;
+  if (scheme == "tcp" || scheme == "mqtt")
+    tls = false;
+  else if (scheme == "ssl" || scheme == "mqtts")
+    tls = true;
+  else
+    return false;
   auto rest = uri.substr(sep + 3);
   if (auto slash = rest.find('/'); slash != std::string::npos) rest.resize(slash);
   port = tls ? 8883 : 1883;
@@ -37,8 +40,10 @@ bool split_broker_uri(const std::string& uri, std::string& host, int& port, bool
     h = rest.substr(1, close - 1);
     rest = rest.substr(close + 1);
     if (!rest.empty() && rest.front() != ':') return false;
-    if (!rest.empty()) rest = rest.substr(1);
-    else rest.clear();
+    if (!rest.empty())
+      rest = rest.substr(1);
+    else
+      rest.clear();
     if (!rest.empty()) {
       try {
         std::size_t used = 0;
@@ -98,9 +103,10 @@ struct AnswerPublisherCallbacks {
       self->count("refused_by_broker");
       std::size_t suppressed = 0;
       if (self->refused_log_.allow(suppressed)) {
-        self->log_->error("answers: the broker refused answer mid={}: {} ({} so far; the POS republishes and gets the "
-                          "stored result)",
-                          mid, mosquitto_reason_string(reason), self->queue_.stats().refused_by_broker);
+        self->log_->error(
+            "answers: the broker refused answer mid={}: {} ({} so far; the POS republishes and gets the "
+            "stored result)",
+            mid, mosquitto_reason_string(reason), self->queue_.stats().refused_by_broker);
       }
     } else {
       self->count("sent");
@@ -129,7 +135,8 @@ AnswerPublisher::AnswerPublisher(Options options)
   mosquitto_threaded_set(mosq_, true);                    // the pump publishes from its own thread
   if (!options_.mqtt.username.empty()) {
     auto pw = read_secret(options_.mqtt.password_file);
-    mosquitto_username_pw_set(mosq_, options_.mqtt.username.c_str(), options_.mqtt.password_file.empty() ? nullptr : pw.c_str());
+    mosquitto_username_pw_set(mosq_, options_.mqtt.username.c_str(),
+                              options_.mqtt.password_file.empty() ? nullptr : pw.c_str());
   }
   if (tls) {
     // Without a CA file, the system's trust store (OpenSSL's default paths,
@@ -183,8 +190,8 @@ void AnswerPublisher::network_loop() {
   auto delay = std::chrono::milliseconds(500);
   bool ever = false;
   while (running_.load()) {
-    int rc = ever ? mosquitto_reconnect(mosq_)
-                  : mosquitto_connect(mosq_, host_.c_str(), port_, options_.mqtt.keepalive_s);
+    int rc =
+        ever ? mosquitto_reconnect(mosq_) : mosquitto_connect(mosq_, host_.c_str(), port_, options_.mqtt.keepalive_s);
     if (rc == MOSQ_ERR_SUCCESS) {
       ever = true;
       delay = std::chrono::milliseconds(500);
@@ -215,9 +222,10 @@ void AnswerPublisher::pump() {
       auto s = queue_.stats();
       auto lost = s.unsendable + s.refused_by_broker;
       if (lost != reported) {
-        log_->error("answers: {} could not be delivered in the last {} s ({} unsendable, {} refused by the broker, "
-                    "since start); /metrics setia_answers_total",
-                    lost - reported, kLossReport.count(), s.unsendable, s.refused_by_broker);
+        log_->error(
+            "answers: {} could not be delivered in the last {} s ({} unsendable, {} refused by the broker, "
+            "since start); /metrics setia_answers_total",
+            lost - reported, kLossReport.count(), s.unsendable, s.refused_by_broker);
         reported = lost;
       }
       last_report = now;
@@ -233,16 +241,16 @@ void AnswerPublisher::pump() {
     if (!a) continue;
     mosquitto_property* props = nullptr;
     if (!a->correlation_data.empty() &&
-        mosquitto_property_add_binary(&props, MQTT_PROP_CORRELATION_DATA, a->correlation_data.data(),
-                                      static_cast<std::uint16_t>(std::min<std::size_t>(a->correlation_data.size(), 65535))) !=
-            MOSQ_ERR_SUCCESS) {
+        mosquitto_property_add_binary(
+            &props, MQTT_PROP_CORRELATION_DATA, a->correlation_data.data(),
+            static_cast<std::uint16_t>(std::min<std::size_t>(a->correlation_data.size(), 65535))) != MOSQ_ERR_SUCCESS) {
       queue_.refused(std::move(*a));  // out of memory: offered again shortly, with its correlation data
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
       continue;
     }
     int mid = 0;
-    int rc = mosquitto_publish_v5(mosq_, &mid, a->topic.c_str(), static_cast<int>(a->payload.size()),
-                                  a->payload.data(), 1, false, props);
+    int rc = mosquitto_publish_v5(mosq_, &mid, a->topic.c_str(), static_cast<int>(a->payload.size()), a->payload.data(),
+                                  1, false, props);
     mosquitto_property_free_all(&props);
     switch (rc) {
       case MOSQ_ERR_INVAL:

@@ -35,9 +35,9 @@ std::string read_secret(const std::string& path) {
     // time, so a few suffice to keep the callback busy; a short window keeps
     // what the broker must redeliver after a crash (and its per-client list
     // of unacknowledged messages) small. paho's default is 65,535.
-    opts.set_properties(::mqtt::properties{
-        {::mqtt::property::SESSION_EXPIRY_INTERVAL, c.session_expiry_s},
-        {::mqtt::property::RECEIVE_MAXIMUM, static_cast<std::uint16_t>(c.receive_maximum)}});
+    opts.set_properties(
+        ::mqtt::properties{{::mqtt::property::SESSION_EXPIRY_INTERVAL, c.session_expiry_s},
+                           {::mqtt::property::RECEIVE_MAXIMUM, static_cast<std::uint16_t>(c.receive_maximum)}});
   }
   return opts;
 }

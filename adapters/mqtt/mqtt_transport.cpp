@@ -23,7 +23,8 @@ std::vector<std::string> consumer_filters(const config::MqttConfig& c) {
 MqttTransport::MqttTransport(config::MqttConfig config, Handler handler, metrics::Registry* metrics)
     : config_(std::move(config)),
       handler_(std::move(handler)),
-      answers_({.mqtt = config_, .queue_capacity = static_cast<std::size_t>(config_.answer_queue),
+      answers_({.mqtt = config_,
+                .queue_capacity = static_cast<std::size_t>(config_.answer_queue),
                 .window = static_cast<std::size_t>(config_.answer_window),
                 .metrics = metrics}),
       log_(log::get("mqtt")) {
@@ -41,7 +42,8 @@ MqttTransport::MqttTransport(config::MqttConfig config, Handler handler, metrics
     // without persistence): subscribing again is harmless when it is not.
     if (initial_subscribe_done_.load()) subscribe_async();
   });
-  client_->set_disconnected_handler([this](const ::mqtt::properties&, ::mqtt::ReasonCode) { sales_connected_ = false; });
+  client_->set_disconnected_handler(
+      [this](const ::mqtt::properties&, ::mqtt::ReasonCode) { sales_connected_ = false; });
   client_->set_connection_lost_handler([this](const std::string& cause) {
     sales_connected_ = false;
     log_->warn("connection to {} lost ({}); reconnecting", config_.uri, cause.empty() ? "no reason given" : cause);
@@ -153,7 +155,8 @@ void MqttTransport::publish_result(std::string_view store, std::string_view resu
 }
 
 void MqttTransport::publish_dead_letter(std::string_view store, std::string_view message_json) {
-  answers_.publish({.topic = core::dead_letter_topic(config_.topic_prefix, store), .payload = std::string(message_json)});
+  answers_.publish(
+      {.topic = core::dead_letter_topic(config_.topic_prefix, store), .payload = std::string(message_json)});
 }
 
 }  // namespace setia::adapters::mqtt

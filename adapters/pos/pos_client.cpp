@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
-#include <optional>
-#include <random>
 #include <fstream>
 #include <mutex>
+#include <optional>
+#include <random>
 #include <set>
 #include <unordered_map>
 
@@ -22,7 +22,7 @@ namespace setia::adapters::pos {
 using Clock = std::chrono::steady_clock;
 
 std::string PosSummary::to_json() const {
-  return nlohmann::json{{"sent", sent},       {"applied", applied},         {"duplicate", duplicate},
+  return nlohmann::json{{"sent", sent},         {"applied", applied},         {"duplicate", duplicate},
                         {"rejected", rejected}, {"republished", republished}, {"unanswered", unanswered}}
       .dump();
 }
@@ -79,8 +79,8 @@ struct PosClient::Impl {
 
   bool publish(const PosEvent& e) {
     try {
-      unacknowledged.push_back(
-          client->publish(::mqtt::make_message(opt.mqtt.topic_prefix + "/" + e.store + "/pos/" + e.kind, e.payload, 1, false)));
+      unacknowledged.push_back(client->publish(
+          ::mqtt::make_message(opt.mqtt.topic_prefix + "/" + e.store + "/pos/" + e.kind, e.payload, 1, false)));
       return true;
     } catch (const ::mqtt::exception& ex) {
       log->debug("event_id={} publish failed ({}); will publish it again", e.event_id, ex.what());
@@ -105,7 +105,8 @@ std::chrono::milliseconds republish_wait(const PosOptions& o, std::size_t attemp
   auto wait = o.result_timeout;
   for (std::size_t i = 1; i < attempt && wait < o.backoff_max; ++i) wait *= 2;
   wait = std::min(wait, std::max(o.backoff_max, o.result_timeout));
-  return std::chrono::milliseconds(static_cast<long long>(static_cast<double>(wait.count()) * std::clamp(stretch, 1.0, 1.5)));
+  return std::chrono::milliseconds(
+      static_cast<long long>(static_cast<double>(wait.count()) * std::clamp(stretch, 1.0, 1.5)));
 }
 
 PosClient::PosClient(PosOptions options) : impl_(std::make_unique<Impl>()) {
@@ -141,7 +142,8 @@ std::expected<void, std::string> PosClient::connect() {
   }
 }
 
-PosSummary PosClient::send(const std::vector<PosEvent>& events, const std::function<void(const PosResult&)>& on_result) {
+PosSummary PosClient::send(const std::vector<PosEvent>& events,
+                           const std::function<void(const PosResult&)>& on_result) {
   auto& im = *impl_;
   PosSummary sum;
   {
@@ -215,9 +217,12 @@ PosSummary PosClient::send(const std::vector<PosEvent>& events, const std::funct
       std::string status = j.value("status", "");
       std::string key = p.event->store + "/" + p.event->event_id;
       sum.status[key] = status;
-      if (status == "rejected") ++sum.rejected;
-      else if (j.value("duplicate", false)) ++sum.duplicate;
-      else ++sum.applied;
+      if (status == "rejected")
+        ++sum.rejected;
+      else if (j.value("duplicate", false))
+        ++sum.duplicate;
+      else
+        ++sum.applied;
       auto since = p.first_sent.value_or(Clock::now());
       if (on_result) on_result(PosResult{*p.event, json, Clock::now() - since});
     }
@@ -262,9 +267,12 @@ std::expected<std::vector<PosEvent>, std::string> read_events_jsonl(const std::s
     auto schema = j.value("schema", "");
     PosEvent e;
     e.store = store;
-    if (schema == "setia.pos.sale/1") e.kind = "sale";
-    else if (schema == "setia.pos.refund/1") e.kind = "refund";
-    else return std::unexpected(where + "schema must be setia.pos.sale/1 or setia.pos.refund/1");
+    if (schema == "setia.pos.sale/1")
+      e.kind = "sale";
+    else if (schema == "setia.pos.refund/1")
+      e.kind = "refund";
+    else
+      return std::unexpected(where + "schema must be setia.pos.sale/1 or setia.pos.refund/1");
     if (!j.contains("event_id") || !j["event_id"].is_string()) return std::unexpected(where + "no event_id (a string)");
     e.event_id = j["event_id"].get<std::string>();
     e.payload = line;

@@ -20,16 +20,20 @@ using Conn = std::unique_ptr<PGconn, decltype(&PQfinish)>;
 
 std::expected<Conn, std::string> connect(const std::string& conninfo) {
   Conn c(PQconnectdb(conninfo.c_str()), &PQfinish);
-  if (PQstatus(c.get()) != CONNECTION_OK) return std::unexpected(std::string("cannot connect: ") + PQerrorMessage(c.get()));
-  PQsetNoticeProcessor(c.get(), [](void*, const char*) {}, nullptr);
+  if (PQstatus(c.get()) != CONNECTION_OK)
+    return std::unexpected(std::string("cannot connect: ") + PQerrorMessage(c.get()));
+  PQsetNoticeProcessor(
+      c.get(), [](void*, const char*) {}, nullptr);
   return c;
 }
 
 std::expected<std::string, std::string> exec(PGconn* c, const std::string& sql) {
   std::unique_ptr<PGresult, decltype(&PQclear)> r(PQexec(c, sql.c_str()), &PQclear);
   auto st = PQresultStatus(r.get());
-  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return std::unexpected(std::string(PQresultErrorMessage(r.get())));
-  if (st == PGRES_TUPLES_OK && PQntuples(r.get()) > 0 && !PQgetisnull(r.get(), 0, 0)) return std::string(PQgetvalue(r.get(), 0, 0));
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+    return std::unexpected(std::string(PQresultErrorMessage(r.get())));
+  if (st == PGRES_TUPLES_OK && PQntuples(r.get()) > 0 && !PQgetisnull(r.get(), 0, 0))
+    return std::string(PQgetvalue(r.get(), 0, 0));
   return std::string();
 }
 

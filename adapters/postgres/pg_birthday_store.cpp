@@ -42,8 +42,8 @@ std::expected<int, core::StoreError> PgBirthdayStore::give(const std::string& st
                                                            std::int64_t now) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& g : gifts) {
-    list.push_back({{"member_id", g.member_id}, {"code", g.code}, {"message_id", g.message_id},
-                    {"message_en", g.message_en}});
+    list.push_back(
+        {{"member_id", g.member_id}, {"code", g.code}, {"message_id", g.message_id}, {"message_en", g.message_en}});
   }
   const std::string date = day.to_string(), terms_json = nlohmann::json(terms).dump(), gifts_json = list.dump();
   long long at = now;

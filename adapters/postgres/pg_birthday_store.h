@@ -17,7 +17,7 @@ class PgBirthdayStore final : public core::BirthdayStore {
   // core::BirthdayStore
   std::expected<std::vector<std::string>, core::StoreError> member_stores() override;
   std::expected<std::vector<core::BirthdayCandidate>, core::StoreError> candidates(const std::string& store,
-                                                                                  domain::LocalDate day) override;
+                                                                                   domain::LocalDate day) override;
   std::expected<int, core::StoreError> give(const std::string& store, domain::LocalDate day, const std::string& title,
                                             const domain::VoucherTerms& terms,
                                             const std::vector<core::BirthdayGift>& gifts, std::int64_t now) override;

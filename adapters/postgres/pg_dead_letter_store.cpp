@@ -52,9 +52,10 @@ std::expected<core::Page<core::DeadLetterRow>, core::StoreError> PgDeadLetterSto
   auto done = session_.run([&](soci::session& sql) {
     rows.clear();
     soci::rowset<soci::row> rs =
-        (sql.prepare << std::string("WITH p AS (SELECT CAST(:s AS text) AS store) SELECT ") + kDeadLetterColumns +
-                            " FROM dead_letters d, p WHERE (p.store IS NULL OR d.store_id = p.store) AND d.id < :before "
-                            "ORDER BY d.id DESC LIMIT :lim",
+        (sql.prepare
+             << std::string("WITH p AS (SELECT CAST(:s AS text) AS store) SELECT ") + kDeadLetterColumns +
+                    " FROM dead_letters d, p WHERE (p.store IS NULL OR d.store_id = p.store) AND d.id < :before "
+                    "ORDER BY d.id DESC LIMIT :lim",
          soci::use(store, store_i), soci::use(before), soci::use(fetch));
     for (const auto& r : rs) rows.push_back(dead_letter_from_row(r));
   });

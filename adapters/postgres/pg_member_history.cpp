@@ -2,8 +2,8 @@
 
 #include "core/domain/voucher_terms_json.h"
 
-#include <nlohmann/json.hpp>
 #include <soci/postgresql/soci-postgresql.h>
+#include <nlohmann/json.hpp>
 
 #include "adapters/postgres/pg_rows.h"
 
@@ -71,7 +71,8 @@ std::expected<core::Page<core::TransactionSummary>, core::StoreError> PgMemberHi
     rows.clear();
     // Ordered by the second of occurred_at, then id: the cursor (a, b) is
     // exactly that key, so no row is skipped or repeated between pages.
-    auto list = json_rows(sql,
+    auto list = json_rows(
+        sql,
         "SELECT s.id, s.store_id, s.receipt_no, floor(extract(epoch from s.occurred_at))::bigint AS at, s.total, "
         "s.points_earned, (SELECT coalesce(sum(l.qty), 0) FROM sale_lines l WHERE l.sale_id = s.id)::bigint AS items "
         "FROM sales s WHERE s.member_id = :m AND (:has = 0 OR "
@@ -164,7 +165,8 @@ std::expected<core::Page<core::NotificationRow>, core::StoreError> PgMemberHisto
   int fetch = page.limit + 1;
   auto done = session_.run([&](soci::session& sql) {
     rows.clear();
-    auto list = json_rows(sql,
+    auto list = json_rows(
+        sql,
         "SELECT n.id, n.store_id, n.kind, n.data::text AS data, floor(extract(epoch from n.created_at))::bigint AS at, "
         "m.lang, m.name FROM notifications n JOIN members m ON m.id = n.member_id "
         "WHERE n.member_id = :m AND (:has = 0 OR n.id < :a) ORDER BY n.id DESC LIMIT :lim",

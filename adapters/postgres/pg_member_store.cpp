@@ -17,8 +17,8 @@ std::expected<domain::Member, core::MemberStore::InsertFailure> PgMemberStore::i
       std::string created;
       sql << "INSERT INTO members (store_id, code, name, phone, email, birth_date) "
              "VALUES (:s, :c, :n, :p, :e, CAST(:b AS date)) RETURNING id, created_at::text",
-          soci::use(m.store_id), soci::use(m.code), soci::use(m.name), soci::use(m.phone),
-          soci::use(email, email_ind), soci::use(birth, birth_ind), soci::into(id), soci::into(created);
+          soci::use(m.store_id), soci::use(m.code), soci::use(m.name), soci::use(m.phone), soci::use(email, email_ind),
+          soci::use(birth, birth_ind), soci::into(id), soci::into(created);
       if (password_hash) {
         sql << "INSERT INTO member_credentials (member_id, password_hash) VALUES (:m, :h)", soci::use(id),
             soci::use(*password_hash);
@@ -29,9 +29,12 @@ std::expected<domain::Member, core::MemberStore::InsertFailure> PgMemberStore::i
     } catch (const soci::postgresql_soci_error& e) {
       if (e.sqlstate() != "23505") throw;
       std::string what = e.what();
-      if (what.find("members_code_key") != std::string::npos) out = std::unexpected(core::MemberStore::InsertError::code_taken);
-      else if (what.find("members_store_email") != std::string::npos) out = std::unexpected(core::MemberStore::InsertError::email_taken);
-      else out = std::unexpected(core::MemberStore::InsertError::phone_taken);
+      if (what.find("members_code_key") != std::string::npos)
+        out = std::unexpected(core::MemberStore::InsertError::code_taken);
+      else if (what.find("members_store_email") != std::string::npos)
+        out = std::unexpected(core::MemberStore::InsertError::email_taken);
+      else
+        out = std::unexpected(core::MemberStore::InsertError::phone_taken);
     }
   });
   if (!done) return std::unexpected(done.error());

@@ -11,7 +11,7 @@ class PgMemberStore final : public core::MemberStore {
 
   // core::MemberStore
   std::expected<domain::Member, InsertFailure> insert(const domain::Member& m,
-                                                     const std::optional<std::string>& password_hash) override;
+                                                      const std::optional<std::string>& password_hash) override;
   std::expected<std::optional<domain::Member>, core::StoreError> find_by_code(const std::string& code) override;
 
  private:

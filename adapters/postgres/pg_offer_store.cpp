@@ -2,8 +2,8 @@
 
 #include "core/domain/voucher_terms_json.h"
 
-#include <nlohmann/json.hpp>
 #include <soci/postgresql/soci-postgresql.h>
+#include <nlohmann/json.hpp>
 
 namespace setia::adapters::postgres {
 namespace {
@@ -56,11 +56,17 @@ std::expected<core::OfferOutcome, core::StoreError> PgOfferStore::run_offer(
   }
   if (j.contains("balance")) out.balance = j["balance"].get<long long>();
   const auto& v = j["voucher"];
-  out.voucher = domain::Voucher{.code = v["code"].get<std::string>(), .store_id = store_id, .member_code = member_code,
-                                .title = voucher.title, .terms = voucher.terms,
+  out.voucher = domain::Voucher{.code = v["code"].get<std::string>(),
+                                .store_id = store_id,
+                                .member_code = member_code,
+                                .title = voucher.title,
+                                .terms = voucher.terms,
                                 .valid_from = v["valid_from"].get<std::string>(),
-                                .valid_until = v["valid_until"].get<std::string>(), .status = "active",
-                                .source = source, .redeemed_receipt = {}, .discount = {}};
+                                .valid_until = v["valid_until"].get<std::string>(),
+                                .status = "active",
+                                .source = source,
+                                .redeemed_receipt = {},
+                                .discount = {}};
   out.voucher.terms.title = voucher.title;
   return out;
 }
@@ -100,8 +106,8 @@ std::expected<core::OfferCounts, core::StoreError> PgOfferStore::reward_counts(c
   core::OfferCounts c;
   auto done = session_.run([&](soci::session& sql) {
     c.taken.clear();
-    soci::rowset<soci::row> rows = (sql.prepare << "SELECT reward_id, redeemed FROM reward_stock WHERE store_id = :s",
-                                    soci::use(store_id));
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT reward_id, redeemed FROM reward_stock WHERE store_id = :s", soci::use(store_id));
     for (const auto& r : rows) c.taken[r.get<std::string>(0)] = r.get<long long>(1);
   });
   if (!done) return std::unexpected(done.error());
@@ -109,18 +115,18 @@ std::expected<core::OfferCounts, core::StoreError> PgOfferStore::reward_counts(c
 }
 
 std::expected<core::OfferCounts, core::StoreError> PgOfferStore::promo_counts(const std::string& store_id,
-                                                                             const std::string& member_code) {
+                                                                              const std::string& member_code) {
   core::OfferCounts c;
   auto done = session_.run([&](soci::session& sql) {
     c = {};
-    soci::rowset<soci::row> rows = (sql.prepare << "SELECT promo_id, claimed FROM promo_counters WHERE store_id = :s",
-                                    soci::use(store_id));
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT promo_id, claimed FROM promo_counters WHERE store_id = :s", soci::use(store_id));
     for (const auto& r : rows) c.taken[r.get<std::string>(0)] = r.get<long long>(1);
     if (member_code.empty()) return;
-    soci::rowset<soci::row> mine = (sql.prepare <<
-        "SELECT c.promo_id, count(*) FROM promo_claims c JOIN members m ON m.id = c.member_id "
-        "WHERE m.code = :m AND c.store_id = :s GROUP BY c.promo_id",
-        soci::use(member_code, "m"), soci::use(store_id, "s"));
+    soci::rowset<soci::row> mine =
+        (sql.prepare << "SELECT c.promo_id, count(*) FROM promo_claims c JOIN members m ON m.id = c.member_id "
+                        "WHERE m.code = :m AND c.store_id = :s GROUP BY c.promo_id",
+         soci::use(member_code, "m"), soci::use(store_id, "s"));
     for (const auto& r : mine) c.by_member[r.get<std::string>(0)] = r.get<long long>(1);
   });
   if (!done) return std::unexpected(done.error());

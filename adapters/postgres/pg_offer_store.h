@@ -24,7 +24,8 @@ class PgOfferStore final : public core::OfferStore {
   // ("Nothing is spent twice", docs/architecture.md); a taken voucher code is code_taken.
   std::expected<core::OfferOutcome, core::StoreError> run_offer(const core::OfferVoucher& voucher,
                                                                 const std::string& store_id,
-                                                                const std::string& member_code, const std::string& source,
+                                                                const std::string& member_code,
+                                                                const std::string& source,
                                                                 const std::function<std::string(soci::session&)>& call);
   PgSession session_;
 };

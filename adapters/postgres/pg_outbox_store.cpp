@@ -2,14 +2,16 @@
 
 namespace setia::adapters::postgres {
 
-std::expected<std::vector<core::OutboxItem>, core::StoreError> PgOutboxStore::claim(int limit, std::chrono::seconds lease) {
+std::expected<std::vector<core::OutboxItem>, core::StoreError> PgOutboxStore::claim(int limit,
+                                                                                    std::chrono::seconds lease) {
   std::vector<core::OutboxItem> items;
   int lease_s = static_cast<int>(lease.count());
   auto done = session_.run([&](soci::session& sql) {
-    soci::rowset<soci::row> rows = (sql.prepare <<
-        "SELECT id, notification_id, coalesce(device_token, ''), coalesce(fcm_topic, ''), attempts, store_id, kind, "
-        "data::text, lang, coalesce(member_name, '') FROM setia_outbox_claim(:n, :lease)",
-        soci::use(limit), soci::use(lease_s));
+    soci::rowset<soci::row> rows =
+        (sql.prepare
+             << "SELECT id, notification_id, coalesce(device_token, ''), coalesce(fcm_topic, ''), attempts, store_id, kind, "
+                "data::text, lang, coalesce(member_name, '') FROM setia_outbox_claim(:n, :lease)",
+         soci::use(limit), soci::use(lease_s));
     for (const auto& r : rows) {
       core::OutboxItem it;
       it.id = r.get<long long>(0);
@@ -36,7 +38,7 @@ std::expected<void, core::StoreError> PgOutboxStore::mark_sent(long long id) {
 }
 
 std::expected<void, core::StoreError> PgOutboxStore::mark_retry(long long id, std::chrono::seconds delay,
-                                                                 const std::string& error) {
+                                                                const std::string& error) {
   int delay_s = static_cast<int>(delay.count());
   return session_.run([&](soci::session& sql) {
     sql << "UPDATE outbox SET next_attempt_at = now() + make_interval(secs => :d), last_error = :e WHERE id = :id",
@@ -65,12 +67,13 @@ std::expected<std::vector<core::OutboxRow>, core::StoreError> PgOutboxStore::lis
   std::vector<core::OutboxRow> out;
   const std::string only = status.value_or("");
   auto done = session_.run([&](soci::session& sql) {
-    soci::rowset<soci::row> rows = (sql.prepare <<
-        "SELECT o.id, o.notification_id, n.kind, n.store_id, o.device_token, o.fcm_topic, o.status, o.attempts, "
-        "extract(epoch FROM o.next_attempt_at)::bigint, o.last_error, extract(epoch FROM o.sent_at)::bigint "
-        "FROM outbox o JOIN notifications n ON n.id = o.notification_id "
-        "WHERE (:s = '' OR o.status = :s) ORDER BY o.id DESC LIMIT :l",
-        soci::use(only, "s"), soci::use(limit, "l"));
+    soci::rowset<soci::row> rows =
+        (sql.prepare
+             << "SELECT o.id, o.notification_id, n.kind, n.store_id, o.device_token, o.fcm_topic, o.status, o.attempts, "
+                "extract(epoch FROM o.next_attempt_at)::bigint, o.last_error, extract(epoch FROM o.sent_at)::bigint "
+                "FROM outbox o JOIN notifications n ON n.id = o.notification_id "
+                "WHERE (:s = '' OR o.status = :s) ORDER BY o.id DESC LIMIT :l",
+         soci::use(only, "s"), soci::use(limit, "l"));
     for (const auto& r : rows) {
       auto text = [&](std::size_t i) {
         return r.get_indicator(i) == soci::i_null ? std::nullopt : std::optional(r.get<std::string>(i));

@@ -56,7 +56,8 @@ core::PointsEntry entry_from_json(const std::string& text) {
 
 }  // namespace
 
-std::expected<std::optional<core::PointsAccount>, core::StoreError> PgPointsStore::account(const std::string& member_code) {
+std::expected<std::optional<core::PointsAccount>, core::StoreError> PgPointsStore::account(
+    const std::string& member_code) {
   std::optional<core::PointsAccount> out;
   auto done = session_.run([&](soci::session& sql) {
     out.reset();
@@ -69,10 +70,10 @@ std::expected<std::optional<core::PointsAccount>, core::StoreError> PgPointsStor
         soci::into(a.member_id), soci::into(a.member_code), soci::into(a.store_id), soci::into(balance);
     if (!sql.got_data()) return;
     a.balance = balance;
-    soci::rowset<soci::row> rows = (sql.prepare <<
-        "SELECT id, remaining, extract(epoch FROM expires_at)::bigint FROM points_ledger "
-        "WHERE member_id = :m AND remaining > 0 ORDER BY expires_at NULLS LAST, id",
-        soci::use(a.member_id));
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT id, remaining, extract(epoch FROM expires_at)::bigint FROM points_ledger "
+                        "WHERE member_id = :m AND remaining > 0 ORDER BY expires_at NULLS LAST, id",
+         soci::use(a.member_id));
     for (const auto& r : rows) {
       core::PointsLot lot;
       lot.id = r.get<long long>(0);
@@ -87,15 +88,14 @@ std::expected<std::optional<core::PointsAccount>, core::StoreError> PgPointsStor
   return out;
 }
 
-std::expected<std::vector<core::PointsEntry>, core::StoreError> PgPointsStore::history(const std::string& member_code,
-                                                                                       int limit,
-                                                                                       std::optional<long long> before_id) {
+std::expected<std::vector<core::PointsEntry>, core::StoreError> PgPointsStore::history(
+    const std::string& member_code, int limit, std::optional<long long> before_id) {
   std::vector<core::PointsEntry> out;
   long long before = before_id.value_or(0);
   auto done = session_.run([&](soci::session& sql) {
     out.clear();
-    soci::rowset<std::string> rows = (sql.prepare << kHistory, soci::use(member_code, "code"),
-                                      soci::use(before, "before"), soci::use(limit, "lim"));
+    soci::rowset<std::string> rows =
+        (sql.prepare << kHistory, soci::use(member_code, "code"), soci::use(before, "before"), soci::use(limit, "lim"));
     for (const auto& r : rows) out.push_back(entry_from_json(r));
   });
   if (!done) return std::unexpected(done.error());

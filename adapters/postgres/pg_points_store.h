@@ -15,7 +15,8 @@ class PgPointsStore final : public core::PointsStore {
   std::expected<std::vector<core::PointsEntry>, core::StoreError> history(const std::string& member_code, int limit,
                                                                           std::optional<long long> before_id) override;
   std::expected<core::AdjustOutcome, core::StoreError> adjust(const core::AdjustCommand& cmd) override;
-  std::expected<core::ExpiryBatch, core::StoreError> expire_due(std::int64_t now, const std::optional<std::string>& store_id,
+  std::expected<core::ExpiryBatch, core::StoreError> expire_due(std::int64_t now,
+                                                                const std::optional<std::string>& store_id,
                                                                 int limit) override;
 
  private:

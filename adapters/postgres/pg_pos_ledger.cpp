@@ -50,8 +50,7 @@ std::expected<core::StoredOutcome, core::StoreError> PgPosLedger::apply_sale(con
     sql << "SELECT setia_apply_sale(:store, :event_id, CAST(:sale AS jsonb), :points, :ruleset, "
            "CAST(:rule_ids AS text[]), to_timestamp(:expiry), :topic, :raw)::text",
         soci::use(store), soci::use(event_id), soci::use(sale), soci::use(points), soci::use(ruleset),
-        soci::use(rule_ids), soci::use(expiry, expiry_ind), soci::use(topic), soci::use(raw_hex),
-        soci::into(result);
+        soci::use(rule_ids), soci::use(expiry, expiry_ind), soci::use(topic), soci::use(raw_hex), soci::into(result);
   });
   if (!done) return std::unexpected(done.error());
   return outcome_from_result(std::move(result));
@@ -109,8 +108,8 @@ std::expected<core::RefundPlan, core::StoreError> PgPosLedger::plan_refund(const
 }
 
 std::expected<core::StoredOutcome, core::StoreError> PgPosLedger::park_refund(const domain::Refund& refund,
-                                                                          std::string_view raw_payload,
-                                                                          std::string_view topic) {
+                                                                              std::string_view raw_payload,
+                                                                              std::string_view topic) {
   std::string text, t(topic), raw = to_hex(raw_payload);
   soci::indicator ind = soci::i_null;
   auto done = session_.run([&](soci::session& sql) {
@@ -123,8 +122,8 @@ std::expected<core::StoredOutcome, core::StoreError> PgPosLedger::park_refund(co
 }
 
 std::expected<core::StoredOutcome, core::StoreError> PgPosLedger::apply_refund(const core::RefundCommand& cmd) {
-  nlohmann::json refund = {{"amount", cmd.refund.amount}, {"occurred_at", cmd.refund.occurred_at},
-                           {"receipt_no", cmd.refund.receipt_no}};
+  nlohmann::json refund = {
+      {"amount", cmd.refund.amount}, {"occurred_at", cmd.refund.occurred_at}, {"receipt_no", cmd.refund.receipt_no}};
   if (cmd.refund.reason) refund["reason"] = *cmd.refund.reason;
   std::string text, body = refund.dump(), topic(cmd.topic), raw = to_hex(cmd.raw_payload);
   long long sale_id = cmd.sale_id, expected = cmd.expected_refunded, reversal = cmd.reversal;
@@ -141,16 +140,19 @@ std::expected<std::vector<core::ParkedRefund>, core::StoreError> PgPosLedger::pa
     const std::optional<std::pair<std::string, std::string>>& store_receipt, std::optional<int> older_than_s) {
   std::vector<core::ParkedRefund> out;
   std::string store = store_receipt ? store_receipt->first : "", receipt = store_receipt ? store_receipt->second : "";
-  soci::indicator store_i = store_receipt ? soci::i_ok : soci::i_null, timeout_i = older_than_s ? soci::i_ok : soci::i_null;
+  soci::indicator store_i = store_receipt ? soci::i_ok : soci::i_null,
+                  timeout_i = older_than_s ? soci::i_ok : soci::i_null;
   int timeout_s = older_than_s.value_or(0);
   auto done = session_.run([&](soci::session& sql) {
-    soci::rowset<soci::row> rows = (sql.prepare << "SELECT store_id, event_id, topic, payload_hex FROM "
-                                                   "setia_parked_refunds(:s, :r, :m)",
-                                    soci::use(store, store_i), soci::use(receipt, store_i), soci::use(timeout_s, timeout_i));
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT store_id, event_id, topic, payload_hex FROM "
+                        "setia_parked_refunds(:s, :r, :m)",
+         soci::use(store, store_i), soci::use(receipt, store_i), soci::use(timeout_s, timeout_i));
     for (const auto& r : rows) {
       core::ParkedRefund p{r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), ""};
       const auto hex = r.get<std::string>(3);
-      for (std::size_t i = 0; i + 1 < hex.size(); i += 2) p.payload.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+      for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+        p.payload.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
       out.push_back(std::move(p));
     }
   });
@@ -159,8 +161,8 @@ std::expected<std::vector<core::ParkedRefund>, core::StoreError> PgPosLedger::pa
 }
 
 std::expected<core::StoredOutcome, core::StoreError> PgPosLedger::reject_parked_refund(const std::string& store,
-                                                                                   const std::string& event_id,
-                                                                                   int timeout_s) {
+                                                                                       const std::string& event_id,
+                                                                                       int timeout_s) {
   std::string text;
   soci::indicator ind = soci::i_null;
   auto done = session_.run([&](soci::session& sql) {

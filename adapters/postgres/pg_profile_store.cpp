@@ -68,7 +68,9 @@ std::expected<std::optional<core::Profile>, core::StoreError> PgProfileStore::pr
 std::expected<core::Profile, core::ProfileStore::PatchFailure> PgProfileStore::update_profile(
     long long member_id, const core::ProfilePatch& p) {
   std::expected<core::Profile, PatchFailure> out = std::unexpected(PatchError::no_such_member);
-  auto text = [](const std::optional<std::string>& v) { return std::pair(v.value_or(""), v ? soci::i_ok : soci::i_null); };
+  auto text = [](const std::optional<std::string>& v) {
+    return std::pair(v.value_or(""), v ? soci::i_ok : soci::i_null);
+  };
   auto [name, name_i] = text(p.name);
   auto [email, email_i] = text(p.email);
   auto [phone, phone_i] = text(p.phone);
@@ -83,8 +85,8 @@ std::expected<core::Profile, core::ProfileStore::PatchFailure> PgProfileStore::u
       std::string current_birth;
       soci::indicator current_i = soci::i_null;
       long long id = 0;
-      sql << "SELECT id, birth_date::text FROM members WHERE id = :m FOR UPDATE", soci::use(member_id),
-          soci::into(id), soci::into(current_birth, current_i);
+      sql << "SELECT id, birth_date::text FROM members WHERE id = :m FOR UPDATE", soci::use(member_id), soci::into(id),
+          soci::into(current_birth, current_i);
       if (!sql.got_data()) return;
       if (p.lock_birth_date && p.birth_date && current_i == soci::i_ok && current_birth != *p.birth_date) {
         out = std::unexpected(PatchError::birth_date_locked);

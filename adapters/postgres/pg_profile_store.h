@@ -14,7 +14,7 @@ class PgProfileStore final : public core::ProfileStore {
   // core::ProfileStore
   std::expected<std::optional<core::Profile>, core::StoreError> profile(long long member_id) override;
   std::expected<core::Profile, PatchFailure> update_profile(long long member_id,
-                                                           const core::ProfilePatch& patch) override;
+                                                            const core::ProfilePatch& patch) override;
 
  private:
   PgSession& session_;

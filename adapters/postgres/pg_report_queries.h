@@ -13,7 +13,8 @@ class PgReportQueries final : public core::ReportQueries {
   explicit PgReportQueries(PgSession& session) : session_(session) {}
 
   // core::ReportQueries
-  std::expected<std::vector<core::SalesPeriod>, core::StoreError> sales_report(const core::SalesReportQuery& q) override;
+  std::expected<std::vector<core::SalesPeriod>, core::StoreError> sales_report(
+      const core::SalesReportQuery& q) override;
   std::expected<core::CustomersReport, core::StoreError> customers_report(const core::CustomersQuery& q) override;
   std::expected<core::Page<core::CustomerRow>, core::StoreError> customers(const std::string& store_id,
                                                                            const core::PageRequest& page) override;

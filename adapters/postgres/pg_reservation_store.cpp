@@ -1,7 +1,7 @@
 #include "adapters/postgres/pg_reservation_store.h"
 
-#include <nlohmann/json.hpp>
 #include <soci/postgresql/soci-postgresql.h>
+#include <nlohmann/json.hpp>
 
 #include "adapters/postgres/pg_rows.h"
 #include "rules/reservation_slots.h"
@@ -54,8 +54,8 @@ std::optional<core::Reservation> read_one(soci::session& sql, long long id) {
 // subscribe to it should not learn who visits when. The admin app reads
 // the reservation itself.
 std::string notification_data(const core::Reservation& r) {
-  return nlohmann::json{{"reservation_id", r.id}, {"status", r.status}, {"date", r.date},
-                        {"time", r.time},        {"party", r.party}}
+  return nlohmann::json{
+      {"reservation_id", r.id}, {"status", r.status}, {"date", r.date}, {"time", r.time}, {"party", r.party}}
       .dump();
 }
 
@@ -67,15 +67,16 @@ std::vector<domain::Booked> held_in(soci::session& sql, const std::string& store
                         "party FROM reservations WHERE store_id = :st AND status <> 'cancelled' "
                         "AND starts_at < to_timestamp(:to) AND ends_at > to_timestamp(:fr)",
                         "t.s", s, to, from);
-  for (const auto& j : rows) out.push_back({j["s"].get<std::int64_t>(), j["e"].get<std::int64_t>(), j["party"].get<int>()});
+  for (const auto& j : rows)
+    out.push_back({j["s"].get<std::int64_t>(), j["e"].get<std::int64_t>(), j["party"].get<int>()});
   return out;
 }
 
 }  // namespace
 
 std::expected<std::vector<domain::Booked>, core::StoreError> PgReservationStore::held(const std::string& store,
-                                                                                     std::int64_t from,
-                                                                                     std::int64_t to) {
+                                                                                      std::int64_t from,
+                                                                                      std::int64_t to) {
   std::vector<domain::Booked> out;
   auto done = session_.run([&](soci::session& sql) { out = held_in(sql, store, from, to); });
   if (!done) return std::unexpected(done.error());
@@ -138,8 +139,9 @@ std::expected<core::Page<core::Reservation>, core::StoreError> PgReservationStor
                              "t.starts_at DESC, t.id DESC", member_id, has, a, b, fetch));
   });
   if (!done) return std::unexpected(done.error());
-  return page_of(std::move(rows), page.limit,
-                 [](const core::Reservation& r) { return core::Cursor{r.starts_at, r.id}; });
+  return page_of(std::move(rows), page.limit, [](const core::Reservation& r) {
+    return core::Cursor{r.starts_at, r.id};
+  });
 }
 
 std::expected<std::vector<core::Reservation>, core::StoreError> PgReservationStore::on_day(const std::string& store,
@@ -147,10 +149,9 @@ std::expected<std::vector<core::Reservation>, core::StoreError> PgReservationSto
   std::vector<core::Reservation> out;
   std::string s = store, d = date;
   auto done = session_.run([&](soci::session& sql) {
-    out = list_of(json_rows(sql,
-                            std::string("SELECT ") + kColumns + kFrom +
-                                "WHERE r.store_id = :s AND r.local_date = CAST(:d AS date)",
-                            "t.starts_at, t.id", s, d));
+    out = list_of(json_rows(
+        sql, std::string("SELECT ") + kColumns + kFrom + "WHERE r.store_id = :s AND r.local_date = CAST(:d AS date)",
+        "t.starts_at, t.id", s, d));
   });
   if (!done) return std::unexpected(done.error());
   return out;

@@ -15,7 +15,7 @@ class PgReservationStore final : public core::ReservationStore {
 
   // core::ReservationStore
   std::expected<std::vector<domain::Booked>, core::StoreError> held(const std::string& store, std::int64_t from,
-                                                                   std::int64_t to) override;
+                                                                    std::int64_t to) override;
   std::expected<std::optional<core::Reservation>, core::StoreError> book(const core::NewReservation& r, int seats,
                                                                          bool notify_admins) override;
   std::expected<std::optional<core::Reservation>, core::StoreError> find(long long id) override;
@@ -23,8 +23,7 @@ class PgReservationStore final : public core::ReservationStore {
                                                                            core::PageRequest page) override;
   std::expected<std::vector<core::Reservation>, core::StoreError> on_day(const std::string& store,
                                                                          const std::string& date) override;
-  std::expected<std::optional<core::Reservation>, core::StoreError> set_status(long long id,
-                                                                               const std::string& status,
+  std::expected<std::optional<core::Reservation>, core::StoreError> set_status(long long id, const std::string& status,
                                                                                bool notify_member,
                                                                                bool notify_admins) override;
 

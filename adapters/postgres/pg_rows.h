@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <soci/soci.h>
+#include <nlohmann/json.hpp>
 
 #include "core/ports/page.h"
 
@@ -21,8 +21,7 @@ namespace setia::adapters::postgres {
 template <class... Params>
 nlohmann::json json_rows(soci::session& sql, const std::string& inner, const std::string& order, Params&... params) {
   std::string doc;
-  const std::string query =
-      "SELECT coalesce(json_agg(t ORDER BY " + order + "), '[]')::text FROM (" + inner + ") t";
+  const std::string query = "SELECT coalesce(json_agg(t ORDER BY " + order + "), '[]')::text FROM (" + inner + ") t";
   (((sql << query), ..., soci::use(params)), soci::into(doc));
   return nlohmann::json::parse(doc);
 }

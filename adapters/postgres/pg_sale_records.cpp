@@ -3,7 +3,7 @@
 namespace setia::adapters::postgres {
 
 std::expected<std::optional<long long>, core::StoreError> PgSaleRecords::sale_id(const std::string& store_id,
-                                                                                  const std::string& receipt_no) {
+                                                                                 const std::string& receipt_no) {
   std::optional<long long> out;
   auto done = session_.run([&](soci::session& sql) {
     long long id = 0;
@@ -20,13 +20,14 @@ std::expected<std::vector<core::RecordedSale>, core::StoreError> PgSaleRecords::
   const long long from = since;
   auto done = session_.run([&](soci::session& sql) {
     out.clear();
-    soci::rowset<soci::row> rows = (sql.prepare <<
-        "SELECT jsonb_build_object('store_id', s.store_id, 'receipt_no', s.receipt_no, 'occurred_at', s.occurred_at, "
-        "'subtotal', s.subtotal, 'total', s.total, 'items', (SELECT jsonb_agg(jsonb_build_object('sku', l.sku, "
-        "'name', l.name, 'qty', l.qty, 'unit_price', l.unit_price, 'category', l.category) ORDER BY l.line_no) "
-        "FROM sale_lines l WHERE l.sale_id = s.id))::text, s.points_earned "
-        "FROM sales s WHERE s.member_id IS NOT NULL AND s.occurred_at >= to_timestamp(:since) ORDER BY s.id",
-        soci::use(from));
+    soci::rowset<soci::row> rows =
+        (sql.prepare
+             << "SELECT jsonb_build_object('store_id', s.store_id, 'receipt_no', s.receipt_no, 'occurred_at', s.occurred_at, "
+                "'subtotal', s.subtotal, 'total', s.total, 'items', (SELECT jsonb_agg(jsonb_build_object('sku', l.sku, "
+                "'name', l.name, 'qty', l.qty, 'unit_price', l.unit_price, 'category', l.category) ORDER BY l.line_no) "
+                "FROM sale_lines l WHERE l.sale_id = s.id))::text, s.points_earned "
+                "FROM sales s WHERE s.member_id IS NOT NULL AND s.occurred_at >= to_timestamp(:since) ORDER BY s.id",
+         soci::use(from));
     for (const auto& r : rows) out.push_back({r.get<std::string>(0), r.get<long long>(1)});
   });
   if (!done) return std::unexpected(done.error());

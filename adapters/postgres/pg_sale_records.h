@@ -11,7 +11,7 @@ class PgSaleRecords final : public core::SaleRecords {
 
   // core::SaleRecords
   std::expected<std::optional<long long>, core::StoreError> sale_id(const std::string& store_id,
-                                                                     const std::string& receipt_no) override;
+                                                                    const std::string& receipt_no) override;
   std::expected<std::vector<core::RecordedSale>, core::StoreError> member_sales_since(std::int64_t since) override;
 
  private:

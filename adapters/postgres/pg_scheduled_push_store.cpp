@@ -25,8 +25,10 @@ std::expected<std::optional<int>, core::StoreError> PgScheduledPushStore::remind
   return ind == soci::i_ok ? std::optional<int>(n) : std::nullopt;
 }
 
-std::expected<std::optional<int>, core::StoreError> PgScheduledPushStore::announce_promo(
-    const std::string& store, const std::string& promo_id, domain::LocalDate from, const std::string& data_json) {
+std::expected<std::optional<int>, core::StoreError> PgScheduledPushStore::announce_promo(const std::string& store,
+                                                                                         const std::string& promo_id,
+                                                                                         domain::LocalDate from,
+                                                                                         const std::string& data_json) {
   const std::string date = from.to_string();
   int n = 0;
   soci::indicator ind = soci::i_null;

@@ -13,9 +13,9 @@ class PgScheduledPushStore final : public core::ScheduledPushStore {
 
   // core::ScheduledPushStore
   std::expected<std::vector<std::string>, core::StoreError> member_stores() override;
-  std::expected<std::optional<int>, core::StoreError> remind_expiring(const std::string& store,
-                                                                      const std::string& zone, domain::LocalDate day,
-                                                                      std::int64_t now, std::int64_t until) override;
+  std::expected<std::optional<int>, core::StoreError> remind_expiring(const std::string& store, const std::string& zone,
+                                                                      domain::LocalDate day, std::int64_t now,
+                                                                      std::int64_t until) override;
   std::expected<std::optional<int>, core::StoreError> announce_promo(const std::string& store,
                                                                      const std::string& promo_id,
                                                                      domain::LocalDate from,

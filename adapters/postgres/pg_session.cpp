@@ -60,8 +60,8 @@ std::expected<void, core::StoreError> PgSession::run(const std::function<void(so
     }
     if (broken) sql_.reset();
     bool transient = broken || is_transient_sqlstate(state);
-    return std::unexpected(core::StoreError{transient ? Kind::transient : Kind::permanent,
-                                            "[" + state + "] " + e.what()});
+    return std::unexpected(
+        core::StoreError{transient ? Kind::transient : Kind::permanent, "[" + state + "] " + e.what()});
   } catch (const soci::soci_error& e) {
     // Without a SQLSTATE SOCI is telling us about the connection (cannot
     // connect, connection lost): drop it and try again later.

@@ -1,7 +1,7 @@
 #include "adapters/postgres/pg_voucher_store.h"
 
-#include <nlohmann/json.hpp>
 #include <soci/postgresql/soci-postgresql.h>
+#include <nlohmann/json.hpp>
 
 #include "core/domain/voucher_terms_json.h"
 

@@ -21,8 +21,8 @@ std::expected<QrMatrix, QrError> encode(const std::string& text) {
   // 8-bit mode keeps every byte as given (UTF-8 URLs, mixed-case codes);
   // case-sensitive so that a member code is read back exactly.
   errno = 0;
-  std::unique_ptr<QRcode, decltype(&QRcode_free)> code(
-      QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1), &QRcode_free);
+  std::unique_ptr<QRcode, decltype(&QRcode_free)> code(QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1),
+                                                       &QRcode_free);
   if (!code) return std::unexpected(errno == ERANGE ? QrError::too_long : QrError::internal);
   QrMatrix m;
   m.width = code->width;

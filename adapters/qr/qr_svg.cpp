@@ -7,7 +7,8 @@ std::string to_svg(const QrMatrix& m) {
   const std::string n = std::to_string(size);
   std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + n + " " + n +
                     "\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"QR code\">"
-                    "<rect width=\"" + n + "\" height=\"" + n + "\" fill=\"#fff\"/><path fill=\"#000\" d=\"";
+                    "<rect width=\"" +
+                    n + "\" height=\"" + n + "\" fill=\"#fff\"/><path fill=\"#000\" d=\"";
   // One rectangle per horizontal run of dark modules keeps the path about a
   // third the size of one square per module.
   for (int y = 0; y < m.width; ++y) {
@@ -18,8 +19,8 @@ std::string to_svg(const QrMatrix& m) {
       }
       int run = 1;
       while (x + run < m.width && m.at(x + run, y)) ++run;
-      svg += "M" + std::to_string(x + kQuietZone) + " " + std::to_string(y + kQuietZone) + "h" +
-             std::to_string(run) + "v1h-" + std::to_string(run) + "z";
+      svg += "M" + std::to_string(x + kQuietZone) + " " + std::to_string(y + kQuietZone) + "h" + std::to_string(run) +
+             "v1h-" + std::to_string(run) + "z";
       x += run;
     }
   }

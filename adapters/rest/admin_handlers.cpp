@@ -46,7 +46,8 @@ Response get_member(Call& call) { return json_response(member_detail(call, membe
 Response patch_member(Call& call) {
   auto m = member_in_scope(call);
   JsonBody body(call.request);
-  body.only({"name", "email", "phone", "birth_date", "language"}, {"points", "store", "code", "role", "id", "created_at"});
+  body.only({"name", "email", "phone", "birth_date", "language"},
+            {"points", "store", "code", "role", "id", "created_at"});
   core::ProfilePatch patch;
   patch.name = body.string("name", false, 100);
   patch.email = body.string("email", false, 254);
@@ -64,9 +65,14 @@ Response adjust_points(Call& call) {
   auto delta = *body.integer("delta", true, -1'000'000'000, 1'000'000'000);
   auto reason = *body.string("reason", true, 500);
   auto a = unwrap(call.backend.points->adjust(m.member.code, delta, reason, admin_actor(call)));
-  return json_response({{"adjustment", {{"id", a.id}, {"member", a.member_code}, {"delta", a.delta},
-                                        {"before", a.before}, {"after", a.after}, {"reason", reason},
-                                        {"by", admin_actor(call)}}}},
+  return json_response({{"adjustment",
+                         {{"id", a.id},
+                          {"member", a.member_code},
+                          {"delta", a.delta},
+                          {"before", a.before},
+                          {"after", a.after},
+                          {"reason", reason},
+                          {"by", admin_actor(call)}}}},
                        201);
 }
 
@@ -77,19 +83,19 @@ json rule_set_json(const rules::RuleSet& rs) {
   for (const auto& r : rs.rewards) rewards.push_back({{"id", r.id}, {"title", r.title}, {"cost", r.cost}});
   json promos = json::array();
   for (const auto& p : rs.promos) promos.push_back({{"id", p.id}, {"title", p.title}});
-  json j = {{"store", rs.store},
-            {"file", rs.file},
-            {"timezone", rs.timezone},
-            {"currency", rs.currency},
-            {"earn_rules", earn},
-            {"max_points_per_sale", rs.points.max_per_sale ? json(*rs.points.max_per_sale) : json(nullptr)},
-            {"points_expire_after_days",
-             rs.points.expiry_after_days ? json(*rs.points.expiry_after_days) : json(nullptr)},
-            {"rewards", rewards},
-            {"promos", promos},
-            {"birthday", rs.birthday.has_value()},
-            {"reservations", rs.reservations.has_value()},
-            {"enota", {{"header", rs.enota.header}, {"footer", rs.enota.footer}}}};
+  json j = {
+      {"store", rs.store},
+      {"file", rs.file},
+      {"timezone", rs.timezone},
+      {"currency", rs.currency},
+      {"earn_rules", earn},
+      {"max_points_per_sale", rs.points.max_per_sale ? json(*rs.points.max_per_sale) : json(nullptr)},
+      {"points_expire_after_days", rs.points.expiry_after_days ? json(*rs.points.expiry_after_days) : json(nullptr)},
+      {"rewards", rewards},
+      {"promos", promos},
+      {"birthday", rs.birthday.has_value()},
+      {"reservations", rs.reservations.has_value()},
+      {"enota", {{"header", rs.enota.header}, {"footer", rs.enota.footer}}}};
   return j;
 }
 
@@ -99,7 +105,8 @@ Response get_rules(Call& call) {
   if (!registry || !call.rules) throw ApiError(503, "unavailable", "no rules are loaded");
   auto status = registry->status();
   auto at = [&](std::chrono::system_clock::time_point t) {
-    return call.time(std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count(), store.value_or(""));
+    return call.time(std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count(),
+                     store.value_or(""));
   };
   json sets = json::array();
   json files = json::array();

@@ -24,7 +24,8 @@ JsonBody::JsonBody(const Request& request) {
   if (!j_.is_object()) throw bad_request("the body must be a JSON object");
 }
 
-void JsonBody::only(std::initializer_list<std::string_view> allowed, std::initializer_list<std::string_view> fixed) const {
+void JsonBody::only(std::initializer_list<std::string_view> allowed,
+                    std::initializer_list<std::string_view> fixed) const {
   for (auto it = j_.begin(); it != j_.end(); ++it) {
     const std::string& k = it.key();
     if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;

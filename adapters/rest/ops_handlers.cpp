@@ -51,8 +51,8 @@ Response metrics(Call& call) {
     text += gauge("setia_outbox_backlog", "Outbox deliveries waiting (pending) or given up (dead)", series);
   }
   if (auto dead = call.backend.ops->dead_letter_total()) {
-    text += gauge("setia_dead_letters_stored", "Dead letters in the database", "setia_dead_letters_stored " +
-                                                                                    std::to_string(*dead) + "\n");
+    text += gauge("setia_dead_letters_stored", "Dead letters in the database",
+                  "setia_dead_letters_stored " + std::to_string(*dead) + "\n");
   }
   return Response{200, "text/plain; version=0.0.4; charset=utf-8", std::move(text), {}, false};
 }

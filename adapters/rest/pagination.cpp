@@ -70,8 +70,9 @@ core::PageRequest page_request(const Call& call) {
   p.limit = kDefaultPageLimit;
   if (auto it = call.query.find("limit"); it != call.query.end()) {
     auto v = to_int(it->second);
-    if (!v || *v < 1) throw bad_request("limit must be a whole number of at least 1 (at most " +
-                                        std::to_string(kMaxPageLimit) + " are returned)");
+    if (!v || *v < 1)
+      throw bad_request("limit must be a whole number of at least 1 (at most " + std::to_string(kMaxPageLimit) +
+                        " are returned)");
     p.limit = static_cast<int>(std::min<std::int64_t>(*v, kMaxPageLimit));
   }
   if (auto it = call.query.find("cursor"); it != call.query.end() && !it->second.empty()) {

@@ -96,14 +96,13 @@ Response admin_day(Call& call) {
 }
 
 Response admin_confirm(Call& call) {
-  auto r = unwrap(
-      call.backend.reservations->confirm(admin_store(call, false), path_id(call, "id", "reservation")));
+  auto r = unwrap(call.backend.reservations->confirm(admin_store(call, false), path_id(call, "id", "reservation")));
   return json_response({{"reservation", reservation_json(call, r)}});
 }
 
 Response admin_cancel(Call& call) {
-  auto r = unwrap(
-      call.backend.reservations->cancel_by_admin(admin_store(call, false), path_id(call, "id", "reservation")));
+  auto r =
+      unwrap(call.backend.reservations->cancel_by_admin(admin_store(call, false), path_id(call, "id", "reservation")));
   return json_response({{"reservation", reservation_json(call, r)}});
 }
 

@@ -58,7 +58,9 @@ std::string Call::base_url() const {
 }
 
 RestApi::RestApi(RestOptions options, RestDeps deps)
-    : options_(std::move(options)), deps_(std::move(deps)), pool_(deps_.backends, std::max<std::size_t>(1, options_.workers)) {
+    : options_(std::move(options)),
+      deps_(std::move(deps)),
+      pool_(deps_.backends, std::max<std::size_t>(1, options_.workers)) {
   add_auth_routes(router_);
   add_member_routes(router_);
   add_offer_routes(router_);
@@ -92,7 +94,13 @@ Response RestApi::route(const Request& request, bool ops_listener, std::string& 
   label = m.route->pattern;
   auto query = parse_query(request.query);
   auto lease = pool_.acquire();
-  Call call{request, *m.route, std::move(m.params), std::move(query), std::nullopt, *lease, *this,
+  Call call{request,
+            *m.route,
+            std::move(m.params),
+            std::move(query),
+            std::nullopt,
+            *lease,
+            *this,
             deps_.rules ? deps_.rules->current() : nullptr};
   if (m.route->access == Access::member || m.route->access == Access::admin || m.route->access == Access::token) {
     std::string token = bearer(request.authorization);
@@ -128,11 +136,13 @@ Response RestApi::dispatch(const Request& request, bool ops_listener) noexcept {
       // Labels from the route table only (never the raw path or method), so
       // that a scan of random URLs cannot grow the series without bound.
       std::string method = label == "unmatched" ? "other" : request.method;
-      deps_.metrics->counter("setia_http_requests_total", "REST requests by route template, method and status",
-                             {{"route", label}, {"method", method}, {"status", std::to_string(res.status)}})
+      deps_.metrics
+          ->counter("setia_http_requests_total", "REST requests by route template, method and status",
+                    {{"route", label}, {"method", method}, {"status", std::to_string(res.status)}})
           .inc();
-      deps_.metrics->histogram("setia_http_request_duration_seconds", "REST request latency by route template",
-                               {{"route", label}})
+      deps_.metrics
+          ->histogram("setia_http_request_duration_seconds", "REST request latency by route template",
+                      {{"route", label}})
           .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
   } catch (...) {

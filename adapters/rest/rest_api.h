@@ -47,7 +47,9 @@ struct Call {
 
   const std::string& param(const std::string& name) const { return params.at(name); }
   const core::Principal& who() const { return *principal; }
-  const rules::RuleSet* store_rules(const std::string& store) const { return rules ? rules->for_store(store) : nullptr; }
+  const rules::RuleSet* store_rules(const std::string& store) const {
+    return rules ? rules->for_store(store) : nullptr;
+  }
   // RFC 3339 with the store's UTC offset.
   std::string time(std::int64_t unix_seconds, const std::string& store) const;
   std::string client_address() const;

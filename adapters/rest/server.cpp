@@ -47,23 +47,26 @@ class Listener : public std::enable_shared_from_this<Listener> {
  public:
   Listener(net::io_context& ioc, tcp::acceptor acceptor, const ServerLimits& limits, RequestHandler handler,
            const std::function<void(unsigned)>& on_refused)
-      : ioc_(ioc), acceptor_(std::move(acceptor)), limits_(limits), handler_(std::move(handler)),
+      : ioc_(ioc),
+        acceptor_(std::move(acceptor)),
+        limits_(limits),
+        handler_(std::move(handler)),
         on_refused_(on_refused) {}
 
   void accept() {
     // Each connection gets its own strand.
-    acceptor_.async_accept(net::make_strand(ioc_), [self = shared_from_this()](boost::system::error_code ec,
-                                                                              tcp::socket socket) {
-      if (ec == net::error::operation_aborted || !self->acceptor_.is_open()) return;
-      if (!ec) {
-        std::make_shared<Session>(std::move(socket), self->limits_, self->handler_, self->on_refused_)->run();
-      } else {
+    acceptor_.async_accept(
+        net::make_strand(ioc_), [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
+          if (ec == net::error::operation_aborted || !self->acceptor_.is_open()) return;
+          if (!ec) {
+            std::make_shared<Session>(std::move(socket), self->limits_, self->handler_, self->on_refused_)->run();
+          } else {
         // Out of file descriptors and the like: keep serving the others.
-        std::size_t suppressed = 0;
-        if (self->accept_fail_.allow(suppressed)) log::get("rest")->warn("accept failed: {}", ec.message());
-      }
-      self->accept();
-    });
+            std::size_t suppressed = 0;
+            if (self->accept_fail_.allow(suppressed)) log::get("rest")->warn("accept failed: {}", ec.message());
+          }
+          self->accept();
+        });
   }
 
   void close() {
@@ -110,8 +113,8 @@ std::expected<std::string, std::string> Server::listen(const std::string& addres
   if (ec) return std::unexpected("cannot listen on " + address + ": " + ec.message());
   auto bound = acceptor.local_endpoint(ec);
   if (ec) return std::unexpected("cannot read the bound address: " + ec.message());
-  auto listener = std::make_shared<Listener>(impl_->ioc, std::move(acceptor), impl_->limits, std::move(handler),
-                                             on_refused);
+  auto listener =
+      std::make_shared<Listener>(impl_->ioc, std::move(acceptor), impl_->limits, std::move(handler), on_refused);
   impl_->listeners.push_back(listener);
   listener->accept();
   std::string ip = bound.address().to_string();

@@ -17,9 +17,15 @@ json opt(const std::optional<T>& v) {
 
 json profile_json(const Call& call, const core::Profile& p) {
   const auto& m = p.member;
-  return {{"id", m.id},           {"code", m.code},        {"store", m.store_id},
-          {"name", m.name},       {"email", opt(m.email)}, {"phone", m.phone},
-          {"birth_date", opt(m.birth_date)}, {"language", p.lang}, {"promo_pushes", p.promo_pushes},
+  return {{"id", m.id},
+          {"code", m.code},
+          {"store", m.store_id},
+          {"name", m.name},
+          {"email", opt(m.email)},
+          {"phone", m.phone},
+          {"birth_date", opt(m.birth_date)},
+          {"language", p.lang},
+          {"promo_pushes", p.promo_pushes},
           {"points", m.points},
           {"created_at", call.time(p.created_at, m.store_id)}};
 }
@@ -41,21 +47,30 @@ json voucher_json(const Call& call, const core::VoucherRow& row) {
 }
 
 json transaction_summary_json(const Call& call, const core::TransactionSummary& t) {
-  return {{"id", t.id},       {"store", t.store_id}, {"receipt_no", t.receipt_no}, {"time", call.time(t.at, t.store_id)},
-          {"total", t.total}, {"items", t.items},    {"points_earned", t.points_earned}};
+  return {{"id", t.id},
+          {"store", t.store_id},
+          {"receipt_no", t.receipt_no},
+          {"time", call.time(t.at, t.store_id)},
+          {"total", t.total},
+          {"items", t.items},
+          {"points_earned", t.points_earned}};
 }
 
 json transaction_json(const Call& call, const core::Transaction& t, const std::string& html_path) {
   json j = transaction_summary_json(call, t.summary);
   json lines = json::array();
   for (const auto& l : t.lines) {
-    lines.push_back({{"sku", l.sku.empty() ? json(nullptr) : json(l.sku)}, {"name", l.name},
-                     {"category", l.category.empty() ? json(nullptr) : json(l.category)}, {"qty", l.qty},
-                     {"unit_price", l.unit_price}, {"amount", l.amount}});
+    lines.push_back({{"sku", l.sku.empty() ? json(nullptr) : json(l.sku)},
+                     {"name", l.name},
+                     {"category", l.category.empty() ? json(nullptr) : json(l.category)},
+                     {"qty", l.qty},
+                     {"unit_price", l.unit_price},
+                     {"amount", l.amount}});
   }
   json vouchers = json::array();
   for (const auto& v : t.vouchers) {
-    vouchers.push_back({{"code", v.code}, {"redeemed", v.redeemed}, {"discount", v.discount}, {"reason", opt(v.reason)}});
+    vouchers.push_back(
+        {{"code", v.code}, {"redeemed", v.redeemed}, {"discount", v.discount}, {"reason", opt(v.reason)}});
   }
   j["items"] = std::move(lines);
   j["member"] = opt(t.member_code);
@@ -88,7 +103,8 @@ json points_entry_json(const core::PointsHistoryItem& item) {
   // expired, the refund, or the admin and their reason.
   json why = json::object();
   if (e.kind == "earn") {
-    why = {{"sale", {{"receipt_no", opt(e.receipt_no)}}}, {"ruleset_version", opt(e.ruleset_version)},
+    why = {{"sale", {{"receipt_no", opt(e.receipt_no)}}},
+           {"ruleset_version", opt(e.ruleset_version)},
            {"rule_ids", e.rule_ids}};
   } else if (e.kind == "redeem") {
     why = {{"reward", opt(e.reward_id)}, {"voucher", opt(e.voucher_code)}};
@@ -117,8 +133,8 @@ json notification_json(const Call& call, const core::NotificationRow& n) {
   auto push = core::render_push(item, {.rules = call.store_rules(n.store_id)});
   json data = json::parse(n.data_json, nullptr, false);
   if (data.is_discarded()) data = json::object();
-  return {{"id", n.id},          {"kind", n.kind}, {"title", push.title}, {"body", push.body},
-          {"data", data},        {"at", call.time(n.at, n.store_id)}};
+  return {{"id", n.id},        {"kind", n.kind}, {"title", push.title},
+          {"body", push.body}, {"data", data},   {"at", call.time(n.at, n.store_id)}};
 }
 
 json dead_letter_json(const Call& call, const core::DeadLetterRow& d) {
@@ -137,15 +153,26 @@ json dead_letter_json(const Call& call, const core::DeadLetterRow& d) {
 }
 
 json reward_json(const core::RewardOffer& r) {
-  return {{"id", r.id},         {"title", r.title},         {"cost", r.cost},
-          {"stock", opt(r.stock)}, {"remaining", opt(r.remaining)}, {"available_from", opt(r.available_from)},
-          {"available_until", opt(r.available_until)}, {"voucher", r.voucher}};
+  return {{"id", r.id},
+          {"title", r.title},
+          {"cost", r.cost},
+          {"stock", opt(r.stock)},
+          {"remaining", opt(r.remaining)},
+          {"available_from", opt(r.available_from)},
+          {"available_until", opt(r.available_until)},
+          {"voucher", r.voucher}};
 }
 
 json promo_json(const core::PromoOffer& p) {
-  return {{"id", p.id},       {"title", p.title},           {"audience", p.audience},
-          {"from", p.from},   {"until", p.until},           {"per_member", p.per_member},
-          {"total", opt(p.total)}, {"remaining", opt(p.remaining)}, {"claimed", opt(p.claimed_by_member)},
+  return {{"id", p.id},
+          {"title", p.title},
+          {"audience", p.audience},
+          {"from", p.from},
+          {"until", p.until},
+          {"per_member", p.per_member},
+          {"total", opt(p.total)},
+          {"remaining", opt(p.remaining)},
+          {"claimed", opt(p.claimed_by_member)},
           {"voucher", p.voucher}};
 }
 

@@ -62,7 +62,8 @@ inline std::optional<date::year_month_day> parse_civil_date(std::string_view tex
   };
   auto y = number(0, 4), m = number(5, 2), d = number(8, 2);
   if (!y || !m || !d || *y < 1) return std::nullopt;
-  date::year_month_day ymd{date::year{*y}, date::month{static_cast<unsigned>(*m)}, date::day{static_cast<unsigned>(*d)}};
+  date::year_month_day ymd{date::year{*y}, date::month{static_cast<unsigned>(*m)},
+                           date::day{static_cast<unsigned>(*d)}};
   if (!ymd.ok()) return std::nullopt;
   return ymd;
 }

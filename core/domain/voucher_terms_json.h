@@ -36,9 +36,9 @@ inline nlohmann::json or_null(const std::string& s) { return s.empty() ? nlohman
 
 inline void to_json(nlohmann::json& j, const VoucherTerms& t) {
   using voucher_terms_json_detail::or_null;
-  j = {{"kind", nullptr},          {"percent", nullptr},  {"max_off", nullptr},   {"amount_off", nullptr},
-       {"free_category", nullptr}, {"free_sku", nullptr}, {"free_qty", nullptr},  {"min_spend", t.min_spend},
-       {"valid_days", t.valid_days}};
+  j = {{"kind", nullptr},       {"percent", nullptr},       {"max_off", nullptr},
+       {"amount_off", nullptr}, {"free_category", nullptr}, {"free_sku", nullptr},
+       {"free_qty", nullptr},   {"min_spend", t.min_spend}, {"valid_days", t.valid_days}};
   if (auto* p = std::get_if<PercentOff>(&t.benefit)) {
     j["kind"] = "percent_off";
     j["percent"] = p->percent;

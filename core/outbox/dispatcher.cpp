@@ -4,7 +4,8 @@
 
 namespace setia::core {
 
-OutboxDispatcher::OutboxDispatcher(DispatcherOptions options, StoreFactory stores, Notifier& notifier, RulesSource rules)
+OutboxDispatcher::OutboxDispatcher(DispatcherOptions options, StoreFactory stores, Notifier& notifier,
+                                   RulesSource rules)
     : options_(std::move(options)),
       stores_(std::move(stores)),
       notifier_(notifier),
@@ -65,7 +66,8 @@ int OutboxDispatcher::run_once(OutboxStore& store) {
         break;
       case DeliveryOutcome::Kind::retry_later:
         if (item.attempts >= options_.max_attempts) {
-          marked = store.mark_dead(item.id, "gave up after " + std::to_string(item.attempts) + " attempts: " + outcome.detail);
+          marked = store.mark_dead(item.id,
+                                   "gave up after " + std::to_string(item.attempts) + " attempts: " + outcome.detail);
           log_->error("outbox={} notification={} dead after {} attempts: {}", item.id, item.notification_id,
                       item.attempts, outcome.detail);
         } else {

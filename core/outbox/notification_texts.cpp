@@ -16,10 +16,8 @@ std::string str(const nlohmann::json& j, const char* key) {
 // "2026-11-30" as "30 Nov 2026" (Indonesian month names: "30 Des 2026");
 // anything else as it is.
 std::string day_text(const std::string& ymd, bool en) {
-  static const char* const kEn[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  static const char* const kId[] = {"Jan", "Feb", "Mar", "Apr", "Mei", "Jun",
-                                    "Jul", "Agu", "Sep", "Okt", "Nov", "Des"};
+  static const char* const kEn[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  static const char* const kId[] = {"Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"};
   int y = 0, m = 0, d = 0;
   if (ymd.size() != 10 || std::sscanf(ymd.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12) return ymd;
   return std::to_string(d) + " " + (en ? kEn : kId)[m - 1] + " " + std::to_string(y);
@@ -67,7 +65,8 @@ PushMessage render_push(const OutboxItem& item, const PushContext& context) {
   } else if (item.kind == "promo") {
     const auto title = str(data, "title"), until = day_text(str(data, "until"), en);
     m.title = en ? "New promo" : "Promo baru";
-    m.body = en ? title + ", until " + until + ". Claim it in the app." : title + ", sampai " + until + ". Klaim di aplikasi.";
+    m.body = en ? title + ", until " + until + ". Claim it in the app."
+                : title + ", sampai " + until + ". Klaim di aplikasi.";
   } else if (item.kind == "dead_letters") {
     // To the store's admins (an FCM topic): no member, so no language; Indonesian.
     const auto count = str(data, "count"), reason = str(data, "last_reason");
@@ -80,8 +79,10 @@ PushMessage render_push(const OutboxItem& item, const PushContext& context) {
     const bool confirmed = str(data, "status") == "confirmed";
     m.title = en ? (confirmed ? "Reservation confirmed" : "Reservation cancelled")
                  : (confirmed ? "Reservasi dikonfirmasi" : "Reservasi dibatalkan");
-    m.body = en ? "Your table for " + party + " on " + when + (confirmed ? " is confirmed." : " was cancelled by the store.")
-                : "Meja untuk " + party + " orang, " + when + (confirmed ? ", sudah dikonfirmasi." : ", dibatalkan oleh toko.");
+    m.body =
+        en ? "Your table for " + party + " on " + when + (confirmed ? " is confirmed." : " was cancelled by the store.")
+           : "Meja untuk " + party + " orang, " + when +
+                 (confirmed ? ", sudah dikonfirmasi." : ", dibatalkan oleh toko.");
   } else if (item.kind == "new_reservation" || item.kind == "reservation_cancelled") {
     // To the store's admins (an FCM topic): Indonesian, like dead_letters.
     const auto when = day_text(str(data, "date"), false) + " " + str(data, "time");

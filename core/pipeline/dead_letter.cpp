@@ -21,12 +21,9 @@ std::string format_utc(std::chrono::system_clock::time_point t) {
 std::string dead_letter_json(std::string_view reason, std::string_view detail, std::string_view topic,
                              std::string_view payload, const std::optional<std::string>& event_id,
                              std::chrono::system_clock::time_point received_at) {
-  nlohmann::json j = {{"schema", "setia.deadletter/1"},
-                      {"reason", reason},
-                      {"detail", detail},
-                      {"topic", topic},
-                      {"received_at", format_utc(received_at)},
-                      {"payload", payload}};
+  nlohmann::json j = {
+      {"schema", "setia.deadletter/1"},         {"reason", reason},  {"detail", detail}, {"topic", topic},
+      {"received_at", format_utc(received_at)}, {"payload", payload}};
   if (event_id) j["event_id"] = *event_id;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -22,10 +22,10 @@ std::optional<std::string> readable_event_id(const json& j) {
 
 std::expected<ParsedObject, Rejection> parse_pos_object(std::string_view payload) {
   if (payload.size() > kMaxPayloadBytes) {
-    return std::unexpected(Rejection{Reason::too_large,
-                                     "payload is " + std::to_string(payload.size()) + " bytes; the limit is " +
-                                         std::to_string(kMaxPayloadBytes),
-                                     std::nullopt});
+    return std::unexpected(Rejection{
+        Reason::too_large,
+        "payload is " + std::to_string(payload.size()) + " bytes; the limit is " + std::to_string(kMaxPayloadBytes),
+        std::nullopt});
   }
   // Bounded nesting: a POS message is three levels deep; refuse pathological
   // input before it can exhaust the stack of the recursive parser.
@@ -33,20 +33,26 @@ std::expected<ParsedObject, Rejection> parse_pos_object(std::string_view payload
   bool in_string = false, escaped = false;
   for (char c : payload) {
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '{' || c == '[') {
-      if (++depth > 16) return std::unexpected(Rejection{Reason::not_json, "JSON nested deeper than 16 levels", std::nullopt});
+      if (++depth > 16)
+        return std::unexpected(Rejection{Reason::not_json, "JSON nested deeper than 16 levels", std::nullopt});
     } else if (c == '}' || c == ']') {
       --depth;
     }
   }
   json j = json::parse(payload, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return std::unexpected(Rejection{Reason::not_json, "payload is not valid JSON (UTF-8)", std::nullopt});
-  if (!j.is_object()) return std::unexpected(Rejection{Reason::not_an_object, "payload must be a JSON object", std::nullopt});
+  if (j.is_discarded())
+    return std::unexpected(Rejection{Reason::not_json, "payload is not valid JSON (UTF-8)", std::nullopt});
+  if (!j.is_object())
+    return std::unexpected(Rejection{Reason::not_an_object, "payload must be a JSON object", std::nullopt});
   auto event_id = readable_event_id(j);
   // PostgreSQL's text and jsonb cannot hold U+0000; refuse it here, with a
   // reason, rather than fail at the database.

@@ -37,7 +37,6 @@ class Fields {
   using Rejection = domain::Rejection;
   using json = nlohmann::json;
 
-
  public:
   Fields(const json& obj, std::string path, std::optional<std::string> event_id)
       : obj_(obj), path_(std::move(path)), event_id_(std::move(event_id)) {}
@@ -70,15 +69,13 @@ class Fields {
     }
     const auto& s = v->get_ref<const std::string&>();
     if (s.empty() || s.size() > max_len) {
-      fail(Reason::invalid_field, "field '" + where(key) + "' must be 1 to " +
-                                      std::to_string(max_len) + " characters");
+      fail(Reason::invalid_field, "field '" + where(key) + "' must be 1 to " + std::to_string(max_len) + " characters");
       return std::nullopt;
     }
     return s;
   }
 
-  std::optional<std::int64_t> integer(std::string_view key, bool required, std::int64_t min,
-                                      std::int64_t max) {
+  std::optional<std::int64_t> integer(std::string_view key, bool required, std::int64_t min, std::int64_t max) {
     const json* v = find(key);
     if (!v) {
       if (required) fail(Reason::missing_field, "missing required field '" + where(key) + "'");
@@ -95,15 +92,13 @@ class Fields {
     } else if (v->is_number_integer()) {
       n = v->get<std::int64_t>();
     } else {
-      fail(Reason::invalid_field,
-           "field '" + where(key) + "' must be an integer" +
-               (v->is_number_float() ? " (money is in whole rupiah, no fractions)" : ""));
+      fail(Reason::invalid_field, "field '" + where(key) + "' must be an integer" +
+                                      (v->is_number_float() ? " (money is in whole rupiah, no fractions)" : ""));
       return std::nullopt;
     }
     if (n < min || n > max) {
-      fail(Reason::invalid_field, "field '" + where(key) + "' must be between " +
-                                      std::to_string(min) + " and " + std::to_string(max) +
-                                      ", got " + std::to_string(n));
+      fail(Reason::invalid_field, "field '" + where(key) + "' must be between " + std::to_string(min) + " and " +
+                                      std::to_string(max) + ", got " + std::to_string(n));
       return std::nullopt;
     }
     return n;
@@ -114,6 +109,5 @@ class Fields {
   std::string path_;
   std::optional<std::string> event_id_;
 };
-
 
 }  // namespace setia::core

@@ -30,9 +30,10 @@ Disposition Pipeline::handle_lookup(const InboundMessage& msg, const std::string
     return reject(msg, store, why);
   }
   if (!q) {
-    nlohmann::json answer = {{"schema", "setia.pos.lookup-reply/1"},
-                             {"ok", false},
-                             {"error", {{"reason", domain::reason_code(q.error().reason)}, {"detail", q.error().detail}}}};
+    nlohmann::json answer = {
+        {"schema", "setia.pos.lookup-reply/1"},
+        {"ok", false},
+        {"error", {{"reason", domain::reason_code(q.error().reason)}, {"detail", q.error().detail}}}};
     sink_.publish_result(store, answer.dump(), reply);
     return reject(msg, store, q.error());
   }

@@ -51,11 +51,12 @@ Disposition Pipeline::handle(const InboundMessage& msg) noexcept {
 Disposition Pipeline::handle_unsafe(const InboundMessage& msg) {
   auto topic = parse_pos_topic(options_.topic_prefix, msg.topic);
   if (!topic) {
-    return reject(msg, std::nullopt,
-                  domain::Rejection{domain::Reason::invalid_topic,
-                                    "topic '" + std::string(msg.topic) + "' is not " + options_.topic_prefix +
-                                        "/{store}/pos/{sale|refund|lookup} with a store id matching [a-z0-9][a-z0-9-]{0,62}",
-                                    std::nullopt});
+    return reject(
+        msg, std::nullopt,
+        domain::Rejection{domain::Reason::invalid_topic,
+                          "topic '" + std::string(msg.topic) + "' is not " + options_.topic_prefix +
+                              "/{store}/pos/{sale|refund|lookup} with a store id matching [a-z0-9][a-z0-9-]{0,62}",
+                          std::nullopt});
   }
   switch (topic->kind) {
     case PosTopicKind::sale: return handle_sale(msg, topic->store);
@@ -90,13 +91,15 @@ Disposition Pipeline::handle_sale(const InboundMessage& msg, const std::string& 
   if (!*stored) {
     // The database refuses this valid sale for good: a dead letter.
     log_->error("event_id={} store refused the sale for good: {}", sale->event_id, stored->error().message);
-    return reject(msg, store, domain::Rejection{domain::Reason::unprocessable, stored->error().message, sale->event_id});
+    return reject(msg, store,
+                  domain::Rejection{domain::Reason::unprocessable, stored->error().message, sale->event_id});
   }
   auto outcome = &**stored;
   publish(store, msg, *outcome, sale->event_id);
   log_->info("event_id={} store={} receipt={} member={} {}{} rule_points={}", sale->event_id, sale->store_id,
-             sale->receipt_no, sale->member.value_or("-"), outcome->rejected ? "rejected:" + outcome->reason : "applied",
-             outcome->duplicate ? " (duplicate)" : "", decision.points);
+             sale->receipt_no, sale->member.value_or("-"),
+             outcome->rejected ? "rejected:" + outcome->reason : "applied", outcome->duplicate ? " (duplicate)" : "",
+             decision.points);
   if (outcome->parked_refunds) return apply_parked_refunds(store, sale->receipt_no);
   return Disposition::done;
 }
@@ -107,8 +110,8 @@ Disposition Pipeline::reject(const InboundMessage& msg, std::optional<std::strin
   RejectCommand cmd{.store = store, .topic = msg.topic, .raw_payload = msg.payload, .rejection = rejection};
   auto stored = with_retry([&] { return store_.reject(cmd); }, id);
   if (!stored) return Disposition::abandon;
-  StoredOutcome fallback{.rejected = true, .reason = std::string(domain::reason_code(rejection.reason)),
-                         .detail = rejection.detail};
+  StoredOutcome fallback{
+      .rejected = true, .reason = std::string(domain::reason_code(rejection.reason)), .detail = rejection.detail};
   if (!*stored) {
     // Not even the dead letter could be stored: announce it on the
     // dead-letter topic at least, and say so loudly.
@@ -123,12 +126,18 @@ Disposition Pipeline::reject(const InboundMessage& msg, std::optional<std::strin
 
 void Pipeline::publish(std::string_view store, const InboundMessage& msg, const StoredOutcome& outcome,
                        const std::optional<std::string>& event_id) {
-  if (outcome.duplicate) ++counters_.duplicate;
-  else if (outcome.rejected) ++counters_.rejected;
-  else ++counters_.applied;
+  if (outcome.duplicate)
+    ++counters_.duplicate;
+  else if (outcome.rejected)
+    ++counters_.rejected;
+  else
+    ++counters_.applied;
   if (options_.metrics) {
-    options_.metrics->counter("setia_events_total", "POS messages decided, by status",
-                              {{"status", outcome.duplicate ? "duplicate" : outcome.rejected ? "rejected" : "applied"}})
+    options_.metrics
+        ->counter("setia_events_total", "POS messages decided, by status",
+                  {{"status", outcome.duplicate  ? "duplicate"
+                              : outcome.rejected ? "rejected"
+                                                 : "applied"}})
         .inc();
   }
   if (!outcome.result_json.empty()) sink_.publish_result(store, outcome.result_json, msg.reply_to);
@@ -136,8 +145,8 @@ void Pipeline::publish(std::string_view store, const InboundMessage& msg, const 
   // get the stored result again.
   if (outcome.rejected && !outcome.duplicate) {
     if (options_.metrics) options_.metrics->counter("setia_dead_letters_total", "Dead letters published").inc();
-    sink_.publish_dead_letter(store, dead_letter_json(outcome.reason, outcome.detail, msg.topic, msg.payload,
-                                                      event_id, clock_.now()));
+    sink_.publish_dead_letter(
+        store, dead_letter_json(outcome.reason, outcome.detail, msg.topic, msg.payload, event_id, clock_.now()));
   }
 }
 

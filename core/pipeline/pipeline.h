@@ -8,8 +8,8 @@
 #include <type_traits>
 
 #include "core/ports/clock.h"
-#include "core/ports/result_sink.h"
 #include "core/ports/pos_ledger.h"
+#include "core/ports/result_sink.h"
 #include "core/support/log.h"
 #include "core/support/metrics.h"
 #include "rules/registry.h"
@@ -72,8 +72,7 @@ class Pipeline {
   Disposition apply_parked_refunds(const std::string& store, const std::string& receipt);
   template <class Call>
   auto with_retry(Call&& call, std::string_view event_id) -> std::optional<std::invoke_result_t<Call>>;
-  Disposition reject(const InboundMessage& msg, std::optional<std::string> store,
-                     const domain::Rejection& rejection);
+  Disposition reject(const InboundMessage& msg, std::optional<std::string> store, const domain::Rejection& rejection);
   void publish(std::string_view store, const InboundMessage& msg, const StoredOutcome& outcome,
                const std::optional<std::string>& event_id);
 
@@ -100,8 +99,8 @@ auto Pipeline::with_retry(Call&& call, std::string_view event_id) -> std::option
     ++counters_.store_retries;
     std::size_t suppressed = 0;
     if (store_down_log_.allow(suppressed)) {
-      log_->warn("event_id={} store unavailable, retrying in {} ms ({} similar messages suppressed): {}",
-                 event_id, delay.count(), suppressed, outcome.error().message);
+      log_->warn("event_id={} store unavailable, retrying in {} ms ({} similar messages suppressed): {}", event_id,
+                 delay.count(), suppressed, outcome.error().message);
     }
     if (stopping_.load()) return std::nullopt;
     std::this_thread::sleep_for(delay);

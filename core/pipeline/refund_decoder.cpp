@@ -9,7 +9,8 @@ namespace {
 using domain::Reason;
 using domain::Rejection;
 
-std::optional<Rejection> check_schema_and_store(Fields& f, std::string_view expected_schema, std::string_view topic_store,
+std::optional<Rejection> check_schema_and_store(Fields& f, std::string_view expected_schema,
+                                                std::string_view topic_store,
                                                 const std::optional<std::string>& event_id) {
   auto schema = f.text("schema", true, kMaxIdLength);
   if (f.error) return f.error;
@@ -33,7 +34,8 @@ std::expected<domain::Refund, Rejection> decode_refund(std::string_view topic_st
   auto parsed = parse_pos_object(payload);
   if (!parsed) return std::unexpected(parsed.error());
   Fields f(parsed->body, "", parsed->event_id);
-  if (auto r = check_schema_and_store(f, "setia.pos.refund/1", topic_store, parsed->event_id)) return std::unexpected(*r);
+  if (auto r = check_schema_and_store(f, "setia.pos.refund/1", topic_store, parsed->event_id))
+    return std::unexpected(*r);
   domain::Refund refund;
   auto eid = f.text("event_id", true, kMaxIdLength);
   auto receipt = f.text("receipt_no", true, kMaxIdLength);
@@ -42,9 +44,9 @@ std::expected<domain::Refund, Rejection> decode_refund(std::string_view topic_st
   refund.reason = f.text("reason", false, kMaxTextLength);
   if (f.error) return std::unexpected(*f.error);
   if (!parse_rfc3339(*occurred)) {
-    return std::unexpected(Rejection{Reason::invalid_field,
-                                     "field 'occurred_at' must be RFC 3339 with an offset, e.g. 2020-05-27T12:00:00+07:00",
-                                     parsed->event_id});
+    return std::unexpected(Rejection{
+        Reason::invalid_field, "field 'occurred_at' must be RFC 3339 with an offset, e.g. 2020-05-27T12:00:00+07:00",
+        parsed->event_id});
   }
   refund.event_id = *eid;
   refund.store_id = std::string(topic_store);
@@ -66,17 +68,20 @@ std::expected<domain::Lookup, Rejection> decode_lookup(std::string_view topic_st
   auto subtotal = f.integer("subtotal", false, 0, kMaxAmount);
   if (f.error) return std::unexpected(*f.error);
   if (q.reply_to && q.reply_to->find_first_of("#+") != std::string::npos) {
-    return std::unexpected(Rejection{Reason::invalid_field, "field 'reply_to' must be a topic without wildcards", std::nullopt});
+    return std::unexpected(
+        Rejection{Reason::invalid_field, "field 'reply_to' must be a topic without wildcards", std::nullopt});
   }
   nlohmann::json basket = {{"subtotal", subtotal.value_or(0)}, {"items", nlohmann::json::array()}};
   if (const auto* items = f.find("items")) {
     if (!items->is_array() || items->size() > 500) {
-      return std::unexpected(Rejection{Reason::invalid_field, "field 'items' must be an array of at most 500 lines", std::nullopt});
+      return std::unexpected(
+          Rejection{Reason::invalid_field, "field 'items' must be an array of at most 500 lines", std::nullopt});
     }
     long long sum = 0;
     for (std::size_t i = 0; i < items->size(); ++i) {
       if (!(*items)[i].is_object()) {
-        return std::unexpected(Rejection{Reason::invalid_field, "'items[" + std::to_string(i) + "]' must be an object", std::nullopt});
+        return std::unexpected(
+            Rejection{Reason::invalid_field, "'items[" + std::to_string(i) + "]' must be an object", std::nullopt});
       }
       Fields lf((*items)[i], "items[" + std::to_string(i) + "]", std::nullopt);
       auto qty = lf.integer("qty", true, 1, 1'000'000);

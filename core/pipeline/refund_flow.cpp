@@ -60,7 +60,8 @@ Disposition Pipeline::handle_refund(const InboundMessage& msg, const std::string
     auto planned = with_retry([&] { return store_.plan_refund(*refund); }, refund->event_id);
     if (!planned) return Disposition::abandon;
     if (!*planned) {
-      return reject(msg, store, domain::Rejection{domain::Reason::unprocessable, planned->error().message, refund->event_id});
+      return reject(msg, store,
+                    domain::Rejection{domain::Reason::unprocessable, planned->error().message, refund->event_id});
     }
     auto plan = &**planned;
     if (plan->state == RefundPlan::State::decided) {
@@ -71,12 +72,15 @@ Disposition Pipeline::handle_refund(const InboundMessage& msg, const std::string
       auto stored = with_retry([&] { return store_.park_refund(*refund, msg.payload, msg.topic); }, refund->event_id);
       if (!stored) return Disposition::abandon;
       if (!*stored) {
-        return reject(msg, store, domain::Rejection{domain::Reason::unprocessable, stored->error().message, refund->event_id});
+        return reject(msg, store,
+                      domain::Rejection{domain::Reason::unprocessable, stored->error().message, refund->event_id});
       }
       auto parked = &**stored;
-      if (!parked->parked) publish(store, msg, *parked, refund->event_id);
-      else log_->info("event_id={} store={} refund of receipt {} parked until its sale arrives", refund->event_id, store,
-                      refund->receipt_no);
+      if (!parked->parked)
+        publish(store, msg, *parked, refund->event_id);
+      else
+        log_->info("event_id={} store={} refund of receipt {} parked until its sale arrives", refund->event_id, store,
+                   refund->receipt_no);
       return Disposition::done;
     }
     auto sale = sale_from_plan(plan->sale_json);
@@ -85,16 +89,21 @@ Disposition Pipeline::handle_refund(const InboundMessage& msg, const std::string
                   refund->event_id, refund->receipt_no);
     }
     auto book = rules_.current();
-    domain::Points reversal =
-        sale && plan->member ? refund_reversal(book ? book->for_store(store) : nullptr, *sale,
-                                               plan->refunded + refund->amount, plan->points_earned, plan->points_reversed)
-                             : 0;
-    RefundCommand cmd{.refund = *refund, .raw_payload = msg.payload, .topic = msg.topic, .sale_id = plan->sale_id,
-                      .expected_refunded = plan->refunded, .reversal = reversal};
+    domain::Points reversal = sale && plan->member ? refund_reversal(book ? book->for_store(store) : nullptr, *sale,
+                                                                     plan->refunded + refund->amount,
+                                                                     plan->points_earned, plan->points_reversed)
+                                                   : 0;
+    RefundCommand cmd{.refund = *refund,
+                      .raw_payload = msg.payload,
+                      .topic = msg.topic,
+                      .sale_id = plan->sale_id,
+                      .expected_refunded = plan->refunded,
+                      .reversal = reversal};
     auto stored = with_retry([&] { return store_.apply_refund(cmd); }, refund->event_id);
     if (!stored) return Disposition::abandon;
     if (!*stored) {
-      return reject(msg, store, domain::Rejection{domain::Reason::unprocessable, stored->error().message, refund->event_id});
+      return reject(msg, store,
+                    domain::Rejection{domain::Reason::unprocessable, stored->error().message, refund->event_id});
     }
     auto outcome = &**stored;
     if (outcome->stale) continue;
@@ -137,8 +146,8 @@ int expire_parked_refunds(PosLedger& store, ResultSink& sink, const Clock& clock
     auto outcome = store.reject_parked_refund(p.store, p.event_id, timeout_s);
     if (!outcome || outcome->result_json.empty()) continue;
     sink.publish_result(p.store, outcome->result_json, std::nullopt);
-    sink.publish_dead_letter(p.store, dead_letter_json(outcome->reason, outcome->detail, p.topic, p.payload, p.event_id,
-                                                       clock.now()));
+    sink.publish_dead_letter(
+        p.store, dead_letter_json(outcome->reason, outcome->detail, p.topic, p.payload, p.event_id, clock.now()));
     log->warn("event_id={} store={} parked refund rejected: {}", p.event_id, p.store, outcome->detail);
     ++rejected;
   }

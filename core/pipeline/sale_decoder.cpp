@@ -45,17 +45,16 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
     }
     return v;
   };
-  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') ||
-      s[13] != ':' || s[16] != ':') {
+  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':') {
     return std::nullopt;
   }
-  auto y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2), h = digits(11, 2),
-       mi = digits(14, 2), se = digits(17, 2);
+  auto y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2), h = digits(11, 2), mi = digits(14, 2), se = digits(17, 2);
   if (!y || !mo || !d || !h || !mi || !se) return std::nullopt;
   if (*y < 1970 || *mo < 1 || *mo > 12 || *d < 1 || *h > 23 || *mi > 59 || *se > 60) {
     return std::nullopt;
   }
-  if (!date::year_month_day{date::year{*y}, date::month{static_cast<unsigned>(*mo)}, date::day{static_cast<unsigned>(*d)}}
+  if (!date::year_month_day{date::year{*y}, date::month{static_cast<unsigned>(*mo)},
+                            date::day{static_cast<unsigned>(*d)}}
            .ok()) {
     return std::nullopt;
   }
@@ -85,8 +84,7 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
   return days * 86400 + *h * 3600 + *mi * 60 + std::min(*se, 59) - offset_s;
 }
 
-std::expected<domain::Sale, Rejection> decode_sale(std::string_view topic_store,
-                                                   std::string_view payload) {
+std::expected<domain::Sale, Rejection> decode_sale(std::string_view topic_store, std::string_view payload) {
   auto parsed = parse_pos_object(payload);
   if (!parsed) return std::unexpected(parsed.error());
   const json& j = parsed->body;
@@ -96,9 +94,7 @@ std::expected<domain::Sale, Rejection> decode_sale(std::string_view topic_store,
   if (f.error) return std::unexpected(*f.error);
   if (*schema != kSaleSchema) {
     return std::unexpected(Rejection{Reason::unknown_schema,
-                                     "schema '" + *schema + "' is not '" +
-                                         std::string(kSaleSchema) + "'",
-                                     event_id});
+                                     "schema '" + *schema + "' is not '" + std::string(kSaleSchema) + "'", event_id});
   }
 
   domain::Sale sale;
@@ -119,22 +115,21 @@ std::expected<domain::Sale, Rejection> decode_sale(std::string_view topic_store,
   if (f.error) return std::unexpected(*f.error);
 
   if (*store != topic_store) {
-    return std::unexpected(Rejection{Reason::store_mismatch,
-                                     "store_id '" + *store + "' does not match the topic's store '" +
-                                         std::string(topic_store) + "'",
-                                     event_id});
+    return std::unexpected(Rejection{
+        Reason::store_mismatch,
+        "store_id '" + *store + "' does not match the topic's store '" + std::string(topic_store) + "'", event_id});
   }
   auto when = parse_rfc3339(*occurred);
   if (!when) {
     return std::unexpected(Rejection{Reason::invalid_field,
                                      "field 'occurred_at' must be RFC 3339 with an offset, "
-                                     "e.g. 2020-05-27T11:11:00+07:00; got '" + *occurred + "'",
+                                     "e.g. 2020-05-27T11:11:00+07:00; got '" +
+                                         *occurred + "'",
                                      event_id});
   }
   if (service && !valid_service(*service)) {
-    return std::unexpected(Rejection{Reason::invalid_field,
-                                     "field 'service' must be dine_in, take_away or delivery",
-                                     event_id});
+    return std::unexpected(
+        Rejection{Reason::invalid_field, "field 'service' must be dine_in, take_away or delivery", event_id});
   }
 
   const json* items = f.find("items");
@@ -142,8 +137,8 @@ std::expected<domain::Sale, Rejection> decode_sale(std::string_view topic_store,
     return std::unexpected(Rejection{Reason::missing_field, "missing required field 'items'", event_id});
   }
   if (!items->is_array() || items->empty() || items->size() > kMaxItems) {
-    return std::unexpected(Rejection{Reason::invalid_field,
-                                     "field 'items' must be an array of 1 to 500 lines", event_id});
+    return std::unexpected(
+        Rejection{Reason::invalid_field, "field 'items' must be an array of 1 to 500 lines", event_id});
   }
   Money lines_sum = 0;
   for (std::size_t i = 0; i < items->size(); ++i) {
@@ -172,8 +167,8 @@ std::expected<domain::Sale, Rejection> decode_sale(std::string_view topic_store,
 
   if (const json* v = f.find("vouchers")) {
     if (!v->is_array() || v->size() > 20) {
-      return std::unexpected(Rejection{Reason::invalid_field,
-                                       "field 'vouchers' must be an array of at most 20 codes", event_id});
+      return std::unexpected(
+          Rejection{Reason::invalid_field, "field 'vouchers' must be an array of at most 20 codes", event_id});
     }
     for (const auto& code : *v) {
       if (!code.is_string() || code.get_ref<const std::string&>().empty() ||
@@ -190,8 +185,7 @@ std::expected<domain::Sale, Rejection> decode_sale(std::string_view topic_store,
   if (sale.subtotal != lines_sum) {
     return std::unexpected(Rejection{Reason::invalid_arithmetic,
                                      "subtotal " + rupiah(sale.subtotal) +
-                                         " is not the sum of qty x unit_price over items (" +
-                                         rupiah(lines_sum) + ")",
+                                         " is not the sum of qty x unit_price over items (" + rupiah(lines_sum) + ")",
                                      event_id});
   }
   Money expected_total = sale.subtotal - sale.discount + sale.service_charge + sale.tax;
@@ -205,19 +199,17 @@ std::expected<domain::Sale, Rejection> decode_sale(std::string_view topic_store,
   if (sale.paid) {
     if (*sale.paid < sale.total) {
       return std::unexpected(Rejection{Reason::invalid_arithmetic,
-                                       "paid " + rupiah(*sale.paid) + " is less than total " +
-                                           rupiah(sale.total),
+                                       "paid " + rupiah(*sale.paid) + " is less than total " + rupiah(sale.total),
                                        event_id});
     }
     if (sale.change && *sale.change != *sale.paid - sale.total) {
-      return std::unexpected(Rejection{Reason::invalid_arithmetic,
-                                       "change " + rupiah(*sale.change) + " is not paid - total (" +
-                                           rupiah(*sale.paid - sale.total) + ")",
-                                       event_id});
+      return std::unexpected(
+          Rejection{Reason::invalid_arithmetic,
+                    "change " + rupiah(*sale.change) + " is not paid - total (" + rupiah(*sale.paid - sale.total) + ")",
+                    event_id});
     }
   } else if (sale.change) {
-    return std::unexpected(Rejection{Reason::invalid_arithmetic,
-                                     "change is given without paid", event_id});
+    return std::unexpected(Rejection{Reason::invalid_arithmetic, "change is given without paid", event_id});
   }
 
   sale.event_id = *eid;

@@ -17,8 +17,7 @@ inline constexpr std::size_t kMaxPayloadBytes = 64 * 1024;
 // required fields and types, ranges, the arithmetic, the store. A refusal
 // names the field and what was expected, and carries the event id whenever
 // it could be read. Pure: no I/O, never throws.
-std::expected<domain::Sale, domain::Rejection> decode_sale(std::string_view topic_store,
-                                                           std::string_view payload);
+std::expected<domain::Sale, domain::Rejection> decode_sale(std::string_view topic_store, std::string_view payload);
 
 // Parses RFC 3339 with a mandatory offset ("Z" or ±HH:MM) into seconds since
 // the epoch; nullopt when malformed or out of range.

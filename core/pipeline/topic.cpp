@@ -3,8 +3,7 @@
 namespace setia::core {
 
 std::optional<PosTopic> parse_pos_topic(std::string_view prefix, std::string_view topic) {
-  if (topic.size() <= prefix.size() + 1 || topic.substr(0, prefix.size()) != prefix ||
-      topic[prefix.size()] != '/') {
+  if (topic.size() <= prefix.size() + 1 || topic.substr(0, prefix.size()) != prefix || topic[prefix.size()] != '/') {
     return std::nullopt;
   }
   auto rest = topic.substr(prefix.size() + 1);

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "core/domain/civil_date.h"
 #include "core/domain/voucher_terms.h"
 #include "core/ports/store_error.h"
-#include "core/domain/civil_date.h"
 
 namespace setia::core {
 
@@ -36,7 +36,7 @@ class BirthdayStore {
   // Members of `store` celebrating on store-local `day` (29 February
   // birthdays on 28 February in other years) without `day.year`'s gift.
   virtual std::expected<std::vector<BirthdayCandidate>, StoreError> candidates(const std::string& store,
-                                                                              domain::LocalDate day) = 0;
+                                                                               domain::LocalDate day) = 0;
   // Gives each of `gifts` in one transaction: the year's gift row (unique
   // per member and year), the voucher and the 'birthday' notification.
   // Members given already, or no longer celebrating on `day`, are skipped.

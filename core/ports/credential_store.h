@@ -55,7 +55,8 @@ class CredentialStore {
 
   virtual std::expected<long long, StoreError> insert_token(const NewToken& token) = 0;
   // The unexpired token with this digest at `now` (unix seconds).
-  virtual std::expected<std::optional<Principal>, StoreError> principal(const std::string& digest, std::int64_t now) = 0;
+  virtual std::expected<std::optional<Principal>, StoreError> principal(const std::string& digest,
+                                                                        std::int64_t now) = 0;
   virtual std::expected<bool, StoreError> revoke_token(const std::string& digest) = 0;
   // Every token of the member but `keep_token_id` (after a password change).
   virtual std::expected<void, StoreError> revoke_member_tokens(long long member_id, long long keep_token_id) = 0;

@@ -31,8 +31,8 @@ class DeadLetterStore {
   // `store_id` none: every store. Newest first (cursor: id).
   virtual std::expected<Page<DeadLetterRow>, StoreError> dead_letters(const std::optional<std::string>& store_id,
                                                                       const PageRequest& page) = 0;
-  virtual std::expected<std::optional<DeadLetterRow>, StoreError> dead_letter(long long id,
-                                                                              const std::optional<std::string>& store_id) = 0;
+  virtual std::expected<std::optional<DeadLetterRow>, StoreError> dead_letter(
+      long long id, const std::optional<std::string>& store_id) = 0;
   // Forgets the rejected claim of (store, event_id), so that a replay is
   // decided again; an applied claim is never touched.
   virtual std::expected<void, StoreError> release_rejected_claim(const std::string& store_id,

@@ -83,7 +83,8 @@ class MemberHistory {
                                                                             std::optional<long long> member_id,
                                                                             std::optional<std::string> store_id) = 0;
   // Newest first (cursor: id).
-  virtual std::expected<Page<NotificationRow>, StoreError> notifications(long long member_id, const PageRequest& page) = 0;
+  virtual std::expected<Page<NotificationRow>, StoreError> notifications(long long member_id,
+                                                                         const PageRequest& page) = 0;
   // Newest first (cursor: id).
   virtual std::expected<Page<VoucherRow>, StoreError> member_vouchers(long long member_id, const PageRequest& page) = 0;
   // The member's own voucher by code as typed (any case, dashes or not).

@@ -18,7 +18,7 @@ class MemberStore {
   // Inserts the member and, when given, their password hash in one
   // transaction: a registration never leaves a member who cannot log in.
   virtual std::expected<domain::Member, InsertFailure> insert(const domain::Member& m,
-                                                             const std::optional<std::string>& password_hash) = 0;
+                                                              const std::optional<std::string>& password_hash) = 0;
   virtual std::expected<std::optional<domain::Member>, StoreError> find_by_code(const std::string& code) = 0;
 };
 

@@ -46,7 +46,15 @@ struct OfferOutcome {
   // no_such_member: not a member of that store; insufficient_points,
   // out_of_stock: a reward; already_claimed, sold_out: a promo;
   // code_taken: the voucher code exists (try another; nothing was written).
-  enum class Status { issued, no_such_member, insufficient_points, out_of_stock, already_claimed, sold_out, code_taken };
+  enum class Status {
+    issued,
+    no_such_member,
+    insufficient_points,
+    out_of_stock,
+    already_claimed,
+    sold_out,
+    code_taken
+  };
   Status status = Status::issued;
   domain::Voucher voucher;          // when issued
   domain::Points balance = 0;       // a reward: the balance after (or the short one)

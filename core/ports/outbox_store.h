@@ -48,7 +48,8 @@ class OutboxStore {
   // Due rows, leased for `lease` so that no other worker takes them.
   virtual std::expected<std::vector<OutboxItem>, StoreError> claim(int limit, std::chrono::seconds lease) = 0;
   virtual std::expected<void, StoreError> mark_sent(long long id) = 0;
-  virtual std::expected<void, StoreError> mark_retry(long long id, std::chrono::seconds delay, const std::string& error) = 0;
+  virtual std::expected<void, StoreError> mark_retry(long long id, std::chrono::seconds delay,
+                                                     const std::string& error) = 0;
   virtual std::expected<void, StoreError> mark_dead(long long id, const std::string& error) = 0;
   // The device token is dead: forget it, and end its pending deliveries.
   virtual std::expected<void, StoreError> drop_device(const std::string& token, const std::string& error) = 0;

@@ -79,8 +79,8 @@ class PointsStore {
   virtual std::expected<AdjustOutcome, StoreError> adjust(const AdjustCommand& cmd) = 0;
   // Closes at most `limit` lots that expired by `now` (unix seconds), in
   // `store_id` or everywhere.
-  virtual std::expected<ExpiryBatch, StoreError> expire_due(std::int64_t now, const std::optional<std::string>& store_id,
-                                                            int limit) = 0;
+  virtual std::expected<ExpiryBatch, StoreError> expire_due(std::int64_t now,
+                                                            const std::optional<std::string>& store_id, int limit) = 0;
 };
 
 }  // namespace setia::core

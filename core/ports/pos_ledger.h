@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <expected>
 #include <optional>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/domain/refund.h"
@@ -86,7 +86,8 @@ class PosLedger {
 
   virtual std::expected<RefundPlan, StoreError> plan_refund(const domain::Refund& refund) = 0;
   // Newly or still parked: an outcome with `parked` and no result.
-  virtual std::expected<StoredOutcome, StoreError> park_refund(const domain::Refund& refund, std::string_view raw_payload,
+  virtual std::expected<StoredOutcome, StoreError> park_refund(const domain::Refund& refund,
+                                                               std::string_view raw_payload,
                                                                std::string_view topic) = 0;
   virtual std::expected<StoredOutcome, StoreError> apply_refund(const RefundCommand& cmd) = 0;
   // Parked refunds of one receipt (after its sale), or parked longer than
@@ -95,8 +96,8 @@ class PosLedger {
       const std::optional<std::pair<std::string, std::string>>& store_receipt, std::optional<int> older_than_s) = 0;
   // Rejects a refund parked too long; an outcome without result when it was
   // applied meanwhile.
-  virtual std::expected<StoredOutcome, StoreError> reject_parked_refund(const std::string& store, const std::string& event_id,
-                                                                        int timeout_s) = 0;
+  virtual std::expected<StoredOutcome, StoreError> reject_parked_refund(const std::string& store,
+                                                                        const std::string& event_id, int timeout_s) = 0;
 
   // The reply (setia.pos.lookup-reply/1) to a POS lookup. Changes nothing.
   virtual std::expected<std::string, StoreError> lookup(const domain::Lookup& q) = 0;

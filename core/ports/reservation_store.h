@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "core/domain/booked.h"
 #include "core/ports/page.h"
 #include "core/ports/store_error.h"
-#include "core/domain/booked.h"
 
 namespace setia::core {
 
@@ -42,7 +42,7 @@ class ReservationStore {
   // The seats held (pending and confirmed) by `store`'s reservations that
   // overlap [from, to).
   virtual std::expected<std::vector<domain::Booked>, StoreError> held(const std::string& store, std::int64_t from,
-                                                                     std::int64_t to) = 0;
+                                                                      std::int64_t to) = 0;
   // Inserts `r` when, under the store's lock, the seats held during its
   // stay plus its party are at most `seats` (rules/reservation_slots.h, peak_seats); nullopt
   // when they are not. With `notify_admins`, a 'new_reservation'
@@ -63,8 +63,7 @@ class ReservationStore {
   // admin topic (`notify_admins`), sent only when the status changed.
   // Returns the reservation as it is afterwards; nullopt: no such one.
   virtual std::expected<std::optional<Reservation>, StoreError> set_status(long long id, const std::string& status,
-                                                                           bool notify_member,
-                                                                           bool notify_admins) = 0;
+                                                                           bool notify_member, bool notify_admins) = 0;
 };
 
 }  // namespace setia::core

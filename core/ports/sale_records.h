@@ -26,7 +26,7 @@ class SaleRecords {
  public:
   virtual ~SaleRecords() = default;
   virtual std::expected<std::optional<long long>, StoreError> sale_id(const std::string& store_id,
-                                                                       const std::string& receipt_no) = 0;
+                                                                      const std::string& receipt_no) = 0;
   // Every sale with a member that occurred at or after `since` (unix
   // seconds), oldest first.
   virtual std::expected<std::vector<RecordedSale>, StoreError> member_sales_since(std::int64_t since) = 0;

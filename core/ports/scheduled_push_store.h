@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "core/ports/store_error.h"
 #include "core/domain/civil_date.h"
+#include "core/ports/store_error.h"
 
 namespace setia::core {
 

@@ -7,7 +7,8 @@
 namespace setia::core {
 
 Job points_expiry_job(PointsStore& store, std::chrono::seconds every) {
-  return Job{.name = kPointsExpiryJob, .every = every,
+  return Job{.name = kPointsExpiryJob,
+             .every = every,
              .run = [&store](std::chrono::system_clock::time_point now) -> std::expected<std::string, std::string> {
                auto r = expire_points(store, now);
                if (!r) return std::unexpected(r.error().message);

@@ -26,8 +26,10 @@ JobOutcome run_job_once(const Job& job, JobLock& lock, std::chrono::system_clock
     log->error("job {} failed: {}", job.name, r.error());
     return JobOutcome::failed;
   }
-  if (r->empty()) log->debug("job {}: nothing to do", job.name);
-  else log->info("job {}: {}", job.name, *r);
+  if (r->empty())
+    log->debug("job {}: nothing to do", job.name);
+  else
+    log->info("job {}: {}", job.name, *r);
   return JobOutcome::ran;
 }
 

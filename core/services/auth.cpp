@@ -47,9 +47,8 @@ std::string login_key(const std::string& login) {
 }  // namespace
 
 bool looks_like_token(const std::string& token) {
-  return token.size() == 43 && std::all_of(token.begin(), token.end(), [](unsigned char c) {
-           return std::isalnum(c) || c == '-' || c == '_';
-         });
+  return token.size() == 43 && std::all_of(token.begin(), token.end(),
+                                           [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; });
 }
 
 std::string make_dummy_hash(PasswordHasher& hasher, TokenMinter& tokens) {
@@ -72,11 +71,16 @@ std::expected<std::string, ServiceError> Auth::hash_password(const std::string& 
 std::expected<Session, ServiceError> Auth::issue(const Profile& profile, const std::string& label) {
   Session s;
   s.token = tokens_.mint();
-  s.expires_at = std::chrono::duration_cast<std::chrono::seconds>(
-                     (clock_.now() + options_.member_token_ttl).time_since_epoch()).count();
+  s.expires_at =
+      std::chrono::duration_cast<std::chrono::seconds>((clock_.now() + options_.member_token_ttl).time_since_epoch())
+          .count();
   s.profile = profile;
-  NewToken t{.digest = tokens_.digest(s.token), .role = Role::member, .member_id = profile.member.id,
-             .store_id = profile.member.store_id, .expires_at = s.expires_at, .label = label};
+  NewToken t{.digest = tokens_.digest(s.token),
+             .role = Role::member,
+             .member_id = profile.member.id,
+             .store_id = profile.member.store_id,
+             .expires_at = s.expires_at,
+             .label = label};
   if (auto id = credentials_.insert_token(t); !id) return unavailable(id.error());
   return s;
 }
@@ -85,13 +89,15 @@ std::expected<Session, ServiceError> Auth::register_member(const Registration& r
   // Each registration costs an argon2 hash: the per-address limit keeps one
   // client from making the server hash all day.
   if (int wait = throttle_.admit(address); wait > 0) {
-    ServiceError e{Kind::rate_limited, "too many attempts; try again in " + std::to_string(wait) + " s", "rate_limited"};
+    ServiceError e{Kind::rate_limited, "too many attempts; try again in " + std::to_string(wait) + " s",
+                   "rate_limited"};
     e.retry_after_s = wait;
     return std::unexpected(std::move(e));
   }
   auto book = rules_ ? rules_() : nullptr;
   if (!book || (!book->by_store.contains(r.store_id) && !book->fallback)) {
-    return err(Kind::invalid, "store '" + r.store_id + "' has no rules here: not a store of this Setia", "unknown_store");
+    return err(Kind::invalid, "store '" + r.store_id + "' has no rules here: not a store of this Setia",
+               "unknown_store");
   }
   // The password first: a refused one must not leave a member behind.
   auto hash = hash_password(r.password);
@@ -207,9 +213,13 @@ std::expected<std::string, ServiceError> Auth::create_admin_token(const std::opt
     return err(Kind::invalid, "store must match [a-z0-9][a-z0-9-]{0,62}");
   }
   std::string token = tokens_.mint();
-  NewToken t{.digest = tokens_.digest(token), .role = Role::admin, .member_id = std::nullopt, .store_id = store_id,
-             .expires_at = std::chrono::duration_cast<std::chrono::seconds>((clock_.now() + ttl).time_since_epoch()).count(),
-             .label = "setiactl"};
+  NewToken t{
+      .digest = tokens_.digest(token),
+      .role = Role::admin,
+      .member_id = std::nullopt,
+      .store_id = store_id,
+      .expires_at = std::chrono::duration_cast<std::chrono::seconds>((clock_.now() + ttl).time_since_epoch()).count(),
+      .label = "setiactl"};
   if (auto id = credentials_.insert_token(t); !id) return unavailable(id.error());
   return token;
 }

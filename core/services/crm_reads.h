@@ -27,7 +27,8 @@ class CrmReads {
   std::expected<Page<VoucherRow>, ServiceError> vouchers(long long member_id, const PageRequest& page);
   std::expected<VoucherRow, ServiceError> voucher(long long member_id, const std::string& code);
 
-  std::expected<Profile, ServiceError> member(const std::optional<std::string>& store_id, const std::string& id_or_code);
+  std::expected<Profile, ServiceError> member(const std::optional<std::string>& store_id,
+                                              const std::string& id_or_code);
   std::expected<Page<Profile>, ServiceError> search_members(const std::optional<std::string>& store_id,
                                                             const std::string& q, const PageRequest& page);
   std::expected<Page<DeadLetterRow>, ServiceError> dead_letters(const std::optional<std::string>& store_id,

@@ -46,7 +46,8 @@ std::expected<DeadLetters::Replayed, ServiceError> DeadLetters::replay(long long
   }
   r.outcome = replayer_->replay(r.letter.topic, r.letter.payload);
   if (!r.outcome.committed) {
-    return std::unexpected(ServiceError{Kind::unavailable, "the database is unreachable; the replay was not committed"});
+    return std::unexpected(
+        ServiceError{Kind::unavailable, "the database is unreachable; the replay was not committed"});
   }
   nlohmann::json record = {{"result", nlohmann::json::parse(r.outcome.result_json, nullptr, false)},
                            {"dead_lettered", r.outcome.dead_lettered}};

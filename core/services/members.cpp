@@ -30,24 +30,26 @@ std::string make_member_code(const std::string& store_id, std::uint64_t random) 
 }
 
 std::expected<domain::Member, ServiceError> Members::add(const NewMember& m) {
-  auto invalid = [](std::string msg) { return std::unexpected(ServiceError{ServiceError::Kind::invalid, std::move(msg)}); };
+  auto invalid = [](std::string msg) {
+    return std::unexpected(ServiceError{ServiceError::Kind::invalid, std::move(msg)});
+  };
   if (!is_valid_store_id(m.store_id)) return invalid("store must match [a-z0-9][a-z0-9-]{0,62}");
   if (m.name.empty() || m.name.size() > 100) return invalid("name must be 1 to 100 characters");
-  bool phone_ok = m.phone.size() >= 6 && m.phone.size() <= 20 &&
-                  std::all_of(m.phone.begin(), m.phone.end(), [](char c) {
-                    return std::isdigit(static_cast<unsigned char>(c)) || c == '+' || c == ' ' || c == '-';
-                  });
+  bool phone_ok =
+      m.phone.size() >= 6 && m.phone.size() <= 20 && std::all_of(m.phone.begin(), m.phone.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c)) || c == '+' || c == ' ' || c == '-';
+      });
   if (!phone_ok) return invalid("phone must be 6 to 20 digits (+, spaces and dashes allowed), e.g. +6281234567890");
-  if (m.email && (m.email->size() > 254 || m.email->find('@') == std::string::npos ||
-                  m.email->find('@') == 0 || m.email->find('@') == m.email->size() - 1)) {
+  if (m.email && (m.email->size() > 254 || m.email->find('@') == std::string::npos || m.email->find('@') == 0 ||
+                  m.email->find('@') == m.email->size() - 1)) {
     return invalid("email must look like name@example.com");
   }
   if (m.birth_date) {
     if (auto problem = domain::birth_date_problem(*m.birth_date)) return invalid(*problem);
   }
 
-  domain::Member member{.store_id = m.store_id, .name = m.name, .phone = m.phone, .email = m.email,
-                        .birth_date = m.birth_date};
+  domain::Member member{
+      .store_id = m.store_id, .name = m.name, .phone = m.phone, .email = m.email, .birth_date = m.birth_date};
   using Answer = std::optional<std::expected<domain::Member, ServiceError>>;
   return with_fresh_code<domain::Member>(
       [&] { return make_member_code(m.store_id, random_()); },

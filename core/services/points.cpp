@@ -54,7 +54,9 @@ std::expected<PointsSummary, ServiceError> PointsLedger::summary(const std::stri
   if (!*acc) return fail(Kind::not_found, "no member " + member_code, "no_such_member");
   auto book = rules_();
   const rules::RuleSet* rs = book ? book->for_store((*acc)->store_id) : nullptr;
-  return PointsSummary{.member_code = (*acc)->member_code, .store_id = (*acc)->store_id, .balance = (*acc)->balance,
+  return PointsSummary{.member_code = (*acc)->member_code,
+                       .store_id = (*acc)->store_id,
+                       .balance = (*acc)->balance,
                        .expiring = soonest_expiring((*acc)->open_lots, rs)};
 }
 
@@ -84,12 +86,13 @@ std::expected<PointsHistoryPage, ServiceError> PointsLedger::history(const std::
 }
 
 std::expected<Adjustment, ServiceError> PointsLedger::adjust(const std::string& member_code, domain::Points delta,
-                                                            const std::string& reason, const std::string& actor) {
+                                                             const std::string& reason, const std::string& actor) {
   if (delta == 0 || delta > kMaxAdjust || delta < -kMaxAdjust) {
     return fail(Kind::invalid, "points must be a whole number from -1000000000 to 1000000000, not 0");
   }
   bool blank = std::all_of(reason.begin(), reason.end(), [](unsigned char c) { return std::isspace(c); });
-  if (blank || reason.size() > 500) return fail(Kind::invalid, "reason must be 1 to 500 characters: say why, for the audit");
+  if (blank || reason.size() > 500)
+    return fail(Kind::invalid, "reason must be 1 to 500 characters: say why, for the audit");
   if (actor.empty() || actor.size() > 200) return fail(Kind::invalid, "actor must be 1 to 200 characters");
   AdjustCommand cmd{.member_code = member_code, .delta = delta, .reason = reason, .actor = actor, .expires_at = {}};
   if (delta > 0) {
@@ -113,11 +116,10 @@ std::expected<Adjustment, ServiceError> PointsLedger::adjust(const std::string& 
                   "member " + member_code + " has " + std::to_string(r->after) + " points; taking " +
                       std::to_string(-delta) + " would go below 0",
                   "insufficient_points");
-    case AdjustOutcome::Status::adjusted:
-      break;
+    case AdjustOutcome::Status::adjusted: break;
   }
-  return Adjustment{.id = r->adjustment_id, .member_code = member_code, .delta = delta, .before = r->before,
-                    .after = r->after};
+  return Adjustment{
+      .id = r->adjustment_id, .member_code = member_code, .delta = delta, .before = r->before, .after = r->after};
 }
 
 std::expected<ExpiryRun, ServiceError> PointsLedger::expire_due(const std::optional<std::string>& store_id) {

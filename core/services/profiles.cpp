@@ -89,13 +89,14 @@ std::expected<void, ServiceError> Profiles::add_device(long long member_id, cons
   // FCM registration tokens are ~160 characters of [A-Za-z0-9_:-]; refuse
   // what cannot be one rather than store junk the dispatcher sends to.
   bool ok = !token.empty() && token.size() <= 4096 && std::all_of(token.begin(), token.end(), [](unsigned char c) {
-              return std::isalnum(c) || c == '_' || c == '-' || c == ':' || c == '.';
-            });
+    return std::isalnum(c) || c == '_' || c == '-' || c == ':' || c == '.';
+  });
   if (!ok) return err(Kind::invalid, "token must be an FCM registration token ([A-Za-z0-9_:.-], at most 4096)");
   if (platform != "android" && platform != "ios" && platform != "web") {
     return err(Kind::invalid, "platform must be android, ios or web");
   }
-  if (auto done = devices_.add_device(member_id, token, platform); !done) return err(Kind::unavailable, done.error().message);
+  if (auto done = devices_.add_device(member_id, token, platform); !done)
+    return err(Kind::unavailable, done.error().message);
   return {};
 }
 

@@ -42,9 +42,16 @@ std::expected<std::vector<PromoOffer>, ServiceError> Promos::active(const std::s
   auto counts = offers_.promo_counts(store_id, member_code);
   if (!counts) return fail(Kind::unavailable, counts.error().message);
   for (const rules::Promo* p : running) {
-    PromoOffer o{.id = p->id, .title = p->title, .audience = audience_text(p->audience), .from = p->from.to_string(),
-                 .until = p->until.to_string(), .per_member = p->per_member, .total = p->total, .remaining = {},
-                 .claimed_by_member = {}, .voucher = p->voucher};
+    PromoOffer o{.id = p->id,
+                 .title = p->title,
+                 .audience = audience_text(p->audience),
+                 .from = p->from.to_string(),
+                 .until = p->until.to_string(),
+                 .per_member = p->per_member,
+                 .total = p->total,
+                 .remaining = {},
+                 .claimed_by_member = {},
+                 .voucher = p->voucher};
     if (p->total) {
       auto it = counts->taken.find(p->id);
       o.remaining = std::max<std::int64_t>(*p->total - (it == counts->taken.end() ? 0 : it->second), 0);
@@ -69,7 +76,8 @@ std::expected<std::vector<PromoOffer>, ServiceError> Promos::active_for_member(c
   return active((*member)->store_id, member_code);
 }
 
-std::expected<domain::Voucher, ServiceError> Promos::claim(const std::string& member_code, const std::string& promo_id) {
+std::expected<domain::Voucher, ServiceError> Promos::claim(const std::string& member_code,
+                                                           const std::string& promo_id) {
   auto member = members_.find_by_code(member_code);
   if (!member) return fail(Kind::unavailable, member.error().message);
   if (!*member) return fail(Kind::not_found, "no member " + member_code, "no_such_member");
@@ -86,11 +94,16 @@ std::expected<domain::Voucher, ServiceError> Promos::claim(const std::string& me
                 "not_active");
   }
   if (!audience_admits_members(promo->audience)) {
-    return fail(Kind::rule_says_no, "promo " + promo_id + " is for " + audience_text(promo->audience), "not_in_audience");
+    return fail(Kind::rule_says_no, "promo " + promo_id + " is for " + audience_text(promo->audience),
+                "not_in_audience");
   }
-  ClaimCommand cmd{.store_id = store, .member_code = member_code, .promo_id = promo_id, .per_member = promo->per_member,
+  ClaimCommand cmd{.store_id = store,
+                   .member_code = member_code,
+                   .promo_id = promo_id,
+                   .per_member = promo->per_member,
                    .total = promo->total,
-                   .voucher = {.code = {}, .title = promo->voucher.title.empty() ? promo->title : promo->voucher.title,
+                   .voucher = {.code = {},
+                               .title = promo->voucher.title.empty() ? promo->title : promo->voucher.title,
                                .terms = promo->voucher},
                    .now = now};
   using Answer = std::optional<std::expected<domain::Voucher, ServiceError>>;
@@ -101,10 +114,8 @@ std::expected<domain::Voucher, ServiceError> Promos::claim(const std::string& me
         auto r = offers_.claim(cmd);
         if (!r) return fail(Kind::unavailable, r.error().message);
         switch (r->status) {
-          case OfferOutcome::Status::issued:
-            return std::move(r->voucher);
-          case OfferOutcome::Status::code_taken:
-            return std::nullopt;
+          case OfferOutcome::Status::issued: return std::move(r->voucher);
+          case OfferOutcome::Status::code_taken: return std::nullopt;
           case OfferOutcome::Status::no_such_member:
             return fail(Kind::not_found, "no member " + member_code + " in store " + store, "no_such_member");
           case OfferOutcome::Status::already_claimed:
@@ -113,12 +124,12 @@ std::expected<domain::Voucher, ServiceError> Promos::claim(const std::string& me
                             std::to_string(promo->per_member) + " per member)",
                         "already_claimed");
           case OfferOutcome::Status::sold_out:
-            return fail(Kind::conflict,
-                        "promo " + promo_id + " is sold out (all " + std::to_string(promo->total.value_or(0)) + " claimed)",
-                        "sold_out");
+            return fail(
+                Kind::conflict,
+                "promo " + promo_id + " is sold out (all " + std::to_string(promo->total.value_or(0)) + " claimed)",
+                "sold_out");
           case OfferOutcome::Status::insufficient_points:
-          case OfferOutcome::Status::out_of_stock:
-            break;  // reward outcomes: never for a promo
+          case OfferOutcome::Status::out_of_stock: break;  // reward outcomes: never for a promo
         }
         return fail(Kind::unavailable, "unexpected answer from the store for promo " + promo_id);
       },

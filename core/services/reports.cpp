@@ -35,8 +35,8 @@ std::expected<std::vector<SalesPeriod>, ServiceError> Reports::sales(const std::
   long long days = day_number(*t) - day_number(*f) + 1;
   if (by == "day" && days > 366) return invalid("by=day covers at most 366 days; use by=month");
   if (days > 3660) return invalid("a report covers at most 10 years");
-  auto r = q_.sales_report({.store_id = store_id, .timezone = timezone(store_id), .from = from, .to = to,
-                            .by_month = by == "month"});
+  auto r = q_.sales_report(
+      {.store_id = store_id, .timezone = timezone(store_id), .from = from, .to = to, .by_month = by == "month"});
   if (!r) return std::unexpected(ServiceError{Kind::unavailable, r.error().message});
   return *r;
 }

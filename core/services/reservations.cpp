@@ -42,8 +42,8 @@ std::int64_t Reservations::now() const {
   return std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
 }
 
-std::expected<Availability, ServiceError> Reservations::availability(const std::string& store,
-                                                                     const std::string& date, int party) {
+std::expected<Availability, ServiceError> Reservations::availability(const std::string& store, const std::string& date,
+                                                                     int party) {
   auto day = date_of(date);
   if (!day) return std::unexpected(day.error());
   if (auto p = party_of(party); !p) return std::unexpected(p.error());
@@ -59,16 +59,16 @@ std::expected<Availability, ServiceError> Reservations::availability(const std::
   }
   if (!hours) return fail(Kind::rule_says_no, hours.error().message, hours.error().code);
   // The seats held over the whole opening, then each start's peak.
-  auto held = store_.held(store, rules::to_unix(rs->zone, *day, hours->start),
-                          rules::to_unix(rs->zone, *day, hours->end));
+  auto held =
+      store_.held(store, rules::to_unix(rs->zone, *day, hours->start), rules::to_unix(rs->zone, *day, hours->end));
   if (!held) return unavailable(held.error());
   out.slots = rules::free_slots(*r, rs->zone, *day, party, now(), *held);
   return out;
 }
 
 std::expected<Reservation, ServiceError> Reservations::book(const std::string& store, long long member_id,
-                                                            const std::string& date, const std::string& time,
-                                                            int party, const std::optional<std::string>& note) {
+                                                            const std::string& date, const std::string& time, int party,
+                                                            const std::optional<std::string>& note) {
   auto day = date_of(date);
   if (!day) return std::unexpected(day.error());
   auto minute = rules::parse_clock(time);
@@ -79,13 +79,19 @@ std::expected<Reservation, ServiceError> Reservations::book(const std::string& s
   const auto& [rs, r] = *rules;
   auto slot = rules::check_slot(*r, rs->zone, *day, *minute, party, now());
   if (!slot) return fail(Kind::rule_says_no, slot.error().message, slot.error().code);
-  NewReservation n{.store_id = store, .member_id = member_id, .party = party, .starts_at = slot->starts_at,
-                   .ends_at = slot->ends_at, .date = day->to_string(), .time = time, .note = note};
+  NewReservation n{.store_id = store,
+                   .member_id = member_id,
+                   .party = party,
+                   .starts_at = slot->starts_at,
+                   .ends_at = slot->ends_at,
+                   .date = day->to_string(),
+                   .time = time,
+                   .note = note};
   auto booked = store_.book(n, r->seats, r->notify_admins);
   if (!booked) return unavailable(booked.error());
   if (!*booked) {
-    return fail(Kind::conflict, "no " + std::to_string(party) + " seats are free for the whole stay from " + time +
-                                    " on " + n.date,
+    return fail(Kind::conflict,
+                "no " + std::to_string(party) + " seats are free for the whole stay from " + time + " on " + n.date,
                 "slot_full");
   }
   return **booked;
@@ -120,8 +126,7 @@ std::expected<std::vector<Reservation>, ServiceError> Reservations::on_day(const
   return std::move(*list);
 }
 
-std::expected<Reservation, ServiceError> Reservations::in_scope(const std::optional<std::string>& scope,
-                                                                long long id) {
+std::expected<Reservation, ServiceError> Reservations::in_scope(const std::optional<std::string>& scope, long long id) {
   auto r = store_.find(id);
   if (!r) return unavailable(r.error());
   if (!*r || (scope && (*r)->store_id != *scope)) return fail(Kind::not_found, "no such reservation", "not_found");

@@ -35,10 +35,9 @@ class Reservations {
   Reservations(ReservationStore& store, RulesSource rules, const Clock& clock)
       : store_(store), rules_(std::move(rules)), clock_(clock) {}
 
-  std::expected<Availability, ServiceError> availability(const std::string& store, const std::string& date,
-                                                         int party);
-  std::expected<Reservation, ServiceError> book(const std::string& store, long long member_id,
-                                                const std::string& date, const std::string& time, int party,
+  std::expected<Availability, ServiceError> availability(const std::string& store, const std::string& date, int party);
+  std::expected<Reservation, ServiceError> book(const std::string& store, long long member_id, const std::string& date,
+                                                const std::string& time, int party,
                                                 const std::optional<std::string>& note);
   std::expected<Page<Reservation>, ServiceError> of_member(long long member_id, PageRequest page);
   // The member's own, before it starts; cancelling twice is no error.

@@ -30,8 +30,14 @@ std::expected<std::vector<RewardOffer>, ServiceError> Rewards::list(const std::s
   const std::int64_t now = unix_seconds(clock_.now());
   for (const auto& r : rs->rewards) {
     if (!rules::reward_available(*rs, r, now)) continue;  // outside its dates
-    RewardOffer o{.id = r.id, .title = r.title, .cost = r.cost, .stock = r.stock, .remaining = {},
-                  .available_from = {}, .available_until = {}, .voucher = r.voucher};
+    RewardOffer o{.id = r.id,
+                  .title = r.title,
+                  .cost = r.cost,
+                  .stock = r.stock,
+                  .remaining = {},
+                  .available_from = {},
+                  .available_until = {},
+                  .voucher = r.voucher};
     if (r.stock) {
       auto it = counts->taken.find(r.id);
       std::int64_t taken = it == counts->taken.end() ? 0 : it->second;
@@ -59,9 +65,13 @@ std::expected<domain::Voucher, ServiceError> Rewards::redeem(const std::string& 
     return fail(Kind::rule_says_no, "reward " + reward_id + " can be redeemed from " + window_text(*reward),
                 "not_available");
   }
-  RedeemCommand cmd{.store_id = store, .member_code = member_code, .reward_id = reward_id, .cost = reward->cost,
+  RedeemCommand cmd{.store_id = store,
+                    .member_code = member_code,
+                    .reward_id = reward_id,
+                    .cost = reward->cost,
                     .stock = reward->stock,
-                    .voucher = {.code = {}, .title = reward->voucher.title.empty() ? reward->title : reward->voucher.title,
+                    .voucher = {.code = {},
+                                .title = reward->voucher.title.empty() ? reward->title : reward->voucher.title,
                                 .terms = reward->voucher},
                     .now = now};
   using Answer = std::optional<std::expected<domain::Voucher, ServiceError>>;
@@ -72,10 +82,8 @@ std::expected<domain::Voucher, ServiceError> Rewards::redeem(const std::string& 
         auto r = offers_.redeem(cmd);
         if (!r) return fail(Kind::unavailable, r.error().message);
         switch (r->status) {
-          case OfferOutcome::Status::issued:
-            return std::move(r->voucher);
-          case OfferOutcome::Status::code_taken:
-            return std::nullopt;
+          case OfferOutcome::Status::issued: return std::move(r->voucher);
+          case OfferOutcome::Status::code_taken: return std::nullopt;
           case OfferOutcome::Status::no_such_member:
             return fail(Kind::not_found, "no member " + member_code + " in store " + store, "no_such_member");
           case OfferOutcome::Status::insufficient_points:
@@ -84,12 +92,12 @@ std::expected<domain::Voucher, ServiceError> Rewards::redeem(const std::string& 
                             std::to_string(r->balance),
                         "insufficient_points");
           case OfferOutcome::Status::out_of_stock:
-            return fail(Kind::conflict, "reward " + reward_id + " is out of stock (all " +
-                                            std::to_string(reward->stock.value_or(0)) + " given)",
+            return fail(Kind::conflict,
+                        "reward " + reward_id + " is out of stock (all " + std::to_string(reward->stock.value_or(0)) +
+                            " given)",
                         "out_of_stock");
           case OfferOutcome::Status::already_claimed:
-          case OfferOutcome::Status::sold_out:
-            break;  // promo outcomes: never for a reward
+          case OfferOutcome::Status::sold_out: break;  // promo outcomes: never for a reward
         }
         return fail(Kind::unavailable, "unexpected answer from the store for reward " + reward_id);
       },

@@ -13,11 +13,19 @@ namespace setia::core {
 // REST adapter maps them to 400, 409, 503, 404 and 422 in one place
 // (adapters/rest/http_errors.cpp).
 struct ServiceError {
-  enum class Kind { invalid, conflict, unavailable, not_found, rule_says_no,
+  enum class Kind {
+    invalid,
+    conflict,
+    unavailable,
+    not_found,
+    rule_says_no,
                     // Added for the REST adapter's accounts (core/services/auth.h):
                     // no or a wrong credential (401), a credential that does
                     // not reach this (403), too many attempts (429).
-                    unauthenticated, forbidden, rate_limited };
+    unauthenticated,
+    forbidden,
+    rate_limited
+  };
   Kind kind;
   std::string message;
   std::string reason = {};  // a stable code for apps when there is one, e.g. insufficient_points

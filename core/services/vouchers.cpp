@@ -69,7 +69,9 @@ std::expected<std::optional<domain::Voucher>, ServiceError> Vouchers::find(const
 std::expected<void, ServiceError> Vouchers::void_voucher(const std::string& code) {
   auto r = store_.void_voucher(code);
   if (!r) return std::unexpected(ServiceError{Kind::unavailable, r.error().message});
-  if (!*r) return std::unexpected(ServiceError{Kind::conflict, "voucher " + code + " is not active (unknown, redeemed or void)"});
+  if (!*r)
+    return std::unexpected(
+        ServiceError{Kind::conflict, "voucher " + code + " is not active (unknown, redeemed or void)"});
   return {};
 }
 

@@ -41,9 +41,12 @@ std::string number(double v) {
 std::string help_text(std::string_view help) {
   std::string out;
   for (char c : help) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -54,10 +57,14 @@ std::string escape_label_value(std::string_view v) {
   std::string out;
   out.reserve(v.size());
   for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -149,7 +156,8 @@ std::string Registry::render() const {
     for (const auto& [l, v] : it.counters) out += it.name + label_text(l) + " " + std::to_string(v) + "\n";
     for (const auto& [l, s] : it.histograms) {
       for (std::size_t i = 0; i < s.bounds.size(); ++i) {
-        out += it.name + "_bucket" + label_text(l, "le", number(s.bounds[i])) + " " + std::to_string(s.cumulative[i]) + "\n";
+        out += it.name + "_bucket" + label_text(l, "le", number(s.bounds[i])) + " " + std::to_string(s.cumulative[i]) +
+               "\n";
       }
       out += it.name + "_bucket" + label_text(l, "le", "+Inf") + " " + std::to_string(s.cumulative.back()) + "\n";
       out += it.name + "_sum" + label_text(l) + " " + number(s.sum) + "\n";

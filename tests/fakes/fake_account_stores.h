@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 #include "core/ports/credential_store.h"
+#include "core/ports/credentials.h"
 #include "core/ports/login_failure_store.h"
 #include "core/ports/member_store.h"
 #include "core/ports/profile_store.h"
-#include "core/ports/credentials.h"
 
 namespace setia::core::fakes {
 
@@ -44,8 +44,11 @@ class FakeCredentials final : public core::CredentialStore {
     for (std::size_t i = 0; i < tokens.size(); ++i) {
       const auto& t = tokens[i];
       if (t.digest != digest || t.expires_at <= now) continue;
-      core::Principal p{.role = t.role, .token_id = static_cast<long long>(i) + 1,
-                        .member_id = t.member_id.value_or(0), .member_code = {}, .store_id = t.store_id.value_or(""),
+      core::Principal p{.role = t.role,
+                        .token_id = static_cast<long long>(i) + 1,
+                        .member_id = t.member_id.value_or(0),
+                        .member_code = {},
+                        .store_id = t.store_id.value_or(""),
                         .all_stores = t.role == core::Role::admin && !t.store_id};
       if (auto it = member_codes.find(p.member_id); it != member_codes.end()) p.member_code = it->second;
       return p;
@@ -112,7 +115,7 @@ class NoMembers final : public core::MemberStore {
  public:
   std::vector<std::string> password_hashes;  // stored with their member
   std::expected<domain::Member, InsertFailure> insert(const domain::Member& m,
-                                                     const std::optional<std::string>& password_hash) override {
+                                                      const std::optional<std::string>& password_hash) override {
     if (password_hash) password_hashes.push_back(*password_hash);
     return m;
   }

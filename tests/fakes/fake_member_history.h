@@ -34,9 +34,8 @@ class FakeMemberHistory final : public MemberHistory {
     for (const auto& t : sales) {
       if (t.member_id == member_id) rows.push_back(t.summary);
     }
-    std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {
-      return std::pair(x.at, x.id) > std::pair(y.at, y.id);
-    });
+    std::sort(rows.begin(), rows.end(),
+              [](const auto& x, const auto& y) { return std::pair(x.at, x.id) > std::pair(y.at, y.id); });
     return keyset_page(rows, page, [](const TransactionSummary& t) { return Cursor{t.at, t.id}; });
   }
   std::expected<std::optional<Transaction>, StoreError> transaction(long long sale_id,

@@ -28,15 +28,22 @@ class FakeMemberTable final : public MemberStore, public ProfileStore, public Me
                std::optional<std::string> email = std::nullopt) {
     long long id = rows.empty() ? 1 : rows.rbegin()->first + 1;
     Profile p;
-    p.member = domain::Member{.id = id, .store_id = store, .code = code, .name = name, .phone = phone,
-                              .email = std::move(email), .birth_date = {}, .points = 0, .created_at = {}};
+    p.member = domain::Member{.id = id,
+                              .store_id = store,
+                              .code = code,
+                              .name = name,
+                              .phone = phone,
+                              .email = std::move(email),
+                              .birth_date = {},
+                              .points = 0,
+                              .created_at = {}};
     p.created_at = 1'600'000'000 + id;
     return rows[id] = p;
   }
 
   // MemberStore
   std::expected<domain::Member, InsertFailure> insert(const domain::Member& m,
-                                                     const std::optional<std::string>& password_hash) override {
+                                                      const std::optional<std::string>& password_hash) override {
     for (const auto& [id, p] : rows) {
       if (p.member.code == m.code) return std::unexpected(InsertError::code_taken);
       if (p.member.store_id != m.store_id) continue;
@@ -109,7 +116,12 @@ class FakeMemberTable final : public MemberStore, public ProfileStore, public Me
         }
       }
     }
-    return keyset_page(found, page, [](const Profile& p) { return Cursor{p.member.id, 0}; }, false);
+    return keyset_page(
+        found, page,
+        [](const Profile& p) {
+          return Cursor{p.member.id, 0};
+        },
+        false);
   }
 
  private:

@@ -1,6 +1,5 @@
 #pragma once
 
-
 #include <deque>
 #include <map>
 #include <set>

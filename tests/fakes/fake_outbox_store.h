@@ -75,8 +75,10 @@ class FakeOutbox final : public OutboxStore {
     std::vector<OutboxRow> out;
     for (auto it = rows.rbegin(); it != rows.rend() && static_cast<int>(out.size()) < limit; ++it) {
       if (!status || it->second.status == *status) {
-        out.push_back({.id = it->first, .notification_id = it->second.item.notification_id,
-                       .device_token = it->second.item.device_token, .status = it->second.status});
+        out.push_back({.id = it->first,
+                       .notification_id = it->second.item.notification_id,
+                       .device_token = it->second.item.device_token,
+                       .status = it->second.status});
       }
     }
     return out;

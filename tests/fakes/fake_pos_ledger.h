@@ -39,8 +39,10 @@ class FakeLedger final : public PosLedger {
     }
     rejects.emplace_back(cmd.rejection.event_id, cmd.rejection.reason);
     bool dup = cmd.rejection.event_id && !claimed.insert(*cmd.rejection.event_id).second;
-    StoredOutcome o{.duplicate = dup, .rejected = true,
-                    .reason = std::string(domain::reason_code(cmd.rejection.reason)), .detail = cmd.rejection.detail};
+    StoredOutcome o{.duplicate = dup,
+                    .rejected = true,
+                    .reason = std::string(domain::reason_code(cmd.rejection.reason)),
+                    .detail = cmd.rejection.detail};
     if (cmd.store && cmd.rejection.event_id) o.result_json = "{\"status\":\"rejected\"}";
     return o;
   }
@@ -67,7 +69,8 @@ class FakeLedger final : public PosLedger {
     (void)r;
     return p;
   }
-  std::expected<StoredOutcome, StoreError> park_refund(const domain::Refund& r, std::string_view, std::string_view) override {
+  std::expected<StoredOutcome, StoreError> park_refund(const domain::Refund& r, std::string_view,
+                                                       std::string_view) override {
     parked.push_back(r.event_id);
     return StoredOutcome{.parked = true};
   }

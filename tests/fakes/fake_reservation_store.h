@@ -24,7 +24,7 @@ class FakeReservations final : public ReservationStore {
   int notifications = 0;                                          // to members and admins
 
   std::expected<std::vector<domain::Booked>, StoreError> held(const std::string& store, std::int64_t from,
-                                                             std::int64_t to) override {
+                                                              std::int64_t to) override {
     std::vector<domain::Booked> out;
     for (const auto& r : rows) {
       if (r.store_id == store && r.status != "cancelled" && r.starts_at < to && r.ends_at > from) {
@@ -37,10 +37,19 @@ class FakeReservations final : public ReservationStore {
                                                              bool notify_admins) override {
     auto booked = held(n.store_id, n.starts_at, n.ends_at);
     if (rules::peak_seats(*booked, n.starts_at, n.ends_at) + n.party > seats) return std::nullopt;
-    Reservation r{.id = static_cast<long long>(rows.size()) + 1, .store_id = n.store_id, .member_id = n.member_id,
-                  .member_code = members[n.member_id].first, .member_name = members[n.member_id].second,
-                  .party = n.party, .starts_at = n.starts_at, .ends_at = n.ends_at, .created_at = now,
-                  .date = n.date, .time = n.time, .note = n.note, .status = "pending"};
+    Reservation r{.id = static_cast<long long>(rows.size()) + 1,
+                  .store_id = n.store_id,
+                  .member_id = n.member_id,
+                  .member_code = members[n.member_id].first,
+                  .member_name = members[n.member_id].second,
+                  .party = n.party,
+                  .starts_at = n.starts_at,
+                  .ends_at = n.ends_at,
+                  .created_at = now,
+                  .date = n.date,
+                  .time = n.time,
+                  .note = n.note,
+                  .status = "pending"};
     rows.push_back(r);
     if (notify_admins) ++notifications;
     return r;
@@ -54,9 +63,8 @@ class FakeReservations final : public ReservationStore {
     for (const auto& r : rows) {
       if (r.member_id == member_id) mine.push_back(r);
     }
-    std::sort(mine.begin(), mine.end(), [](const auto& x, const auto& y) {
-      return std::pair(x.starts_at, x.id) > std::pair(y.starts_at, y.id);
-    });
+    std::sort(mine.begin(), mine.end(),
+              [](const auto& x, const auto& y) { return std::pair(x.starts_at, x.id) > std::pair(y.starts_at, y.id); });
     return keyset_page(mine, page, [](const Reservation& r) { return Cursor{r.starts_at, r.id}; });
   }
   std::expected<std::vector<Reservation>, StoreError> on_day(const std::string& store,
@@ -65,9 +73,8 @@ class FakeReservations final : public ReservationStore {
     for (const auto& r : rows) {
       if (r.store_id == store && r.date == date) day.push_back(r);
     }
-    std::sort(day.begin(), day.end(), [](const auto& x, const auto& y) {
-      return std::pair(x.starts_at, x.id) < std::pair(y.starts_at, y.id);
-    });
+    std::sort(day.begin(), day.end(),
+              [](const auto& x, const auto& y) { return std::pair(x.starts_at, x.id) < std::pair(y.starts_at, y.id); });
     return day;
   }
   std::expected<std::optional<Reservation>, StoreError> set_status(long long id, const std::string& status,

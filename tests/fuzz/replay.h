@@ -12,8 +12,8 @@
 #include <fstream>
 #include <map>
 #include <random>
-#include <sstream>
 #include <span>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>

@@ -285,8 +285,7 @@ inline RestCheck check_rest_input(std::string_view input) {
   for (std::size_t i : suspects) {
     if (i < renamed.size() && !detail::credential_held(renamed[i]).empty()) {
       out.violation = answers[i].request.method + " " + answers[i].request.target.substr(0, 200) +
-                      ": the response repeats the Authorization credential: " +
-                      answers[i].response.body.substr(0, 200);
+                      ": the response repeats the Authorization credential: " + answers[i].response.body.substr(0, 200);
       return out;
     }
   }

@@ -15,8 +15,8 @@
 
 #include <atomic>
 #include <cstdint>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <memory>
 #include <string>
@@ -91,9 +91,12 @@ inline std::string rename_credential(std::string_view s, std::uint64_t key) {
       int step = 1 + static_cast<int>(r % static_cast<std::uint64_t>(n - 1));
       out[i] = static_cast<char>(first + (out[i] - first + step) % n);
     };
-    if (out[i] >= 'a' && out[i] <= 'z') turn('a', 26);
-    else if (out[i] >= 'A' && out[i] <= 'Z') turn('A', 26);
-    else if (out[i] >= '0' && out[i] <= '9') turn('0', 10);
+    if (out[i] >= 'a' && out[i] <= 'z')
+      turn('a', 26);
+    else if (out[i] >= 'A' && out[i] <= 'Z')
+      turn('A', 26);
+    else if (out[i] >= '0' && out[i] <= '9')
+      turn('0', 10);
   }
   return out;
 }
@@ -157,9 +160,9 @@ class RestRig {
     deps.broker_connected = [] { return true; };
     // Behind a proxy, so that X-Forwarded-For is read too; links from the
     // Host header (no public_url).
-    api = std::make_unique<RestApi>(RestOptions{.public_url = {}, .trust_forwarded_for = true, .separate_ops = false,
-                                                .workers = 1},
-                                    std::move(deps));
+    api = std::make_unique<RestApi>(
+        RestOptions{.public_url = {}, .trust_forwarded_for = true, .separate_ops = false, .workers = 1},
+        std::move(deps));
   }
   RestRig(const RestRig&) = delete;
   RestRig& operator=(const RestRig&) = delete;
@@ -188,8 +191,8 @@ class RestRig {
   // The services, as adapters/daemon/rest_wiring.cpp wires them.
   core::LoginThrottle throttle{{}, clock};
   core::Members members{member_table, random};
-  core::Auth auth{credentials, login_failures, member_table, members, hasher, tokens, throttle,
-                  core::rules_from(rules_), clock, {}, "$v1$dummy"};
+  core::Auth auth{credentials, login_failures,           member_table, members, hasher,     tokens,
+                  throttle,    core::rules_from(rules_), clock,        {},      "$v1$dummy"};
   core::Profiles profiles{member_table, devices};
   core::CrmReads reads{history, member_table, letters};
   core::Reports reports{report_queries, core::rules_from(rules_), clock};
@@ -209,9 +212,12 @@ class RestRig {
  private:
   void token(const std::string& t, core::Role role, std::optional<long long> member, std::optional<std::string> store,
              std::int64_t expires_at) {
-    credentials.tokens.push_back({.digest = tokens.digest(rename_credential(t, rename_key_)), .role = role,
+    credentials.tokens.push_back({.digest = tokens.digest(rename_credential(t, rename_key_)),
+                                  .role = role,
                                   .member_id = member,
-                                  .store_id = std::move(store), .expires_at = expires_at, .label = "fuzz"});
+                                  .store_id = std::move(store),
+                                  .expires_at = expires_at,
+                                  .label = "fuzz"});
   }
 
   // Three members (two of Marikh, one of another store), their points,
@@ -225,10 +231,13 @@ class RestRig {
       const auto& m = p.member;
       credentials.member_codes[id] = m.code;
       reservation_store.members[id] = {m.code, m.name};
-      points_store.accounts[m.code] = core::PointsAccount{
-          .member_id = id, .member_code = m.code, .store_id = m.store_id, .balance = 172,
-          .open_lots = {{.id = 1, .remaining = 120, .expires_at = kNow + 20 * kDay},
-                        {.id = 2, .remaining = 52, .expires_at = std::nullopt}}};
+      points_store.accounts[m.code] =
+          core::PointsAccount{.member_id = id,
+                              .member_code = m.code,
+                              .store_id = m.store_id,
+                              .balance = 172,
+                              .open_lots = {{.id = 1, .remaining = 120, .expires_at = kNow + 20 * kDay},
+                                            {.id = 2, .remaining = 52, .expires_at = std::nullopt}}};
     }
     // Ocha logs in with kPassword; Budi with another.
     credentials.candidates = {{1, "MAR-7Q2M9XW4", kStore, "$v1$" + kPassword},
@@ -243,13 +252,22 @@ class RestRig {
 
     for (long long i = 1; i <= 3; ++i) {
       core::Transaction t;
-      t.summary = {.id = 100 + i, .store_id = kStore, .receipt_no = "2027050" + std::to_string(i),
-                   .at = kNow - i * kDay, .total = 52000, .points_earned = 52, .items = 4};
+      t.summary = {.id = 100 + i,
+                   .store_id = kStore,
+                   .receipt_no = "2027050" + std::to_string(i),
+                   .at = kNow - i * kDay,
+                   .total = 52000,
+                   .points_earned = 52,
+                   .items = 4};
       t.member_id = 1;
       t.member_code = "MAR-7Q2M9XW4";
       t.cashier = "Dewi";
       t.payment_method = "cash";
-      t.lines = {{.sku = "NC-01", .name = "Nasi Cakalang", .category = "food", .qty = 4, .unit_price = 13000,
+      t.lines = {{.sku = "NC-01",
+                  .name = "Nasi Cakalang",
+                  .category = "food",
+                  .qty = 4,
+                  .unit_price = 13000,
                   .amount = 52000}};
       t.subtotal = 52000;
       t.paid = 60000;
@@ -258,73 +276,161 @@ class RestRig {
       history.sales.push_back(t);
     }
     core::Transaction budi;
-    budi.summary = {.id = 200, .store_id = kOtherStore, .receipt_no = "T-1", .at = kNow - kDay, .total = 10000,
-                    .points_earned = 10, .items = 1};
+    budi.summary = {.id = 200,
+                    .store_id = kOtherStore,
+                    .receipt_no = "T-1",
+                    .at = kNow - kDay,
+                    .total = 10000,
+                    .points_earned = 10,
+                    .items = 1};
     budi.member_id = 2;
     budi.lines = {{.sku = {}, .name = "Kopi", .category = {}, .qty = 1, .unit_price = 10000, .amount = 10000}};
     budi.subtotal = 10000;
     history.sales.push_back(budi);
-    history.notices = {
-        {1, {.id = 11, .store_id = kStore, .kind = "sale_points",
-             .data_json = R"({"points": 52, "balance": 172, "receipt_no": "20270501"})", .at = kNow - kDay,
-             .lang = "id", .member_name = "Ocha"}},
-        {1, {.id = 12, .store_id = kStore, .kind = "points_expiring",
-             .data_json = R"({"points": 120, "valid_until": "2027-05-30"})", .at = kNow - 3600, .lang = "en",
-             .member_name = "Ocha"}},
-        {2, {.id = 13, .store_id = kOtherStore, .kind = "sale_points", .data_json = "not json", .at = kNow,
-             .lang = "id", .member_name = "Budi"}}};
+    history.notices = {{1,
+                        {.id = 11,
+                         .store_id = kStore,
+                         .kind = "sale_points",
+                         .data_json = R"({"points": 52, "balance": 172, "receipt_no": "20270501"})",
+                         .at = kNow - kDay,
+                         .lang = "id",
+                         .member_name = "Ocha"}},
+                       {1,
+                        {.id = 12,
+                         .store_id = kStore,
+                         .kind = "points_expiring",
+                         .data_json = R"({"points": 120, "valid_until": "2027-05-30"})",
+                         .at = kNow - 3600,
+                         .lang = "en",
+                         .member_name = "Ocha"}},
+                       {2,
+                        {.id = 13,
+                         .store_id = kOtherStore,
+                         .kind = "sale_points",
+                         .data_json = "not json",
+                         .at = kNow,
+                         .lang = "id",
+                         .member_name = "Budi"}}};
     core::VoucherRow v;
-    v.voucher = {.code = "V-8KD2-J6QW-4M7P", .store_id = kStore, .member_code = "MAR-7Q2M9XW4",
+    v.voucher = {.code = "V-8KD2-J6QW-4M7P",
+                 .store_id = kStore,
+                 .member_code = "MAR-7Q2M9XW4",
                  .title = "Diskon 10% Nasi Cakalang",
                  .terms = {.benefit = domain::PercentOff{10, 20000}, .min_spend = 50000, .valid_days = 7, .title = {}},
-                 .valid_from = {}, .valid_until = {}, .status = "active", .source = "promo",
-                 .redeemed_receipt = std::nullopt, .discount = std::nullopt};
+                 .valid_from = {},
+                 .valid_until = {},
+                 .status = "active",
+                 .source = "promo",
+                 .redeemed_receipt = std::nullopt,
+                 .discount = std::nullopt};
     v.valid_from = kNow - kDay;
     v.valid_until = kNow + 6 * kDay;
     v.created_at = kNow - kDay;
     history.vouchers.push_back({1, v});
 
-    letters.letters = {
-        {.id = 1, .store_id = kOtherStore, .event_id = "evt-1", .topic = "setia/toko-lain/pos/sale",
-         .reason = "invalid", .detail = "items is empty", .payload = R"({"schema": "setia.pos.sale/1"})",
-         .at = kNow - 2 * kDay, .replayed_at = std::nullopt, .replay_result = std::nullopt},
-        {.id = 2, .store_id = kStore, .event_id = "9f3e1d2c-4b5a-4968-8776-a5b4c3d2e1f0",
-         .topic = "setia/marikh-salatiga/pos/sale", .reason = "store_unavailable", .detail = "the store was down",
-         .payload = R"({"schema": "setia.pos.sale/1", "event_id": "9f3e1d2c-4b5a-4968-8776-a5b4c3d2e1f0",
+    letters.letters = {{.id = 1,
+                        .store_id = kOtherStore,
+                        .event_id = "evt-1",
+                        .topic = "setia/toko-lain/pos/sale",
+                        .reason = "invalid",
+                        .detail = "items is empty",
+                        .payload = R"({"schema": "setia.pos.sale/1"})",
+                        .at = kNow - 2 * kDay,
+                        .replayed_at = std::nullopt,
+                        .replay_result = std::nullopt},
+                       {.id = 2,
+                        .store_id = kStore,
+                        .event_id = "9f3e1d2c-4b5a-4968-8776-a5b4c3d2e1f0",
+                        .topic = "setia/marikh-salatiga/pos/sale",
+                        .reason = "store_unavailable",
+                        .detail = "the store was down",
+                        .payload = R"({"schema": "setia.pos.sale/1", "event_id": "9f3e1d2c-4b5a-4968-8776-a5b4c3d2e1f0",
  "store_id": "marikh-salatiga", "receipt_no": "20270509001", "occurred_at": "2027-05-09T12:05:00+07:00",
  "member": "MAR-7Q2M9XW4", "items": [{"sku": "ET-02", "qty": 2, "unit_price": 8000}],
  "subtotal": 16000, "total": 16000})",
-         .at = kNow - kDay, .replayed_at = std::nullopt, .replay_result = std::nullopt},
-        {.id = 3, .store_id = kStore, .event_id = std::nullopt, .topic = "setia/marikh-salatiga/pos/sale",
-         .reason = "undecodable", .detail = "not JSON", .payload = "\xff{not json", .at = kNow - 60,
-         .replayed_at = kNow - 30, .replay_result = R"({"result": null, "dead_lettered": true})"}};
+                        .at = kNow - kDay,
+                        .replayed_at = std::nullopt,
+                        .replay_result = std::nullopt},
+                       {.id = 3,
+                        .store_id = kStore,
+                        .event_id = std::nullopt,
+                        .topic = "setia/marikh-salatiga/pos/sale",
+                        .reason = "undecodable",
+                        .detail = "not JSON",
+                        .payload = "\xff{not json",
+                        .at = kNow - 60,
+                        .replayed_at = kNow - 30,
+                        .replay_result = R"({"result": null, "dead_lettered": true})"}};
 
-    report_queries.periods = {
-        {.period = "2027-05-08", .sales = 12, .amount = 640000, .member_sales = 5, .member_amount = 260000,
-         .points_issued = 260, .points_redeemed = 100, .points_expired = 0, .points_reversed = 0,
-         .points_adjusted = 10, .vouchers_redeemed = 1, .voucher_discount = 5200},
-        {.period = "2027-05-09", .sales = 0}};
-    report_queries.report = {.members = 2, .buyers = 1,
-                             .recency = {{"0-30", 1}, {"never", 1}}, .frequency = {{"0", 1}, {"2-4", 1}},
+    report_queries.periods = {{.period = "2027-05-08",
+                               .sales = 12,
+                               .amount = 640000,
+                               .member_sales = 5,
+                               .member_amount = 260000,
+                               .points_issued = 260,
+                               .points_redeemed = 100,
+                               .points_expired = 0,
+                               .points_reversed = 0,
+                               .points_adjusted = 10,
+                               .vouchers_redeemed = 1,
+                               .voucher_discount = 5200},
+                              {.period = "2027-05-09", .sales = 0}};
+    report_queries.report = {.members = 2,
+                             .buyers = 1,
+                             .recency = {{"0-30", 1}, {"never", 1}},
+                             .frequency = {{"0", 1}, {"2-4", 1}},
                              .spend = {{"0", 1}, {"100000-499999", 1}},
-                             .top = {{.member_id = 1, .code = "MAR-7Q2M9XW4", .name = "Ocha",
-                                      .last_purchase = kNow - kDay, .purchases = 3, .spend = 156000, .points = 172}},
+                             .top = {{.member_id = 1,
+                                      .code = "MAR-7Q2M9XW4",
+                                      .name = "Ocha",
+                                      .last_purchase = kNow - kDay,
+                                      .purchases = 3,
+                                      .spend = 156000,
+                                      .points = 172}},
                              .active_by_month = {{"2027-04", 1}, {"2027-05", 1}}};
-    report_queries.customer_rows = {
-        {.member_id = 1, .code = "MAR-7Q2M9XW4", .name = "Ocha", .last_purchase = kNow - kDay, .purchases = 3,
-         .spend = 156000, .points = 172},
-        {.member_id = 3, .code = "MAR-H4T6N8QZ", .name = "Sari", .last_purchase = std::nullopt, .purchases = 0,
-         .spend = 0, .points = 172}};
+    report_queries.customer_rows = {{.member_id = 1,
+                                     .code = "MAR-7Q2M9XW4",
+                                     .name = "Ocha",
+                                     .last_purchase = kNow - kDay,
+                                     .purchases = 3,
+                                     .spend = 156000,
+                                     .points = 172},
+                                    {.member_id = 3,
+                                     .code = "MAR-H4T6N8QZ",
+                                     .name = "Sari",
+                                     .last_purchase = std::nullopt,
+                                     .purchases = 0,
+                                     .spend = 0,
+                                     .points = 172}};
 
     // Wednesday 2027-05-12: Ocha at 19:00 (pending), Sari at 12:00 (confirmed).
     reservation_store.now = kNow;
-    reservation_store.rows = {
-        {.id = 1, .store_id = kStore, .member_id = 1, .member_code = "MAR-7Q2M9XW4", .member_name = "Ocha",
-         .party = 4, .starts_at = 1'810'123'200, .ends_at = 1'810'128'600, .created_at = kNow - kDay,
-         .date = "2027-05-12", .time = "19:00", .note = "dekat jendela", .status = "pending"},
-        {.id = 2, .store_id = kStore, .member_id = 3, .member_code = "MAR-H4T6N8QZ", .member_name = "Sari",
-         .party = 2, .starts_at = 1'810'098'000, .ends_at = 1'810'103'400, .created_at = kNow - kDay,
-         .date = "2027-05-12", .time = "12:00", .note = std::nullopt, .status = "confirmed"}};
+    reservation_store.rows = {{.id = 1,
+                               .store_id = kStore,
+                               .member_id = 1,
+                               .member_code = "MAR-7Q2M9XW4",
+                               .member_name = "Ocha",
+                               .party = 4,
+                               .starts_at = 1'810'123'200,
+                               .ends_at = 1'810'128'600,
+                               .created_at = kNow - kDay,
+                               .date = "2027-05-12",
+                               .time = "19:00",
+                               .note = "dekat jendela",
+                               .status = "pending"},
+                              {.id = 2,
+                               .store_id = kStore,
+                               .member_id = 3,
+                               .member_code = "MAR-H4T6N8QZ",
+                               .member_name = "Sari",
+                               .party = 2,
+                               .starts_at = 1'810'098'000,
+                               .ends_at = 1'810'103'400,
+                               .created_at = kNow - kDay,
+                               .date = "2027-05-12",
+                               .time = "12:00",
+                               .note = std::nullopt,
+                               .status = "confirmed"}};
   }
 };
 

@@ -13,11 +13,11 @@
 namespace setia::it {
 namespace {
 
-using nlohmann::json;
 using adapters::pos::PosClient;
 using adapters::pos::PosEvent;
 using adapters::pos::PosOptions;
 using adapters::pos::PosSummary;
+using nlohmann::json;
 
 struct Sales {
   std::vector<PosEvent> events;
@@ -49,7 +49,8 @@ PosOptions patient_pos(const Daemon& d) {
 
 std::vector<std::string> members(const Daemon& d, const std::string& store, int n) {
   std::vector<std::string> codes;
-  for (int m = 0; m < n; ++m) codes.push_back(add_member(d, store, "B" + std::to_string(m), "0815000" + std::to_string(10000 + m)));
+  for (int m = 0; m < n; ++m)
+    codes.push_back(add_member(d, store, "B" + std::to_string(m), "0815000" + std::to_string(10000 + m)));
   return codes;
 }
 
@@ -62,8 +63,12 @@ void expect_books(const std::string& store, const Sales& s) {
             static_cast<long long>(s.events.size()));
   for (const auto& [code, points] : s.expected_points) {
     EXPECT_EQ(scalar(*sql, "SELECT points FROM members WHERE code = '" + code + "'"), points) << code;
-    EXPECT_EQ(scalar(*sql, "SELECT coalesce(sum(l.points), 0) FROM points_ledger l JOIN members m ON m.id = "
-                           "l.member_id WHERE m.code = '" + code + "'"), points) << code;
+    EXPECT_EQ(scalar(*sql,
+                     "SELECT coalesce(sum(l.points), 0) FROM points_ledger l JOIN members m ON m.id = "
+                     "l.member_id WHERE m.code = '" +
+                         code + "'"),
+              points)
+        << code;
   }
 }
 

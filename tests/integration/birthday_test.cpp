@@ -14,10 +14,10 @@
 #include <thread>
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include "adapters/postgres/migrator.h"
 #include "adapters/postgres/pg_birthday_store.h"
@@ -99,7 +99,8 @@ class Birthday : public ::testing::Test {
     return id;
   }
   long long vouchers(long long m) {
-    return scalar(*sql_, "SELECT count(*) FROM vouchers WHERE source = 'birthday' AND member_id = " + std::to_string(m));
+    return scalar(*sql_,
+                  "SELECT count(*) FROM vouchers WHERE source = 'birthday' AND member_id = " + std::to_string(m));
   }
   long long notifications(long long m) {
     return scalar(*sql_,
@@ -113,8 +114,10 @@ class Birthday : public ::testing::Test {
     EXPECT_EQ(vouchers(m), n) << when;
     EXPECT_EQ(notifications(m), n) << when;
     EXPECT_EQ(gifts(m), n) << when;
-    EXPECT_EQ(scalar(*sql_, "SELECT count(*) FROM outbox o JOIN notifications n ON n.id = o.notification_id "
-                            "WHERE n.kind = 'birthday' AND n.member_id = " + std::to_string(m)),
+    EXPECT_EQ(scalar(*sql_,
+                     "SELECT count(*) FROM outbox o JOIN notifications n ON n.id = o.notification_id "
+                     "WHERE n.kind = 'birthday' AND n.member_id = " +
+                         std::to_string(m)),
               n)
         << when;
   }
@@ -152,18 +155,20 @@ TEST_F(Birthday, AtSendTimeInJakartaOncePerYear) {
   long long amount = 0, min_spend = 0, from = 0, until = 0;
   *sql_ << "SELECT code, title, kind, amount_off, min_spend, extract(epoch FROM valid_from)::bigint, "
            "extract(epoch FROM valid_until)::bigint FROM vouchers WHERE source = 'birthday' AND member_id = :m",
-      soci::use(ocha), soci::into(code), soci::into(title), soci::into(kind), soci::into(amount),
-      soci::into(min_spend), soci::into(from), soci::into(until);
+      soci::use(ocha), soci::into(code), soci::into(title), soci::into(kind), soci::into(amount), soci::into(min_spend),
+      soci::into(from), soci::into(until);
   EXPECT_EQ(title, "Hadiah Ulang Tahun");
   EXPECT_EQ(kind, "amount_off");
   EXPECT_EQ(amount, 25000);
   EXPECT_EQ(min_spend, 50000);
-  const auto nine = std::chrono::duration_cast<std::chrono::seconds>(at(2026, 11, 23, 9, 0, 7).time_since_epoch()).count();
+  const auto nine =
+      std::chrono::duration_cast<std::chrono::seconds>(at(2026, 11, 23, 9, 0, 7).time_since_epoch()).count();
   EXPECT_EQ(from, nine);
   EXPECT_EQ(until, nine + 7 * 86400);
-  EXPECT_EQ(scalar(*sql_, "SELECT count(*) FROM birthday_gifts g JOIN vouchers v ON v.id = g.voucher_id "
-                          "WHERE g.year = 2026 AND g.local_date = '2026-11-23' AND g.member_id = " +
-                              std::to_string(ocha)),
+  EXPECT_EQ(scalar(*sql_,
+                   "SELECT count(*) FROM birthday_gifts g JOIN vouchers v ON v.id = g.voucher_id "
+                   "WHERE g.year = 2026 AND g.local_date = '2026-11-23' AND g.member_id = " +
+                       std::to_string(ocha)),
             1);
 
   // The notification: what the push is rendered from, deduped per year.
@@ -221,8 +226,10 @@ TEST_F(Birthday, TwentyNinthOfFebruary) {
   expect_gifts(leapling, 1, "28 Feb 2028 (a leap year)");
   ASSERT_TRUE(run(job, at(2028, 2, 29, 9, 0, 7)));
   expect_gifts(leapling, 2, "29 Feb 2028");
-  EXPECT_EQ(scalar(*sql_, "SELECT count(*) FROM birthday_gifts WHERE year = 2028 AND local_date = '2028-02-29' "
-                          "AND member_id = " + std::to_string(leapling)),
+  EXPECT_EQ(scalar(*sql_,
+                   "SELECT count(*) FROM birthday_gifts WHERE year = 2028 AND local_date = '2028-02-29' "
+                   "AND member_id = " +
+                       std::to_string(leapling)),
             1);
 }
 

@@ -32,8 +32,10 @@ TEST(CheckConfig, ShippedConfigIsValid) {
 TEST(CheckConfig, UnknownKeysAndBadValuesNameFileLineColumn) {
   TempDir d;
   d.write("rules/x.yaml", "version: 1\nstore: \"*\"\ntimezone: Asia/Jakarta\n");
-  d.write("setiad.yaml", "mqtt:\n  uri: tcp://127.0.0.1:1\n  clientid: x\n  keepalive_s: 1\ndatabase:\n"
-                         "  conninfo: \"host=x password=secret\"\nrules:\n  dir: " + (d.path() / "rules").string() + "\n");
+  d.write("setiad.yaml",
+          "mqtt:\n  uri: tcp://127.0.0.1:1\n  clientid: x\n  keepalive_s: 1\ndatabase:\n"
+          "  conninfo: \"host=x password=secret\"\nrules:\n  dir: " +
+              (d.path() / "rules").string() + "\n");
   auto cfg = (d.path() / "setiad.yaml").string();
   auto r = run({SETIAD_PATH, "--config", cfg, "--check-config"});
   EXPECT_EQ(r.exit_code, 1);
@@ -44,7 +46,8 @@ TEST(CheckConfig, UnknownKeysAndBadValuesNameFileLineColumn) {
 
 TEST(CheckConfig, ABrokenRuleFileFailsTheCheck) {
   TempDir d;
-  d.write("rules/x.yaml", "version: 1\nstore: \"*\"\ntimezone: Asia/Jakarta\npoints:\n  earn:\n    - {name: b, per_amount: 0}\n");
+  d.write("rules/x.yaml",
+          "version: 1\nstore: \"*\"\ntimezone: Asia/Jakarta\npoints:\n  earn:\n    - {name: b, per_amount: 0}\n");
   d.write("setiad.yaml", "rules:\n  dir: " + (d.path() / "rules").string() + "\n");
   auto r = run({SETIAD_PATH, "--config", (d.path() / "setiad.yaml").string(), "--check-config"});
   EXPECT_EQ(r.exit_code, 1);
@@ -96,7 +99,8 @@ TEST(MemberAdd, TakesBirthDatesFrom1900ToTodayAndRefusesTheFuture) {
   };
   auto oma = add("081277700001", "1965-04-02");
   ASSERT_EQ(oma.exit_code, 0) << oma.err;
-  auto shown = run({SETIACTL_PATH, "--config", d.config_path(), "member", "show", oma.out.substr(0, oma.out.find('\n'))});
+  auto shown =
+      run({SETIACTL_PATH, "--config", d.config_path(), "member", "show", oma.out.substr(0, oma.out.find('\n'))});
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
   EXPECT_EQ(json::parse(shown.out)["birth_date"], "1965-04-02");
   EXPECT_EQ(add("081277700002", "1900-01-01").exit_code, 0);
@@ -235,7 +239,8 @@ TEST(Reload, SighupSwapsValidRulesAndKeepsTheOldOnesOnError) {
 namespace setia::it {
 namespace {
 
-long long earn_one(adapters::pos::PosClient& pos, const std::string& store, const std::string& id, const std::string& code) {
+long long earn_one(adapters::pos::PosClient& pos, const std::string& store, const std::string& id,
+                   const std::string& code) {
   auto s = sale(store, id, "R-" + id, 1, 52000, code);
   long long earned = -1;
   pos.send({{store, id, "sale", s.dump()}}, [&](const adapters::pos::PosResult& r) {
@@ -256,8 +261,9 @@ TEST(Reload, AChangedRuleFileIsPickedUpWithoutASignal) {
   ASSERT_TRUE(pos.connect());
   EXPECT_EQ(earn_one(pos, store, "w1", code), 52);
   auto mark = d.log().size();
-  std::ofstream(d.rules_dir() + "/default.yaml") << "version: 1\nstore: \"*\"\ntimezone: Asia/Jakarta\npoints:\n  earn:\n"
-                                                    "    - {name: triple, per_amount: 1000, points: 3}\n";
+  std::ofstream(d.rules_dir() + "/default.yaml")
+      << "version: 1\nstore: \"*\"\ntimezone: Asia/Jakarta\npoints:\n  earn:\n"
+         "    - {name: triple, per_amount: 1000, points: 3}\n";
   ASSERT_TRUE(d.wait_for_log("reloaded 1 rule file(s)", std::chrono::seconds(10), mark)) << d.log();
   EXPECT_EQ(earn_one(pos, store, "w2", code), 156);
 }
@@ -294,8 +300,9 @@ TEST(RulesBacktest, ComparesThePeriodUnderCandidateRules) {
   }
   ASSERT_EQ(pos.send(ev).applied, 3u);
   TempDir cand;
-  cand.write("default.yaml", "version: 1\nstore: \"*\"\ntimezone: Asia/Jakarta\npoints:\n  earn:\n"
-                             "    - {name: half, per_amount: 500}\n");
+  cand.write("default.yaml",
+             "version: 1\nstore: \"*\"\ntimezone: Asia/Jakarta\npoints:\n  earn:\n"
+             "    - {name: half, per_amount: 500}\n");
   auto r = run({SETIACTL_PATH, "--config", d.config_path(), "rules", "backtest", "--rules", cand.path().string(),
                 "--since", "30d", "--point-value", "100"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -339,8 +346,8 @@ TEST(SaleShow, PrintsTheRecordedSaleOfAReceipt) {
   EXPECT_EQ(j["items"][0]["name"], "Nasi Cakalang");
   EXPECT_EQ(j["items"][0]["qty"], 2);
   EXPECT_EQ(j["items"][0]["amount"], 52000);
-  auto other = run({SETIACTL_PATH, "--config", d.config_path(), "sale", "show", "--store", unique("lain"),
-                    "--receipt", "SH-1"});
+  auto other =
+      run({SETIACTL_PATH, "--config", d.config_path(), "sale", "show", "--store", unique("lain"), "--receipt", "SH-1"});
   EXPECT_EQ(other.exit_code, 1) << "a receipt is found in its own store only";
   EXPECT_NE(other.err.find("no sale SH-1 in store"), std::string::npos) << other.err;
 }

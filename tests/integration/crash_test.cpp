@@ -22,7 +22,8 @@ TEST(CrashTest, KilledMidStreamLosesNothingAndCountsNothingTwice) {
   const std::string store = unique("crash");
 
   std::vector<std::string> codes;
-  for (int m = 0; m < kMembers; ++m) codes.push_back(add_member(daemon, store, "M" + std::to_string(m), "0813000" + std::to_string(10000 + m)));
+  for (int m = 0; m < kMembers; ++m)
+    codes.push_back(add_member(daemon, store, "M" + std::to_string(m), "0813000" + std::to_string(10000 + m)));
 
   // The expected balances, computed here independently of setiad's rules:
   // Rp 1.000 = 1 point on the total.
@@ -84,12 +85,17 @@ TEST(CrashTest, KilledMidStreamLosesNothingAndCountsNothingTwice) {
   EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM events" + in_store + " AND status = 'applied'"), kSales);
   EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM sales" + in_store), kSales);
   EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM (SELECT event_id FROM points_ledger" + in_store +
-                         " GROUP BY event_id HAVING count(*) > 1) d"), 0);
+                             " GROUP BY event_id HAVING count(*) > 1) d"),
+            0);
   EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM points_ledger" + in_store), kSales);
   for (const auto& [code, points] : expected) {
     EXPECT_EQ(scalar(*sql, "SELECT points FROM members WHERE code = '" + code + "'"), points) << code;
-    EXPECT_EQ(scalar(*sql, "SELECT sum(l.points) FROM points_ledger l JOIN members m ON m.id = l.member_id "
-                           "WHERE m.code = '" + code + "'"), points) << code;
+    EXPECT_EQ(scalar(*sql,
+                     "SELECT sum(l.points) FROM points_ledger l JOIN members m ON m.id = l.member_id "
+                     "WHERE m.code = '" +
+                         code + "'"),
+              points)
+        << code;
   }
   EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM dead_letters" + in_store), 0);
 }

@@ -51,8 +51,10 @@ inline int spawn(const std::vector<std::string>& argv, int stdout_fd, const fs::
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  if (stdout_fd >= 0) posix_spawn_file_actions_adddup2(&fa, stdout_fd, 1);
-  else posix_spawn_file_actions_addopen(&fa, 1, stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  if (stdout_fd >= 0)
+    posix_spawn_file_actions_adddup2(&fa, stdout_fd, 1);
+  else
+    posix_spawn_file_actions_addopen(&fa, 1, stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_addopen(&fa, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -116,12 +118,9 @@ class FakeFcm {
   // fake knows).
   std::string service_account(const std::string& key = "sa.key") const {
     const fs::path p = dir_ / ("service-account-" + key + ".json");
-    std::ofstream(p) << json{{"type", "service_account"},
-                             {"project_id", kProject},
-                             {"private_key_id", kKeyId},
-                             {"private_key", read(dir_ / key)},
-                             {"client_email", kClientEmail},
-                             {"token_uri", base() + "/token"}}
+    std::ofstream(p) << json{{"type", "service_account"},    {"project_id", kProject},
+                             {"private_key_id", kKeyId},     {"private_key", read(dir_ / key)},
+                             {"client_email", kClientEmail}, {"token_uri", base() + "/token"}}
                             .dump(2);
     return p.string();
   }
@@ -146,10 +145,11 @@ class FakeFcm {
     curl_easy_setopt(curl, CURLOPT_CAINFO, (dir_ / "ca.pem").c_str());
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10000L);
     if (body) curl_easy_setopt(curl, CURLOPT_POSTFIELDS, payload.c_str());
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, +[](char* d, std::size_t s, std::size_t n, void* u) {
-      static_cast<std::string*>(u)->append(d, s * n);
-      return s * n;
-    });
+    curl_easy_setopt(
+        curl, CURLOPT_WRITEFUNCTION, +[](char* d, std::size_t s, std::size_t n, void* u) {
+          static_cast<std::string*>(u)->append(d, s * n);
+          return s * n;
+        });
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &out);
     const CURLcode rc = curl_easy_perform(curl);
     curl_easy_cleanup(curl);
@@ -167,6 +167,5 @@ class FakeFcm {
   int pid_ = -1;
   int port_ = 0;
 };
-
 
 }  // namespace setia::adapters::fcm

@@ -1,10 +1,10 @@
 #include "harness.h"
 
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -116,16 +116,18 @@ Daemon::Daemon(Options o) : opt_(std::move(o)) {
     // Points last ten years: the tests' sales happen on fixed dates
     // (2026-11-23, sale() below), and the daemon's expiry job would take
     // their points away once a year had passed on the test machine's clock.
-    opt_.rules_yaml = "version: 1\nstore: \"*\"\ntimezone: Asia/Jakarta\npoints:\n  earn:\n"
-                      "    - {name: base, per_amount: 1000, points: 1}\n  expiry: {after_days: 3650}\n";
+    opt_.rules_yaml =
+        "version: 1\nstore: \"*\"\ntimezone: Asia/Jakarta\npoints:\n  earn:\n"
+        "    - {name: base, per_amount: 1000, points: 1}\n  expiry: {after_days: 3650}\n";
   }
   dir_.write("rules/default.yaml", opt_.rules_yaml);
   std::ostringstream cfg;
-  cfg << "mqtt:\n  uri: \"" << mqtt_uri() << "\"\n  client_id: " << opt_.client_id << "\n  topic_prefix: "
-      << opt_.topic_prefix << "\n  keepalive_s: 10\n";
+  cfg << "mqtt:\n  uri: \"" << mqtt_uri() << "\"\n  client_id: " << opt_.client_id
+      << "\n  topic_prefix: " << opt_.topic_prefix << "\n  keepalive_s: 10\n";
   if (!opt_.shared_group.empty()) cfg << "  shared_group: " << opt_.shared_group << "\n";
   cfg << opt_.extra_yaml;
-  cfg << "database:\n  conninfo: \"" << (opt_.conninfo.empty() ? pg_conninfo() : opt_.conninfo) << "\"\nrules:\n  dir: " << rules_dir() << "\n";
+  cfg << "database:\n  conninfo: \"" << (opt_.conninfo.empty() ? pg_conninfo() : opt_.conninfo)
+      << "\"\nrules:\n  dir: " << rules_dir() << "\n";
   dir_.write("setiad.yaml", cfg.str());
 }
 
@@ -211,10 +213,11 @@ int Daemon::ops_port() const { return logged_port(log(), "rest: ops listening on
 
 std::string rest_yaml(const std::string& more) {
   // The defaults below, less the keys `more` sets itself.
-  const std::vector<std::pair<std::string, std::string>> defaults{
-      {"listen", "127.0.0.1:0"},     {"public_url", "https://crm.example"},
-      {"argon2_opslimit", "1"},      {"argon2_memlimit_kib", "8192"},
-      {"login_max_attempts_per_address", "100000"}};
+  const std::vector<std::pair<std::string, std::string>> defaults{{"listen", "127.0.0.1:0"},
+                                                                  {"public_url", "https://crm.example"},
+                                                                  {"argon2_opslimit", "1"},
+                                                                  {"argon2_memlimit_kib", "8192"},
+                                                                  {"login_max_attempts_per_address", "100000"}};
   std::string out = "rest:\n";
   for (const auto& [k, v] : defaults) {
     if (more.find("  " + k + ":") == std::string::npos) out += "  " + k + ": " + v + "\n";
@@ -412,11 +415,18 @@ long long scalar(soci::session& sql, const std::string& query) {
 
 nlohmann::json sale(const std::string& store, const std::string& event_id, const std::string& receipt, long long qty,
                     long long unit_price, const std::string& member) {
-  nlohmann::json j = {{"schema", "setia.pos.sale/1"}, {"event_id", event_id}, {"store_id", store},
-                      {"receipt_no", receipt}, {"occurred_at", "2026-11-23T10:00:00+07:00"},
-                      {"items", nlohmann::json::array({{{"sku", "NC-01"}, {"name", "Nasi Cakalang"}, {"qty", qty},
-                                                        {"unit_price", unit_price}, {"category", "food"}}})},
-                      {"subtotal", qty * unit_price}, {"total", qty * unit_price}};
+  nlohmann::json j = {{"schema", "setia.pos.sale/1"},
+                      {"event_id", event_id},
+                      {"store_id", store},
+                      {"receipt_no", receipt},
+                      {"occurred_at", "2026-11-23T10:00:00+07:00"},
+                      {"items", nlohmann::json::array({{{"sku", "NC-01"},
+                                                        {"name", "Nasi Cakalang"},
+                                                        {"qty", qty},
+                                                        {"unit_price", unit_price},
+                                                        {"category", "food"}}})},
+                      {"subtotal", qty * unit_price},
+                      {"total", qty * unit_price}};
   if (!member.empty()) j["member"] = member;
   return j;
 }

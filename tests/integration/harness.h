@@ -3,18 +3,18 @@
 // What the integration tests share: the real PostgreSQL and Mosquitto that
 // tests/run.sh starts (SETIA_TEST_PG, SETIA_TEST_MQTT), setiad run as a
 // child process with a systemd notify socket, setiactl, a raw MQTT probe.
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <memory>
-#include <atomic>
 #include <mutex>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <mqtt/async_client.h>
-#include <nlohmann/json.hpp>
 #include <soci/soci.h>
+#include <nlohmann/json.hpp>
 
 #include "adapters/config/daemon_config.h"
 
@@ -152,7 +152,7 @@ std::unique_ptr<soci::session> db();
 long long scalar(soci::session& sql, const std::string& query);
 
 // A sale payload for `store` with one line; member optional.
-nlohmann::json sale(const std::string& store, const std::string& event_id, const std::string& receipt,
-                    long long qty, long long unit_price, const std::string& member = "");
+nlohmann::json sale(const std::string& store, const std::string& event_id, const std::string& receipt, long long qty,
+                    long long unit_price, const std::string& member = "");
 
 }  // namespace setia::it

@@ -28,14 +28,18 @@ class HttpClient {
 
   HttpResponse request(const std::string& method, const std::string& target, const std::string& body = "",
                        const std::string& token = "", const std::map<std::string, std::string>& headers = {});
-  HttpResponse get(const std::string& target, const std::string& token = "") { return request("GET", target, "", token); }
+  HttpResponse get(const std::string& target, const std::string& token = "") {
+    return request("GET", target, "", token);
+  }
   HttpResponse post(const std::string& target, const nlohmann::json& body, const std::string& token = "") {
     return request("POST", target, body.dump(), token, {{"Content-Type", "application/json"}});
   }
   HttpResponse patch(const std::string& target, const nlohmann::json& body, const std::string& token = "") {
     return request("PATCH", target, body.dump(), token, {{"Content-Type", "application/json"}});
   }
-  HttpResponse del(const std::string& target, const std::string& token = "") { return request("DELETE", target, "", token); }
+  HttpResponse del(const std::string& target, const std::string& token = "") {
+    return request("DELETE", target, "", token);
+  }
 
   // Connections opened so far (1 while keep-alive holds).
   int connections() const { return connections_; }

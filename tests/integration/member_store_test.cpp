@@ -26,11 +26,13 @@ TEST(MemberStore, ARegistrationWhosePasswordCannotBeStoredLeavesNoMember) {
   auto ok = members.add({shop, "Ocha", "+62 812 0000 0001", std::nullopt, std::nullopt, hash});
   ASSERT_TRUE(ok.has_value()) << ok.error().message;
   EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM member_credentials WHERE member_id = " + std::to_string(ok->id) +
-                             " AND password_hash = '" + hash + "'"), 1);
+                             " AND password_hash = '" + hash + "'"),
+            1);
   // A member registered by an admin (setiactl) has no password yet.
   auto by_admin = members.add({shop, "Bima", "+62 812 0000 0002", std::nullopt, std::nullopt, std::nullopt});
   ASSERT_TRUE(by_admin.has_value()) << by_admin.error().message;
-  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM member_credentials WHERE member_id = " + std::to_string(by_admin->id)), 0);
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM member_credentials WHERE member_id = " + std::to_string(by_admin->id)),
+            0);
 }
 
 }  // namespace

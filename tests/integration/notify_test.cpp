@@ -37,8 +37,10 @@ std::vector<adapters::pos::PosEvent> sales_for(const std::string& store, const s
 }
 
 long long outbox_sent(soci::session& sql, const std::string& store) {
-  return scalar(sql, "SELECT count(*) FROM outbox o JOIN notifications n ON n.id = o.notification_id "
-                     "WHERE n.store_id = '" + store + "' AND o.status = 'sent'");
+  return scalar(sql,
+                "SELECT count(*) FROM outbox o JOIN notifications n ON n.id = o.notification_id "
+                "WHERE n.store_id = '" +
+                    store + "' AND o.status = 'sent'");
 }
 
 TEST(Notifications, AMembersSaleIsPushedToTheirDevice) {
@@ -48,7 +50,8 @@ TEST(Notifications, AMembersSaleIsPushedToTheirDevice) {
   d.start();
   auto store = unique("toko");
   auto code = add_member(d, store, "Ocha", "081244440001");
-  auto added = run({SETIACTL_PATH, "--config", d.config_path(), "device", "add", "--member", code, "--token", "dev-ocha"});
+  auto added =
+      run({SETIACTL_PATH, "--config", d.config_path(), "device", "add", "--member", code, "--token", "dev-ocha"});
   ASSERT_EQ(added.exit_code, 0) << added.err;
 
   adapters::pos::PosOptions o;
@@ -87,7 +90,8 @@ TEST(Notifications, OperatorsListReplayAndRemoveDeliveries) {
   *sql << "INSERT INTO notifications (store_id, kind, data) VALUES ('" + store + "', 'sale_points', '{}')";
   *sql << "INSERT INTO outbox (notification_id, device_token, status, attempts, last_error) SELECT id, '" + token +
               "', s, a, e FROM notifications, (VALUES ('dead', 5, 'FCM 500'), ('pending', 0, NULL), ('sent', 1, NULL)) "
-              "v(s, a, e) WHERE store_id = '" + store + "'";
+              "v(s, a, e) WHERE store_id = '" +
+              store + "'";
   auto ours = [&](const std::string& status) {
     std::vector<std::string> argv = {SETIACTL_PATH, "--config", d.config_path(), "outbox", "list", "--limit", "1000"};
     if (!status.empty()) argv.insert(argv.end(), {"--status", status});
@@ -123,8 +127,8 @@ TEST(Notifications, OperatorsListReplayAndRemoveDeliveries) {
   EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM devices WHERE token = '" + token + "'"), 0);
   EXPECT_EQ(ours("pending").size(), 0u) << "the removed device's deliveries end";
   EXPECT_EQ(ours("dead").size(), 2u);
-  auto unknown = run({SETIACTL_PATH, "--config", d.config_path(), "device", "add", "--member", "NOPE-00000000",
-                      "--token", token});
+  auto unknown =
+      run({SETIACTL_PATH, "--config", d.config_path(), "device", "add", "--member", "NOPE-00000000", "--token", token});
   EXPECT_EQ(unknown.exit_code, 1);
   EXPECT_NE(unknown.err.find("no member with code NOPE-00000000"), std::string::npos) << unknown.err;
 }
@@ -139,7 +143,9 @@ TEST(Notifications, KilledDuringDeliveryEveryPushArrivesAndResendsKeepTheirColla
   for (int m = 0; m < 10; ++m) {
     members.push_back(add_member(d, store, "M" + std::to_string(m), "0812555" + std::to_string(10000 + m)));
     ASSERT_EQ(run({SETIACTL_PATH, "--config", d.config_path(), "device", "add", "--member", members.back(), "--token",
-                   store + "-dev-" + std::to_string(m)}).exit_code, 0);
+                   store + "-dev-" + std::to_string(m)})
+                  .exit_code,
+              0);
   }
   // A slow FCM (30 ms a send, 2 workers: 7.5 s for all) keeps delivery
   // behind the sales, so that the kill below lands in the middle of it;
@@ -154,7 +160,8 @@ TEST(Notifications, KilledDuringDeliveryEveryPushArrivesAndResendsKeepTheirColla
 
   // Kill it while the dispatcher is busy delivering.
   auto sql = db();
-  for (int i = 0; i < 600 && outbox_sent(*sql, store) < 50; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  for (int i = 0; i < 600 && outbox_sent(*sql, store) < 50; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   d.signal(SIGKILL);
   d.wait_exit();
   long long sent_at_kill = outbox_sent(*sql, store);
@@ -182,8 +189,8 @@ TEST(Notifications, KilledDuringDeliveryEveryPushArrivesAndResendsKeepTheirColla
   for (const auto& [k, n] : seen) twice += n - 1;
   EXPECT_EQ(seen.size(), static_cast<std::size_t>(kSales));
   EXPECT_LE(twice, 2 * 20) << "at most the rows two workers had leased at the kill";
-  std::cout << "[ notify   ] killed after " << sent_at_kill << " of " << kSales << " deliveries; the fake saw "
-            << twice << " twice (same collapse key)\n";
+  std::cout << "[ notify   ] killed after " << sent_at_kill << " of " << kSales << " deliveries; the fake saw " << twice
+            << " twice (same collapse key)\n";
 }
 
 // A POS event the store's rules refuse becomes a dead letter; the alert job

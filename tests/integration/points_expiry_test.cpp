@@ -25,7 +25,8 @@ std::chrono::system_clock::time_point at(std::int64_t unix_seconds) {
 }
 
 long long expire_rows(soci::session& sql, long long member) {
-  return scalar(sql, "SELECT count(*) FROM points_ledger WHERE kind = 'expire' AND member_id = " + std::to_string(member));
+  return scalar(sql,
+                "SELECT count(*) FROM points_ledger WHERE kind = 'expire' AND member_id = " + std::to_string(member));
 }
 
 class Expiry : public ::testing::Test {
@@ -115,7 +116,9 @@ TEST_F(Expiry, IsIdempotentAndCatchesUpAfterDaysOfDowntime) {
   for (long long lot : lots) EXPECT_EQ(remaining(sql, lot), 0);
   EXPECT_EQ(remaining(sql, july), 7);
   EXPECT_EQ(balance(sql, m.id), 7);
-  EXPECT_EQ(scalar(sql, "SELECT -points FROM points_ledger WHERE kind = 'expire' AND lot_id = " + std::to_string(lots[0])), 6);
+  EXPECT_EQ(
+      scalar(sql, "SELECT -points FROM points_ledger WHERE kind = 'expire' AND lot_id = " + std::to_string(lots[0])),
+      6);
   expect_ledger_consistent(sql, m.id, "after the catch-up");
 
   // Again, and again later: nothing new.

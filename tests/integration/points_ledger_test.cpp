@@ -55,7 +55,8 @@ TEST_F(PointsLots, SpendingTakesTheSoonestExpiringLotFirstAndNeverGoesNegative) 
 
   EXPECT_EQ(spend(sql, m_.id, 26), std::nullopt) << "more than the balance: nothing";
   EXPECT_EQ(balance(sql, m_.id), 25);
-  EXPECT_EQ(scalar(sql, "SELECT count(*) FROM points_ledger WHERE points < 0 AND member_id = " + std::to_string(m_.id)), 1)
+  EXPECT_EQ(scalar(sql, "SELECT count(*) FROM points_ledger WHERE points < 0 AND member_id = " + std::to_string(m_.id)),
+            1)
       << "a refused spend writes no row";
 
   EXPECT_EQ(spend(sql, m_.id, 10), 15);
@@ -81,7 +82,9 @@ TEST_F(PointsLots, ARefundTakesWhatIsLeftFromItsOwnLotFirstAndReportsTheShortfal
   EXPECT_EQ(taken, 45);
   EXPECT_EQ(shortfall, 15);
   EXPECT_EQ(bal, 0);
-  EXPECT_EQ(scalar(sql, "SELECT points FROM points_ledger WHERE kind = 'reverse' AND id = " + std::to_string(ledger_id)), -45);
+  EXPECT_EQ(
+      scalar(sql, "SELECT points FROM points_ledger WHERE kind = 'reverse' AND id = " + std::to_string(ledger_id)),
+      -45);
   expect_ledger_consistent(sql, m_.id, "after the refund's take");
   sql << "SELECT taken, shortfall, balance FROM setia_take_points(:m, 10, 'reverse')", soci::use(m_.id),
       soci::into(taken), soci::into(shortfall), soci::into(bal);
@@ -128,8 +131,9 @@ TEST_F(PointsLots, BalanceEqualsTheLedgerSumAfterEveryOperation) {
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().reason, "insufficient_points");
   expect_ledger_consistent(sql, m_.id, "refused adjust");
-  auto run = core::expire_points(points_store, std::chrono::system_clock::time_point(std::chrono::seconds(
-                                                   at_offset(2031, 5, 20, 0, 0, 7))), store_);
+  auto run = core::expire_points(
+      points_store, std::chrono::system_clock::time_point(std::chrono::seconds(at_offset(2031, 5, 20, 0, 0, 7))),
+      store_);
   ASSERT_TRUE(run);
   EXPECT_EQ(run->points, 30) << "the earned lot, less the redeem (40) and the adjustment (30)";
   expect_ledger_consistent(sql, m_.id, "expiry");
@@ -166,9 +170,10 @@ TEST_F(PointsLots, BalanceEqualsTheLedgerSumAfterEveryOperation) {
 }
 
 TEST(PointsCli, AdjustShowAndExpireThroughSetiactl) {
-  Daemon d(Daemon::Options{.rules_yaml = "version: 1\nstore: \"*\"\ntimezone: Asia/Jakarta\n"
-                                         "points:\n  expiry: {after_days: 1}\n"
-                                         "rewards:\n  - {id: kopi, title: Kopi, cost: 40, voucher: {amount_off: 18000}}\n"});
+  Daemon d(Daemon::Options{.rules_yaml =
+                               "version: 1\nstore: \"*\"\ntimezone: Asia/Jakarta\n"
+                               "points:\n  expiry: {after_days: 1}\n"
+                               "rewards:\n  - {id: kopi, title: Kopi, cost: 40, voucher: {amount_off: 18000}}\n"});
   migrate(d);
   const std::string store = unique("toko");
   auto code = add_member(d, store, "Ocha", "081211112222");

@@ -24,8 +24,10 @@ struct Tally {
   std::map<std::string, int> refused;
   void add(const std::expected<domain::Voucher, core::ServiceError>& r) {
     std::lock_guard lock(mu);
-    if (r) codes.push_back(r->code);
-    else ++refused[r.error().reason.empty() ? r.error().message : r.error().reason];
+    if (r)
+      codes.push_back(r->code);
+    else
+      ++refused[r.error().reason.empty() ? r.error().message : r.error().reason];
   }
 };
 
@@ -77,8 +79,12 @@ TEST_F(OffersAtOnce, TwentyRedemptionsWithPointsForOneGiveOneVoucher) {
   EXPECT_EQ(tally.codes.size(), 1u);
   EXPECT_EQ(tally.refused["insufficient_points"], 19) << ::testing::PrintToString(tally.refused);
   EXPECT_EQ(balance(*sql_, m.id), 0);
-  EXPECT_EQ(scalar(*sql_, "SELECT count(*) FROM vouchers WHERE source = 'reward' AND member_id = " + std::to_string(m.id)), 1);
-  EXPECT_EQ(scalar(*sql_, "SELECT count(*) FROM points_ledger WHERE kind = 'redeem' AND member_id = " + std::to_string(m.id)), 1);
+  EXPECT_EQ(
+      scalar(*sql_, "SELECT count(*) FROM vouchers WHERE source = 'reward' AND member_id = " + std::to_string(m.id)),
+      1);
+  EXPECT_EQ(
+      scalar(*sql_, "SELECT count(*) FROM points_ledger WHERE kind = 'redeem' AND member_id = " + std::to_string(m.id)),
+      1);
   expect_ledger_consistent(*sql_, m.id, "after 20 concurrent redemptions");
 }
 
@@ -89,12 +95,16 @@ TEST_F(OffersAtOnce, StockOfThreeGoesToExactlyThreeOfTenRichMembers) {
     credit(*sql_, rich.back().id, 1000);
   }
   Tally tally;
-  at_once(10, rules("rewards:\n  - {id: smoothie, title: Smoothie, cost: 100, stock: 3, voucher: {free_item: "
-                    "{category: smoothies}}}\n"),
-          clock_, [&](int i, core::Rewards& rewards, core::Promos&) { tally.add(rewards.redeem(rich[i].code, "smoothie")); });
+  at_once(10,
+          rules("rewards:\n  - {id: smoothie, title: Smoothie, cost: 100, stock: 3, voucher: {free_item: "
+                "{category: smoothies}}}\n"),
+          clock_,
+          [&](int i, core::Rewards& rewards, core::Promos&) { tally.add(rewards.redeem(rich[i].code, "smoothie")); });
   EXPECT_EQ(tally.codes.size(), 3u);
   EXPECT_EQ(tally.refused["out_of_stock"], 7) << ::testing::PrintToString(tally.refused);
-  EXPECT_EQ(scalar(*sql_, "SELECT redeemed FROM reward_stock WHERE reward_id = 'smoothie' AND store_id = '" + store_ + "'"), 3);
+  EXPECT_EQ(
+      scalar(*sql_, "SELECT redeemed FROM reward_stock WHERE reward_id = 'smoothie' AND store_id = '" + store_ + "'"),
+      3);
   long long spent = 0;
   for (const auto& m : rich) {
     spent += 1000 - balance(*sql_, m.id);
@@ -106,8 +116,9 @@ TEST_F(OffersAtOnce, StockOfThreeGoesToExactlyThreeOfTenRichMembers) {
 TEST_F(OffersAtOnce, OneMemberClaimingTenTimesAtOnceGetsPerMemberOne) {
   auto m = new_member(*sql_, store_);
   Tally tally;
-  at_once(10, rules("promos:\n  - {id: p1, title: P1, from: 2031-05-01, until: 2031-05-31, claim: {per_member: 1},"
-                    " voucher: {percent_off: 10}}\n"),
+  at_once(10,
+          rules("promos:\n  - {id: p1, title: P1, from: 2031-05-01, until: 2031-05-31, claim: {per_member: 1},"
+                " voucher: {percent_off: 10}}\n"),
           clock_, [&](int, core::Rewards&, core::Promos& promos) { tally.add(promos.claim(m.code, "p1")); });
   EXPECT_EQ(tally.codes.size(), 1u);
   EXPECT_EQ(tally.refused["already_claimed"], 9) << ::testing::PrintToString(tally.refused);
@@ -120,15 +131,17 @@ TEST_F(OffersAtOnce, TwentyMembersClaimingATotalOfFiveGetFive) {
   std::vector<TestMember> members;
   for (int i = 0; i < 20; ++i) members.push_back(new_member(*sql_, store_));
   Tally tally;
-  at_once(20, rules("promos:\n  - {id: p5, title: P5, audience: everyone, from: 2031-05-01, until: 2031-05-31,"
-                    " claim: {per_member: 1, total: 5}, voucher: {amount_off: 5000}}\n"),
+  at_once(20,
+          rules("promos:\n  - {id: p5, title: P5, audience: everyone, from: 2031-05-01, until: 2031-05-31,"
+                " claim: {per_member: 1, total: 5}, voucher: {amount_off: 5000}}\n"),
           clock_, [&](int i, core::Rewards&, core::Promos& promos) { tally.add(promos.claim(members[i].code, "p5")); });
   EXPECT_EQ(tally.codes.size(), 5u);
   EXPECT_EQ(tally.refused["sold_out"], 15) << ::testing::PrintToString(tally.refused);
   EXPECT_EQ(scalar(*sql_, "SELECT count(*) FROM vouchers WHERE source = 'promo' AND source_id = 'p5' AND store_id = '" +
                               store_ + "'"),
             5);
-  EXPECT_EQ(scalar(*sql_, "SELECT claimed FROM promo_counters WHERE promo_id = 'p5' AND store_id = '" + store_ + "'"), 5);
+  EXPECT_EQ(scalar(*sql_, "SELECT claimed FROM promo_counters WHERE promo_id = 'p5' AND store_id = '" + store_ + "'"),
+            5);
 }
 
 TEST_F(OffersAtOnce, ARewardAndASaleOfTheSameMemberAtOnceKeepTheLedgerWhole) {

@@ -14,8 +14,8 @@
 
 #include "core/ports/clock.h"
 #include "harness.h"
-#include "tests/fakes/manual_clock.h"
 #include "rules/loader.h"
+#include "tests/fakes/manual_clock.h"
 #include "tests/support/rule_books.h"
 
 namespace setia::it {

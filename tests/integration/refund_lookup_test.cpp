@@ -37,14 +37,19 @@ class RefundsAndLookups : public ::testing::Test {
     std::vector<adapters::pos::PosEvent> ev;
     for (const auto& [kind, body] : events) ev.push_back({store_, body["event_id"], kind, body.dump()});
     std::map<std::string, json> out;
-    auto sum = pos_->send(ev, [&](const adapters::pos::PosResult& r) { out[r.event.event_id] = json::parse(r.result_json); });
+    auto sum =
+        pos_->send(ev, [&](const adapters::pos::PosResult& r) { out[r.event.event_id] = json::parse(r.result_json); });
     if (summary) *summary = sum;
     return out;
   }
 
   json refund(const std::string& id, const std::string& receipt, long long amount) {
-    return {{"schema", "setia.pos.refund/1"}, {"event_id", id}, {"store_id", store_},
-            {"receipt_no", receipt}, {"occurred_at", "2026-11-23T12:00:00+07:00"}, {"amount", amount},
+    return {{"schema", "setia.pos.refund/1"},
+            {"event_id", id},
+            {"store_id", store_},
+            {"receipt_no", receipt},
+            {"occurred_at", "2026-11-23T12:00:00+07:00"},
+            {"amount", amount},
             {"reason", "item returned"}};
   }
 
@@ -54,8 +59,10 @@ class RefundsAndLookups : public ::testing::Test {
   }
   long long ledger_sum() {
     auto sql = db();
-    return scalar(*sql, "SELECT coalesce(sum(l.points), 0) FROM points_ledger l JOIN members m ON m.id = l.member_id "
-                        "WHERE m.code = '" + member_ + "'");
+    return scalar(*sql,
+                  "SELECT coalesce(sum(l.points), 0) FROM points_ledger l JOIN members m ON m.id = l.member_id "
+                  "WHERE m.code = '" +
+                      member_ + "'");
   }
 
   std::unique_ptr<Daemon> daemon_;
@@ -137,7 +144,8 @@ TEST_F(ShortRefundWait, ARefundWhoseSaleNeverComesIsRejectedAfterTheWait) {
 
 TEST_F(RefundsAndLookups, AFullyRefundedSaleGivesItsVoucherBack) {
   auto code = run({SETIACTL_PATH, "--config", daemon_->config_path(), "voucher", "issue", "--store", store_,
-                   "--amount-off", "5000"}).out;
+                   "--amount-off", "5000"})
+                  .out;
   code.pop_back();
   auto s = sale(store_, "s1", "R-1", 1, 20000, member_);
   s["vouchers"] = {code};
@@ -153,12 +161,17 @@ TEST_F(RefundsAndLookups, AFullyRefundedSaleGivesItsVoucherBack) {
 TEST_F(RefundsAndLookups, LookupAnswersOnTheResponseTopicAndChangesNothing) {
   send({{"sale", sale(store_, "s1", "R-1", 1, 120000, member_)}});
   auto code = run({SETIACTL_PATH, "--config", daemon_->config_path(), "voucher", "issue", "--store", store_,
-                   "--percent-off", "10", "--max-off", "20000", "--title", "Diskon 10%"}).out;
+                   "--percent-off", "10", "--max-off", "20000", "--title", "Diskon 10%"})
+                  .out;
   code.pop_back();
   const std::string prefix = daemon_->options().topic_prefix;
   Probe probe({prefix + "/" + store_ + "/reply/#"});
-  json q = {{"schema", "setia.pos.lookup/1"}, {"store_id", store_}, {"member", member_}, {"voucher", code},
-            {"subtotal", 52000}, {"items", {{{"sku", "NC-01"}, {"qty", 4}, {"unit_price", 13000}, {"category", "food"}}}}};
+  json q = {{"schema", "setia.pos.lookup/1"},
+            {"store_id", store_},
+            {"member", member_},
+            {"voucher", code},
+            {"subtotal", 52000},
+            {"items", {{{"sku", "NC-01"}, {"qty", 4}, {"unit_price", 13000}, {"category", "food"}}}}};
   auto sql = db();
   auto events_before = scalar(*sql, "SELECT count(*) FROM events WHERE store_id = '" + store_ + "'");
   probe.request(prefix + "/" + store_ + "/pos/lookup", q.dump(), prefix + "/" + store_ + "/reply/till-1", "corr-42");
@@ -182,8 +195,9 @@ TEST_F(RefundsAndLookups, LookupAnswersOnTheResponseTopicAndChangesNothing) {
   EXPECT_EQ(json::parse(r2[0].second)["voucher"]["reason"], "unknown_voucher");
   // Nothing changed.
   EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM events WHERE store_id = '" + store_ + "'"), events_before);
-  EXPECT_EQ(json::parse(run({SETIACTL_PATH, "--config", daemon_->config_path(), "voucher", "show", code}).out)["status"],
-            "active");
+  EXPECT_EQ(
+      json::parse(run({SETIACTL_PATH, "--config", daemon_->config_path(), "voucher", "show", code}).out)["status"],
+      "active");
 }
 
 }  // namespace

@@ -49,7 +49,8 @@ TEST_F(RestAdmin, MembersAreFoundReadAndCorrected) {
   EXPECT_EQ(by_name.json()["items"][0]["code"], a.code);
   EXPECT_EQ(http().get("/v1/admin/members?q=" + b.phone, admin_).json()["items"][0]["code"], b.code);
   EXPECT_EQ(http().get("/v1/admin/members?q=" + a.code, admin_).json()["items"].size(), 1u);
-  EXPECT_EQ(http().get("/v1/admin/members?q=%25", admin_).json()["items"].size(), 0u);  // % is a character, not a wildcard
+  EXPECT_EQ(http().get("/v1/admin/members?q=%25", admin_).json()["items"].size(),
+            0u);  // % is a character, not a wildcard
   auto page1 = http().get("/v1/admin/members?limit=1", admin_).json();
   ASSERT_EQ(page1["items"].size(), 1u);
   auto page2 = http().get("/v1/admin/members?limit=1&cursor=" + page1["next_cursor"].get<std::string>(), admin_).json();
@@ -100,11 +101,14 @@ TEST_F(RestAdmin, PointsAdjustmentsAreAudited) {
   auto too_much = http().post("/v1/admin/members/" + m.code + "/points", {{"delta", -1000}, {"reason", "x"}}, admin_);
   EXPECT_EQ(too_much.status, 422) << too_much.body;
   EXPECT_EQ(too_much.json()["error"]["reason"], "insufficient_points");
-  EXPECT_EQ(http().post("/v1/admin/members/" + m.code + "/points", {{"delta", 0}, {"reason", "x"}}, admin_).status, 400);
+  EXPECT_EQ(http().post("/v1/admin/members/" + m.code + "/points", {{"delta", 0}, {"reason", "x"}}, admin_).status,
+            400);
   EXPECT_EQ(http().post("/v1/admin/members/" + m.code + "/points", {{"delta", 5}}, admin_).status, 400);
-  EXPECT_EQ(http().post("/v1/admin/members/" + m.code + "/points", {{"delta", 1.5}, {"reason", "x"}}, admin_).status, 400);
-  EXPECT_EQ(http().post("/v1/admin/members/" + m.code + "/points", {{"delta", -50}, {"reason", "koreksi"}}, admin_).status,
-            201);
+  EXPECT_EQ(http().post("/v1/admin/members/" + m.code + "/points", {{"delta", 1.5}, {"reason", "x"}}, admin_).status,
+            400);
+  EXPECT_EQ(
+      http().post("/v1/admin/members/" + m.code + "/points", {{"delta", -50}, {"reason", "koreksi"}}, admin_).status,
+      201);
   EXPECT_EQ(http().get("/v1/me", m.token).json()["points"], 0);
 }
 
@@ -214,16 +218,20 @@ TEST_F(RestAdmin, SalesReportByDayAndMonthInTheStoresZone) {
   auto m = register_member("Eko");
   std::string today = jakarta_date(0), yesterday = jakarta_date(1);
   // Yesterday 23:30 WIB is 16:30 UTC: still yesterday in the store.
-  send_sales({member_sale(m, "R-Y", 3, yesterday + "T23:30:00+07:00"), member_sale(m, "R-T1", 4, today + "T00:10:00+07:00"),
+  send_sales({member_sale(m, "R-Y", 3, yesterday + "T23:30:00+07:00"),
+              member_sale(m, "R-T1", 4, today + "T00:10:00+07:00"),
               member_sale(m, "R-T2", 2, today + "T00:20:00+07:00"),
               sale(store_, unique("evt"), "R-G", 1, 13000)});  // a guest, occurred_at 2026-11-23T10:00+07:00
   // Points: redeem the reward (100 of the 117 earned), adjust +10, and one
   // voucher redeemed at a till.
   ASSERT_EQ(http().post("/v1/rewards/free-smoothie/redeem", json::object(), m.token).status, 201);
-  ASSERT_EQ(http().post("/v1/admin/members/" + m.code + "/points", {{"delta", 10}, {"reason", "x"}}, admin_).status, 201);
-  auto claimed = http().post("/v1/promos/hemat/claim", json::object(), m.token).json()["voucher"]["code"].get<std::string>();
+  ASSERT_EQ(http().post("/v1/admin/members/" + m.code + "/points", {{"delta", 10}, {"reason", "x"}}, admin_).status,
+            201);
+  auto claimed =
+      http().post("/v1/promos/hemat/claim", json::object(), m.token).json()["voucher"]["code"].get<std::string>();
   auto sql = db();
-  *sql << "UPDATE vouchers SET status = 'redeemed', redeemed_at = now(), discount = 5200 WHERE code = :c", soci::use(claimed);
+  *sql << "UPDATE vouchers SET status = 'redeemed', redeemed_at = now(), discount = 5200 WHERE code = :c",
+      soci::use(claimed);
 
   auto r = http().get("/v1/admin/reports/sales?from=" + yesterday + "&to=" + today + "&by=day", admin_);
   ASSERT_EQ(r.status, 200) << r.body;
@@ -250,7 +258,8 @@ TEST_F(RestAdmin, SalesReportByDayAndMonthInTheStoresZone) {
   EXPECT_EQ(j["totals"]["member_sales"], 3);
   EXPECT_EQ(j["totals"]["member_amount"], 117000);
 
-  auto month = http().get("/v1/admin/reports/sales?from=" + today.substr(0, 8) + "01&to=" + today + "&by=month", admin_);
+  auto month =
+      http().get("/v1/admin/reports/sales?from=" + today.substr(0, 8) + "01&to=" + today + "&by=month", admin_);
   ASSERT_EQ(month.status, 200) << month.body;
   ASSERT_EQ(month.json()["periods"].size(), 1u);
   EXPECT_EQ(month.json()["periods"][0]["period"], today.substr(0, 7));
@@ -301,7 +310,8 @@ TEST_F(RestAdmin, CustomersReportSegmentsTopCustomersAndActiveMonths) {
   EXPECT_EQ(j["items"][1]["code"], quiet.code);
   auto p1 = http().get("/v1/admin/reports/customers?limit=1", admin_).json();
   ASSERT_EQ(p1["items"].size(), 1u);
-  auto p2 = http().get("/v1/admin/reports/customers?limit=1&cursor=" + p1["next_cursor"].get<std::string>(), admin_).json();
+  auto p2 =
+      http().get("/v1/admin/reports/customers?limit=1&cursor=" + p1["next_cursor"].get<std::string>(), admin_).json();
   ASSERT_EQ(p2["items"].size(), 1u);
   EXPECT_EQ(p2["items"][0]["code"], quiet.code);
   EXPECT_EQ(http().get("/v1/admin/reports/customers?top=0", admin_).status, 400);

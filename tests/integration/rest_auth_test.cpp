@@ -33,8 +33,11 @@ std::string sha256_hex(const std::string& s) {
 }
 
 TEST_F(RestAuth, RegisterGivesTheMemberAndAWorkingToken) {
-  auto r = http().post("/v1/auth/register", {{"store", store_}, {"name", "Ocha"}, {"phone", "+62 812-0000-0001"},
-                                             {"email", unique("ocha") + "@Example.com"}, {"birth_date", "1999-05-27"},
+  auto r = http().post("/v1/auth/register", {{"store", store_},
+                                             {"name", "Ocha"},
+                                             {"phone", "+62 812-0000-0001"},
+                                             {"email", unique("ocha") + "@Example.com"},
+                                             {"birth_date", "1999-05-27"},
                                              {"password", "rahasia123"}});
   ASSERT_EQ(r.status, 201) << r.body;
   auto j = r.json();
@@ -176,10 +179,10 @@ TEST_F(RestAuth, LoginIsRateLimitedPerClientAddress) {
   // ...and another address logs in.
   EXPECT_EQ(login(m.email, m.password, "10.9.8.8").status, 200);
   // Registrations (an argon2 hash each) count against the address too.
-  auto reg = http().request("POST", "/v1/auth/register",
-                            json{{"store", store_}, {"name", "Spam"}, {"phone", "081211112222"},
-                                 {"password", "rahasia123"}}.dump(),
-                            "", {{"Content-Type", "application/json"}, {"X-Forwarded-For", "10.9.8.7"}});
+  auto reg = http().request(
+      "POST", "/v1/auth/register",
+      json{{"store", store_}, {"name", "Spam"}, {"phone", "081211112222"}, {"password", "rahasia123"}}.dump(), "",
+      {{"Content-Type", "application/json"}, {"X-Forwarded-For", "10.9.8.7"}});
   EXPECT_EQ(reg.status, 429) << reg.body;
 }
 
@@ -246,7 +249,8 @@ TEST_F(RestAuth, AdminTokensComeFromSetiactlOnly) {
   // The CLI refuses a request that names neither or both.
   auto neither = run({SETIACTL_PATH, "--config", daemon_->config_path(), "admin", "token", "create"});
   EXPECT_EQ(neither.exit_code, 2);
-  auto both = run({SETIACTL_PATH, "--config", daemon_->config_path(), "admin", "token", "create", "--all", "--store", "x"});
+  auto both =
+      run({SETIACTL_PATH, "--config", daemon_->config_path(), "admin", "token", "create", "--all", "--store", "x"});
   EXPECT_EQ(both.exit_code, 2);
   // No API path makes one.
   EXPECT_EQ(http().post("/v1/admin/tokens", json::object(), token).status, 404);

@@ -95,11 +95,10 @@ TEST_F(RestAuthz, EveryPathWithoutATokenIs401) {
 }
 
 TEST_F(RestAuthz, AnotherMembersIdsAnswer404NeverTheirData) {
-  for (const auto& p : {Path{"GET", "/v1/me/transactions/" + b_sale_},
-                        Path{"GET", "/v1/me/transactions/" + b_sale_ + "/enota.html"},
-                        Path{"GET", "/v1/me/vouchers/" + b_voucher_ + "/qr.svg"},
-                        Path{"GET", "/v1/me/vouchers/" + b_voucher_ + "/qr.png"},
-                        Path{"DELETE", "/v1/me/devices/" + b_device_}}) {
+  for (const auto& p :
+       {Path{"GET", "/v1/me/transactions/" + b_sale_}, Path{"GET", "/v1/me/transactions/" + b_sale_ + "/enota.html"},
+        Path{"GET", "/v1/me/vouchers/" + b_voucher_ + "/qr.svg"},
+        Path{"GET", "/v1/me/vouchers/" + b_voucher_ + "/qr.png"}, Path{"DELETE", "/v1/me/devices/" + b_device_}}) {
     auto r = call(p, a_.token);
     EXPECT_EQ(r.status, 404) << p.method << " " << p.path << ": " << r.body;
     EXPECT_EQ(r.json()["error"]["code"], "not_found");
@@ -165,7 +164,8 @@ TEST_F(RestAuthz, AnotherStoresAdminSeesNothingOfThisStore) {
                            "/v1/admin/deadletters?store=", "/v1/admin/reports/customers?store="}) {
     EXPECT_EQ(http().get(path + store_, other_admin_).status, 403) << path;
   }
-  EXPECT_EQ(http().get("/v1/admin/reports/sales?from=2026-11-01&to=2026-11-30&store=" + store_, other_admin_).status, 403);
+  EXPECT_EQ(http().get("/v1/admin/reports/sales?from=2026-11-01&to=2026-11-30&store=" + store_, other_admin_).status,
+            403);
   // Its lists hold only its own store.
   auto members = http().get("/v1/admin/members?q=Bima", other_admin_).json()["items"];
   for (const auto& m : members) EXPECT_EQ(m["store"], other_store_);

@@ -92,8 +92,9 @@ class RestTest : public ::testing::Test {
     m.phone = "08" + std::to_string(1000000000 + rng() % 9000000000);
     m.email = unique("m") + "@example.com";
     m.password = "rahasia-" + name;
-    auto r = http().post("/v1/auth/register", {{"store", m.store}, {"name", name}, {"phone", m.phone},
-                                               {"email", m.email}, {"password", m.password}});
+    auto r = http().post(
+        "/v1/auth/register",
+        {{"store", m.store}, {"name", name}, {"phone", m.phone}, {"email", m.email}, {"password", m.password}});
     EXPECT_EQ(r.status, 201) << r.body;
     auto j = r.json();
     m.token = j.value("token", "");

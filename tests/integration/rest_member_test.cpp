@@ -58,8 +58,11 @@ TEST_F(RestMember, MeShowsProfilePointsAndWhatExpiresNext) {
 // before 1900 gets a 400 that says which bound it broke.
 TEST_F(RestMember, BirthDatesFrom1900ToTodayAreTakenAndTheFutureIsNot) {
   auto phone = "08" + std::to_string(1000000000 + std::random_device{}() % 900000000);
-  auto r = http().post("/v1/auth/register", {{"store", store_}, {"name", "Oma"}, {"phone", phone},
-                                             {"password", "rahasia-oma"}, {"birth_date", "1965-04-02"}});
+  auto r = http().post("/v1/auth/register", {{"store", store_},
+                                             {"name", "Oma"},
+                                             {"phone", phone},
+                                             {"password", "rahasia-oma"},
+                                             {"birth_date", "1965-04-02"}});
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(http().get("/v1/me", r.json()["token"].get<std::string>()).json()["birth_date"], "1965-04-02");
 
@@ -81,7 +84,9 @@ TEST_F(RestMember, BirthDatesFrom1900ToTodayAreTakenAndTheFutureIsNot) {
   r = http().patch("/v1/me", {{"birth_date", iso_date(today + std::chrono::days(2))}}, unborn.token);
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_NE(r.body.find("must not be in the future"), std::string::npos) << r.body;
-  r = http().post("/v1/auth/register", {{"store", store_}, {"name", "Belum"}, {"phone", phone + "9"},
+  r = http().post("/v1/auth/register", {{"store", store_},
+                                        {"name", "Belum"},
+                                        {"phone", phone + "9"},
                                         {"password", "rahasia-belum"},
                                         {"birth_date", iso_date(today + std::chrono::days(2))}});
   EXPECT_EQ(r.status, 400) << r.body;
@@ -90,8 +95,8 @@ TEST_F(RestMember, BirthDatesFrom1900ToTodayAreTakenAndTheFutureIsNot) {
 TEST_F(RestMember, PatchMeChangesWhatAMemberMayChange) {
   auto m = register_member("Nino");
   auto other = register_member("Lain");
-  auto r = http().patch("/v1/me", {{"name", "Nino Baru"}, {"language", "en"}, {"email", unique("nino") + "@example.com"}},
-                        m.token);
+  auto r = http().patch(
+      "/v1/me", {{"name", "Nino Baru"}, {"language", "en"}, {"email", unique("nino") + "@example.com"}}, m.token);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()["name"], "Nino Baru");
   EXPECT_EQ(r.json()["language"], "en");
@@ -191,7 +196,8 @@ TEST_F(RestMember, PointsHistorySaysWhyEachRowIsThere) {
 
 TEST_F(RestMember, TransactionsNewestFirstInPages) {
   auto m = register_member("Eka");
-  send_sales({member_sale(m, "R-1", 1, "2026-11-20T09:00:00+07:00"), member_sale(m, "R-2", 2, "2026-11-22T09:00:00+07:00"),
+  send_sales({member_sale(m, "R-1", 1, "2026-11-20T09:00:00+07:00"),
+              member_sale(m, "R-2", 2, "2026-11-22T09:00:00+07:00"),
               member_sale(m, "R-3", 3, "2026-11-21T09:00:00+07:00")});
   auto all = http().get("/v1/me/transactions", m.token);
   ASSERT_EQ(all.status, 200) << all.body;
@@ -343,8 +349,9 @@ TEST_F(RestMember, DevicesRegisteredAndDropped) {
   auto r = http().post("/v1/me/devices", {{"token", token}, {"platform", "ios"}}, m.token);
   ASSERT_EQ(r.status, 201) << r.body;
   auto sql = db();
-  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM devices WHERE token = '" + token + "' AND member_id = " +
-                             std::to_string(m.id) + " AND platform = 'ios'"), 1);
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM devices WHERE token = '" + token +
+                             "' AND member_id = " + std::to_string(m.id) + " AND platform = 'ios'"),
+            1);
   EXPECT_EQ(http().post("/v1/me/devices", {{"token", token}, {"platform", "symbian"}}, m.token).status, 400);
   EXPECT_EQ(http().post("/v1/me/devices", {{"token", "bad token!"}}, m.token).status, 400);
   EXPECT_EQ(http().post("/v1/me/devices", {{"platform", "ios"}}, m.token).status, 400);

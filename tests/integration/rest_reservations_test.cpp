@@ -50,9 +50,10 @@ class RestReservations : public RestTest {
   }
   long long admin_pushes(const std::string& kind) {
     auto sql = db();
-    return scalar(*sql, "SELECT count(*) FROM notifications n JOIN outbox o ON o.notification_id = n.id "
-                        "WHERE n.kind = '" + kind + "' AND n.store_id = '" + store_ +
-                            "' AND o.fcm_topic = 'setia-admins-" + store_ + "'");
+    return scalar(*sql,
+                  "SELECT count(*) FROM notifications n JOIN outbox o ON o.notification_id = n.id "
+                  "WHERE n.kind = '" +
+                      kind + "' AND n.store_id = '" + store_ + "' AND o.fcm_topic = 'setia-admins-" + store_ + "'");
   }
 
   std::string day_, admin_;
@@ -109,8 +110,9 @@ TEST_F(RestReservations, RacingBookingsForTheLastSeatsNeverOverbook) {
   for (int i = 0; i < kMembers; ++i) {
     threads.emplace_back([&, i] {
       HttpClient client(port_);
-      status[i] = client.post("/v1/me/reservations", {{"date", day_}, {"time", "12:00"}, {"party", 3}},
-                              members[i].token).status;
+      status[i] =
+          client.post("/v1/me/reservations", {{"date", day_}, {"time", "12:00"}, {"party", 3}}, members[i].token)
+              .status;
     });
   }
   for (auto& t : threads) t.join();
@@ -133,11 +135,18 @@ TEST_F(RestReservations, RefusalsSayWhatWasExpected) {
   EXPECT_EQ(r.json()["error"]["reason"], "too_far");
   EXPECT_EQ(book(ocha_, "7pm", 2).status, 400);
   EXPECT_EQ(book(ocha_, "19:00", 2, "2026-02-30").status, 400);
-  EXPECT_EQ(http().post("/v1/me/reservations", {{"date", day_}, {"time", "19:00"}, {"party", 2}, {"table", 4}},
-                        ocha_.token).status, 400) << "unknown field";
-  EXPECT_EQ(http().post("/v1/me/reservations",
-                        {{"date", day_}, {"time", "19:00"}, {"party", 2}, {"note", std::string("a\0b", 3)}},
-                        ocha_.token).status, 400) << "a control character in the note";
+  EXPECT_EQ(
+      http()
+          .post("/v1/me/reservations", {{"date", day_}, {"time", "19:00"}, {"party", 2}, {"table", 4}}, ocha_.token)
+          .status,
+      400)
+      << "unknown field";
+  EXPECT_EQ(http()
+                .post("/v1/me/reservations",
+                      {{"date", day_}, {"time", "19:00"}, {"party", 2}, {"note", std::string("a\0b", 3)}}, ocha_.token)
+                .status,
+            400)
+      << "a control character in the note";
   EXPECT_EQ(http().get("/v1/reservations/availability?date=" + day_, ocha_.token).status, 400) << "no party";
   EXPECT_EQ(http().get("/v1/reservations/availability?date=" + day_ + "&party=2").status, 401);
   EXPECT_EQ(http().get("/v1/admin/reservations?date=" + day_, ocha_.token).status, 403) << "a member token";
@@ -174,8 +183,9 @@ TEST_F(RestReservations, MembersCancelTheirOwnAndAdminsConfirmOrCancel) {
   auto late_confirm = http().post("/v1/admin/reservations/" + std::to_string(c3) + "/confirm", json::object(), admin_);
   EXPECT_EQ(late_confirm.status, 409);
   auto sql = db();
-  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM reservations WHERE id = " + std::to_string(c3) +
-                             " AND status = 'cancelled'"), 1);
+  EXPECT_EQ(
+      scalar(*sql, "SELECT count(*) FROM reservations WHERE id = " + std::to_string(c3) + " AND status = 'cancelled'"),
+      1);
   // Another store's admin does not see it.
   auto other_admin = admin_token(*daemon_, unique("lain"));
   EXPECT_EQ(http().post(b_admin + "/confirm", json::object(), other_admin).status, 404);

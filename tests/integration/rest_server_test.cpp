@@ -77,8 +77,9 @@ TEST_F(RestServer, BodyOverTheLimitIs413AndTheConnectionCloses) {
   int fd = tcp_connect(port_);
   ASSERT_GE(fd, 0);
   // Content-Length alone is enough to refuse: the body is never read.
-  ASSERT_TRUE(send_all(fd, "POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                           "Content-Length: 70000\r\n\r\n{\"login\":"));
+  ASSERT_TRUE(send_all(fd,
+                       "POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                       "Content-Length: 70000\r\n\r\n{\"login\":"));
   std::string carry;
   auto r = read_response(fd, carry);
   expect_error_shape(r, 413, "too_large");
@@ -99,7 +100,8 @@ TEST_F(RestServer, BodyOverTheLimitIs413AndTheConnectionCloses) {
 
   // Just under the limit is read and answered (here: not JSON, 400).
   HttpClient c(port_);
-  auto ok = c.request("POST", "/v1/auth/login", std::string(60 * 1024, ' ') + "{}", "", {{"Content-Type", "application/json"}});
+  auto ok = c.request("POST", "/v1/auth/login", std::string(60 * 1024, ' ') + "{}", "",
+                      {{"Content-Type", "application/json"}});
   EXPECT_EQ(ok.status, 400) << ok.body;
 }
 
@@ -233,12 +235,16 @@ TEST_F(RestServer, MetricsCountEventsRequestsAndBacklog) {
   EXPECT_NE(t.find("setia_dead_letters_total 1"), std::string::npos) << t;
   EXPECT_NE(t.find("setia_event_processing_seconds_bucket{le=\"+Inf\"} 2"), std::string::npos) << t;
   EXPECT_NE(t.find("setia_event_processing_seconds_count 2"), std::string::npos) << t;
-  EXPECT_NE(t.find("setia_http_requests_total{method=\"GET\",route=\"/v1/me\",status=\"200\"} 1"), std::string::npos) << t;
+  EXPECT_NE(t.find("setia_http_requests_total{method=\"GET\",route=\"/v1/me\",status=\"200\"} 1"), std::string::npos)
+      << t;
   EXPECT_NE(t.find("setia_http_requests_total{method=\"GET\",route=\"/v1/me/transactions/{id}\",status=\"404\"} 1"),
-            std::string::npos) << t;
+            std::string::npos)
+      << t;
   EXPECT_NE(t.find("setia_http_requests_total{method=\"POST\",route=\"/v1/auth/register\",status=\"201\"} 1"),
-            std::string::npos) << t;
-  EXPECT_NE(t.find("setia_http_request_duration_seconds_bucket{route=\"/v1/me\",le=\"0.001\"}"), std::string::npos) << t;
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("setia_http_request_duration_seconds_bucket{route=\"/v1/me\",le=\"0.001\"}"), std::string::npos)
+      << t;
   EXPECT_NE(t.find("setia_outbox_backlog{status=\"pending\"}"), std::string::npos) << t;
   EXPECT_NE(t.find("setia_outbox_backlog{status=\"dead\"}"), std::string::npos) << t;
   EXPECT_NE(t.find("setia_dead_letters_stored "), std::string::npos) << t;
@@ -296,26 +302,26 @@ TEST(RestConfig, EveryRestKeyIsValidated) {
   struct Bad {
     std::string yaml, says;
   };
-  for (const auto& b : std::vector<Bad>{
-           {"  listen: nowhere\n", "rest.listen"},
-           {"  listen: 127.0.0.1:70000\n", "rest.listen"},
-           {"  ops_listen: 127.0.0.1:8080\n", "rest.ops_listen must differ"},
-           {"  public_url: https://crm.example/\n", "rest.public_url"},
-           {"  public_url: ftp://crm.example\n", "rest.public_url"},
-           {"  threads: 0\n", "rest.threads"},
-           {"  max_body_bytes: 10\n", "rest.max_body_bytes"},
-           {"  max_header_bytes: 100000000\n", "rest.max_header_bytes"},
-           {"  read_timeout_s: 0\n", "rest.read_timeout_s"},
-           {"  write_timeout_s: -1\n", "rest.write_timeout_s"},
-           {"  token_ttl_days: 0\n", "rest.token_ttl_days"},
-           {"  trust_forwarded_for: maybe\n", "rest.trust_forwarded_for"},
-           {"  argon2_opslimit: 0\n", "rest.argon2_opslimit"},
-           {"  argon2_memlimit_kib: 4\n", "rest.argon2_memlimit_kib"},
-           {"  login_max_failures: 0\n", "rest.login_max_failures"},
-           {"  login_failure_window_s: 0\n", "rest.login_failure_window_s"},
-           {"  login_max_attempts_per_address: 0\n", "rest.login_max_attempts_per_address"},
-           {"  login_address_window_s: 0\n", "rest.login_address_window_s"},
-           {"  listn: 127.0.0.1:1\n", "unknown key 'listn'"}}) {
+  for (const auto& b :
+       std::vector<Bad>{{"  listen: nowhere\n", "rest.listen"},
+                        {"  listen: 127.0.0.1:70000\n", "rest.listen"},
+                        {"  ops_listen: 127.0.0.1:8080\n", "rest.ops_listen must differ"},
+                        {"  public_url: https://crm.example/\n", "rest.public_url"},
+                        {"  public_url: ftp://crm.example\n", "rest.public_url"},
+                        {"  threads: 0\n", "rest.threads"},
+                        {"  max_body_bytes: 10\n", "rest.max_body_bytes"},
+                        {"  max_header_bytes: 100000000\n", "rest.max_header_bytes"},
+                        {"  read_timeout_s: 0\n", "rest.read_timeout_s"},
+                        {"  write_timeout_s: -1\n", "rest.write_timeout_s"},
+                        {"  token_ttl_days: 0\n", "rest.token_ttl_days"},
+                        {"  trust_forwarded_for: maybe\n", "rest.trust_forwarded_for"},
+                        {"  argon2_opslimit: 0\n", "rest.argon2_opslimit"},
+                        {"  argon2_memlimit_kib: 4\n", "rest.argon2_memlimit_kib"},
+                        {"  login_max_failures: 0\n", "rest.login_max_failures"},
+                        {"  login_failure_window_s: 0\n", "rest.login_failure_window_s"},
+                        {"  login_max_attempts_per_address: 0\n", "rest.login_max_attempts_per_address"},
+                        {"  login_address_window_s: 0\n", "rest.login_address_window_s"},
+                        {"  listn: 127.0.0.1:1\n", "unknown key 'listn'"}}) {
     auto r = check(b.yaml);
     EXPECT_EQ(r.exit_code, 1) << b.yaml;
     EXPECT_NE(r.err.find(b.says), std::string::npos) << b.yaml << " -> " << r.err;

@@ -8,10 +8,10 @@
 namespace setia::it {
 namespace {
 
-using nlohmann::json;
 using adapters::pos::PosClient;
 using adapters::pos::PosEvent;
 using adapters::pos::PosOptions;
+using nlohmann::json;
 
 class SalePipeline : public ::testing::Test {
  protected:
@@ -33,9 +33,8 @@ class SalePipeline : public ::testing::Test {
     std::vector<PosEvent> events;
     for (const auto& s : sales) events.push_back({store_, s["event_id"], "sale", s.dump()});
     std::map<std::string, json> results;
-    auto sum = pos.send(events, [&](const adapters::pos::PosResult& r) {
-      results[r.event.event_id] = json::parse(r.result_json);
-    });
+    auto sum = pos.send(
+        events, [&](const adapters::pos::PosResult& r) { results[r.event.event_id] = json::parse(r.result_json); });
     EXPECT_EQ(sum.unanswered, 0u);
     if (summary) *summary = sum;
     return results;
@@ -64,17 +63,22 @@ TEST_F(SalePipeline, PaperReceiptGives52PointsAndAResult) {
 
   auto sql = db();
   EXPECT_EQ(scalar(*sql, "SELECT points FROM members WHERE code = '" + code + "'"), 52);
-  EXPECT_EQ(scalar(*sql, "SELECT sum(l.points) FROM points_ledger l JOIN members m ON m.id = l.member_id "
-                         "WHERE m.code = '" + code + "'"), 52);
+  EXPECT_EQ(scalar(*sql,
+                   "SELECT sum(l.points) FROM points_ledger l JOIN members m ON m.id = l.member_id "
+                   "WHERE m.code = '" +
+                       code + "'"),
+            52);
   EXPECT_EQ(scalar(*sql, "SELECT total FROM sales WHERE store_id = '" + store_ + "'"), 52000);
   EXPECT_EQ(scalar(*sql, "SELECT paid FROM sales WHERE store_id = '" + store_ + "'"), 100000);
   EXPECT_EQ(scalar(*sql, "SELECT change FROM sales WHERE store_id = '" + store_ + "'"), 48000);
-  EXPECT_EQ(scalar(*sql, "SELECT qty FROM sale_lines l JOIN sales s ON s.id = l.sale_id WHERE s.store_id = '" +
-                             store_ + "'"), 4);
+  EXPECT_EQ(
+      scalar(*sql, "SELECT qty FROM sale_lines l JOIN sales s ON s.id = l.sale_id WHERE s.store_id = '" + store_ + "'"),
+      4);
   // The ledger row says which rules and which rule-set version gave it.
   std::string rules, version;
   *sql << "SELECT array_to_string(rule_ids, ','), ruleset_version FROM points_ledger l JOIN members m "
-          "ON m.id = l.member_id WHERE m.code = :c", soci::use(code), soci::into(rules), soci::into(version);
+          "ON m.id = l.member_id WHERE m.code = :c",
+      soci::use(code), soci::into(rules), soci::into(version);
   EXPECT_EQ(rules, "base");
   EXPECT_EQ(version.size(), 16u);
   // And setiactl shows the member with the balance.
@@ -96,8 +100,11 @@ TEST_F(SalePipeline, SameEventTwiceCountsOnceAndGetsTheSameResult) {
   EXPECT_EQ(a, b);
   auto sql = db();
   EXPECT_EQ(scalar(*sql, "SELECT points FROM members WHERE code = '" + code + "'"), 52);
-  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM points_ledger l JOIN members m ON m.id = l.member_id "
-                         "WHERE m.code = '" + code + "'"), 1);
+  EXPECT_EQ(scalar(*sql,
+                   "SELECT count(*) FROM points_ledger l JOIN members m ON m.id = l.member_id "
+                   "WHERE m.code = '" +
+                       code + "'"),
+            1);
   EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM sales WHERE store_id = '" + store_ + "'"), 1);
 }
 
@@ -114,7 +121,8 @@ TEST_F(SalePipeline, SameReceiptWithANewEventIdIsRejectedAsAConflict) {
   auto sql = db();
   EXPECT_EQ(scalar(*sql, "SELECT points FROM members WHERE code = '" + code + "'"), 52);
   EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM dead_letters WHERE store_id = '" + store_ +
-                         "' AND reason = 'receipt_conflict'"), 1);
+                             "' AND reason = 'receipt_conflict'"),
+            1);
 }
 
 TEST_F(SalePipeline, GuestSaleIsRecordedWithoutPoints) {
@@ -168,7 +176,8 @@ TEST_F(SalePipeline, BadInputBecomesDeadLettersAndTheNextSaleStillGoesThrough) {
   std::map<std::string, std::string> status;
   for (const auto& [t, p] : results) {
     auto j = json::parse(p);
-    status[j["event_id"]] = j["status"].get<std::string>() + (j.contains("reason") ? ":" + j["reason"].get<std::string>() : "");
+    status[j["event_id"]] =
+        j["status"].get<std::string>() + (j.contains("reason") ? ":" + j["reason"].get<std::string>() : "");
   }
   EXPECT_EQ(status["bad-missing"], "rejected:missing_field");
   EXPECT_EQ(status["bad-math"], "rejected:invalid_arithmetic");
@@ -179,7 +188,8 @@ TEST_F(SalePipeline, BadInputBecomesDeadLettersAndTheNextSaleStillGoesThrough) {
   EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM sales WHERE store_id = '" + store_ + "'"), 1);
   // The stored payload is the exact bytes received.
   EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM dead_letters WHERE store_id = '" + store_ +
-                         "' AND payload = convert_to('this is not json', 'UTF8')"), 1);
+                             "' AND payload = convert_to('this is not json', 'UTF8')"),
+            1);
   // setiactl lists them.
   auto listed = run({SETIACTL_PATH, "--config", daemon_->config_path(), "deadletter", "list", "--store", store_});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;

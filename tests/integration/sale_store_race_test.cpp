@@ -43,9 +43,12 @@ void apply_at_once(int n, const std::string& store, const std::vector<std::strin
         ++tally.errors;
         return;
       }
-      if (out->duplicate) ++tally.duplicates;
-      else if (out->rejected && out->reason == "receipt_conflict") ++tally.conflicts;
-      else if (!out->rejected) ++tally.applied;
+      if (out->duplicate)
+        ++tally.duplicates;
+      else if (out->rejected && out->reason == "receipt_conflict")
+        ++tally.conflicts;
+      else if (!out->rejected)
+        ++tally.applied;
       tally.results.push_back(json::parse(out->result_json));
     });
   }
@@ -102,7 +105,8 @@ TEST_F(SaleStoreRace, TenEventsWithOneReceiptAtOnceGiveOneSaleAndNineConflicts) 
   EXPECT_EQ(count("sales"), 1);
   EXPECT_EQ(count("events"), 10);
   EXPECT_EQ(scalar(*sql_, "SELECT count(*) FROM dead_letters WHERE store_id = '" + store_ +
-                              "' AND reason = 'receipt_conflict'"), 9);
+                              "' AND reason = 'receipt_conflict'"),
+            9);
 }
 
 // A rejection that claims the event id while the sale is under way: the sale
@@ -119,7 +123,8 @@ TEST_F(SaleStoreRace, AnEventIdClaimedMidSaleLeavesNoSaleBesideTheClaim) {
   ASSERT_TRUE(sale);
   adapters::postgres::PgPosLedger pg(pg_conninfo());
   core::SaleCommand cmd{*sale, body, "it/t", 61, "it", {"base"}, std::nullopt};
-  std::expected<core::StoredOutcome, core::StoreError> outcome = std::unexpected(core::StoreError{core::StoreError::Kind::permanent, "not run"});
+  std::expected<core::StoredOutcome, core::StoreError> outcome =
+      std::unexpected(core::StoreError{core::StoreError::Kind::permanent, "not run"});
   int transient = 0;
   std::thread applying([&] {
     for (outcome = pg.apply_sale(cmd); !outcome && outcome.error().kind == core::StoreError::Kind::transient;
@@ -129,8 +134,9 @@ TEST_F(SaleStoreRace, AnEventIdClaimedMidSaleLeavesNoSaleBesideTheClaim) {
   });
   bool waited = false;
   for (int i = 0; i < 500 && !waited; ++i) {
-    waited = scalar(*sql_, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                           "AND query LIKE 'SELECT setia_apply_sale%'") > 0;
+    waited = scalar(*sql_,
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND query LIKE 'SELECT setia_apply_sale%'") > 0;
     if (!waited) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   *other << "COMMIT";

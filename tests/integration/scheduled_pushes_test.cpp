@@ -93,8 +93,11 @@ TEST_F(ScheduledPushes, ExpiringPointsAreRemindedOncePerLotAtNineInTheStoresZone
       soci::use(b.id), soci::into(item.notification_id), soci::into(item.kind), soci::into(item.data_json),
       soci::into(item.lang);
   EXPECT_EQ(core::render_push(item).body, "5 of your points are valid until 27 Nov 2026. Use them before they expire!");
-  EXPECT_EQ(scalar(*sql_, "SELECT count(*) FROM outbox o JOIN notifications n ON n.id = o.notification_id "
-                          "WHERE n.kind = 'points_expiring' AND n.member_id = " + std::to_string(a.id)), 1);
+  EXPECT_EQ(scalar(*sql_,
+                   "SELECT count(*) FROM outbox o JOIN notifications n ON n.id = o.notification_id "
+                   "WHERE n.kind = 'points_expiring' AND n.member_id = " +
+                       std::to_string(a.id)),
+            1);
 
   // Runs later that day, and a restart (a new store), remind nobody again.
   run(job, at(2026, 11, 23, 15, 0, 7));
@@ -115,7 +118,8 @@ TEST_F(ScheduledPushes, ExpiringPointsAreRemindedOncePerLotAtNineInTheStoresZone
 // following its sale's push a minute later.
 TEST_F(ScheduledPushes, PointsEarnedAfterTheDaysRunWaitForTheNextDay) {
   const std::string store = unique("month");
-  const std::string rules = "version: 1\nstore: " + store + "\ntimezone: Asia/Jakarta\npoints:\n  earn: [{name: base, "
+  const std::string rules = "version: 1\nstore: " + store +
+                            "\ntimezone: Asia/Jakarta\npoints:\n  earn: [{name: base, "
                             "per_amount: 1000, points: 1}]\n  expiry: {at: end_of_month}\n";
   auto job = core::expiry_reminder_job(store_, core::rules_from(book_of(rules)));
   auto a = member(store);
@@ -132,7 +136,8 @@ TEST_F(ScheduledPushes, PointsEarnedAfterTheDaysRunWaitForTheNextDay) {
   ASSERT_EQ(count("points_expiring", a.id), 2);
   EXPECT_EQ(last_data("points_expiring", a.id)["points"], 25);
   EXPECT_EQ(scalar(*sql_, "SELECT members FROM points_expiry_reminder_runs WHERE store_id = '" + store +
-                              "' AND local_date = '2026-11-29'"), 1);
+                              "' AND local_date = '2026-11-29'"),
+            1);
 }
 
 // The window is the store's local days: at 09:00 WIT on 23 November (01:00
@@ -174,22 +179,29 @@ TEST_F(ScheduledPushes, RacingRunsRemindEachLotOnce) {
   t.join();
   ASSERT_TRUE(r1.has_value()) << r1.error();
   ASSERT_TRUE(r2.has_value()) << r2.error();
-  EXPECT_TRUE(r1->empty() != r2->empty()) << "one run sent the day's reminders, the other found them sent: '" << *r1
-                                          << "' / '" << *r2 << "'";
+  EXPECT_TRUE(r1->empty() != r2->empty())
+      << "one run sent the day's reminders, the other found them sent: '" << *r1 << "' / '" << *r2 << "'";
   long long total = 0;
   for (const auto& m : members) {
-    total += scalar(*sql_, "SELECT coalesce(sum((data->>'lots')::int), 0) FROM notifications "
-                           "WHERE kind = 'points_expiring' AND member_id = " + std::to_string(m.id));
+    total += scalar(*sql_,
+                    "SELECT coalesce(sum((data->>'lots')::int), 0) FROM notifications "
+                    "WHERE kind = 'points_expiring' AND member_id = " +
+                        std::to_string(m.id));
   }
   EXPECT_EQ(total, 60) << "every lot in exactly one reminder";
-  EXPECT_EQ(scalar(*sql_, "SELECT count(*) FROM points_expiry_reminders r JOIN points_ledger l ON l.id = r.lot_id "
-                          "WHERE l.store_id = '" + store + "'"), 60);
+  EXPECT_EQ(scalar(*sql_,
+                   "SELECT count(*) FROM points_expiry_reminders r JOIN points_ledger l ON l.id = r.lot_id "
+                   "WHERE l.store_id = '" +
+                       store + "'"),
+            60);
 }
 
 std::string promo_rules(const std::string& store, const std::string& fields) {
-  return "version: 1\nstore: " + store + "\ntimezone: Asia/Jakarta\npromos:\n"
+  return "version: 1\nstore: " + store +
+         "\ntimezone: Asia/Jakarta\npromos:\n"
          "  - {id: cakalang-10, title: \"Diskon 10% Nasi Cakalang\", from: 2026-12-01, until: 2026-12-31,"
-         " voucher: {percent_off: 10, valid_days: 7}" + fields + "}\n";
+         " voucher: {percent_off: 10, valid_days: 7}" +
+         fields + "}\n";
 }
 
 TEST_F(ScheduledPushes, APromoIsAnnouncedOnceToItsStoresMembers) {
@@ -209,13 +221,17 @@ TEST_F(ScheduledPushes, APromoIsAnnouncedOnceToItsStoresMembers) {
   EXPECT_EQ(count("promo", no_promos.id), 0) << "turned promo pushes off";
   EXPECT_EQ(last_data("promo", a.id)["title"], "Diskon 10% Nasi Cakalang");
   EXPECT_EQ(scalar(*sql_, "SELECT members FROM promo_announcements WHERE store_id = '" + store + "'"), 3);
-  EXPECT_EQ(scalar(*sql_, "SELECT count(*) FROM outbox o JOIN notifications n ON n.id = o.notification_id "
-                          "WHERE n.kind = 'promo' AND n.store_id = '" + store + "'"), 2);
+  EXPECT_EQ(scalar(*sql_,
+                   "SELECT count(*) FROM outbox o JOIN notifications n ON n.id = o.notification_id "
+                   "WHERE n.kind = 'promo' AND n.store_id = '" +
+                       store + "'"),
+            2);
   // Again later, by a restarted daemon: nothing more; a member who joins
   // after the announcement is not told.
   auto late = member(store);
   adapters::postgres::PgScheduledPushStore restarted{pg_conninfo()};
-  auto job2 = core::promo_announcement_job(restarted, core::rules_from(book_of(promo_rules(store, ", announce: true"))));
+  auto job2 =
+      core::promo_announcement_job(restarted, core::rules_from(book_of(promo_rules(store, ", announce: true"))));
   run(job2, at(2026, 12, 2, 9, 0, 7));
   EXPECT_EQ(count("promo", a.id), 1);
   EXPECT_EQ(count("promo", late.id), 0);
@@ -243,9 +259,10 @@ TEST_F(ScheduledPushes, DeadLettersAlertTheStoresAdminsThroughTheirTopic) {
         soci::use(store), soci::use(reason);
   };
   auto alerts = [&] {
-    return scalar(*sql_, "SELECT count(*) FROM notifications n JOIN outbox o ON o.notification_id = n.id "
-                         "WHERE n.kind = 'dead_letters' AND n.member_id IS NULL AND n.store_id = '" + store +
-                             "' AND o.fcm_topic = 'setia-admins-" + store + "' AND o.device_token IS NULL");
+    return scalar(*sql_,
+                  "SELECT count(*) FROM notifications n JOIN outbox o ON o.notification_id = n.id "
+                  "WHERE n.kind = 'dead_letters' AND n.member_id IS NULL AND n.store_id = '" +
+                      store + "' AND o.fcm_topic = 'setia-admins-" + store + "' AND o.device_token IS NULL");
   };
   auto job = core::dead_letter_alert_job(store_);  // one a minute, at most one an hour per store
   add_dead_letter("missing_field");
@@ -267,7 +284,8 @@ TEST_F(ScheduledPushes, DeadLettersAlertTheStoresAdminsThroughTheirTopic) {
   EXPECT_EQ(alerts(), 1) << "a POS that keeps failing costs the admins one push an hour";
   run(job, at(2026, 11, 23, 10, 0, 7));
   ASSERT_EQ(alerts(), 2);
-  *sql_ << "SELECT data::text FROM notifications WHERE kind = 'dead_letters' AND store_id = :s ORDER BY id DESC LIMIT 1",
+  *sql_
+      << "SELECT data::text FROM notifications WHERE kind = 'dead_letters' AND store_id = :s ORDER BY id DESC LIMIT 1",
       soci::use(store), soci::into(data);
   j = nlohmann::json::parse(data);
   EXPECT_EQ(j["count"], 2) << "the ones held back are counted in the next alert";

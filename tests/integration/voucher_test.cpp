@@ -47,7 +47,8 @@ class Vouchers : public ::testing::Test {
     std::vector<adapters::pos::PosEvent> events;
     for (const auto& s : sales) events.push_back({store_, s["event_id"], "sale", s.dump()});
     std::map<std::string, json> out;
-    auto sum = pos.send(events, [&](const adapters::pos::PosResult& r) { out[r.event.event_id] = json::parse(r.result_json); });
+    auto sum = pos.send(events,
+                        [&](const adapters::pos::PosResult& r) { out[r.event.event_id] = json::parse(r.result_json); });
     EXPECT_EQ(sum.unanswered, 0u);
     return out;
   }
@@ -124,9 +125,10 @@ TEST_F(Vouchers, RefusedVouchersDoNotStopTheSaleAndSayWhy) {
 TEST_F(Vouchers, FreeItemTakesTheCheapestMatchingLine) {
   auto code = issue(*daemon_, {"--store", store_, "--free-category", "smoothies", "--free-qty", "1"});
   auto s = sale_with("smoothie", {code});
-  s["items"] = json::array({{{"name", "Smoothies Mangga"}, {"qty", 1}, {"unit_price", 25000}, {"category", "smoothies"}},
-                            {{"name", "Smoothies Stroberi"}, {"qty", 2}, {"unit_price", 22000}, {"category", "smoothies"}},
-                            {{"name", "Kopi Susu"}, {"qty", 1}, {"unit_price", 18000}, {"category", "coffee"}}});
+  s["items"] =
+      json::array({{{"name", "Smoothies Mangga"}, {"qty", 1}, {"unit_price", 25000}, {"category", "smoothies"}},
+                   {{"name", "Smoothies Stroberi"}, {"qty", 2}, {"unit_price", 22000}, {"category", "smoothies"}},
+                   {{"name", "Kopi Susu"}, {"qty", 1}, {"unit_price", 18000}, {"category", "coffee"}}});
   s["subtotal"] = 25000 + 44000 + 18000;
   s["total"] = 87000;
   auto r = send({s})["smoothie"];
@@ -165,8 +167,10 @@ TEST(VoucherConcurrency, FiftySalesAtOnceRedeemItOnce) {
       pos.send(events, [&](const adapters::pos::PosResult& r) {
         auto j = json::parse(r.result_json);
         if (j["status"] == "applied") ++applied;
-        if (j["vouchers"][0]["redeemed"] == true) ++redeemed;
-        else if (j["vouchers"][0]["reason"] == "already_redeemed") ++refused;
+        if (j["vouchers"][0]["redeemed"] == true)
+          ++redeemed;
+        else if (j["vouchers"][0]["reason"] == "already_redeemed")
+          ++refused;
       });
     });
   }
@@ -175,8 +179,10 @@ TEST(VoucherConcurrency, FiftySalesAtOnceRedeemItOnce) {
   EXPECT_EQ(redeemed.load(), 1);
   EXPECT_EQ(refused.load(), 49);
   auto sql = db();
-  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM sale_vouchers sv JOIN sales s ON s.id = sv.sale_id WHERE s.store_id = '" +
-                         store + "' AND sv.redeemed"), 1);
+  EXPECT_EQ(
+      scalar(*sql, "SELECT count(*) FROM sale_vouchers sv JOIN sales s ON s.id = sv.sale_id WHERE s.store_id = '" +
+                       store + "' AND sv.redeemed"),
+      1);
   // All three daemons took part.
   for (auto& d : daemons) EXPECT_NE(d->log().find("store=" + store), std::string::npos);
 }

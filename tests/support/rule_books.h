@@ -32,8 +32,7 @@ inline std::chrono::system_clock::time_point at(int y, unsigned mo, unsigned d, 
 }
 
 inline std::int64_t unix_at(int y, unsigned mo, unsigned d, int h, int mi, int offset_hours) {
-  return std::chrono::duration_cast<std::chrono::seconds>(at(y, mo, d, h, mi, offset_hours).time_since_epoch())
-      .count();
+  return std::chrono::duration_cast<std::chrono::seconds>(at(y, mo, d, h, mi, offset_hours).time_since_epoch()).count();
 }
 
 // A book of rule files that must load; store "*" becomes the default.
@@ -44,8 +43,10 @@ inline std::shared_ptr<const rules::RuleBook> book_of(const std::vector<std::str
     EXPECT_TRUE(rs.has_value()) << (rs ? "" : rs.error()[0].to_string());
     if (!rs) continue;
     auto set = std::make_shared<const rules::RuleSet>(std::move(*rs));
-    if (set->store == "*") book->fallback = set;
-    else book->by_store[set->store] = set;
+    if (set->store == "*")
+      book->fallback = set;
+    else
+      book->by_store[set->store] = set;
   }
   book->version = "test";
   return book;

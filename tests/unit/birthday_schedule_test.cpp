@@ -15,16 +15,16 @@ using test::at;
 std::string file(const std::string& store, const std::string& tz, const std::string& send_at, bool birthday = true) {
   std::string y = "version: 1\nstore: \"" + store + "\"\ntimezone: " + tz + "\n";
   if (birthday) {
-    y += "birthday:\n  send_at: \"" + send_at + "\"\n  voucher: { amount_off: 25000, valid_days: 7, title: \"Kado\" }\n"
+    y += "birthday:\n  send_at: \"" + send_at +
+         "\"\n  voucher: { amount_off: 25000, valid_days: 7, title: \"Kado\" }\n"
          "  message: { id: \"Selamat ulang tahun, {name}!\", en: \"Happy birthday, {name}!\" }\n";
   }
   return y;
 }
 
-
 TEST(BirthdaySchedule, SendTimeInEachStoresZone) {
   auto b = test::book_of({file("jkt", "Asia/Jakarta", "09:00"), file("mks", "Asia/Makassar", "09:00"),
-                 file("jap", "Asia/Jayapura", "09:00"), file("none", "Asia/Jakarta", "", false)});
+                          file("jap", "Asia/Jayapura", "09:00"), file("none", "Asia/Jakarta", "", false)});
   // 01:00 UTC: 08:00 WIB, 09:00 WITA, 10:00 WIT.
   auto s = birthday_schedule(*b, at(2026, 11, 23, 1, 0, 0));
   ASSERT_EQ(s.size(), 3u) << "a store without a birthday section is left out";
@@ -64,7 +64,7 @@ TEST(BirthdaySchedule, OneMinuteBeforeAndAfterSendAtAndLocalMidnight) {
 
 TEST(BirthdaySchedule, TheDefaultFileCoversStoresWithoutTheirOwn) {
   auto b = test::book_of({file("*", "Asia/Jakarta", "09:00"), file("jap", "Asia/Jayapura", "09:00"),
-                 file("plain", "Asia/Jakarta", "", false)});
+                          file("plain", "Asia/Jakarta", "", false)});
   auto s = birthday_schedule(*b, at(2026, 11, 23, 9, 30, 7), {"a", "jap", "plain", "a", "*"});
   ASSERT_EQ(s.size(), 2u) << "'plain' has its own file without a birthday; 'jap' is not listed twice";
   EXPECT_EQ(s[0].store, "a");

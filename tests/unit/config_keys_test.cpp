@@ -51,11 +51,14 @@ TEST(ConfigKeys, EveryRowOfTheDocsIsAKey) {
 // A value of each key's own, valid, and not its default.
 std::map<std::string, std::string> distinct_values() {
   const DaemonConfig defaults;
-  const std::map<std::string, std::string> shaped = {
-      {"mqtt.uri", "\"ssl://broker.example:8883\""},   {"mqtt.topic_prefix", "\"toko/pos\""},
-      {"mqtt.shared_group", "\"kasir\""},              {"database.conninfo", "\"host=db dbname=s\""},
-      {"rest.listen", "\"0.0.0.0:9090\""},             {"rest.ops_listen", "\"127.0.0.1:9091\""},
-      {"rest.public_url", "\"https://setia.example\""}, {"log.level", "\"debug\""}};
+  const std::map<std::string, std::string> shaped = {{"mqtt.uri", "\"ssl://broker.example:8883\""},
+                                                     {"mqtt.topic_prefix", "\"toko/pos\""},
+                                                     {"mqtt.shared_group", "\"kasir\""},
+                                                     {"database.conninfo", "\"host=db dbname=s\""},
+                                                     {"rest.listen", "\"0.0.0.0:9090\""},
+                                                     {"rest.ops_listen", "\"127.0.0.1:9091\""},
+                                                     {"rest.public_url", "\"https://setia.example\""},
+                                                     {"log.level", "\"debug\""}};
   std::map<std::string, std::string> out;
   int i = 0;
   for (const auto& key : config_keys()) {

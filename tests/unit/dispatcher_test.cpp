@@ -37,7 +37,8 @@ TEST_F(DispatcherTest, DeliveredRowsAreMarkedSentWithAStableCollapseId) {
 
 TEST_F(DispatcherTest, RetryLaterBacksOffAndHonoursRetryAfter) {
   store_.add(1, "tok-a");
-  notifier_.script = {{.kind = DeliveryOutcome::Kind::retry_later, .retry_after = std::chrono::seconds(7), .detail = "503"}};
+  notifier_.script = {
+      {.kind = DeliveryOutcome::Kind::retry_later, .retry_after = std::chrono::seconds(7), .detail = "503"}};
   dispatcher_.run_once(store_);
   EXPECT_EQ(store_.rows[1].status, "pending");
   EXPECT_GE(store_.rows[1].delay, std::chrono::seconds(7));

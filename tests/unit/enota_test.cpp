@@ -45,10 +45,14 @@ domain::Receipt busy_receipt() {
   r.service = "take_away";
   r.cashier = "kasir-1";
   r.payment_method = "qris";
-  r.lines = {{.name = "Kopi Susu Gula Aren Extra Shot Oat Milk Less Sugar", .qty = 12, .unit_price = 1250000,
+  r.lines = {{.name = "Kopi Susu Gula Aren Extra Shot Oat Milk Less Sugar",
+              .qty = 12,
+              .unit_price = 1250000,
               .amount = 15000000},
              {.name = "Es Teh", .qty = 1, .unit_price = 5000, .amount = 5000},
-             {.name = "Pisang Goreng Keju Cokelat Supercalifragilisticexpialidocious", .qty = 2, .unit_price = 17500,
+             {.name = "Pisang Goreng Keju Cokelat Supercalifragilisticexpialidocious",
+              .qty = 2,
+              .unit_price = 17500,
               .amount = 35000}};
   r.subtotal = 15040000;
   r.discount = 40000;
@@ -131,9 +135,9 @@ TEST(ReceiptText, PaperReceiptAt80mmMatchesGolden) {
 
 TEST(ReceiptText, PaperReceiptShowsWhatThePaperShows) {
   const std::string text = render_text(paper_receipt(), k58mmColumns);
-  for (const char* s : {"MARIKH SALATIGA", "20200505234", "27/05/2020 11:11", "Dine In", "Ocha", "Nasi Cakalang",
-                        "4 x 13.000", "52.000", "Rp 52.000", "Rp 100.000", "Rp 48.000", "+52", "172",
-                        "Terima Kasih", "Follow IG @marikhsalatiga"})
+  for (const char* s :
+       {"MARIKH SALATIGA", "20200505234", "27/05/2020 11:11", "Dine In", "Ocha", "Nasi Cakalang", "4 x 13.000",
+        "52.000", "Rp 52.000", "Rp 100.000", "Rp 48.000", "+52", "172", "Terima Kasih", "Follow IG @marikhsalatiga"})
     EXPECT_NE(text.find(s), std::string::npos) << s;
   // Nothing to adjust: no subtotal, discount, service or tax lines.
   for (const char* s : {"Subtotal", "Diskon", "Service", "Pajak"}) EXPECT_EQ(text.find(s), std::string::npos) << s;
@@ -154,9 +158,9 @@ TEST(ReceiptText, BusyReceiptFitsBothWidthsAndShowsAdjustments) {
     SCOPED_TRACE(width);
     const std::string text = render_text(busy_receipt(), width);
     expect_fits(text, width);
-    for (const char* s : {"Subtotal", "Rp 15.040.000", "Diskon", "-Rp 40.000", "Service", "Rp 750.000", "Pajak",
-                          "Rp 1.575.000", "Rp 17.325.000", "Bayar (QRIS)", "Take Away", "kasir-1",
-                          "12 x 1.250.000", "15.000.000"})
+    for (const char* s :
+         {"Subtotal", "Rp 15.040.000", "Diskon", "-Rp 40.000", "Service", "Rp 750.000", "Pajak", "Rp 1.575.000",
+          "Rp 17.325.000", "Bayar (QRIS)", "Take Away", "kasir-1", "12 x 1.250.000", "15.000.000"})
       EXPECT_NE(text.find(s), std::string::npos) << s;
   }
 }
@@ -173,7 +177,9 @@ TEST(ReceiptText, LongNamesWrapAtSpacesAndLongWordsAreCut) {
 
 TEST(ReceiptText, ControlCharactersCannotReachThePrinter) {
   auto r = paper_receipt();
-  r.customer = "Ocha\x1b@\x1d" "V\n\rX";  // ESC @ (reset), GS V (cut), a line break
+  r.customer =
+      "Ocha\x1b@\x1d"
+      "V\n\rX";  // ESC @ (reset), GS V (cut), a line break
   const std::string text = render_text(r, k58mmColumns);
   for (char c : text) {
     const auto u = static_cast<unsigned char>(c);
@@ -210,8 +216,8 @@ TEST(ReceiptHtml, IsACompleteMobilePageWithTheQrLinkingBack) {
   EXPECT_EQ(html.find("http://"), std::string::npos);  // nothing loaded from elsewhere
   EXPECT_NE(html.find("<a class=\"qr\" href=\"" + r.url + "\"><svg id=\"q\"></svg></a>"), std::string::npos);
   EXPECT_TRUE(html.ends_with("</html>\n"));
-  for (const char* s : {"Rp 52.000", "Rp 100.000", "Rp 48.000", "Dine In", "Ocha", "4 &times; Rp 13.000", "+52",
-                        "172", "Terima Kasih"})
+  for (const char* s :
+       {"Rp 52.000", "Rp 100.000", "Rp 48.000", "Dine In", "Ocha", "4 &times; Rp 13.000", "+52", "172", "Terima Kasih"})
     EXPECT_NE(html.find(s), std::string::npos) << s;
 }
 

@@ -29,8 +29,8 @@ HttpResponse answer(long status, const std::string& error_code, const std::strin
                     std::optional<std::chrono::seconds> retry_after = std::nullopt) {
   json err = {{"code", status}, {"message", "because"}, {"status", rpc_status}};
   if (!error_code.empty())
-    err["details"] = json::array({{{"@type", "type.googleapis.com/google.firebase.fcm.v1.FcmError"},
-                                   {"errorCode", error_code}}});
+    err["details"] =
+        json::array({{{"@type", "type.googleapis.com/google.firebase.fcm.v1.FcmError"}, {"errorCode", error_code}}});
   HttpResponse r;
   r.status = status;
   r.body = json{{"error", err}}.dump();
@@ -44,8 +44,7 @@ TEST(FcmMessage, CarriesTheIdAsCollapseKeyTagAndApnsCollapseId) {
   const json msg = json::parse(*body).at("message");
   EXPECT_EQ(msg.at("token"), "dev-token-1");
   EXPECT_FALSE(msg.contains("topic"));
-  EXPECT_EQ(msg.at("notification"),
-            (json{{"title", "+52 poin"}, {"body", "Saldo kamu 172 poin di MARIKH SALATIGA"}}));
+  EXPECT_EQ(msg.at("notification"), (json{{"title", "+52 poin"}, {"body", "Saldo kamu 172 poin di MARIKH SALATIGA"}}));
   EXPECT_EQ(msg.at("data"),
             (json{{"kind", "points"}, {"points", "52"}, {"link", "https://crm.example/e/7d9a3f0e3b8e4d0c"}}));
   EXPECT_EQ(msg.at("android").at("collapse_key"), "outbox-4711");

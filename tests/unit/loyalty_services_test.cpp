@@ -92,7 +92,10 @@ TEST(SoonestExpiring, SumsTheLotsOfTheFirstStoreLocalDay) {
 
 TEST(PointsLedger, SummaryHasTheBalanceAndWhatExpiresNext) {
   FakePoints store;
-  store.accounts["MAR-1"] = {.member_id = 1, .member_code = "MAR-1", .store_id = kStore, .balance = 30,
+  store.accounts["MAR-1"] = {.member_id = 1,
+                             .member_code = "MAR-1",
+                             .store_id = kStore,
+                             .balance = 30,
                              .open_lots = {{.id = 1, .remaining = 30, .expires_at = wib(2020, 6, 1)}}};
   ManualClock clock(wib(2020, 5, 20));
   PointsLedger ledger(store, rules_from(book_of(kRules)), clock);
@@ -108,7 +111,8 @@ TEST(PointsLedger, SummaryHasTheBalanceAndWhatExpiresNext) {
 
 TEST(PointsLedger, HistoryPagesNewestFirstWithStoreTimes) {
   FakePoints store;
-  store.accounts["MAR-1"] = {.member_id = 1, .member_code = "MAR-1", .store_id = kStore, .balance = 100, .open_lots = {}};
+  store.accounts["MAR-1"] = {
+      .member_id = 1, .member_code = "MAR-1", .store_id = kStore, .balance = 100, .open_lots = {}};
   ManualClock clock(wib(2020, 5, 20));
   PointsLedger ledger(store, rules_from(book_of(kRules)), clock);
   auto p1 = ledger.history("MAR-1", 4);
@@ -126,7 +130,8 @@ TEST(PointsLedger, HistoryPagesNewestFirstWithStoreTimes) {
 
 TEST(PointsLedger, AdjustIsValidatedAndAddedPointsExpireLikeEarnedOnes) {
   FakePoints store;
-  store.accounts["MAR-1"] = {.member_id = 1, .member_code = "MAR-1", .store_id = kStore, .balance = 100, .open_lots = {}};
+  store.accounts["MAR-1"] = {
+      .member_id = 1, .member_code = "MAR-1", .store_id = kStore, .balance = 100, .open_lots = {}};
   ManualClock clock(wib(2020, 5, 20, 10, 0));
   PointsLedger ledger(store, rules_from(book_of(kRules)), clock);
   EXPECT_EQ(ledger.adjust("MAR-1", 0, "x", "cli:ana").error().kind, Kind::invalid);

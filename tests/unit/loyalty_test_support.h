@@ -10,12 +10,12 @@
 #include <gtest/gtest.h>
 
 #include "rules/loader.h"
-#include "tests/support/rule_books.h"
 #include "tests/fakes/fake_job_lock.h"
 #include "tests/fakes/fake_member_store.h"
 #include "tests/fakes/fake_offer_store.h"
 #include "tests/fakes/fake_points_store.h"
 #include "tests/fakes/manual_clock.h"
+#include "tests/support/rule_books.h"
 
 namespace setia::core::test {
 

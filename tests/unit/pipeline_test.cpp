@@ -9,16 +9,15 @@
 #include <gtest/gtest.h>
 
 #include "test_sales.h"
-#include "tests/fakes/manual_clock.h"
 #include "tests/fakes/fake_pos_ledger.h"
 #include "tests/fakes/fake_result_sink.h"
+#include "tests/fakes/manual_clock.h"
 
 namespace setia::core {
 namespace {
 
 using fakes::FakeLedger;
 using fakes::FakeSink;
-
 
 class PipelineTest : public ::testing::Test {
  protected:
@@ -29,10 +28,10 @@ class PipelineTest : public ::testing::Test {
                                       "points:\n  earn:\n    - {name: base, per_amount: 1000}\n";
     registry_ = std::make_unique<rules::Registry>(dir_.string());
     ASSERT_TRUE(registry_->reload());
-    pipeline_ = std::make_unique<Pipeline>(
-        PipelineOptions{.topic_prefix = "setia", .retry_initial = std::chrono::milliseconds(0),
-                        .retry_max = std::chrono::milliseconds(0)},
-        store_, sink_, *registry_, clock_, stopping_);
+    pipeline_ = std::make_unique<Pipeline>(PipelineOptions{.topic_prefix = "setia",
+                                                           .retry_initial = std::chrono::milliseconds(0),
+                                                           .retry_max = std::chrono::milliseconds(0)},
+                                           store_, sink_, *registry_, clock_, stopping_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
@@ -137,8 +136,12 @@ TEST_F(PipelineTest, StoreWithoutRulesEarnsNothing) {
 const std::string kRefundTopic = "setia/marikh-salatiga/pos/refund";
 
 std::string refund_json(const std::string& id, long long amount) {
-  return nlohmann::json{{"schema", "setia.pos.refund/1"}, {"event_id", id}, {"store_id", "marikh-salatiga"},
-                        {"receipt_no", "R1"}, {"occurred_at", "2020-05-27T12:00:00+07:00"}, {"amount", amount}}
+  return nlohmann::json{{"schema", "setia.pos.refund/1"},
+                        {"event_id", id},
+                        {"store_id", "marikh-salatiga"},
+                        {"receipt_no", "R1"},
+                        {"occurred_at", "2020-05-27T12:00:00+07:00"},
+                        {"amount", amount}}
       .dump();
 }
 
@@ -169,11 +172,11 @@ TEST_F(PipelineTest, AStaleRefundPlanIsPlannedAgain) {
 }
 
 TEST_F(PipelineTest, LookupAnswersOnTheResponseTopicWithCorrelationData) {
-  pipeline_->handle(InboundMessage{
-      .topic = "setia/marikh-salatiga/pos/lookup",
-      .payload = R"({"schema":"setia.pos.lookup/1","store_id":"marikh-salatiga","voucher":"V-1",
+  pipeline_->handle(
+      InboundMessage{.topic = "setia/marikh-salatiga/pos/lookup",
+                     .payload = R"({"schema":"setia.pos.lookup/1","store_id":"marikh-salatiga","voucher":"V-1",
                     "items":[{"sku":"NC-01","qty":4,"unit_price":13000}]})",
-      .reply_to = ReplyTo{"pos/till-1/reply", "abc"}});
+                     .reply_to = ReplyTo{"pos/till-1/reply", "abc"}});
   ASSERT_EQ(store_.lookups.size(), 1u);
   EXPECT_EQ(nlohmann::json::parse(store_.lookups[0])["subtotal"], 52000);  // from the lines
   ASSERT_EQ(sink_.reply_topics.size(), 1u);

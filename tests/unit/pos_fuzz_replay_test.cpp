@@ -51,8 +51,11 @@ void mutate_and_check(const std::string& corpus, Check check, int* accepted) {
   std::vector<std::string> seeds;
   for (auto& [name, text] : setia::fuzz::read_corpus(kFuzzDir / corpus)) seeds.push_back(std::move(text));
   static const std::array<std::string_view, 20> kTokens = {
-      "{", "}", "[", "]", ":", ",", "\"", "null", "-1", "0", "1e309", "9223372036854775807", "\\u0000",
-      "\"qty\":", "\"total\":", "\"items\":[]", "\"paid\":", "\"change\":", "+07:00", "\xc3\x28"};
+      "{",         "}",           "[",          "]",
+      ":",         ",",           "\"",         "null",
+      "-1",        "0",           "1e309",      "9223372036854775807",
+      "\\u0000",   "\"qty\":",    "\"total\":", "\"items\":[]",
+      "\"paid\":", "\"change\":", "+07:00",     "\xc3\x28"};
   std::mt19937_64 rng(0x5e71b);  // fixed: a failure is reproducible
   for (int i = 0; i < 20'000; ++i) {
     std::string s = setia::fuzz::mutate(seeds, kTokens, rng);

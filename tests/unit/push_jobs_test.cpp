@@ -10,16 +10,16 @@
 #include "core/outbox/notification_texts.h"
 #include "core/scheduler/push_jobs.h"
 #include "rules/loader.h"
-#include "tests/support/rule_books.h"
 #include "tests/fakes/recording_push_store.h"
+#include "tests/support/rule_books.h"
 
 namespace setia::core {
 namespace {
 
+using fakes::RecordingPushStore;
 using test::at;
 using test::book_of;
 using test::unix_at;
-using fakes::RecordingPushStore;
 
 std::string expiring(const std::string& store, const std::string& tz, const std::string& extra = "") {
   return "version: 1\nstore: \"" + store + "\"\ntimezone: " + tz +
@@ -35,7 +35,8 @@ std::string first_error(const std::string& yaml) {
 std::string promo(const std::string& store, const std::string& tz, const std::string& fields) {
   return "version: 1\nstore: \"" + store + "\"\ntimezone: " + tz +
          "\npromos:\n  - {id: cakalang-10, title: \"Diskon 10% Nasi Cakalang\", from: 2026-12-01, until: 2026-12-31, "
-         "voucher: {percent_off: 10, valid_days: 7}" + fields + "}\n";
+         "voucher: {percent_off: 10, valid_days: 7}" +
+         fields + "}\n";
 }
 
 TEST(ExpiryReminders, DueAtRemindAtInEachStoresZoneForTheNextSevenDays) {
@@ -103,7 +104,8 @@ TEST(ExpiryReminders, KeysAreValidated) {
 TEST(ExpiryReminders, RemindDaysLeavesTheLotsAtLeastTwoDays) {
   auto lasting = [](int after_days, const std::string& extra) {
     return "version: 1\nstore: s\ntimezone: Asia/Jakarta\npoints:\n  earn: [{name: base, per_amount: 1000, "
-           "points: 1}]\n  expiry: {after_days: " + std::to_string(after_days) + extra + "}\n";
+           "points: 1}]\n  expiry: {after_days: " +
+           std::to_string(after_days) + extra + "}\n";
   };
   EXPECT_EQ(first_error(lasting(8, ", remind_days: 7")),
             "test.yaml:6:40: points.expiry.remind_days is 7, at most after_days - 2 (6) or 0: every lot would be "
@@ -138,7 +140,8 @@ TEST(PushJobs, AFailingStoreDoesNotStopTheOthersAndIsTriedAgain) {
   auto job = expiry_reminder_job(db, rules_from(book_of({expiring("*", "Asia/Jakarta")})));
   auto r = job.run(at(2026, 11, 23, 9, 0, 7));
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error(), "reminded 2 member(s) of expiring points in 2 store(s); 1 failed, first kopi-b: connection lost");
+  EXPECT_EQ(r.error(),
+            "reminded 2 member(s) of expiring points in 2 store(s); 1 failed, first kopi-b: connection lost");
   EXPECT_EQ(db.reminded, (std::vector<std::string>{"kopi-a 2026-11-23", "kopi-c 2026-11-23"}));
   // The next run asks only for the store that failed; once it answers, the
   // day is done and the runs cost no call until the next local day.
@@ -164,11 +167,13 @@ TEST(PushJobs, AFailingStoreDoesNotStopTheOthersAndIsTriedAgain) {
 TEST(PushJobs, UnreadableMemberStoresDoNotStopTheStoresWithTheirOwnFile) {
   RecordingPushStore db;
   db.failing_member_stores = true;
-  auto job = expiry_reminder_job(db, rules_from(book_of({expiring("*", "Asia/Jakarta"), expiring("jkt", "Asia/Jakarta")})));
+  auto job =
+      expiry_reminder_job(db, rules_from(book_of({expiring("*", "Asia/Jakarta"), expiring("jkt", "Asia/Jakarta")})));
   auto r = job.run(at(2026, 11, 23, 9, 0, 7));
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error(), "reminded 1 member(s) of expiring points in 1 store(s); 1 failed, first the stores with "
-                       "members: connection lost");
+  EXPECT_EQ(r.error(),
+            "reminded 1 member(s) of expiring points in 1 store(s); 1 failed, first the stores with "
+            "members: connection lost");
   EXPECT_EQ(db.reminded, (std::vector<std::string>{"jkt 2026-11-23"}));
 }
 
@@ -218,8 +223,8 @@ TEST(PromoAnnouncements, SegmentsAreNotAnnouncedAndKeysAreValidated) {
 TEST(PromoAnnouncements, TheDataNamesThePromo) {
   auto book = book_of({promo("jkt", "Asia/Jakarta", ", announce: true")});
   auto data = nlohmann::json::parse(announcement_data(book->by_store.at("jkt")->promos[0]));
-  EXPECT_EQ(data, (nlohmann::json{{"promo_id", "cakalang-10"}, {"title", "Diskon 10% Nasi Cakalang"},
-                                  {"until", "2026-12-31"}}));
+  EXPECT_EQ(data, (nlohmann::json{
+                      {"promo_id", "cakalang-10"}, {"title", "Diskon 10% Nasi Cakalang"}, {"until", "2026-12-31"}}));
 }
 
 OutboxItem item(const std::string& kind, const std::string& data, const std::string& lang) {
@@ -246,7 +251,8 @@ TEST(ScheduledPushTexts, ExpiringPointsInTheMembersLanguage) {
 }
 
 TEST(ScheduledPushTexts, PromoAndAdminAlert) {
-  auto p = render_push(item("promo", R"({"promo_id": "cakalang-10", "title": "Diskon 10%", "until": "2026-05-31"})", "id"));
+  auto p =
+      render_push(item("promo", R"({"promo_id": "cakalang-10", "title": "Diskon 10%", "until": "2026-05-31"})", "id"));
   EXPECT_EQ(p.title, "Promo baru");
   EXPECT_EQ(p.body, "Diskon 10%, sampai 31 Mei 2026. Klaim di aplikasi.");
   EXPECT_EQ(p.data.at("promo_id"), "cakalang-10");
@@ -256,8 +262,9 @@ TEST(ScheduledPushTexts, PromoAndAdminAlert) {
   auto m = render_push(a);
   EXPECT_EQ(m.topic, "setia-admins-marikh-salatiga");
   EXPECT_TRUE(m.device_token.empty());
-  EXPECT_EQ(m.body, "3 transaksi dari POS ditolak (terakhir: receipt_conflict). Pelanggan mungkin belum dapat poin; "
-                    "cek daftar dead letter.");
+  EXPECT_EQ(m.body,
+            "3 transaksi dari POS ditolak (terakhir: receipt_conflict). Pelanggan mungkin belum dapat poin; "
+            "cek daftar dead letter.");
 }
 
 TEST(ScheduledPushTexts, TheSalePushLinksToTheEnotaPage) {

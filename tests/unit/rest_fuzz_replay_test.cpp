@@ -110,8 +110,16 @@ TEST(RestFuzzReplay, EverySeedIsAnsweredAsItsNameSays) {
 
 // The checks themselves, on answers the API does not give (yet).
 TEST(RestFuzzReplay, TheChecksRefuseWhatTheContractForbids) {
-  Request get{.method = "GET", .target = "/v1/me", .path = "/v1/me", .query = {}, .body = {}, .authorization = {},
-              .content_type = {}, .host = {}, .forwarded_for = {}, .client_address = {}};
+  Request get{.method = "GET",
+              .target = "/v1/me",
+              .path = "/v1/me",
+              .query = {},
+              .body = {},
+              .authorization = {},
+              .content_type = {},
+              .host = {},
+              .forwarded_for = {},
+              .client_address = {}};
   auto problem = [&](Response r) { return fuzz::response_problem(get, r); };
   const std::string not_found = R"({"error":{"code":"not_found","message":"no such path"}})";
   EXPECT_EQ(problem({200, "application/json", R"({"items":[],"next_cursor":null})", {}, false}), "");
@@ -151,11 +159,32 @@ TEST(RestFuzzReplay, TwentyThousandMutationsNeverBreakAnInvariant) {
   std::vector<std::string> seeds;
   for (auto& [name, bytes] : setia::fuzz::read_corpus(kCorpus)) seeds.push_back(std::move(bytes));
   static const std::array<std::string_view, 26> kTokens = {
-      "\r\n", "\r\n\r\n", "?", "&", "=", "%", "%00", "%2F", "/", "{", "}", "\"", ":", ",", "null", "-1",
-      "9223372036854775807", "Transfer-Encoding: chunked\r\n", "Content-Length: 0\r\n", "Connection: close\r\n",
-      "limit=", "cursor=", "store=marikh-salatiga",
+      "\r\n",
+      "\r\n\r\n",
+      "?",
+      "&",
+      "=",
+      "%",
+      "%00",
+      "%2F",
+      "/",
+      "{",
+      "}",
+      "\"",
+      ":",
+      ",",
+      "null",
+      "-1",
+      "9223372036854775807",
+      "Transfer-Encoding: chunked\r\n",
+      "Content-Length: 0\r\n",
+      "Connection: close\r\n",
+      "limit=",
+      "cursor=",
+      "store=marikh-salatiga",
       "Authorization: Bearer fuzz-admin-of-every-store-00000000000000004\r\n",
-      " HTTP/1.0\r\n", "\xc3\x28"};
+      " HTTP/1.0\r\n",
+      "\xc3\x28"};
   std::mt19937_64 rng(0x5e71c);  // fixed: a failure is reproducible
   int answered = 0, succeeded = 0;
   for (int i = 0; i < 20'000; ++i) {

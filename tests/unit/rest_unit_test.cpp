@@ -12,17 +12,17 @@
 #include "core/services/auth.h"
 #include "core/services/login_throttle.h"
 #include "core/support/metrics.h"
-#include "tests/fakes/manual_clock.h"
 #include "tests/fakes/fake_account_stores.h"
+#include "tests/fakes/manual_clock.h"
 
 namespace setia {
 namespace {
 
+using core::fakes::CountingHasher;
 using core::fakes::FakeCredentials;
 using core::fakes::FakeLoginFailures;
 using core::fakes::FakeProfiles;
 using core::fakes::NoMembers;
-using core::fakes::CountingHasher;
 using core::fakes::SeqTokens;
 
 using namespace std::chrono_literals;
@@ -77,17 +77,17 @@ TEST(RestPagination, CursorsRoundTripAndJunkIsRefused) {
   }
   // std::string, not const char*: a c_str() of a temporary in this list
   // dangled by the time the loop read it (ASan, heap-use-after-free).
-  for (const std::string junk : {std::string(), std::string("!!"), std::string("bm9wZQ"), std::string("MS4yLjM"),
-                                 std::string(100, 'A')}) {
+  for (const std::string junk :
+       {std::string(), std::string("!!"), std::string("bm9wZQ"), std::string("MS4yLjM"), std::string(100, 'A')}) {
     EXPECT_FALSE(adapters::rest::decode_cursor(junk)) << junk;
   }
 }
 
 TEST(RestErrors, EveryServiceErrorHasItsStatus) {
   using K = core::ServiceError::Kind;
-  std::map<K, unsigned> want{{K::invalid, 400},         {K::unauthenticated, 401}, {K::forbidden, 403},
-                             {K::not_found, 404},       {K::conflict, 409},        {K::rule_says_no, 422},
-                             {K::rate_limited, 429},    {K::unavailable, 503}};
+  std::map<K, unsigned> want{{K::invalid, 400},      {K::unauthenticated, 401}, {K::forbidden, 403},
+                             {K::not_found, 404},    {K::conflict, 409},        {K::rule_says_no, 422},
+                             {K::rate_limited, 429}, {K::unavailable, 503}};
   for (auto [kind, status] : want) {
     auto e = adapters::rest::to_api_error({kind, "m", "r"});
     EXPECT_EQ(e.status, status);
@@ -114,7 +114,8 @@ TEST(Metrics, RendersPrometheusText) {
   h.observe(0.05);
   h.observe(5);
   r.gauge("g", "a gauge", [] { return std::vector<std::pair<metrics::Labels, double>>{{{{"k", "v\"q"}}, 2.5}}; });
-  r.gauge("broken", "fails", []() -> std::vector<std::pair<metrics::Labels, double>> { throw std::runtime_error("db down"); });
+  r.gauge("broken", "fails",
+          []() -> std::vector<std::pair<metrics::Labels, double>> { throw std::runtime_error("db down"); });
   auto t = r.render();
   EXPECT_NE(t.find("# TYPE setia_events_total counter\n"), std::string::npos);
   EXPECT_NE(t.find("setia_events_total{status=\"applied\"} 3\n"), std::string::npos);
@@ -157,8 +158,8 @@ struct AuthRig {
     b->fallback = std::make_shared<rules::RuleSet>();  // every store has rules
     return b;
   }();
-  core::Auth auth{credentials, login_failures, profiles, members, hasher, tokens, throttle, core::rules_from(book),
-                  clock, {}, "$v1$dummy"};
+  core::Auth auth{credentials, login_failures,         profiles, members, hasher,     tokens,
+                  throttle,    core::rules_from(book), clock,    {},      "$v1$dummy"};
 };
 
 TEST(Auth, UnknownLoginVerifiesOneHashLikeAWrongPassword) {
@@ -231,12 +232,14 @@ TEST(Auth, LoginRehashesOldParametersAndIssuesADigestedToken) {
 
 TEST(Auth, PasswordsShorterThanEightAreRefusedBeforeAnyMemberIsMade) {
   AuthRig rig;
-  auto r = rig.auth.register_member({.store_id = "toko", .name = "Ocha", .phone = "081234567", .password = "1234567"}, "1.1.1.1");
+  auto r = rig.auth.register_member({.store_id = "toko", .name = "Ocha", .phone = "081234567", .password = "1234567"},
+                                    "1.1.1.1");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, core::ServiceError::Kind::invalid);
   EXPECT_EQ(r.error().reason, "password_too_short");
   EXPECT_EQ(rig.hasher.hashes, 0);
-  auto ok = rig.auth.register_member({.store_id = "toko", .name = "Ocha", .phone = "081234567", .password = "12345678"}, "1.1.1.1");
+  auto ok = rig.auth.register_member({.store_id = "toko", .name = "Ocha", .phone = "081234567", .password = "12345678"},
+                                     "1.1.1.1");
   ASSERT_TRUE(ok) << ok.error().message;
   EXPECT_EQ(rig.member_store.password_hashes, std::vector<std::string>{"$v1$12345678"})
       << "stored with the member, in its transaction";

@@ -33,8 +33,8 @@ TEST(RulesFuzzReplay, EverySeedLoadsCleanlyOrFailsCleanly) {
   ASSERT_GE(seeds.size(), 20u);
   // The seeds that are whole, valid rule files; every other one is a
   // malicious or broken file that must be refused.
-  const std::array valid = {"contract-example.yaml", "default.yaml", "every-effect.yaml", "marikh-salatiga.yaml",
-                            "minimal.yaml", "pushes.yaml"};
+  const std::array valid = {"contract-example.yaml", "default.yaml", "every-effect.yaml",
+                            "marikh-salatiga.yaml",  "minimal.yaml", "pushes.yaml"};
   for (const auto& [name, text] : seeds) {
     bool expect_valid = std::find(valid.begin(), valid.end(), name) != valid.end();
     auto check = check_rule_text(text, name);

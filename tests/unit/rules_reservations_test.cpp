@@ -62,13 +62,13 @@ TEST(ReservationSlots, LeadHorizonAndPartySize) {
 // wall clock and comes at the jump (01:00 UTC); its 90 minutes would run to
 // 04:30 on the wall, past a 04:00 closing, so it is refused.
 TEST(ReservationSlots, AStayThatADaylightSavingJumpPushesPastClosingIsRefused) {
-  auto rs = load("version: 1\nstore: b\ntimezone: Europe/Berlin\nreservations:\n  seats: 10\n"
-                 "  hours: {sun: \"00:00-04:00\"}\n  lead_minutes: 0\n");
+  auto rs = load(
+      "version: 1\nstore: b\ntimezone: Europe/Berlin\nreservations:\n  seats: 10\n"
+      "  hours: {sun: \"00:00-04:00\"}\n  lead_minutes: 0\n");
   const LocalDate day{2026, 3, 29};
   const std::int64_t before = at_offset(2026, 3, 28, 12, 0, 60);
   EXPECT_EQ(refusal(rs, day, 60, 2, before), "ok") << "01:00 to 03:30 on the wall: 90 real minutes, by 04:00";
-  EXPECT_EQ(refusal(rs, day, 150, 2, before),
-            "not_a_slot: a stay from 02:30 on 2026-03-29 would end after closing");
+  EXPECT_EQ(refusal(rs, day, 150, 2, before), "not_a_slot: a stay from 02:30 on 2026-03-29 would end after closing");
 }
 
 // Seats are held from a start to its end: the peak over a stay is at its

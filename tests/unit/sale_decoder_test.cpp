@@ -35,10 +35,14 @@ TEST(SaleDecoder, PaperReceiptDecodes) {
 }
 
 TEST(SaleDecoder, GuestSaleWithOnlyRequiredFields) {
-  json j = {{"schema", "setia.pos.sale/1"}, {"event_id", "e1"}, {"store_id", "marikh-salatiga"},
-            {"receipt_no", "R1"}, {"occurred_at", "2020-05-27T11:11:00Z"},
+  json j = {{"schema", "setia.pos.sale/1"},
+            {"event_id", "e1"},
+            {"store_id", "marikh-salatiga"},
+            {"receipt_no", "R1"},
+            {"occurred_at", "2020-05-27T11:11:00Z"},
             {"items", json::array({{{"name", "Es Teh"}, {"qty", 1}, {"unit_price", 5000}}})},
-            {"subtotal", 5000}, {"total", 5000}};
+            {"subtotal", 5000},
+            {"total", 5000}};
   auto r = decode(j);
   ASSERT_TRUE(r.has_value()) << r.error().detail;
   EXPECT_FALSE(r->member.has_value());
@@ -80,7 +84,8 @@ TEST(SaleDecoder, UnknownSchema) {
 }
 
 TEST(SaleDecoder, EachRequiredFieldIsNamedWhenMissing) {
-  for (const char* field : {"schema", "event_id", "store_id", "receipt_no", "occurred_at", "items", "subtotal", "total"}) {
+  for (const char* field :
+       {"schema", "event_id", "store_id", "receipt_no", "occurred_at", "items", "subtotal", "total"}) {
     auto j = test::paper_sale();
     j.erase(field);
     expect_rejected(j, Reason::missing_field, field);

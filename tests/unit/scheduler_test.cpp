@@ -20,7 +20,8 @@ struct Counting {
   bool fail = false;
   std::vector<std::chrono::system_clock::time_point> at;
   Job job(std::string name, std::chrono::seconds every) {
-    return Job{.name = std::move(name), .every = every,
+    return Job{.name = std::move(name),
+               .every = every,
                .run = [this](std::chrono::system_clock::time_point now) -> std::expected<std::string, std::string> {
                  ++runs;
                  at.push_back(now);
