@@ -30,9 +30,7 @@ std::string command_list(const CLI::App& app) {
   return out + "\nsetiactl COMMAND --help shows a command's options.\n";
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   using namespace setia::cli;
   Context ctx;
   CLI::App app{"setiactl: the command line of Setia's admins and operators", "setiactl"};
@@ -66,4 +64,17 @@ int main(int argc, char** argv) {
     return fail(e.what());
   }
   return ctx.exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Nothing escapes: CLI11 also throws while the commands are declared.
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    return setia::cli::fail(e.what());
+  } catch (...) {
+    return setia::cli::fail("unexpected error");
+  }
 }

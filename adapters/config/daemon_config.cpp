@@ -57,6 +57,9 @@ template <class... F>
 struct Overloaded : F... {
   using F::operator()...;
 };
+// C++20 deduces this for an aggregate; clang 16 (tests/tidy.sh) does not yet.
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
 
 // Reads one mapping of the file: its keys must be names of the table at
 // this level; a key is read with its type and range, a section recursively.

@@ -93,7 +93,10 @@ Signals::Signals() {
 
 Signals::~Signals() {
   // Stopping for a reason of our own: wake the sigwait thread to let it end.
-  if (!stopping.exchange(true)) pthread_kill(thread_.native_handle(), SIGTERM);
+  // The thread has SIGTERM blocked and waits for it in sigwait: this wakes
+  // it, it does not kill it.
+  if (!stopping.exchange(true))
+    pthread_kill(thread_.native_handle(), SIGTERM);  // NOLINT(bugprone-bad-signal-to-kill-thread)
   thread_.join();
 }
 

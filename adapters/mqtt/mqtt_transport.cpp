@@ -33,7 +33,7 @@ MqttTransport::MqttTransport(config::MqttConfig config, Handler handler, metrics
   ::mqtt::create_options create(MQTTVERSION_5);
   create.set_max_buffered_messages(16);
   client_ = std::make_unique<::mqtt::async_client>(config_.uri, config_.client_id, create);
-  client_->set_message_callback([this](::mqtt::const_message_ptr msg) { on_message(msg); });
+  client_->set_message_callback([this](const ::mqtt::const_message_ptr& msg) { on_message(msg); });
   client_->set_connected_handler([this](const std::string& cause) {
     sales_connected_ = true;
     disable_nagle_towards(config_.uri);

@@ -113,7 +113,7 @@ PosClient::PosClient(PosOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->opt = std::move(options);
   impl_->client = std::make_unique<::mqtt::async_client>(impl_->opt.mqtt.uri, impl_->opt.mqtt.client_id,
                                                          ::mqtt::create_options(MQTTVERSION_5));
-  impl_->client->set_message_callback([this](::mqtt::const_message_ptr m) { impl_->on_message(m); });
+  impl_->client->set_message_callback([this](const ::mqtt::const_message_ptr& m) { impl_->on_message(m); });
   impl_->client->set_connected_handler([this](const std::string&) {
     mqtt::disable_nagle_towards(impl_->opt.mqtt.uri);
     // A clean session forgets our subscription on every reconnect.

@@ -20,7 +20,9 @@ struct QrMatrix {
   int width = 0;                    // modules per side
   std::vector<std::uint8_t> dark;   // width*width, row-major, 1 = dark
 
-  bool at(int x, int y) const { return dark[static_cast<std::size_t>(y * width + x)] != 0; }
+  bool at(int x, int y) const {
+    return dark[static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x)] != 0;
+  }
 };
 
 // The quiet zone every renderer adds around the symbol, in modules (ISO/IEC

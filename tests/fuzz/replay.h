@@ -41,7 +41,10 @@ inline std::string mutate(const std::vector<std::string>& seeds, std::span<const
     std::size_t at = pick(s.size() + 1);
     switch (pick(6)) {
       case 0:
-        if (!s.empty()) s[std::min(at, s.size() - 1)] ^= static_cast<char>(1u << pick(8));
+        if (!s.empty()) {
+          char& c = s[std::min(at, s.size() - 1)];
+          c = static_cast<char>(c ^ static_cast<char>(1u << pick(8)));
+        }
         break;
       case 1: s.resize(at); break;
       case 2: s.insert(at, 1, static_cast<char>(rng())); break;

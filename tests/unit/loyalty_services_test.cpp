@@ -14,7 +14,6 @@
 namespace setia::core {
 namespace {
 
-using rules::test::at_offset;
 using rules::test::wib;
 using test::book_of;
 using test::FakeMembers;
