@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/tidy.sh -- clang-tidy (16) over every source file of the main build,
-# with the checks of .clang-tidy (the ones the project passes: a finding is
-# an error). Not part of tests/run.sh: a full run takes about 35 minutes of
-# one core; run it before a change that touches many files.
+# with the checks of .clang-tidy (a finding is an error; .clang-tidy says
+# which folders pass them today). Not part of tests/run.sh: clang-tidy takes
+# 10 to 15 s a file here, 174 files; run it before a change that touches
+# many files.
 #
 #   tests/tidy.sh                        # every file, nproc in parallel
 #   tests/tidy.sh adapters/rest          # files under these paths only
