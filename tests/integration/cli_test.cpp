@@ -181,7 +181,7 @@ TEST(Setiactl, EveryCommandHasHelpAndRefusesWhatItDoesNotKnow) {
     std::vector<std::string> help = {SETIACTL_PATH};
     help.insert(help.end(), words.begin(), words.end());
     auto bogus = help;
-    help.push_back("--help");
+    help.emplace_back("--help");
     bogus.insert(bogus.end(), required.begin(), required.end());
     bogus.insert(bogus.end(), {"--bogus", "1"});
     auto h = run(help);

@@ -228,9 +228,9 @@ std::string rest_yaml(const std::string& more) {
 std::string admin_token(const Daemon& d, const std::string& store) {
   std::vector<std::string> argv{SETIACTL_PATH, "--config", d.config_path(), "admin", "token", "create"};
   if (store.empty()) {
-    argv.push_back("--all");
+    argv.emplace_back("--all");
   } else {
-    argv.push_back("--store");
+    argv.emplace_back("--store");
     argv.push_back(store);
   }
   auto r = run(argv);
@@ -345,7 +345,7 @@ std::string add_member(const Daemon& d, const std::string& store, const std::str
 
 Probe::Probe(const std::vector<std::string>& filters) {
   client_ = std::make_unique<::mqtt::async_client>(mqtt_uri(), unique("probe"), ::mqtt::create_options(MQTTVERSION_5));
-  client_->set_message_callback([this](::mqtt::const_message_ptr m) {
+  client_->set_message_callback([this](const ::mqtt::const_message_ptr& m) {
     std::lock_guard lock(mu_);
     got_.emplace_back(m->get_topic(), m->get_payload_str());
     const auto& props = m->get_properties();

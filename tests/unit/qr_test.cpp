@@ -58,7 +58,7 @@ class QrTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   fs::path write(const std::string& name, const void* data, std::size_t size) {
-    const fs::path p = dir_ / name;
+    fs::path p = dir_ / name;
     std::ofstream(p, std::ios::binary).write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
     return p;
   }
@@ -86,7 +86,8 @@ std::vector<std::uint8_t> modules_from_svg(const std::string& svg, int width) {
   for (std::sregex_iterator it(d.begin(), d.end(), run_re), end; it != end; ++it) {
     const int x = std::stoi((*it)[1]) - kQuietZone, y = std::stoi((*it)[2]) - kQuietZone, n = std::stoi((*it)[3]);
     EXPECT_EQ(n, std::stoi((*it)[4]));
-    for (int i = 0; i < n; ++i) dark.at(static_cast<std::size_t>(y * width + x + i)) = 1;
+    for (int i = 0; i < n; ++i)
+      dark.at(static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x + i)) = 1;
   }
   return dark;
 }

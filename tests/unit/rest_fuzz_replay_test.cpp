@@ -120,7 +120,7 @@ TEST(RestFuzzReplay, TheChecksRefuseWhatTheContractForbids) {
               .host = {},
               .forwarded_for = {},
               .client_address = {}};
-  auto problem = [&](Response r) { return fuzz::response_problem(get, r); };
+  auto problem = [&](const Response& r) { return fuzz::response_problem(get, r); };
   const std::string not_found = R"({"error":{"code":"not_found","message":"no such path"}})";
   EXPECT_EQ(problem({200, "application/json", R"({"items":[],"next_cursor":null})", {}, false}), "");
   EXPECT_EQ(problem({404, "application/json", not_found, {}, false}), "");

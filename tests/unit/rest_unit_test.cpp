@@ -77,7 +77,7 @@ TEST(RestPagination, CursorsRoundTripAndJunkIsRefused) {
   }
   // std::string, not const char*: a c_str() of a temporary in this list
   // dangled by the time the loop read it (ASan, heap-use-after-free).
-  for (const std::string junk :
+  for (const std::string& junk :
        {std::string(), std::string("!!"), std::string("bm9wZQ"), std::string("MS4yLjM"), std::string(100, 'A')}) {
     EXPECT_FALSE(adapters::rest::decode_cursor(junk)) << junk;
   }
