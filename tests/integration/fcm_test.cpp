@@ -11,7 +11,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -29,7 +28,6 @@ extern char** environ;
 namespace setia::adapters::fcm {
 namespace {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
 using Kind = core::DeliveryOutcome::Kind;
 using namespace std::chrono_literals;

@@ -68,7 +68,7 @@ TEST_F(RestAuth, RegisterGivesTheMemberAndAWorkingToken) {
 
 TEST_F(RestAuth, RegistrationIsValidatedAndUniquePerStore) {
   auto ok = register_member("Nino");
-  auto post = [&](json body) { return http().post("/v1/auth/register", body); };
+  auto post = [&](const json& body) { return http().post("/v1/auth/register", body); };
   json base = {{"store", store_}, {"name", "X"}, {"phone", "081299990000"}, {"password", "rahasia123"}};
 
   auto short_pw = base;
