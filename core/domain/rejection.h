@@ -19,7 +19,8 @@ enum class Reason {
   store_mismatch,
   invalid_topic,
   receipt_conflict,
-  unprocessable,  // valid by the contract, refused by the database for good
+  unprocessable,        // valid by the contract, refused by the database for good
+  foreign_reply_topic,  // the answer was asked for outside the message's own store
 };
 
 constexpr std::string_view reason_code(Reason r) {
@@ -35,6 +36,7 @@ constexpr std::string_view reason_code(Reason r) {
     case Reason::invalid_topic: return "invalid_topic";
     case Reason::receipt_conflict: return "receipt_conflict";
     case Reason::unprocessable: return "unprocessable";
+    case Reason::foreign_reply_topic: return "foreign_reply_topic";
   }
   return "unprocessable";
 }

@@ -4,6 +4,7 @@
 
 #include "core/pipeline/pipeline.h"
 #include "core/pipeline/refund_decoder.h"
+#include "core/pipeline/topic.h"
 
 namespace setia::core {
 
@@ -29,6 +30,8 @@ Disposition Pipeline::handle_lookup(const InboundMessage& msg, const std::string
                  : q.error();
     return reject(msg, store, why);
   }
+  if (!is_answer_topic_of(options_.topic_prefix, store, reply->topic))
+    return refuse_reply_topic(msg, store, reply->topic);
   if (!q) {
     nlohmann::json answer = {
         {"schema", "setia.pos.lookup-reply/1"},

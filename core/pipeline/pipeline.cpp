@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/pipeline/dead_letter.h"
+#include "core/pipeline/json_fields.h"
 #include "core/pipeline/sale_decoder.h"
 #include "core/pipeline/topic.h"
 #include "rules/evaluator.h"
@@ -58,6 +59,9 @@ Disposition Pipeline::handle_unsafe(const InboundMessage& msg) {
                               "/{store}/pos/{sale|refund|lookup} with a store id matching [a-z0-9][a-z0-9-]{0,62}",
                           std::nullopt});
   }
+  if (msg.reply_to && !is_answer_topic_of(options_.topic_prefix, topic->store, msg.reply_to->topic)) {
+    return refuse_reply_topic(msg, topic->store, msg.reply_to->topic);
+  }
   switch (topic->kind) {
     case PosTopicKind::sale: return handle_sale(msg, topic->store);
     case PosTopicKind::refund: return handle_refund(msg, topic->store);
@@ -102,6 +106,21 @@ Disposition Pipeline::handle_sale(const InboundMessage& msg, const std::string& 
              decision.points);
   if (outcome->parked_refunds) return apply_parked_refunds(store, sale->receipt_no);
   return Disposition::done;
+}
+
+Disposition Pipeline::refuse_reply_topic(const InboundMessage& msg, const std::string& store,
+                                         const std::string& reply_topic) {
+  // Answered, if at all, on the store's own result topic: a copy of the
+  // message without its answer address.
+  InboundMessage own = msg;
+  own.reply_to.reset();
+  auto parsed = parse_pos_object(msg.payload);
+  return reject(own, store,
+                domain::Rejection{domain::Reason::foreign_reply_topic,
+                                  "answer topic '" + reply_topic + "' is not under " + options_.topic_prefix + "/" +
+                                      store + "/ (nor one of its pos/sale, pos/refund, pos/lookup): answers go only " +
+                                      "to the message's own store",
+                                  parsed ? parsed->event_id : std::nullopt});
 }
 
 Disposition Pipeline::reject(const InboundMessage& msg, std::optional<std::string> store,

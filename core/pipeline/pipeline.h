@@ -73,6 +73,9 @@ class Pipeline {
   template <class Call>
   auto with_retry(Call&& call, std::string_view event_id) -> std::optional<std::invoke_result_t<Call>>;
   Disposition reject(const InboundMessage& msg, std::optional<std::string> store, const domain::Rejection& rejection);
+  // A message whose answer address lies outside its own store: a dead letter
+  // (foreign_reply_topic), its result on the store's own result topic.
+  Disposition refuse_reply_topic(const InboundMessage& msg, const std::string& store, const std::string& reply_topic);
   void publish(std::string_view store, const InboundMessage& msg, const StoredOutcome& outcome,
                const std::optional<std::string>& event_id);
 

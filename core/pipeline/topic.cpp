@@ -33,4 +33,11 @@ std::string dead_letter_topic(std::string_view prefix, std::string_view store) {
   return std::string(prefix) + "/" + std::string(store) + "/deadletter";
 }
 
+bool is_answer_topic_of(std::string_view prefix, std::string_view store, std::string_view topic) {
+  std::string own = std::string(prefix) + "/" + std::string(store) + "/";
+  if (topic.size() <= own.size() || !topic.starts_with(own)) return false;
+  if (topic.find_first_of("#+") != std::string_view::npos) return false;
+  return !parse_pos_topic(prefix, topic);
+}
+
 }  // namespace setia::core

@@ -24,4 +24,12 @@ std::optional<PosTopic> parse_pos_topic(std::string_view prefix, std::string_vie
 std::string result_topic(std::string_view prefix, std::string_view store);
 std::string dead_letter_topic(std::string_view prefix, std::string_view store);
 
+// Whether an answer to a message of `store` may go to `topic` (an MQTT v5
+// response topic or a lookup's reply_to): only under "{prefix}/{store}/",
+// so that no store's POS can make setiad publish into another store's
+// stream (setiad's broker role may write every store's topics), and not on
+// a topic setiad itself reads, where the answer would come back as a
+// message.
+bool is_answer_topic_of(std::string_view prefix, std::string_view store, std::string_view topic);
+
 }  // namespace setia::core

@@ -176,11 +176,11 @@ TEST_F(PipelineTest, LookupAnswersOnTheResponseTopicWithCorrelationData) {
       InboundMessage{.topic = "setia/marikh-salatiga/pos/lookup",
                      .payload = R"({"schema":"setia.pos.lookup/1","store_id":"marikh-salatiga","voucher":"V-1",
                     "items":[{"sku":"NC-01","qty":4,"unit_price":13000}]})",
-                     .reply_to = ReplyTo{"pos/till-1/reply", "abc"}});
+                     .reply_to = ReplyTo{"setia/marikh-salatiga/reply/till-1", "abc"}});
   ASSERT_EQ(store_.lookups.size(), 1u);
   EXPECT_EQ(nlohmann::json::parse(store_.lookups[0])["subtotal"], 52000);  // from the lines
   ASSERT_EQ(sink_.reply_topics.size(), 1u);
-  EXPECT_EQ(sink_.reply_topics[0], "pos/till-1/reply|abc");
+  EXPECT_EQ(sink_.reply_topics[0], "setia/marikh-salatiga/reply/till-1|abc");
   EXPECT_TRUE(sink_.dead_letters.empty());
 }
 
@@ -192,13 +192,62 @@ TEST_F(PipelineTest, LookupWithoutAnAnswerAddressIsADeadLetter) {
 }
 
 TEST_F(PipelineTest, InvalidLookupIsAnsweredWithTheReason) {
-  send("setia/marikh-salatiga/pos/lookup",
-       R"({"schema":"setia.pos.lookup/1","store_id":"marikh-salatiga","reply_to":"pos/r","subtotal":1.5})");
+  send(
+      "setia/marikh-salatiga/pos/lookup",
+      R"({"schema":"setia.pos.lookup/1","store_id":"marikh-salatiga","reply_to":"setia/marikh-salatiga/r","subtotal":1.5})");
   ASSERT_EQ(sink_.results.size(), 1u);
   auto reply = nlohmann::json::parse(sink_.results[0].substr(sink_.results[0].find(' ') + 1));
   EXPECT_EQ(reply["ok"], false);
   EXPECT_EQ(reply["error"]["reason"], "invalid_field");
-  EXPECT_EQ(sink_.reply_topics[0], "pos/r|");
+  EXPECT_EQ(sink_.reply_topics[0], "setia/marikh-salatiga/r|");
+}
+
+// No store's POS may make setiad answer into another store's stream (its
+// broker role may write every store's topics), nor onto a topic setiad
+// reads: the answer address is refused with a dead letter, and a sale's
+// result goes to its own store's result topic.
+TEST_F(PipelineTest, AResponseTopicOutsideTheStoreIsRefused) {
+  for (std::string foreign :
+       {"setia/other-store/pos/result", "setia/marikh-salatiga-2/pos/result", "setia/marikh-salatiga/pos/sale",
+        "elsewhere/marikh-salatiga/reply", "setia/marikh-salatiga/", "setia/marikh-salatiga/reply/#"}) {
+    SCOPED_TRACE(foreign);
+    sink_.results.clear();
+    sink_.reply_topics.clear();
+    sink_.dead_letters.clear();
+    store_.rejects.clear();
+    auto sale = ::setia::test::paper_sale();
+    sale["event_id"] = "e-" + std::to_string(std::hash<std::string>{}(foreign));
+    pipeline_->handle(InboundMessage{.topic = kTopic, .payload = sale.dump(), .reply_to = ReplyTo{foreign, "c"}});
+    EXPECT_TRUE(store_.sale_points.empty());
+    ASSERT_EQ(store_.rejects.size(), 1u);
+    EXPECT_EQ(store_.rejects[0].first, sale["event_id"].get<std::string>());
+    EXPECT_EQ(store_.rejects[0].second, domain::Reason::foreign_reply_topic);
+    ASSERT_EQ(sink_.dead_letters.size(), 1u);
+    EXPECT_NE(sink_.dead_letters[0].find("foreign_reply_topic"), std::string::npos);
+    ASSERT_EQ(sink_.results.size(), 1u);
+    EXPECT_EQ(sink_.reply_topics[0], "");  // the store's own result topic
+  }
+  // Inside the store, the answer goes where it was asked.
+  pipeline_->handle(InboundMessage{.topic = kTopic,
+                                   .payload = ::setia::test::paper_sale().dump(),
+                                   .reply_to = ReplyTo{"setia/marikh-salatiga/reply/till-1", "c"}});
+  EXPECT_EQ(store_.sale_points.size(), 1u);
+  EXPECT_EQ(sink_.reply_topics.back(), "setia/marikh-salatiga/reply/till-1|c");
+}
+
+TEST_F(PipelineTest, ALookupsReplyToOutsideTheStoreIsADeadLetterAndNoReply) {
+  send("setia/marikh-salatiga/pos/lookup",
+       R"({"schema":"setia.pos.lookup/1","store_id":"marikh-salatiga","reply_to":"setia/other-store/pos/result"})");
+  EXPECT_TRUE(store_.lookups.empty());
+  EXPECT_TRUE(sink_.results.empty());
+  ASSERT_EQ(sink_.dead_letters.size(), 1u);
+  EXPECT_NE(sink_.dead_letters[0].find("foreign_reply_topic"), std::string::npos);
+  // An invalid lookup's lenient reply address is held to the same rule.
+  send(
+      "setia/marikh-salatiga/pos/lookup",
+      R"({"schema":"setia.pos.lookup/1","store_id":"marikh-salatiga","reply_to":"setia/other-store/x","subtotal":1.5})");
+  EXPECT_TRUE(sink_.results.empty());
+  EXPECT_EQ(sink_.dead_letters.size(), 2u);
 }
 
 }  // namespace
