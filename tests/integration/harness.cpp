@@ -34,6 +34,8 @@ std::string env_or_fail(const char* name) {
   return v;
 }
 
+}  // namespace
+
 std::string read_file(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::ostringstream ss;
@@ -75,8 +77,6 @@ int wait_pid(int pid) {
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return -1;
 }
-
-}  // namespace
 
 std::string pg_conninfo() { return env_or_fail("SETIA_TEST_PG"); }
 std::string mqtt_uri() { return env_or_fail("SETIA_TEST_MQTT"); }
@@ -122,9 +122,13 @@ Daemon::Daemon(Options o) : opt_(std::move(o)) {
   }
   dir_.write("rules/default.yaml", opt_.rules_yaml);
   std::ostringstream cfg;
-  cfg << "mqtt:\n  uri: \"" << mqtt_uri() << "\"\n  client_id: " << opt_.client_id
+  if (opt_.mqtt_uri.empty()) opt_.mqtt_uri = mqtt_uri();
+  cfg << "mqtt:\n  uri: \"" << opt_.mqtt_uri << "\"\n  client_id: " << opt_.client_id
       << "\n  topic_prefix: " << opt_.topic_prefix << "\n  keepalive_s: 10\n";
   if (!opt_.shared_group.empty()) cfg << "  shared_group: " << opt_.shared_group << "\n";
+  if (!opt_.mqtt_username.empty()) {
+    cfg << "  username: " << opt_.mqtt_username << "\n  password_file: " << opt_.mqtt_password_file << "\n";
+  }
   cfg << opt_.extra_yaml;
   cfg << "database:\n  conninfo: \"" << (opt_.conninfo.empty() ? pg_conninfo() : opt_.conninfo)
       << "\"\nrules:\n  dir: " << rules_dir() << "\n";
@@ -143,7 +147,7 @@ std::string Daemon::log() const { return read_file(dir_.path() / "setiad.log"); 
 
 adapters::config::MqttConfig Daemon::mqtt_config(const std::string& client_id) const {
   adapters::config::MqttConfig c;
-  c.uri = mqtt_uri();
+  c.uri = opt_.mqtt_uri;
   c.client_id = client_id;
   c.topic_prefix = opt_.topic_prefix;
   return c;

@@ -33,6 +33,14 @@ struct CommandResult {
 };
 CommandResult run(const std::vector<std::string>& argv);
 
+// A child process with stdin from /dev/null and its output appended to the
+// given files (the environment without NOTIFY_SOCKET, plus extra_env);
+// its pid. wait_pid: its exit code, 128+signal when killed.
+int spawn(const std::vector<std::string>& argv, const std::string& out_path, const std::string& err_path,
+          const std::vector<std::string>& extra_env);
+int wait_pid(int pid);
+std::string read_file(const std::filesystem::path& p);
+
 // A fresh test directory, removed at the end.
 class TempDir {
  public:
@@ -55,6 +63,9 @@ class Daemon {
     std::string rules_yaml;  // one rule file for store "*"; default: base Rp 1.000 = 1 point
     std::string conninfo;    // default: pg_conninfo()
     std::string extra_yaml;  // more top-level config sections, e.g. "refunds:\n  park_timeout_s: 2\n"
+    std::string mqtt_uri;            // default: mqtt_uri()
+    std::string mqtt_username;       // the broker account, when the broker asks for one
+    std::string mqtt_password_file;  // its password, first line
   };
   explicit Daemon(Options o);
   ~Daemon();
