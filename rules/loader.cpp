@@ -5,9 +5,12 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
+#include <regex>
 #include <sstream>
 #include <tuple>
 
+#include "core/domain/store_id.h"
 #include "rules/rule_reader.h"
 #include "rules/version_hash.h"
 #include "rules/yaml_guard.h"
@@ -79,6 +82,7 @@ std::expected<RuleBook, LoadErrors> load_rule_files(const std::vector<std::strin
       continue;
     }
     hash_input += std::filesystem::path(path).filename().string() + '\0' + *text + '\0';
+    rs->source = std::move(*text);
     auto shared = std::make_shared<const RuleSet>(std::move(*rs));
     if (shared->store == "*")
       book.fallback = shared;
@@ -91,7 +95,7 @@ std::expected<RuleBook, LoadErrors> load_rule_files(const std::vector<std::strin
   return book;
 }
 
-std::expected<RuleBook, LoadErrors> load_rule_dir(const std::string& dir) {
+std::expected<std::vector<std::string>, LoadErrors> rule_files_in(const std::string& dir) {
   std::vector<std::string> paths;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
@@ -100,7 +104,107 @@ std::expected<RuleBook, LoadErrors> load_rule_dir(const std::string& dir) {
   }
   if (ec) return std::unexpected(LoadErrors{{dir, 0, 0, "cannot list the rules dir: " + ec.message()}});
   std::sort(paths.begin(), paths.end());
-  return load_rule_files(paths);
+  return paths;
+}
+
+std::expected<RuleBook, LoadErrors> load_rule_dir(const std::string& dir) {
+  auto paths = rule_files_in(dir);
+  if (!paths) return std::unexpected(std::move(paths.error()));
+  return load_rule_files(*paths);
+}
+
+std::optional<std::string> declared_store(const std::string& text) {
+  // A top-level `store: id` line, quoted or not, with an optional comment:
+  // read line by line so that a file YAML cannot parse still names its store.
+  static const std::regex kStoreLine(R"re(^store:[ \t]*(["']?)([a-z0-9*][a-z0-9-]*)\1[ \t]*(#.*)?\r?$)re");
+  std::istringstream in(text);
+  std::string line;
+  std::optional<std::string> found;
+  while (std::getline(in, line)) {
+    std::smatch m;
+    if (!std::regex_match(line, m, kStoreLine)) continue;
+    if (found) return std::nullopt;  // two: cannot tell
+    found = m[2].str();
+  }
+  if (found && *found != "*" && !domain::is_valid_store_id(*found)) return std::nullopt;
+  return found;
+}
+
+std::expected<RuleBook, LoadErrors> load_rule_dir_by_store(const std::string& dir, const RuleBook* previous) {
+  auto paths = rule_files_in(dir);
+  if (!paths) return std::unexpected(std::move(paths.error()));
+  // Each store's candidate files; a store is good when it has exactly one,
+  // and that one is valid.
+  struct Candidate {
+    std::string path;
+    std::expected<RuleSet, LoadErrors> rules;
+  };
+  std::map<std::string, std::vector<Candidate>> by_store;
+  RuleBook book;
+  for (const auto& path : *paths) {
+    auto text = read_bounded(path);
+    auto rules =
+        text ? load_rule_text(*text, path)
+             : std::expected<RuleSet, LoadErrors>(std::unexpected(LoadErrors{{path, 0, 0, "cannot read the file"}}));
+    std::optional<std::string> store;
+    if (rules) {
+      rules->source = std::move(*text);
+      store = rules->store;
+    } else if (text) {
+      store = declared_store(*text);
+    }
+    if (!store && previous) {
+      // A file that named its store when it last loaded.
+      for (const auto& rs : previous->by_store) {
+        if (rs.second->file == path) store = rs.first;
+      }
+      if (previous->fallback && previous->fallback->file == path) store = "*";
+    }
+    if (!store) {
+      book.unattributed.insert(book.unattributed.end(), rules.error().begin(), rules.error().end());
+      continue;
+    }
+    by_store[*store].push_back({path, std::move(rules)});
+  }
+  std::vector<std::shared_ptr<const RuleSet>> in_force;
+  for (auto& [store, candidates] : by_store) {
+    std::shared_ptr<const RuleSet> chosen;
+    if (candidates.size() == 1 && candidates[0].rules) {
+      chosen = std::make_shared<const RuleSet>(std::move(*candidates[0].rules));
+    } else {
+      LoadErrors& errors = book.broken[store];
+      for (auto& c : candidates) {
+        if (!c.rules) {
+          errors.insert(errors.end(), c.rules.error().begin(), c.rules.error().end());
+        } else {
+          errors.push_back({c.path, 1, 1,
+                            "store '" + store + "' has " + std::to_string(candidates.size()) +
+                                " rule files; it keeps the rules it had until one is removed"});
+        }
+      }
+      if (previous && store == "*") {
+        chosen = previous->fallback;
+      } else if (previous) {
+        if (auto it = previous->by_store.find(store); it != previous->by_store.end()) chosen = it->second;
+      }
+    }
+    if (!chosen) continue;
+    in_force.push_back(chosen);
+    if (store == "*")
+      book.fallback = chosen;
+    else
+      book.by_store.emplace(store, chosen);
+  }
+  // The version names the texts in force, in file order: with every file
+  // good it is load_rule_dir's.
+  std::sort(in_force.begin(), in_force.end(), [](const auto& a, const auto& b) { return a->file < b->file; });
+  std::string hash_input;
+  for (const auto& rs : in_force) {
+    hash_input += std::filesystem::path(rs->file).filename().string() + '\0' + rs->source + '\0';
+    book.files.push_back(rs->file);
+  }
+  book.version = version_hash(hash_input);
+  return book;
 }
 
 }  // namespace setia::rules

@@ -12,14 +12,17 @@
 
 namespace setia::rules {
 
-// Holds the rule book in force. A reload parses into a new book and swaps it
-// in only when every file is valid; readers keep the book they took for the
-// whole of one event, so a swap falls between two events.
+// Holds the rule book in force. A reload parses the dir store by store into
+// a new book and swaps it in: a store whose file is broken keeps the rules
+// it had (RuleBook::broken lists it), the others take their new files.
+// Readers keep the book they took for the whole of one event, so a swap
+// falls between two events.
 class Registry {
  public:
   explicit Registry(std::string dir) : dir_(std::move(dir)) {}
 
-  // Loads the dir; on error the book in force (if any) stays.
+  // Loads the dir; fails only when the dir cannot be listed, and then the
+  // book in force (if any) stays.
   std::expected<std::shared_ptr<const RuleBook>, LoadErrors> reload();
 
   std::shared_ptr<const RuleBook> current() const {
@@ -30,7 +33,7 @@ class Registry {
   const std::string& dir() const { return dir_; }
 
   // For admins (GET /v1/admin/rules): when the book in force was loaded, and
-  // the errors of the last reload when it failed (a good reload clears them).
+  // the errors of the last reload when it had any (a clean reload clears them).
   struct Status {
     std::chrono::system_clock::time_point loaded_at{};
     std::optional<LoadErrors> last_error;

@@ -9,6 +9,7 @@
 
 #include "rules/birthday.h"
 #include "rules/enota_rules.h"
+#include "rules/load_error.h"
 #include "rules/points_rules.h"
 #include "rules/promos.h"
 #include "rules/push_templates.h"
@@ -24,6 +25,7 @@ namespace setia::rules {
 // One store's rule file, parsed and valid. Immutable once loaded.
 struct RuleSet {
   std::string file;                       // where it came from, for messages
+  std::string source;                     // the file's text, of which the book's version is a hash
   std::string store;                      // a store id, or "*" for the default
   std::string timezone;                   // IANA name, e.g. Asia/Jakarta
   const date::time_zone* zone = nullptr;  // `timezone` in the tz database; nullptr: UTC
@@ -57,12 +59,46 @@ struct RuleBook {
   std::shared_ptr<const RuleSet> fallback;  // store: "*"
   std::string version;
   std::vector<std::string> files;
+  // Stores ("*" for the default) whose file is broken, with its errors:
+  // each keeps the rules it had before in by_store or fallback, if any.
+  std::map<std::string, LoadErrors, std::less<>> broken;
+  // Broken files whose store could not be told (no readable `store:`).
+  LoadErrors unattributed;
 
-  // The store's own rules, else the default, else nullptr.
+  // The store's own rules, else the default, else nullptr. nullptr too for
+  // a store whose own file is broken and was never loaded: the default's
+  // rules are no stand-in for what the store meant.
   const RuleSet* for_store(std::string_view store) const {
     if (auto it = by_store.find(store); it != by_store.end()) return it->second.get();
+    if (broken.contains(store)) return nullptr;
     return fallback.get();
   }
+  // No rules may be applied to this store because a file meant for it is
+  // broken: its own, or (without one) the default's, never loaded.
+  bool unavailable(std::string_view store) const {
+    return !for_store(store) && (broken.contains(store) || broken.contains(std::string_view("*")));
+  }
+  // Every error of the last load, broken stores' and unattributed files'.
+  LoadErrors errors() const {
+    LoadErrors all = unattributed;
+    for (const auto& [store, errs] : broken) all.insert(all.end(), errs.begin(), errs.end());
+    return all;
+  }
 };
+
+// "x (kept its rules), y (unavailable), 1 file of no readable store": for
+// logs, /healthz and setiactl.
+inline std::string broken_stores_text(const RuleBook& book) {
+  std::string out;
+  for (const auto& [store, errors] : book.broken) {
+    if (!out.empty()) out += ", ";
+    out += store + (book.unavailable(store) ? " (unavailable)" : " (kept its rules)");
+  }
+  if (!book.unattributed.empty()) {
+    if (!out.empty()) out += ", ";
+    out += std::to_string(book.unattributed.size()) + " error(s) in files of no readable store";
+  }
+  return out;
+}
 
 }  // namespace setia::rules

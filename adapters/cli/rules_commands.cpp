@@ -40,14 +40,27 @@ json decision_json(const rules::PointsDecision& d) {
 int check(Context& ctx, const RulesOptions& o) {
   const auto* cfg = ctx.config_if_given();
   if (o.files.empty() && !cfg) return fail("give rule files or --config (its rules dir)", 2);
-  auto book = o.files.empty() ? rules::load_rule_dir(cfg->rules.dir) : rules::load_rule_files(o.files);
+  // The dir as setiad reads it, store by store: which stores' files are
+  // broken; given files, as one book.
+  auto book =
+      o.files.empty() ? rules::load_rule_dir_by_store(cfg->rules.dir, nullptr) : rules::load_rule_files(o.files);
   if (!book) {
     for (const auto& e : book.error()) std::fprintf(stderr, "%s\n", e.to_string().c_str());
     return 1;
   }
   for (const auto& f : book->files) std::printf("%s: OK\n", f.c_str());
+  for (const auto& [store, errors] : book->broken) {
+    std::printf(
+        "store %s: BROKEN (%zu error(s)): setiad keeps the rules it had, or answers its events with "
+        "dead letters (rules_unavailable) when it had none\n",
+        store.c_str(), errors.size());
+  }
+  if (!book->unattributed.empty()) {
+    std::printf("%zu error(s) in files whose store cannot be read\n", book->unattributed.size());
+  }
+  for (const auto& e : book->errors()) std::fprintf(stderr, "%s\n", e.to_string().c_str());
   std::printf("rule set version %s\n", book->version.c_str());
-  return 0;
+  return book->errors().empty() ? 0 : 1;
 }
 
 int simulate(Context& ctx, const RulesOptions& o) {

@@ -297,12 +297,20 @@ void Daemon::main_loop() {
   }
 }
 
-// A bad rule file keeps the rules in force.
+// A bad rule file keeps its store's rules in force; the other stores'
+// changes apply.
 void Daemon::reload_rules() {
   sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu", static_cast<unsigned long long>(monotonic_usec()));
   auto rules_log = log::get("rules");
   if (auto book = registry_.reload()) {
     rules_log->info("reloaded {} rule file(s), version {}", (*book)->files.size(), (*book)->version);
+    if (auto errors = (*book)->errors(); !errors.empty()) {
+      rules_log->error(
+          "broken rule files; those stores keep the rules they had, or get dead letters "
+          "(rules_unavailable) when they had none: {}",
+          rules::broken_stores_text(**book));
+      for (const auto& e : errors) rules_log->error("  {}", e.to_string());
+    }
   } else {
     rules_log->error("reload failed; the rules in force stay ({}):", registry_.current()->version);
     for (const auto& e : book.error()) rules_log->error("  {}", e.to_string());

@@ -19,7 +19,8 @@ void usage() {
       "  --config FILE     the daemon config (YAML; docs/configuration.md)\n"
       "  --check-config    validate the config and the rule files, print errors (or the keys that\n"
       "                    differ from their defaults), exit 0/1\n"
-      "Signals: SIGHUP reloads the rule files (the old ones stay on error); SIGTERM drains and exits 0.\n",
+      "Signals: SIGHUP reloads the rule files (a store whose file is broken keeps its rules); SIGTERM drains and exits\n"
+      "0.\n",
       stderr);
 }
 
@@ -62,6 +63,15 @@ int main(int argc, char** argv) {
   if (!book) {
     print_errors(book.error());
     return 1;
+  }
+  if (auto errors = (*book)->errors(); !errors.empty()) {
+    // A check says no; a start runs every store whose file is good, and
+    // answers the others' events with a dead letter (rules_unavailable)
+    // until their file is fixed (Daemon::reload_rules says the same).
+    print_errors(errors);
+    if (check) return 1;
+    std::fprintf(stderr, "setiad: starting with the rules of the good files; broken: %s\n",
+                 setia::rules::broken_stores_text(**book).c_str());
   }
   if (check) {
     std::printf("%s: OK; %zu rule file(s) in %s, version %s\n", config_path.c_str(), (*book)->files.size(),

@@ -124,12 +124,15 @@ Response get_rules(Call& call) {
   json error = nullptr;
   if (status.last_error) {
     json lines = json::array();
-    for (const auto& e : *status.last_error) {
-      // A store admin sees the errors of their own file only.
-      if (store && !files.empty() && e.file != files[0].get<std::string>()) continue;
-      lines.push_back(e.to_string());
+    if (store) {
+      // A store admin sees the errors of their own store's file only.
+      if (auto it = call.rules->broken.find(*store); it != call.rules->broken.end()) {
+        for (const auto& e : it->second) lines.push_back(e.to_string());
+      }
+    } else {
+      for (const auto& e : *status.last_error) lines.push_back(e.to_string());
     }
-    if (!store || !lines.empty()) error = {{"at", at(status.failed_at)}, {"errors", lines}};
+    if (!lines.empty()) error = {{"at", at(status.failed_at)}, {"errors", lines}};
   }
   return json_response({{"version", call.rules->version},
                         {"loaded_at", at(status.loaded_at)},

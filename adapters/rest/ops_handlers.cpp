@@ -26,7 +26,17 @@ Response healthz(Call& call) {
                             : json{{"ok", false}, {"error", ping.error().message}};
   ok = ok && ping.has_value();
   if (call.rules) {
-    checks["rules"] = {{"ok", true}, {"version", call.rules->version}, {"files", call.rules->files.size()}};
+    // A broken store's file does not make this node unhealthy: the other
+    // stores are served. The operator reads which stores it is here.
+    json broken = json::object();
+    for (const auto& [store, errors] : call.rules->broken) {
+      broken[store] = call.rules->unavailable(store) ? "unavailable" : "kept its rules";
+    }
+    checks["rules"] = {{"ok", true},
+                       {"version", call.rules->version},
+                       {"files", call.rules->files.size()},
+                       {"broken_stores", broken},
+                       {"unattributed_errors", call.rules->unattributed.size()}};
   } else {
     checks["rules"] = {{"ok", false}};
     ok = false;
@@ -53,6 +63,19 @@ Response metrics(Call& call) {
   if (auto dead = call.backend.ops->dead_letter_total()) {
     text += gauge("setia_dead_letters_stored", "Dead letters in the database",
                   "setia_dead_letters_stored " + std::to_string(*dead) + "\n");
+  }
+  if (call.rules) {
+    std::string series;
+    for (const auto& [store, errors] : call.rules->broken) {
+      series += "setia_rules_broken{store=\"" + store + "\",state=\"" +
+                (call.rules->unavailable(store) ? "unavailable" : "kept") + "\"} 1\n";
+    }
+    series += "setia_rules_broken{store=\"\",state=\"unattributed\"} " +
+              std::to_string(call.rules->unattributed.size()) + "\n";
+    text += gauge("setia_rules_broken",
+                  "Stores whose rule file is broken (kept: its earlier rules stay; unavailable: its events are dead "
+                  "letters), and errors in files of no readable store",
+                  series);
   }
   return Response{200, "text/plain; version=0.0.4; charset=utf-8", std::move(text), {}, false};
 }

@@ -21,6 +21,7 @@ enum class Reason {
   receipt_conflict,
   unprocessable,        // valid by the contract, refused by the database for good
   foreign_reply_topic,  // the answer was asked for outside the message's own store
+  rules_unavailable,    // the store's rule file is broken and none of it was loaded
 };
 
 constexpr std::string_view reason_code(Reason r) {
@@ -37,6 +38,7 @@ constexpr std::string_view reason_code(Reason r) {
     case Reason::receipt_conflict: return "receipt_conflict";
     case Reason::unprocessable: return "unprocessable";
     case Reason::foreign_reply_topic: return "foreign_reply_topic";
+    case Reason::rules_unavailable: return "rules_unavailable";
   }
   return "unprocessable";
 }

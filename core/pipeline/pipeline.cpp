@@ -62,6 +62,19 @@ Disposition Pipeline::handle_unsafe(const InboundMessage& msg) {
   if (msg.reply_to && !is_answer_topic_of(options_.topic_prefix, topic->store, msg.reply_to->topic)) {
     return refuse_reply_topic(msg, topic->store, msg.reply_to->topic);
   }
+  if (auto book = rules_.current(); book && book->unavailable(topic->store)) {
+    // Not the default's rules in its place: the store's own were meant.
+    // The dead letter is replayed once the file is fixed.
+    auto parsed = parse_pos_object(msg.payload);
+    const auto& errors = book->broken.contains(topic->store) ? book->broken.find(topic->store)->second
+                                                             : book->broken.find(std::string_view("*"))->second;
+    return reject(msg, topic->store,
+                  domain::Rejection{domain::Reason::rules_unavailable,
+                                    "the rules of store '" + topic->store + "' cannot be loaded (" +
+                                        (errors.empty() ? std::string("no file") : errors.front().to_string()) +
+                                        "); replay this dead letter once the rule file is fixed",
+                                    parsed ? parsed->event_id : std::nullopt});
+  }
   switch (topic->kind) {
     case PosTopicKind::sale: return handle_sale(msg, topic->store);
     case PosTopicKind::refund: return handle_refund(msg, topic->store);

@@ -223,14 +223,63 @@ TEST(Reload, SighupSwapsValidRulesAndKeepsTheOldOnesOnError) {
                          "    - {name: base, per_amount: 0}\n";
   auto mark = d.log().size();
   d.signal(SIGHUP);
-  ASSERT_TRUE(d.wait_for_log("reload failed", std::chrono::seconds(10), mark)) << d.log();
-  EXPECT_EQ(earn(), 52) << "a broken file must leave the old rules in force";
+  ASSERT_TRUE(d.wait_for_log("broken rule files", std::chrono::seconds(10), mark)) << d.log();
+  EXPECT_EQ(earn(), 52) << "a broken file must leave its store's rules in force";
   std::ofstream(file) << "version: 1\nstore: \"*\"\ntimezone: Asia/Jakarta\npoints:\n  earn:\n"
                          "    - {name: double, per_amount: 500}\n";
   mark = d.log().size();
   d.signal(SIGHUP);
   ASSERT_TRUE(d.wait_for_log("reloaded 1 rule file(s)", std::chrono::seconds(10), mark)) << d.log();
   EXPECT_EQ(earn(), 104) << "the fixed file applies to the next sale";
+}
+
+// Each store's rules stand alone: at start a store whose file is broken
+// gets dead letters (rules_unavailable), not the default's rules, while
+// every other store runs; a reload that fixes it lets the store in.
+TEST(Reload, AStoreWhoseFileIsBrokenAtStartGetsDeadLettersAndTheOthersRun) {
+  Daemon d({});
+  auto broken = unique("rusak"), fine = unique("toko");
+  std::ofstream(d.rules_dir() + "/" + broken + ".yaml")
+      << "version: 1\nstore: " << broken
+      << "\ntimezone: Asia/Jakarta\npoints:\n  earn:\n    - {name: b, per_amount: 0}\n";
+  migrate(d);
+  d.start();
+  EXPECT_NE(d.log().find(broken + " (unavailable)"), std::string::npos) << d.log();
+  auto code = add_member(d, fine, "Rina", "081288880000");
+  adapters::pos::PosOptions o;
+  o.mqtt = d.mqtt_config(unique("pos"));
+  adapters::pos::PosClient pos(o);
+  ASSERT_TRUE(pos.connect());
+  auto send = [&](const std::string& store, const std::string& id) {
+    json result;
+    auto s = sale(store, id, "R-" + id, 1, 52000, store == fine ? code : "");
+    pos.send({{store, s["event_id"], "sale", s.dump()}},
+             [&](const adapters::pos::PosResult& r) { result = json::parse(r.result_json); });
+    return result;
+  };
+  auto ok = send(fine, unique("fine"));
+  EXPECT_EQ(ok["status"], "applied") << ok;
+  EXPECT_EQ(ok["member"]["points_earned"], 52);
+  auto refused = send(broken, unique("refused"));
+  EXPECT_EQ(refused["status"], "rejected") << refused;
+  EXPECT_EQ(refused["reason"], "rules_unavailable");
+  auto sql = db();
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM dead_letters WHERE store_id = '" + broken +
+                             "' AND reason = 'rules_unavailable'"),
+            1);
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM sales WHERE store_id = '" + broken + "'"), 0);
+  // `setiactl rules check` names the store and exits 1.
+  auto check = run({SETIACTL_PATH, "--config", d.config_path(), "rules", "check"});
+  EXPECT_EQ(check.exit_code, 1);
+  EXPECT_NE(check.out.find("store " + broken + ": BROKEN"), std::string::npos) << check.out;
+  // Fixed: the store's next sale is applied.
+  std::ofstream(d.rules_dir() + "/" + broken + ".yaml")
+      << "version: 1\nstore: " << broken
+      << "\ntimezone: Asia/Jakarta\npoints:\n  earn:\n    - {name: b, per_amount: 1000}\n";
+  auto mark = d.log().size();
+  d.signal(SIGHUP);
+  ASSERT_TRUE(d.wait_for_log("reloaded 2 rule file(s)", std::chrono::seconds(10), mark)) << d.log();
+  EXPECT_EQ(send(broken, unique("later"))["status"], "applied");
 }
 
 }  // namespace

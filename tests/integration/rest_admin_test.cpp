@@ -128,15 +128,24 @@ TEST_F(RestAdmin, RulesSayWhatIsLoadedAndTheLastReloadError) {
   std::ofstream(daemon_->rules_dir() + "/broken.yaml") << "version: 1\nstore: broken\ntimezone: Mars/Olympus\n";
   auto from = daemon_->log().size();
   daemon_->signal(SIGHUP);
-  ASSERT_TRUE(daemon_->wait_for_log("reload failed", 10s, from)) << daemon_->log();
+  ASSERT_TRUE(daemon_->wait_for_log("broken rule files", 10s, from)) << daemon_->log();
   auto all = admin_token(*daemon_, "");
   auto after = http().get("/v1/admin/rules", all).json();
   EXPECT_EQ(after["version"], j["version"]);
   ASSERT_FALSE(after["last_reload_error"].is_null()) << after;
   EXPECT_NE(after["last_reload_error"]["errors"][0].get<std::string>().find("broken.yaml"), std::string::npos) << after;
   EXPECT_TRUE(after["last_reload_error"]["at"].is_string());
-  // A store admin sees only the errors of the file that holds its rules.
+  // A store admin sees only the errors of its own store's file.
   EXPECT_TRUE(http().get("/v1/admin/rules", admin_).json()["last_reload_error"].is_null());
+  auto own = http().get("/v1/admin/rules", admin_token(*daemon_, "broken")).json();
+  ASSERT_FALSE(own["last_reload_error"].is_null()) << own;
+  EXPECT_EQ(own["last_reload_error"]["errors"].size(), 1u) << own;
+  // /healthz and /metrics name the store.
+  auto health = http().get("/healthz").json();
+  EXPECT_EQ(health["checks"]["rules"]["broken_stores"]["broken"], "unavailable") << health;
+  EXPECT_EQ(health["status"], "ok");
+  EXPECT_NE(http().get("/metrics").body.find("setia_rules_broken{store=\"broken\",state=\"unavailable\"} 1"),
+            std::string::npos);
 }
 
 TEST_F(RestAdmin, PromosOfTheRuleFile) {

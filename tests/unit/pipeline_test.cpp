@@ -235,6 +235,23 @@ TEST_F(PipelineTest, AResponseTopicOutsideTheStoreIsRefused) {
   EXPECT_EQ(sink_.reply_topics.back(), "setia/marikh-salatiga/reply/till-1|c");
 }
 
+// A store whose own file is broken and was never loaded gets no rules (not
+// the default's): its messages are dead letters until the file is fixed.
+TEST_F(PipelineTest, AStoreWhoseRulesAreUnavailableGetsDeadLettersOthersAreApplied) {
+  std::ofstream(dir_ / "marikh.yaml") << "version: 1\nstore: marikh-salatiga\ntimezone: Nowhere/City\n";
+  ASSERT_TRUE(registry_->reload());
+  send(kTopic, ::setia::test::paper_sale().dump());
+  EXPECT_TRUE(store_.sale_points.empty());
+  ASSERT_EQ(store_.rejects.size(), 1u);
+  EXPECT_EQ(store_.rejects[0].second, domain::Reason::rules_unavailable);
+  ASSERT_EQ(sink_.dead_letters.size(), 1u);
+  EXPECT_NE(sink_.dead_letters[0].find("marikh.yaml:3:"), std::string::npos) << sink_.dead_letters[0];
+  auto other = ::setia::test::paper_sale();
+  other["store_id"] = "other-shop";
+  send("setia/other-shop/pos/sale", other.dump());
+  EXPECT_EQ(store_.sale_points.size(), 1u);
+}
+
 TEST_F(PipelineTest, ALookupsReplyToOutsideTheStoreIsADeadLetterAndNoReply) {
   send("setia/marikh-salatiga/pos/lookup",
        R"({"schema":"setia.pos.lookup/1","store_id":"marikh-salatiga","reply_to":"setia/other-store/pos/result"})");

@@ -1,5 +1,5 @@
-// The rule book: a directory of rule files, one per store, reloaded whole,
-// and the files the project ships.
+// The rule book: a directory of rule files, one per store, each store's
+// file standing alone on reload, and the files the project ships.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -52,7 +52,9 @@ TEST_F(RuleDir, DefaultFileServesStoresWithoutTheirOwn) {
   EXPECT_EQ(book->version.size(), 16u);
 }
 
-TEST_F(RuleDir, AnErrorInOneFileRefusesTheWholeBook) {
+// load_rule_dir, for setiactl's simulate and backtest and rules check FILE...: all or
+// nothing (setiad loads store by store: below).
+TEST_F(RuleDir, TheStrictLoaderRefusesTheWholeBookOnOneError) {
   write("default.yaml", "version: 1\nstore: \"*\"\ntimezone: Asia/Jayapura\n");
   write("marikh.yaml", std::string(kHead) + "points:\n  earn:\n    - {name: base, per_amount: 0}\n");
   auto book = load_rule_dir(dir_.string());
@@ -61,19 +63,93 @@ TEST_F(RuleDir, AnErrorInOneFileRefusesTheWholeBook) {
   EXPECT_EQ(book.error()[0].line, 6);
 }
 
-TEST_F(RuleDir, ReloadKeepsTheOldBookWhenAFileIsBroken) {
-  write("marikh.yaml", std::string(kHead) + "points:\n  earn:\n    - {name: base, per_amount: 1000}\n");
+TEST_F(RuleDir, ReloadKeepsABrokenStoresRulesAndTakesTheOthers) {
+  auto earn = [](int per_amount) {
+    return "points:\n  earn:\n    - {name: base, per_amount: " + std::to_string(per_amount) + "}\n";
+  };
+  auto other = std::string(kHead);
+  other.replace(other.find("marikh-salatiga"), 15, "other-shop");
+  write("marikh.yaml", std::string(kHead) + earn(1000));
+  write("other.yaml", other + earn(1000));
   Registry reg(dir_.string());
   ASSERT_TRUE(reg.reload());
   auto before = reg.current();
-  write("marikh.yaml", std::string(kHead) + "points:\n  earn:\n    - {name: base, per_amount: 0}\n");
-  ASSERT_FALSE(reg.reload());
-  EXPECT_EQ(reg.current(), before);
-  write("marikh.yaml", std::string(kHead) + "points:\n  earn:\n    - {name: base, per_amount: 500}\n");
+  EXPECT_TRUE(before->broken.empty());
+  auto rate = [&](std::string_view store) {
+    return std::get<RateEffect>(reg.current()->for_store(store)->points.earn[0].effect).per_amount;
+  };
+  write("marikh.yaml", std::string(kHead) + earn(0));  // broken
+  write("other.yaml", other + earn(500));
   ASSERT_TRUE(reg.reload());
+  EXPECT_EQ(rate("marikh-salatiga"), 1000);  // kept
+  EXPECT_EQ(rate("other-shop"), 500);        // changed
   EXPECT_NE(reg.current()->version, before->version);
-  const auto& rate = std::get<RateEffect>(reg.current()->for_store("marikh-salatiga")->points.earn[0].effect);
-  EXPECT_EQ(rate.per_amount, 500);
+  ASSERT_EQ(reg.current()->broken.size(), 1u);
+  EXPECT_EQ(reg.current()->broken.begin()->first, "marikh-salatiga");
+  EXPECT_FALSE(reg.current()->unavailable("marikh-salatiga"));
+  ASSERT_TRUE(reg.status().last_error);
+  EXPECT_EQ((*reg.status().last_error)[0].file, (dir_ / "marikh.yaml").string());
+  // Even a file YAML cannot parse names its store; and the kept rules'
+  // text still makes the version (unchanged files, unchanged version).
+  auto kept_version = reg.current()->version;
+  write("marikh.yaml", "store: marikh-salatiga\npoints: [unclosed\n");
+  ASSERT_TRUE(reg.reload());
+  EXPECT_EQ(rate("marikh-salatiga"), 1000);
+  EXPECT_EQ(reg.current()->version, kept_version);
+  // Fixed: taken, errors cleared.
+  write("marikh.yaml", std::string(kHead) + earn(250));
+  ASSERT_TRUE(reg.reload());
+  EXPECT_EQ(rate("marikh-salatiga"), 250);
+  EXPECT_TRUE(reg.current()->broken.empty());
+  EXPECT_FALSE(reg.status().last_error);
+}
+
+TEST_F(RuleDir, AtStartABrokenStoreHasNoRulesNotTheDefaults) {
+  write("default.yaml", "version: 1\nstore: \"*\"\ntimezone: Asia/Jayapura\n");
+  write("marikh.yaml", std::string(kHead) + "points:\n  earn:\n    - {name: base, per_amount: 0}\n");
+  Registry reg(dir_.string());
+  ASSERT_TRUE(reg.reload());
+  auto book = reg.current();
+  EXPECT_EQ(book->for_store("marikh-salatiga"), nullptr);
+  EXPECT_TRUE(book->unavailable("marikh-salatiga"));
+  ASSERT_NE(book->for_store("other-shop"), nullptr);
+  EXPECT_EQ(book->for_store("other-shop")->timezone, "Asia/Jayapura");
+  EXPECT_FALSE(book->unavailable("other-shop"));
+  // A broken default at start: every store without a file of its own has none.
+  write("default.yaml", "version: 1\nstore: \"*\"\ntimezone: Nowhere/City\n");
+  write("marikh.yaml", std::string(kHead));
+  Registry fresh(dir_.string());
+  ASSERT_TRUE(fresh.reload());
+  EXPECT_TRUE(fresh.current()->unavailable("other-shop"));
+  EXPECT_FALSE(fresh.current()->unavailable("marikh-salatiga"));
+  EXPECT_EQ(broken_stores_text(*fresh.current()), "* (unavailable)");
+}
+
+TEST_F(RuleDir, TwoFilesForOneStoreOrAFileOfNoStoreChangeNothingElse) {
+  write("default.yaml", "version: 1\nstore: \"*\"\ntimezone: Asia/Jayapura\n");
+  write("a.yaml", kHead);
+  Registry reg(dir_.string());
+  ASSERT_TRUE(reg.reload());
+  write("b.yaml", std::string(kHead) + "# a copy\n");
+  write("c.yaml", "{{{ not yaml, no store\n");
+  ASSERT_TRUE(reg.reload());
+  auto book = reg.current();
+  ASSERT_EQ(book->broken.count("marikh-salatiga"), 1u);
+  EXPECT_NE(book->broken.at("marikh-salatiga")[0].message.find("has 2 rule files"), std::string::npos);
+  EXPECT_EQ(book->for_store("marikh-salatiga")->file, (dir_ / "a.yaml").string());  // kept
+  EXPECT_EQ(book->unattributed.size(), 1u);
+  EXPECT_EQ(book->unattributed[0].file, (dir_ / "c.yaml").string());
+  EXPECT_FALSE(book->unavailable("other-shop"));
+}
+
+TEST(DeclaredStore, ReadsTheTopLevelStoreLineOnly) {
+  EXPECT_EQ(declared_store("version: 1\nstore: marikh-salatiga\n"), "marikh-salatiga");
+  EXPECT_EQ(declared_store("store: \"*\"  # the default\n"), "*");
+  EXPECT_EQ(declared_store("store: 'kopi-senja'\r\n[broken"), "kopi-senja");
+  EXPECT_EQ(declared_store("  store: nested\n"), std::nullopt);
+  EXPECT_EQ(declared_store("store: Not_A_Store\n"), std::nullopt);
+  EXPECT_EQ(declared_store("store: a\nstore: b\n"), std::nullopt);
+  EXPECT_EQ(declared_store("no store here"), std::nullopt);
 }
 
 // --- the shipped files ------------------------------------------------------------
