@@ -78,6 +78,32 @@ int wait_pid(int pid) {
   return -1;
 }
 
+int free_loopback_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    ::close(fd);
+    throw std::runtime_error("no free port");
+  }
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+bool accepts_on_loopback(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return ok;
+}
+
 std::string pg_conninfo() { return env_or_fail("SETIA_TEST_PG"); }
 std::string mqtt_uri() { return env_or_fail("SETIA_TEST_MQTT"); }
 
@@ -129,6 +155,7 @@ Daemon::Daemon(Options o) : opt_(std::move(o)) {
   if (!opt_.mqtt_username.empty()) {
     cfg << "  username: " << opt_.mqtt_username << "\n  password_file: " << opt_.mqtt_password_file << "\n";
   }
+  cfg << opt_.mqtt_extra;
   cfg << opt_.extra_yaml;
   cfg << "database:\n  conninfo: \"" << (opt_.conninfo.empty() ? pg_conninfo() : opt_.conninfo)
       << "\"\nrules:\n  dir: " << rules_dir() << "\n";

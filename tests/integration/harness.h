@@ -41,6 +41,11 @@ int spawn(const std::vector<std::string>& argv, const std::string& out_path, con
 int wait_pid(int pid);
 std::string read_file(const std::filesystem::path& p);
 
+// A TCP port on 127.0.0.1 free at the time of asking (for a child server);
+// whether something accepts connections on it.
+int free_loopback_port();
+bool accepts_on_loopback(int port);
+
 // A fresh test directory, removed at the end.
 class TempDir {
  public:
@@ -66,6 +71,7 @@ class Daemon {
     std::string mqtt_uri;            // default: mqtt_uri()
     std::string mqtt_username;       // the broker account, when the broker asks for one
     std::string mqtt_password_file;  // its password, first line
+    std::string mqtt_extra;          // more keys of the mqtt section, e.g. "  tls:\n    ca_file: ...\n"
   };
   explicit Daemon(Options o);
   ~Daemon();

@@ -1,8 +1,6 @@
 #include "secured_broker.h"
 
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -16,32 +14,6 @@ namespace {
 
 const std::string kShippedConf = std::string(SETIA_SOURCE_DIR) + "/deploy/mosquitto/setia.conf";
 const std::string kDynsecScript = std::string(SETIA_SOURCE_DIR) + "/deploy/mosquitto/setia-dynsec.sh";
-
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-    ::close(fd);
-    throw std::runtime_error("no free port");
-  }
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-bool accepts(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(static_cast<std::uint16_t>(port));
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
-}
 
 std::string random_password() {
   static const char kChars[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -81,7 +53,7 @@ SecuredBroker::SecuredBroker(std::string prefix) : prefix_(std::move(prefix)) {
   const auto dir = dir_.path().string();
   dir_.write("admin.pw", random_password() + "\n");
   dynsec({"init", dir + "/dynamic-security.json", dir + "/admin.pw"});
-  port_ = free_port();
+  port_ = free_loopback_port();
   std::ostringstream conf;
   conf << shipped_conf_without_listeners() << "\n# The test's own listener and paths:\n"
        << "listener " << port_ << " 127.0.0.1\n"
@@ -98,8 +70,9 @@ SecuredBroker::SecuredBroker(std::string prefix) : prefix_(std::move(prefix)) {
              "-h 127.0.0.1\n-p " + std::to_string(port_) + "\n-u setia-admin\n-P " + admin_pw + "\n-i setia-admin\n");
   pid_ =
       spawn({"/usr/sbin/mosquitto", "-c", dir + "/mosquitto.conf"}, dir + "/mosquitto.out", dir + "/mosquitto.out", {});
-  for (int i = 0; i < 100 && !accepts(port_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  if (!accepts(port_))
+  for (int i = 0; i < 100 && !accepts_on_loopback(port_); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  if (!accepts_on_loopback(port_))
     throw std::runtime_error("mosquitto did not listen: " + read_file(dir + "/mosquitto.out") + log());
 }
 
