@@ -139,7 +139,12 @@ Disposition Pipeline::refuse_reply_topic(const InboundMessage& msg, const std::s
 Disposition Pipeline::reject(const InboundMessage& msg, std::optional<std::string> store,
                              const domain::Rejection& rejection) {
   std::string id = rejection.event_id.value_or("-");
-  RejectCommand cmd{.store = store, .topic = msg.topic, .raw_payload = msg.payload, .rejection = rejection};
+  // A payload past the contract's limit can never be applied, so only its
+  // first kMaxPayloadBytes are kept (stored and announced): a till's 1 MiB
+  // messages must not fill the database or the dead-letter topic.
+  InboundMessage kept = msg;
+  if (kept.payload.size() > kMaxPayloadBytes) kept.payload = kept.payload.substr(0, kMaxPayloadBytes);
+  RejectCommand cmd{.store = store, .topic = msg.topic, .raw_payload = kept.payload, .rejection = rejection};
   auto stored = with_retry([&] { return store_.reject(cmd); }, id);
   if (!stored) return Disposition::abandon;
   StoredOutcome fallback{
@@ -150,7 +155,7 @@ Disposition Pipeline::reject(const InboundMessage& msg, std::optional<std::strin
     log_->error("event_id={} the rejection could not be stored: {}", id, stored->error().message);
   }
   const StoredOutcome* outcome = *stored ? &**stored : &fallback;
-  if (store) publish(*store, msg, *outcome, rejection.event_id);
+  if (store) publish(*store, kept, *outcome, rejection.event_id);
   log_->warn("event_id={} store={} rejected: {}: {}{}", id, store.value_or("-"), domain::reason_code(rejection.reason),
              rejection.detail, outcome->duplicate ? " (duplicate)" : "");
   return Disposition::done;

@@ -190,6 +190,17 @@ TEST_F(SalePipeline, BadInputBecomesDeadLettersAndTheNextSaleStillGoesThrough) {
   EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM dead_letters WHERE store_id = '" + store_ +
                              "' AND payload = convert_to('this is not json', 'UTF8')"),
             1);
+  // Past the contract's 64 KiB only the first 64 KiB are kept, stored and
+  // announced: the payload of 70 KiB and more can never be applied.
+  EXPECT_EQ(scalar(*sql, "SELECT octet_length(payload) FROM dead_letters WHERE store_id = '" + store_ +
+                             "' AND reason = 'too_large'"),
+            64 * 1024);
+  for (const auto& [t, p] : dls) {
+    auto j = json::parse(p);
+    if (j["reason"] == "too_large") {
+      EXPECT_EQ(j["payload"].get<std::string>(), big.dump().substr(0, 64 * 1024));
+    }
+  }
   // setiactl lists them.
   auto listed = run({SETIACTL_PATH, "--config", daemon_->config_path(), "deadletter", "list", "--store", store_});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
