@@ -73,11 +73,16 @@ struct RuleBook {
     if (broken.contains(store)) return nullptr;
     return fallback.get();
   }
-  // No rules may be applied to this store because a file meant for it is
-  // broken: its own, or (without one) the default's, never loaded.
-  bool unavailable(std::string_view store) const {
-    return !for_store(store) && (broken.contains(store) || broken.contains(std::string_view("*")));
+  // The errors of the broken file that leaves this store without rules (its
+  // own, or without one the default's, never loaded); nullptr when the
+  // store has rules or was never meant to have any.
+  const LoadErrors* unavailable_because(std::string_view store) const {
+    if (for_store(store)) return nullptr;
+    if (auto it = broken.find(store); it != broken.end()) return &it->second;
+    if (auto it = broken.find(std::string_view("*")); it != broken.end()) return &it->second;
+    return nullptr;
   }
+  bool unavailable(std::string_view store) const { return unavailable_because(store) != nullptr; }
   // Every error of the last load, broken stores' and unattributed files'.
   LoadErrors errors() const {
     LoadErrors all = unattributed;

@@ -62,4 +62,9 @@ std::expected<ParsedObject, Rejection> parse_pos_object(std::string_view payload
   return ParsedObject{std::move(j), std::move(event_id)};
 }
 
+std::optional<std::string> readable_event_id_of(std::string_view payload) {
+  auto parsed = parse_pos_object(payload);
+  return parsed ? parsed->event_id : std::nullopt;
+}
+
 }  // namespace setia::core

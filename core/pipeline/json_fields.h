@@ -30,6 +30,10 @@ struct ParsedObject {
 // POS payload passes before its own fields are read.
 std::expected<ParsedObject, domain::Rejection> parse_pos_object(std::string_view payload);
 
+// The payload's event id when parse_pos_object can read one: for messages
+// refused before their decoder runs, whose result still names the event.
+std::optional<std::string> readable_event_id_of(std::string_view payload);
+
 // Typed access to the fields of one JSON object; the first problem becomes
 // the rejection, naming the field's path and what was expected.
 class Fields {

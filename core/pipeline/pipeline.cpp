@@ -62,32 +62,31 @@ Disposition Pipeline::handle_unsafe(const InboundMessage& msg) {
   if (msg.reply_to && !is_answer_topic_of(options_.topic_prefix, topic->store, msg.reply_to->topic)) {
     return refuse_reply_topic(msg, topic->store, msg.reply_to->topic);
   }
-  if (auto book = rules_.current(); book && book->unavailable(topic->store)) {
+  // One book for the whole message: the check below and the sale's points.
+  auto book = rules_.current();
+  if (const auto* why = book ? book->unavailable_because(topic->store) : nullptr) {
     // Not the default's rules in its place: the store's own were meant.
     // The dead letter is replayed once the file is fixed.
-    auto parsed = parse_pos_object(msg.payload);
-    const auto& errors = book->broken.contains(topic->store) ? book->broken.find(topic->store)->second
-                                                             : book->broken.find(std::string_view("*"))->second;
     return reject(msg, topic->store,
                   domain::Rejection{domain::Reason::rules_unavailable,
                                     "the rules of store '" + topic->store + "' cannot be loaded (" +
-                                        (errors.empty() ? std::string("no file") : errors.front().to_string()) +
+                                        (why->empty() ? std::string("no file") : why->front().to_string()) +
                                         "); replay this dead letter once the rule file is fixed",
-                                    parsed ? parsed->event_id : std::nullopt});
+                                    readable_event_id_of(msg.payload)});
   }
   switch (topic->kind) {
-    case PosTopicKind::sale: return handle_sale(msg, topic->store);
+    case PosTopicKind::sale: return handle_sale(msg, topic->store, book);
     case PosTopicKind::refund: return handle_refund(msg, topic->store);
     case PosTopicKind::lookup: return handle_lookup(msg, topic->store);
   }
   return Disposition::done;
 }
 
-Disposition Pipeline::handle_sale(const InboundMessage& msg, const std::string& store) {
+Disposition Pipeline::handle_sale(const InboundMessage& msg, const std::string& store,
+                                  const std::shared_ptr<const rules::RuleBook>& book) {
   auto sale = decode_sale(store, msg.payload);
   if (!sale) return reject(msg, store, sale.error());
 
-  auto book = rules_.current();
   const rules::RuleSet* rules = book ? book->for_store(sale->store_id) : nullptr;
   rules::PointsDecision decision;
   if (rules) {
@@ -127,13 +126,12 @@ Disposition Pipeline::refuse_reply_topic(const InboundMessage& msg, const std::s
   // message without its answer address.
   InboundMessage own = msg;
   own.reply_to.reset();
-  auto parsed = parse_pos_object(msg.payload);
   return reject(own, store,
                 domain::Rejection{domain::Reason::foreign_reply_topic,
                                   "answer topic '" + reply_topic + "' is not under " + options_.topic_prefix + "/" +
                                       store + "/ (nor one of its pos/sale, pos/refund, pos/lookup): answers go only " +
                                       "to the message's own store",
-                                  parsed ? parsed->event_id : std::nullopt});
+                                  readable_event_id_of(msg.payload)});
 }
 
 Disposition Pipeline::reject(const InboundMessage& msg, std::optional<std::string> store,

@@ -65,7 +65,8 @@ class Pipeline {
 
  private:
   Disposition handle_unsafe(const InboundMessage& msg);
-  Disposition handle_sale(const InboundMessage& msg, const std::string& store);
+  Disposition handle_sale(const InboundMessage& msg, const std::string& store,
+                          const std::shared_ptr<const rules::RuleBook>& book);
   Disposition handle_refund(const InboundMessage& msg, const std::string& store);
   Disposition handle_lookup(const InboundMessage& msg, const std::string& store);
   // Applies the refunds that waited for this receipt's sale.
