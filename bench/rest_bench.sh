@@ -128,7 +128,7 @@ TOKEN=$(curl -sf -X POST "$BASE/v1/auth/register" -H 'Content-Type: application/
   | json_field token)
 CODE=$(curl -sf "$BASE/v1/me" -H "Authorization: Bearer $TOKEN" | json_field code)
 cat >"$BENCH_DIR/sale.jsonl" <<EOF
-{"schema":"setia.pos.sale/1","event_id":"bench-paper","store_id":"$STORE","receipt_no":"20200505234","occurred_at":"2020-05-27T11:11:00+07:00","member":"$CODE","table":"2","service":"dine_in","items":[{"sku":"NC-01","name":"Nasi Cakalang","qty":4,"unit_price":13000,"category":"food"}],"subtotal":52000,"total":52000,"paid":100000,"change":48000}
+{"schema":"setia.pos.sale/1","event_id":"bench-paper","store_id":"$STORE","receipt_no":"20200505234","occurred_at":"$(date -u +%Y-%m-%dT%H:%M:%SZ)","member":"$CODE","table":"2","service":"dine_in","items":[{"sku":"NC-01","name":"Nasi Cakalang","qty":4,"unit_price":13000,"category":"food"}],"subtotal":52000,"total":52000,"paid":100000,"change":48000}
 EOF
 "$SETIACTL" --config "$CFG" pos send --store "$STORE" "$BENCH_DIR/sale.jsonl" >/dev/null
 SALE_ID=$(curl -sf "$BASE/v1/me/transactions" -H "Authorization: Bearer $TOKEN" | json_field items.0.id)

@@ -195,7 +195,9 @@ Generated generate(const Args& a, const std::string& rid) {
   g.events.reserve(a.sales);
   std::mt19937_64 rng(a.seed);
   auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
-  const std::time_t start = std::time(nullptr);
+  // 50 sales a second, the last a minute before now: setiad refuses sales
+  // dated ahead of its clock (a store's sales.future_minutes).
+  const std::time_t start = std::time(nullptr) - static_cast<std::time_t>(a.sales / 50) - 60;
   static const char* kServices[] = {"dine_in", "dine_in", "take_away", "delivery"};
   for (std::size_t i = 0; i < a.sales; ++i) {
     const std::string event_id = "sb-" + rid + "-" + std::to_string(i);

@@ -230,7 +230,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--run-id", required=True, help="makes event ids and receipt numbers unique to this run")
     ap.add_argument("--store", default="marikh-salatiga")
-    ap.add_argument("--date", help="the day, YYYY-MM-DD (default: today in WIB)")
+    ap.add_argument("--date", help="the day, YYYY-MM-DD (default: yesterday in WIB, a day whose every "
+                    "sale is in the past: setiad refuses sales dated ahead of its clock)")
     ap.add_argument("--member", action="append", default=[], metavar="NAME=CODE",
                     help="a member of the store (repeat); Ocha gets the paper's receipt")
     ap.add_argument("--others", type=int, default=40, help="how many ordinary sales besides the special ones")
@@ -244,7 +245,7 @@ def main():
         if not sep or not name or not code:
             ap.error(f"--member takes NAME=CODE, got {m!r}")
         members[name] = code
-    day = dt.date.fromisoformat(a.date) if a.date else dt.datetime.now(WIB).date()
+    day = dt.date.fromisoformat(a.date) if a.date else dt.datetime.now(WIB).date() - dt.timedelta(days=1)
 
     sales, paper = Day(a.run_id, a.store, day).generate(members, a.others)
     with open(a.out, "w", encoding="utf-8") as f:

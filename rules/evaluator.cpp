@@ -83,8 +83,8 @@ PointsDecision evaluate_points(const RuleSet& rules, const domain::Sale& sale) {
 
   domain::Points multiplied = scale_percent(d.rate_points, d.multiplier_percent);
   d.points = sat_add(multiplied, d.bonus_points);
-  if (rules.points.max_per_sale && d.points > *rules.points.max_per_sale) {
-    d.points = *rules.points.max_per_sale;
+  if (d.points > rules.points.max_per_sale) {
+    d.points = rules.points.max_per_sale;
     d.capped = true;
   }
   for (std::size_t i = 0; i < earn.size(); ++i) {

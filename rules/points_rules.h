@@ -58,9 +58,14 @@ struct EarnRule {
 // Calendar expiry: a lot earned in a month (or year) lasts to its end.
 enum class ExpiryAt { end_of_month, end_of_year };
 
+inline constexpr domain::Points kDefaultMaxPointsPerSale = 10'000;
+
 struct PointsRules {
   std::vector<EarnRule> earn;
-  std::optional<domain::Points> max_per_sale;
+  // The most points one sale earns, all rules together. A file without
+  // points.max_per_sale gets the base rate's points of Rp 10.000.000, so
+  // that no till's total, however large, earns points without end.
+  domain::Points max_per_sale = kDefaultMaxPointsPerSale;
   // points.expiry: at most one of the two is set; neither means points
   // never expire. expiry.h computes the instant.
   std::optional<int> expiry_after_days;

@@ -29,7 +29,7 @@ void RuleReader::points(const YAML::Node& n, PointsRules& out) {
       }
     }
   }
-  if (n["max_per_sale"]) out.max_per_sale = integer(n["max_per_sale"], "points.max_per_sale", 1, 1'000'000'000);
+  get(n, "max_per_sale", "points.max_per_sale", out.max_per_sale, 1, 1'000'000'000);
   if (n["expiry"]) expiry(n["expiry"], out);
 }
 

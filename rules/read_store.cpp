@@ -1,4 +1,5 @@
-// How the store runs: table reservations and its e-nota.
+// How the store runs: what its tills may claim, table reservations, its
+// e-nota and push texts.
 #include <algorithm>
 
 #include "rules/push_templates.h"
@@ -26,6 +27,13 @@ std::optional<std::vector<Weekday>> day_range(std::string_view key) {
 }
 
 }  // namespace
+
+void RuleReader::sales(const YAML::Node& n, SaleLimits& out) {
+  if (!keys(n, "sales", {"future_minutes", "past_days", "max_total"})) return;
+  get(n, "future_minutes", "sales.future_minutes", out.future_minutes, 0, 24 * 60);
+  get(n, "past_days", "sales.past_days", out.past_days, 1, 3650);
+  get(n, "max_total", "sales.max_total", out.max_total, 1, 1'000'000'000'000);
+}
 
 std::optional<Reservations> RuleReader::reservations(const YAML::Node& n) {
   if (!keys(n, "reservations",

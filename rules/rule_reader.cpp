@@ -174,8 +174,8 @@ RuleSet RuleReader::read_file(const YAML::Node& root) {
   RuleSet rs;
   rs.file = file();
   if (!keys(root, "a rule file",
-            {"version", "store", "timezone", "currency", "points", "rewards", "promos", "birthday", "reservations",
-             "enota", "notifications"})) {
+            {"version", "store", "timezone", "currency", "points", "sales", "rewards", "promos", "birthday",
+             "reservations", "enota", "notifications"})) {
     return rs;
   }
   if (!root["version"]) {
@@ -209,6 +209,7 @@ RuleSet RuleReader::read_file(const YAML::Node& root) {
     }
   }
   if (root["points"]) points(root["points"], rs.points);
+  if (root["sales"]) sales(root["sales"], rs.sales);
   if (root["rewards"]) rewards(root["rewards"], rs.rewards);
   if (root["promos"]) promos(root["promos"], rs.promos);
   if (root["birthday"]) rs.birthday = birthday(root["birthday"]);

@@ -18,7 +18,8 @@ namespace setia::rules {
 // positioned LoadError (YamlReader does the generic typed reading). The
 // top level and the rule-file scalars are read in rule_reader.cpp, the
 // sections in read_points.cpp, read_offers.cpp (rewards, promos, birthday,
-// voucher terms) and read_store.cpp (reservations, e-nota, push texts).
+// voucher terms) and read_store.cpp (sale limits, reservations, e-nota, push
+// texts).
 // An id of a rule, reward, promo or segment: [a-z0-9][a-z0-9_-]{0,62}.
 bool is_rule_id(std::string_view s);
 
@@ -69,6 +70,7 @@ class RuleReader : public YamlReader {
   std::optional<Birthday> birthday(const YAML::Node& n);
 
   // read_store.cpp
+  void sales(const YAML::Node& n, SaleLimits& out);
   std::optional<Reservations> reservations(const YAML::Node& n);
   void opening_hours(const YAML::Node& n, Reservations& out);
   void enota(const YAML::Node& n, EnotaRules& out);

@@ -15,6 +15,7 @@
 #include "rules/push_templates.h"
 #include "rules/reservation_rules.h"
 #include "rules/rewards.h"
+#include "rules/sale_limits.h"
 
 namespace date {
 class time_zone;
@@ -31,6 +32,7 @@ struct RuleSet {
   const date::time_zone* zone = nullptr;  // `timezone` in the tz database; nullptr: UTC
   std::string currency;                   // ISO 4217, IDR
   PointsRules points;
+  SaleLimits sales;  // what a till may claim of a sale
   std::vector<Reward> rewards;
   std::vector<Promo> promos;
   std::optional<Birthday> birthday;

@@ -114,6 +114,13 @@ void YamlReader::get(const YAML::Node& map, const char* key, std::string_view wh
   }
 }
 
+void YamlReader::get(const YAML::Node& map, const char* key, std::string_view what, std::int64_t& out, std::int64_t min,
+                     std::int64_t max) {
+  if (auto n = map[key]) {
+    if (auto v = integer(n, what, min, max)) out = *v;
+  }
+}
+
 std::optional<YAML::Node> parse_yaml(const std::string& text, const std::string& file, LoadErrors& errors) {
   if (text.size() > (1u << 20)) {
     errors.push_back({file, 0, 0, "file is larger than 1 MiB"});

@@ -43,6 +43,8 @@ class YamlReader {
   // Reads `key` of `map` into `out` when present.
   void get(const YAML::Node& map, const char* key, std::string_view what, std::string& out);
   void get(const YAML::Node& map, const char* key, std::string_view what, int& out, int min, int max);
+  void get(const YAML::Node& map, const char* key, std::string_view what, std::int64_t& out, std::int64_t min,
+           std::int64_t max);
 
  private:
   std::string file_;

@@ -22,6 +22,8 @@ enum class Reason {
   unprocessable,        // valid by the contract, refused by the database for good
   foreign_reply_topic,  // the answer was asked for outside the message's own store
   rules_unavailable,    // the store's rule file is broken and none of it was loaded
+  occurred_at_out_of_window,  // dated beyond the store's sales.future_minutes / past_days
+  total_over_limit,           // a total above the store's sales.max_total
 };
 
 constexpr std::string_view reason_code(Reason r) {
@@ -39,6 +41,8 @@ constexpr std::string_view reason_code(Reason r) {
     case Reason::unprocessable: return "unprocessable";
     case Reason::foreign_reply_topic: return "foreign_reply_topic";
     case Reason::rules_unavailable: return "rules_unavailable";
+    case Reason::occurred_at_out_of_window: return "occurred_at_out_of_window";
+    case Reason::total_over_limit: return "total_over_limit";
   }
   return "unprocessable";
 }

@@ -9,6 +9,7 @@
 #include "core/pipeline/sale_decoder.h"
 #include "core/pipeline/topic.h"
 #include "rules/evaluator.h"
+#include "rules/sale_limits.h"
 
 namespace setia::core {
 
@@ -88,6 +89,10 @@ Disposition Pipeline::handle_sale(const InboundMessage& msg, const std::string& 
   if (!sale) return reject(msg, store, sale.error());
 
   const rules::RuleSet* rules = book ? book->for_store(sale->store_id) : nullptr;
+  // A store without rules still has the defaults' bounds.
+  if (auto beyond = rules::check_sale_limits(rules ? rules->sales : rules::SaleLimits{}, *sale, clock_.now())) {
+    return reject(msg, store, *beyond);
+  }
   rules::PointsDecision decision;
   if (rules) {
     decision = rules::evaluate_points(*rules, *sale);

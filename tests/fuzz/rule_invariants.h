@@ -67,9 +67,9 @@ inline RuleCheck check_rule_text(const std::string& text, const std::string& nam
     const std::string at = " (sale at " + std::to_string(s.occurred_at_unix) + ")";
     auto d = evaluate_points(*rs, s);
     if (d.points < 0) return broken("evaluate_points gave " + std::to_string(d.points) + " points" + at);
-    if (rs->points.max_per_sale && d.points > *rs->points.max_per_sale) {
+    if (d.points > rs->points.max_per_sale) {
       return broken("evaluate_points gave " + std::to_string(d.points) + " points, above max_per_sale " +
-                    std::to_string(*rs->points.max_per_sale) + at);
+                    std::to_string(rs->points.max_per_sale) + at);
     }
     if (auto expiry = expiry_instant(*rs, s.occurred_at_unix); expiry && *expiry <= s.occurred_at_unix) {
       return broken("points expire at " + std::to_string(*expiry) + ", not after the sale" + at);

@@ -220,13 +220,15 @@ TEST(Reload, SighupSwapsValidRulesAndKeepsTheOldOnesOnError) {
   EXPECT_EQ(earn(), 52);
   const std::string file = d.rules_dir() + "/default.yaml";
   std::ofstream(file) << "version: 1\nstore: \"*\"\ntimezone: Asia/Jakarta\npoints:\n  earn:\n"
-                         "    - {name: base, per_amount: 0}\n";
+                         "    - {name: base, per_amount: 0}\n"
+                      << kTestSalesWindow;
   auto mark = d.log().size();
   d.signal(SIGHUP);
   ASSERT_TRUE(d.wait_for_log("broken rule files", std::chrono::seconds(10), mark)) << d.log();
   EXPECT_EQ(earn(), 52) << "a broken file must leave its store's rules in force";
   std::ofstream(file) << "version: 1\nstore: \"*\"\ntimezone: Asia/Jakarta\npoints:\n  earn:\n"
-                         "    - {name: double, per_amount: 500}\n";
+                         "    - {name: double, per_amount: 500}\n"
+                      << kTestSalesWindow;
   mark = d.log().size();
   d.signal(SIGHUP);
   ASSERT_TRUE(d.wait_for_log("reloaded 1 rule file(s)", std::chrono::seconds(10), mark)) << d.log();
@@ -275,7 +277,8 @@ TEST(Reload, AStoreWhoseFileIsBrokenAtStartGetsDeadLettersAndTheOthersRun) {
   // Fixed: the store's next sale is applied.
   std::ofstream(d.rules_dir() + "/" + broken + ".yaml")
       << "version: 1\nstore: " << broken
-      << "\ntimezone: Asia/Jakarta\npoints:\n  earn:\n    - {name: b, per_amount: 1000}\n";
+      << "\ntimezone: Asia/Jakarta\npoints:\n  earn:\n    - {name: b, per_amount: 1000}\n"
+      << kTestSalesWindow;
   auto mark = d.log().size();
   d.signal(SIGHUP);
   ASSERT_TRUE(d.wait_for_log("reloaded 2 rule file(s)", std::chrono::seconds(10), mark)) << d.log();
@@ -312,7 +315,8 @@ TEST(Reload, AChangedRuleFileIsPickedUpWithoutASignal) {
   auto mark = d.log().size();
   std::ofstream(d.rules_dir() + "/default.yaml")
       << "version: 1\nstore: \"*\"\ntimezone: Asia/Jakarta\npoints:\n  earn:\n"
-         "    - {name: triple, per_amount: 1000, points: 3}\n";
+         "    - {name: triple, per_amount: 1000, points: 3}\n"
+      << kTestSalesWindow;
   ASSERT_TRUE(d.wait_for_log("reloaded 1 rule file(s)", std::chrono::seconds(10), mark)) << d.log();
   EXPECT_EQ(earn_one(pos, store, "w2", code), 156);
 }
@@ -344,7 +348,7 @@ TEST(RulesBacktest, ComparesThePeriodUnderCandidateRules) {
   std::vector<adapters::pos::PosEvent> ev;
   for (int i = 0; i < 3; ++i) {
     auto s = sale(store, "bt-" + std::to_string(i), "BT-" + std::to_string(i), 1, 52000, code);
-    s["occurred_at"] = "2099-01-01T10:00:00+07:00";  // "now" for the period
+    s["occurred_at"] = utc_text(std::time(nullptr) - 60);  // inside the period, "30 days back from now"
     ev.push_back({store, s["event_id"], "sale", s.dump()});
   }
   ASSERT_EQ(pos.send(ev).applied, 3u);

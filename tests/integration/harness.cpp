@@ -140,11 +140,12 @@ void TempDir::write(const std::string& name, const std::string& text) const {
 Daemon::Daemon(Options o) : opt_(std::move(o)) {
   if (opt_.rules_yaml.empty()) {
     // Points last ten years: the tests' sales happen on fixed dates
-    // (2026-11-23, sale() below), and the daemon's expiry job would take
-    // their points away once a year had passed on the test machine's clock.
-    opt_.rules_yaml =
-        "version: 1\nstore: \"*\"\ntimezone: Asia/Jakarta\npoints:\n  earn:\n"
-        "    - {name: base, per_amount: 1000, points: 1}\n  expiry: {after_days: 3650}\n";
+    // (kTestSalesWindow), and the daemon's expiry job would take their
+    // points away once a year had passed on the test machine's clock.
+    opt_.rules_yaml = std::string(
+                          "version: 1\nstore: \"*\"\ntimezone: Asia/Jakarta\npoints:\n  earn:\n"
+                          "    - {name: base, per_amount: 1000, points: 1}\n  expiry: {after_days: 3650}\n") +
+                      kTestSalesWindow;
   }
   dir_.write("rules/default.yaml", opt_.rules_yaml);
   std::ostringstream cfg;
@@ -442,6 +443,14 @@ long long scalar(soci::session& sql, const std::string& query) {
   soci::indicator ind;
   sql << query, soci::into(v, ind);
   return ind == soci::i_ok ? v : 0;
+}
+
+std::string utc_text(std::time_t t) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
 }
 
 nlohmann::json sale(const std::string& store, const std::string& event_id, const std::string& receipt, long long qty,

@@ -5,6 +5,7 @@
 // child process with a systemd notify socket, setiactl, a raw MQTT probe.
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -57,6 +58,12 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// The tests' sales happen on fixed dates (2026-11-23, sale() below; the
+// paper's 2020-05-27): their rule files take sales up to ten years old,
+// where the default window (sales.past_days: 7) would refuse them once a
+// week had passed on the test machine's clock.
+inline constexpr const char* kTestSalesWindow = "sales: {past_days: 3650}\n";
 
 // setiad with its own topic prefix, rules dir and config in a temp dir.
 class Daemon {
@@ -167,6 +174,9 @@ class Probe {
 // One session to the test database for checks.
 std::unique_ptr<soci::session> db();
 long long scalar(soci::session& sql, const std::string& query);
+
+// `t` as RFC 3339 in UTC, e.g. 2026-12-06T02:30:00Z: an occurred_at.
+std::string utc_text(std::time_t t);
 
 // A sale payload for `store` with one line; member optional.
 nlohmann::json sale(const std::string& store, const std::string& event_id, const std::string& receipt, long long qty,

@@ -29,6 +29,7 @@ points:
   earn:
     - {name: base, per_amount: 1000, points: 1}
   expiry: {after_days: 3650}
+sales: {past_days: 3650}  # kTestSalesWindow (harness.h)
 rewards:
   - id: free-smoothie
     title: "Gratis 1 Smoothies"

@@ -1,5 +1,9 @@
 // The sale pipeline end to end: setiad as a process, the real Mosquitto and
 // PostgreSQL, the POS library on the other side.
+#include <csignal>
+#include <ctime>
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "adapters/pos/pos_client.h"
@@ -123,6 +127,37 @@ TEST_F(SalePipeline, SameReceiptWithANewEventIdIsRejectedAsAConflict) {
   EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM dead_letters WHERE store_id = '" + store_ +
                              "' AND reason = 'receipt_conflict'"),
             1);
+}
+
+// A store whose file sets no `sales` section has the defaults: 5 minutes
+// ahead, 7 days back, Rp 100.000.000 at most. What a till claims beyond
+// them is answered `rejected` with the reason and kept as a dead letter.
+TEST_F(SalePipeline, SalesBeyondTheStoresBoundsAreRejectedWithTheirReason) {
+  std::ofstream(daemon_->rules_dir() + "/" + store_ + ".yaml")
+      << "version: 1\nstore: " << store_
+      << "\ntimezone: Asia/Jakarta\npoints:\n  earn:\n    - {name: base, per_amount: 1000}\n";
+  auto mark = daemon_->log().size();
+  daemon_->signal(SIGHUP);
+  ASSERT_TRUE(daemon_->wait_for_log("reloaded 2 rule file(s)", std::chrono::seconds(10), mark)) << daemon_->log();
+  auto code = add_member(*daemon_, store_, "Tari", "081200000009");
+  const auto now = std::time(nullptr);
+  auto at = [&](const std::string& id, std::time_t t, long long unit_price = 52000) {
+    auto s = sale(store_, id, "R-" + id, 1, unit_price, code);
+    s["occurred_at"] = utc_text(t);
+    return s;
+  };
+  auto results = send({at("now", now - 60), at("in-2099", 4070908800), at("last-week", now - 8 * 86400),
+                       at("huge", now - 60, 150'000'000)});
+  EXPECT_EQ(results["now"]["status"], "applied");
+  EXPECT_EQ(results["in-2099"]["reason"], "occurred_at_out_of_window");
+  EXPECT_EQ(results["last-week"]["reason"], "occurred_at_out_of_window");
+  EXPECT_EQ(results["huge"]["reason"], "total_over_limit");
+  auto sql = db();
+  EXPECT_EQ(scalar(*sql, "SELECT points FROM members WHERE code = '" + code + "'"), 52);
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM sales WHERE store_id = '" + store_ + "'"), 1);
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM dead_letters WHERE store_id = '" + store_ +
+                             "' AND reason IN ('occurred_at_out_of_window', 'total_over_limit')"),
+            3);
 }
 
 TEST_F(SalePipeline, GuestSaleIsRecordedWithoutPoints) {

@@ -19,6 +19,8 @@ namespace {
 using fakes::FakeLedger;
 using fakes::FakeSink;
 
+constexpr std::int64_t kNow = 1590559200;
+
 class PipelineTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -42,7 +44,9 @@ class PipelineTest : public ::testing::Test {
   std::filesystem::path dir_;
   FakeLedger store_;
   FakeSink sink_;
-  ::setia::test::ManualClock clock_;  // the Unix epoch
+  // 2020-05-27 13:00 WIB: after the paper's sale (11:11) and the other
+  // sales of these tests, within the default window of sales.past_days.
+  ::setia::test::ManualClock clock_{kNow};
   std::atomic<bool> stopping_{false};
   std::unique_ptr<rules::Registry> registry_;
   std::unique_ptr<Pipeline> pipeline_;
@@ -75,7 +79,7 @@ TEST_F(PipelineTest, InvalidSaleWithEventIdGetsAResultAndOneDeadLetter) {
   EXPECT_EQ(dl["topic"], kTopic);
   EXPECT_EQ(dl["event_id"], "7d9a3f0e-3b8e-4d0c-9a57-1f2b7c1d5e11");
   EXPECT_EQ(dl["payload"], j.dump());
-  EXPECT_EQ(dl["received_at"], "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(dl["received_at"], "2020-05-27T06:00:00.000Z");  // kNow
   EXPECT_TRUE(store_.sale_points.empty());
 }
 
@@ -265,6 +269,78 @@ TEST_F(PipelineTest, ALookupsReplyToOutsideTheStoreIsADeadLetterAndNoReply) {
       R"({"schema":"setia.pos.lookup/1","store_id":"marikh-salatiga","reply_to":"setia/other-store/x","subtotal":1.5})");
   EXPECT_TRUE(sink_.results.empty());
   EXPECT_EQ(sink_.dead_letters.size(), 2u);
+}
+
+TEST_F(PipelineTest, ASaleDatedBeyondTheStoresWindowIsADeadLetterWithItsReason) {
+  auto sale_at = [&](std::int64_t unix_seconds, const std::string& event_id) {
+    auto s = ::setia::test::paper_sale();
+    s["event_id"] = event_id;
+    s["receipt_no"] = event_id;
+    std::time_t t = static_cast<std::time_t>(unix_seconds);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    s["occurred_at"] = buf;
+    return s.dump();
+  };
+  // The defaults: 5 minutes ahead, 7 days back, edges included.
+  send(kTopic, sale_at(kNow + 5 * 60, "ahead-5m"));
+  send(kTopic, sale_at(kNow - 7 * 86400, "back-7d"));
+  EXPECT_EQ(store_.sale_points.size(), 2u);
+  EXPECT_TRUE(store_.rejects.empty());
+  send(kTopic, sale_at(kNow + 6 * 60, "ahead-6m"));
+  send(kTopic, sale_at(kNow - 8 * 86400, "back-8d"));
+  send(kTopic, sale_at(4070908800, "in-2099"));
+  EXPECT_EQ(store_.sale_points.size(), 2u);
+  ASSERT_EQ(store_.rejects.size(), 3u);
+  for (const auto& r : store_.rejects) EXPECT_EQ(r.second, domain::Reason::occurred_at_out_of_window);
+  ASSERT_EQ(sink_.dead_letters.size(), 3u);
+  EXPECT_NE(sink_.dead_letters[0].find("6 minute(s) ahead"), std::string::npos) << sink_.dead_letters[0];
+  EXPECT_NE(sink_.dead_letters[1].find("8 day(s) in the past"), std::string::npos) << sink_.dead_letters[1];
+  // Each rejected sale still gets its result, so that the POS stops.
+  EXPECT_EQ(sink_.results.size(), 5u);
+
+  // The store's own window: a till that may be offline for 30 days.
+  std::ofstream(dir_ / "r.yaml") << "version: 1\nstore: \"*\"\ntimezone: Asia/Jakarta\n"
+                                    "sales: {future_minutes: 0, past_days: 30}\n";
+  ASSERT_TRUE(registry_->reload());
+  send(kTopic, sale_at(kNow - 29 * 86400, "back-29d"));
+  send(kTopic, sale_at(kNow + 60, "ahead-1m"));
+  EXPECT_EQ(store_.sale_points.size(), 3u);
+  EXPECT_EQ(store_.rejects.size(), 4u);
+}
+
+TEST_F(PipelineTest, ATotalOverTheStoresLargestSaleIsADeadLetter) {
+  auto sale_of = [](long long unit_price, const std::string& event_id) {
+    auto s = ::setia::test::paper_sale();
+    s["event_id"] = event_id;
+    s["receipt_no"] = event_id;
+    s["items"][0]["qty"] = 1;
+    s["items"][0]["unit_price"] = unit_price;
+    s["subtotal"] = s["total"] = unit_price;
+    s.erase("paid");
+    s.erase("change");
+    return s.dump();
+  };
+  // The default largest sale: Rp 100.000.000; the default cap on points:
+  // 10.000 a sale.
+  send(kTopic, sale_of(100'000'000, "at-limit"));
+  ASSERT_EQ(store_.sale_points.size(), 1u);
+  EXPECT_EQ(store_.sale_points[0], "at-limit:10000");
+  send(kTopic, sale_of(100'000'001, "over-limit"));
+  EXPECT_EQ(store_.sale_points.size(), 1u);
+  ASSERT_EQ(store_.rejects.size(), 1u);
+  EXPECT_EQ(store_.rejects[0].second, domain::Reason::total_over_limit);
+  ASSERT_EQ(sink_.dead_letters.size(), 1u);
+  EXPECT_NE(sink_.dead_letters[0].find("total 100000001 is over this store's largest sale, 100000000"),
+            std::string::npos)
+      << sink_.dead_letters[0];
+  std::ofstream(dir_ / "r.yaml") << "version: 1\nstore: \"*\"\ntimezone: Asia/Jakarta\n"
+                                    "sales: {max_total: 50000}\n";
+  ASSERT_TRUE(registry_->reload());
+  send(kTopic, sale_of(50'001, "over-own-limit"));
+  EXPECT_EQ(store_.rejects.size(), 2u);
 }
 
 }  // namespace

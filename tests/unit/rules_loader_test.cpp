@@ -18,7 +18,7 @@ std::string earn(const std::string& rule) { return std::string(kHead) + "points:
 TEST(LoaderKeys, UnknownKeysAreErrorsWithTheirPosition) {
   EXPECT_EQ(first_error(std::string(kHead) + "pionts: {}\n"),
             "4:1: unknown key 'pionts' in a rule file (expected one of: version, store, timezone, currency, points, "
-            "rewards, promos, birthday, reservations, enota, notifications)");
+            "sales, rewards, promos, birthday, reservations, enota, notifications)");
   EXPECT_EQ(first_error(earn("{name: base, per_amount: 1000, bogus: 1}")),
             "6:38: unknown key 'bogus' in points.earn[0] (expected one of: name, when, per_amount, points, basis, "
             "exclude_categories, categories, multiplier, multiplier_percent, bonus)");
@@ -223,6 +223,25 @@ TEST(LoaderValues, Reservations) {
             "7:17: reservations.slot_minutes must divide a day (e.g. 15, 20, 30, 60), got 7");
   EXPECT_EQ(first_error(res("  seats: 4\n  max_party: 4\n  hours: {mon: \"10:00-22:00\"}\n  closed: [2020-02-30]\n")),
             "8:12: reservations.closed item must be a date YYYY-MM-DD that exists (e.g. 2027-08-31), got '2020-02-30'");
+}
+
+TEST(LoaderValues, SaleLimitsHaveSafeDefaultsAndRanges) {
+  auto defaults = load(kHead);
+  EXPECT_EQ(defaults.sales.future_minutes, 5);
+  EXPECT_EQ(defaults.sales.past_days, 7);
+  EXPECT_EQ(defaults.sales.max_total, 100'000'000);
+  EXPECT_EQ(defaults.points.max_per_sale, 10'000);
+  auto own = load(std::string(kHead) + "sales: {future_minutes: 0, past_days: 30, max_total: 2000000}\n");
+  EXPECT_EQ(own.sales.future_minutes, 0);
+  EXPECT_EQ(own.sales.past_days, 30);
+  EXPECT_EQ(own.sales.max_total, 2'000'000);
+  auto sales = [](const std::string& body) { return std::string(kHead) + "sales: {" + body + "}\n"; };
+  EXPECT_EQ(first_error(sales("past_days: 0")), "4:20: sales.past_days must be between 1 and 3650, got 0");
+  EXPECT_EQ(first_error(sales("future_minutes: 1441")),
+            "4:25: sales.future_minutes must be between 0 and 1440, got 1441");
+  EXPECT_EQ(first_error(sales("max_total: 0")), "4:20: sales.max_total must be between 1 and 1000000000000, got 0");
+  EXPECT_EQ(first_error(sales("max_totl: 5")),
+            "4:9: unknown key 'max_totl' in sales (expected one of: future_minutes, past_days, max_total)");
 }
 
 TEST(LoaderErrors, EveryErrorOfTheFileIsReportedInOrder) {

@@ -254,12 +254,24 @@ TEST(EarnDecision, CarriesTheExpiryOfThePoints) {
 }
 
 TEST(EarnDecision, HugeNumbersSaturateInsteadOfOverflowing) {
+  // The rates, the multiplier and the bonus saturate at the largest int64
+  // (an overflow would be undefined, and the sanitizers' build says so);
+  // then the cap, at its largest, cuts the sum.
   auto rs = earn(
       "    - {name: a, per_amount: 1, points: 1000000}\n    - {name: b, per_amount: 1, points: 1000000}\n"
-      "    - {name: m, multiplier: 10}\n    - {name: c, bonus: 1000000}\n");
+      "    - {name: m, multiplier: 10}\n    - {name: c, bonus: 1000000}\n",
+      "  max_per_sale: 1000000000\n");
   auto s = basket(wib(2020, 5, 27, 12, 0), {line("food", 1, std::numeric_limits<std::int64_t>::max() / 2)});
   auto d = evaluate_points(rs, s);
-  EXPECT_EQ(d.points, std::numeric_limits<domain::Points>::max());
+  EXPECT_EQ(d.points, 1'000'000'000);
+  EXPECT_TRUE(d.capped);
+}
+
+TEST(EarnDecision, WithoutMaxPerSaleTheDefaultCapApplies) {
+  auto rs = earn("    - {name: base, per_amount: 1000}\n");
+  auto d = evaluate_points(rs, basket(wib(2020, 5, 27, 12, 0), {line("food", 1, 50'000'000)}));
+  EXPECT_EQ(d.points, 10'000) << "Rp 50.000.000 at the base rate would be 50.000";
+  EXPECT_TRUE(d.capped);
 }
 
 // --- properties -------------------------------------------------------------------
