@@ -70,6 +70,8 @@ const auto kKeys = std::to_array<ConfigKey>({
     SETIA_INT("outbox.backoff_max_s", outbox.backoff_max_s, 1, 86400, "longest retry delay"),
     SETIA_INT("outbox.timeout_ms", outbox.timeout_ms, 100, 120000, "one HTTPS request to FCM"),
     SETIA_INT("refunds.park_timeout_s", refunds.park_timeout_s, 1, 30 * 86400, "a refund waits this long for its sale"),
+    SETIA_INT("dead_letters.retention_days", dead_letters.retention_days, 1, 3650,
+              "dead letters are deleted this long after they came"),
     SETIA_TEXT("log.level", log.level, "trace, debug, info, warn, error, critical or off"),
 });
 

@@ -86,6 +86,11 @@ struct RefundsConfig {
   int park_timeout_s = 86400;
 };
 
+// Dead letters are deleted this long after they were received.
+struct DeadLettersConfig {
+  int retention_days = 90;
+};
+
 struct LogConfig {
   std::string level = "info";
 };
@@ -99,6 +104,7 @@ struct DaemonConfig {
   FcmConfig fcm;
   OutboxConfig outbox;
   RefundsConfig refunds;
+  DeadLettersConfig dead_letters;
   LogConfig log;
   bool has_rest = false, has_fcm = false;
 };

@@ -12,12 +12,14 @@
 
 #include "adapters/postgres/migrator.h"
 #include "adapters/postgres/pg_birthday_store.h"
+#include "adapters/postgres/pg_dead_letter_store.h"
 #include "adapters/postgres/pg_job_lock.h"
 #include "adapters/postgres/pg_outbox_store.h"
 #include "adapters/postgres/pg_points_store.h"
 #include "adapters/postgres/pg_scheduled_push_store.h"
 #include "adapters/postgres/pg_session.h"
 #include "core/scheduler/birthday_job.h"
+#include "core/scheduler/dead_letter_purge_job.h"
 #include "core/scheduler/points_expiry_job.h"
 #include "core/scheduler/push_jobs.h"
 #include "core/support/log.h"
@@ -104,11 +106,19 @@ Signals::~Signals() {
 // sessions; each run holds an advisory lock, so one daemon of many runs it.
 struct Daemon::Jobs {
   explicit Jobs(const std::string& conninfo, const core::Clock& clock)
-      : lock(conninfo), expiry(conninfo), birthdays(conninfo), pushes(conninfo), scheduler(clock, lock) {}
+      : lock(conninfo),
+        expiry(conninfo),
+        birthdays(conninfo),
+        pushes(conninfo),
+        letters_session(conninfo),
+        letters(letters_session),
+        scheduler(clock, lock) {}
   adapters::postgres::PgJobLock lock;
   adapters::postgres::PgPointsStore expiry;
   adapters::postgres::PgBirthdayStore birthdays;
   adapters::postgres::PgScheduledPushStore pushes;
+  adapters::postgres::PgSession letters_session;
+  adapters::postgres::PgDeadLetterStore letters;
   core::Scheduler scheduler;
 };
 
@@ -246,6 +256,7 @@ void Daemon::start_scheduler() {
   auto& s = jobs_->scheduler;
   s.add(core::points_expiry_job(jobs_->expiry));
   s.add(core::birthday_job(jobs_->birthdays, core::rules_from(registry_)));
+  s.add(core::dead_letter_purge_job(jobs_->letters, std::chrono::days(cfg_.dead_letters.retention_days)));
   // Reminders, announcements and alerts are only pushes: without FCM they
   // would wait in the outbox and arrive stale once it is configured.
   if (cfg_.has_fcm) {

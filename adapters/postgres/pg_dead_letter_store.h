@@ -20,6 +20,7 @@ class PgDeadLetterStore final : public core::DeadLetterStore {
   std::expected<void, core::StoreError> release_rejected_claim(const std::string& store_id,
                                                                const std::string& event_id) override;
   std::expected<void, core::StoreError> mark_replayed(long long id, const std::string& result_json) override;
+  std::expected<long long, core::StoreError> purge_received_before(std::int64_t before, int limit) override;
 
  private:
   PgSession& session_;

@@ -38,6 +38,10 @@ class DeadLetterStore {
   virtual std::expected<void, StoreError> release_rejected_claim(const std::string& store_id,
                                                                  const std::string& event_id) = 0;
   virtual std::expected<void, StoreError> mark_replayed(long long id, const std::string& result_json) = 0;
+  // Deletes at most `limit` dead letters received before `before` (the
+  // oldest first), in every store; returns how many it deleted. The claims
+  // in events stay: a late copy of the message still gets its result.
+  virtual std::expected<long long, StoreError> purge_received_before(std::int64_t before, int limit) = 0;
 };
 
 }  // namespace setia::core

@@ -44,6 +44,17 @@ class FakeDeadLetters final : public DeadLetterStore {
     }
     return {};
   }
+  std::expected<long long, StoreError> purge_received_before(std::int64_t before, int limit) override {
+    std::sort(letters.begin(), letters.end(), [](const auto& x, const auto& y) { return x.at < y.at; });
+    long long n = 0;
+    while (n < limit && !letters.empty() && letters.front().at < before) {
+      letters.erase(letters.begin());
+      ++n;
+    }
+    ++purge_calls;
+    return n;
+  }
+  int purge_calls = 0;
 };
 
 }  // namespace setia::core::fakes

@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include "core/scheduler/dead_letter_purge_job.h"
 #include "core/scheduler/points_expiry_job.h"
 #include "loyalty_test_support.h"
+#include "tests/fakes/fake_dead_letter_store.h"
 
 namespace setia::core {
 namespace {
@@ -113,6 +115,25 @@ TEST(PointsExpiryJob, ExpiresEverythingDueAtTheRunsNow) {
   EXPECT_EQ(*r, "expired 12000 points in 1200 lot(s)");
   EXPECT_EQ(store.due_lots, 0);
   EXPECT_EQ(store.expiry_calls.front().first, 1'600'000'000);
+}
+
+TEST(DeadLetterPurgeJob, DeletesWhatIsOlderThanTheRetentionInBatchesUntilNoneIsLeft) {
+  fakes::FakeDeadLetters store;
+  const std::int64_t now = 1'600'000'000, day = 86'400;
+  for (int i = 0; i < 25; ++i) store.letters.push_back(DeadLetterRow{.id = i + 1, .at = now - 91 * day + i});
+  for (int i = 0; i < 5; ++i) store.letters.push_back(DeadLetterRow{.id = 100 + i, .at = now - 89 * day});
+  Job job = dead_letter_purge_job(store, std::chrono::days(90), 3600s, 10);
+  EXPECT_EQ(job.name, "dead-letter-purge");
+  auto r = job.run(std::chrono::system_clock::time_point(std::chrono::seconds(now)));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(*r, "deleted 25 dead letter(s) older than 90 days");
+  EXPECT_EQ(store.purge_calls, 3) << "batches of 10: 10, 10, then 5 (fewer than a batch: done)";
+  ASSERT_EQ(store.letters.size(), 5u);
+  for (const auto& d : store.letters) EXPECT_GE(d.id, 100);
+  // Nothing older: nothing said.
+  auto again = job.run(std::chrono::system_clock::time_point(std::chrono::seconds(now)));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, "");
 }
 
 }  // namespace
