@@ -33,7 +33,9 @@ REPO=$(pwd -P)
 # shellcheck source=SCRIPTDIR/../deploy/services.sh
 source deploy/services.sh
 
-phase() { printf '\n==> [setia tests] %s\n' "$*"; }
+# Each phase says when it began (seconds since the start): where a CI
+# run's time goes, phase by phase.
+phase() { printf '\n==> [setia tests] %s (at %d s)\n' "$*" "$SECONDS"; }
 
 phase "dependencies (apt, only what is missing)"
 setia_install_deps
