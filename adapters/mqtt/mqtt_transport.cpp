@@ -68,13 +68,15 @@ bool MqttTransport::start(const std::atomic<bool>& stopping) {
       if (!tok->wait_for(std::chrono::seconds(15))) throw ::mqtt::exception(MQTTASYNC_FAILURE, "connect timed out");
       auto rsp = tok->get_connect_response();
       log_->info("session {} (client id {})", rsp.is_session_present() ? "resumed" : "new", config_.client_id);
-      for (const auto& f : consumer_filters(config_)) {
-        client_->subscribe(f, 1)->wait_for(std::chrono::seconds(15));
-        log_->info("subscribed to {} at QoS 1", f);
-      }
+      if (!subscribe_consumer_filters(down_log)) throw SubscriptionRefused{};
       initial_subscribe_done_ = true;
       sales_connected_ = client_->is_connected();
       return true;
+    } catch (const SubscriptionRefused&) {
+      try {
+        if (client_->is_connected()) client_->disconnect()->wait_for(std::chrono::seconds(2));
+      } catch (...) {
+      }
     } catch (const ::mqtt::exception& e) {
       std::size_t suppressed = 0;
       if (down_log.allow(suppressed)) {
@@ -92,6 +94,35 @@ bool MqttTransport::start(const std::atomic<bool>& stopping) {
     delay = std::min(delay * 2, std::chrono::milliseconds(10000));
   }
   return false;
+}
+
+// The broker answered the connection, so a failure here is its refusal
+// (SUBACK 0x87 "not authorized" from an ACL that does not let setiad's
+// account read the POS topics), or a timeout: said as such, not as "cannot
+// reach the broker", and retried like a connection.
+bool MqttTransport::subscribe_consumer_filters(log::RateLimit& refused_log) {
+  for (const auto& f : consumer_filters(config_)) {
+    std::string why;
+    try {
+      if (client_->subscribe(f, 1)->wait_for(std::chrono::seconds(15))) {
+        log_->info("subscribed to {} at QoS 1", f);
+        continue;
+      }
+      why = "no SUBACK within 15 s";
+    } catch (const ::mqtt::exception& e) {
+      if (!client_->is_connected()) throw;  // the connection went: reconnect
+      why = e.what();
+    }
+    std::size_t suppressed = 0;
+    if (refused_log.allow(suppressed)) {
+      log_->error(
+          "the broker {} refused setiad's subscription to {} ({}): setiad's account may not read the POS topics "
+          "(deploy/mosquitto/setia-dynsec.sh daemon; docs/operations.md); retrying ({} similar suppressed)",
+          config_.uri, f, why, suppressed);
+    }
+    return false;
+  }
+  return true;
 }
 
 void MqttTransport::stop(std::chrono::milliseconds answer_drain) {

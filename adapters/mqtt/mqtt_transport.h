@@ -49,7 +49,11 @@ class MqttTransport final : public core::ResultSink {
   void publish_dead_letter(std::string_view store, std::string_view message_json) override;
 
  private:
+  struct SubscriptionRefused {};
+
   void on_message(const ::mqtt::const_message_ptr& msg);
+  // At start: false (said in the log) when the broker refused one.
+  bool subscribe_consumer_filters(log::RateLimit& refused_log);
   void subscribe_async();
 
   config::MqttConfig config_;

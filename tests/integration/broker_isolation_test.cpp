@@ -182,6 +182,25 @@ TEST_F(BrokerIsolation, NoTillCanTakeSetiadsOrAnotherTillsSession) {
   EXPECT_EQ(daemon_->log().find(" lost ("), std::string::npos) << daemon_->log();
 }
 
+// A setiad given a till's account connects but may not read the POS
+// topics: the broker refuses its subscription (SUBACK 0x87), and the log
+// says so, not that the broker cannot be reached.
+TEST_F(BrokerIsolation, ADaemonWhoseAccountMayNotReadThePosTopicsSaysWhy) {
+  TempDir secrets;
+  secrets.write("till-password", a_pw_ + "\n");
+  Daemon wrong(Daemon::Options{.topic_prefix = prefix_,
+                               .client_id = a_ + ".1",
+                               .shared_group = "setia",
+                               .mqtt_uri = broker_->uri(),
+                               .mqtt_username = a_ + ".1",
+                               .mqtt_password_file = (secrets.path() / "till-password").string()});
+  wrong.launch();
+  EXPECT_TRUE(wrong.wait_for_log("refused setiad's subscription to $share/setia/" + prefix_ + "/+/pos/sale",
+                                 std::chrono::seconds(30)))
+      << wrong.log();
+  EXPECT_EQ(wrong.log().find("cannot reach broker"), std::string::npos) << wrong.log();
+}
+
 TEST_F(BrokerIsolation, ATillPublishesAndReadsOnlyItsOwnStoresTopics) {
   auto a = till(a_, a_pw_);
   ASSERT_EQ(a->connect(), 0);

@@ -192,8 +192,7 @@ void Daemon::start() {
     std::strcpy(addr.sun_path, notify_path_.c_str());
     ASSERT_EQ(::bind(notify_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0) << std::strerror(errno);
   }
-  auto log_path = (dir_.path() / "setiad.log").string();
-  pid_ = spawn({SETIAD_PATH, "--config", config_path()}, log_path, log_path, {"NOTIFY_SOCKET=" + notify_path_});
+  launch();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
     pollfd p{notify_fd_, POLLIN, 0};
@@ -209,6 +208,14 @@ void Daemon::start() {
     }
   }
   FAIL() << "setiad did not say READY=1 within 30 s:\n" << log();
+}
+
+void Daemon::launch() {
+  ASSERT_LT(pid_, 0) << "already running";
+  auto log_path = (dir_.path() / "setiad.log").string();
+  std::vector<std::string> env;
+  if (!notify_path_.empty()) env.push_back("NOTIFY_SOCKET=" + notify_path_);
+  pid_ = spawn({SETIAD_PATH, "--config", config_path()}, log_path, log_path, env);
 }
 
 void Daemon::signal(int sig) const {

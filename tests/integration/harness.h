@@ -90,6 +90,7 @@ class Daemon {
   adapters::config::MqttConfig mqtt_config(const std::string& client_id) const;
 
   void start();                 // waits for READY=1 on the notify socket
+  void launch();                // starts it and returns at once
   void signal(int sig) const;
   int wait_exit();              // exit code; 128+signal when killed
   bool running() const { return pid_ > 0; }
