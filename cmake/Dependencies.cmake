@@ -33,13 +33,6 @@ add_library(SOCI::postgresql ALIAS soci_pg)
 target_include_directories(soci_pg SYSTEM INTERFACE ${SOCI_INCLUDE_DIR})
 target_link_libraries(soci_pg INTERFACE ${SOCI_PG_LIBRARY} ${SOCI_CORE_LIBRARY}
   PostgreSQL::PostgreSQL ${CMAKE_DL_LIBS})
-if(SETIA_SANITIZE)
-  # UBSan's vptr check needs the typeinfo of every polymorphic class it
-  # meets, and Debian's libsoci exports none of its own (ref_counted_statement,
-  # postgresql_session_backend): code that includes SOCI would not link.
-  # Only that code goes without the check; the rest keeps it.
-  target_compile_options(soci_pg INTERFACE -fno-sanitize=vptr)
-endif()
 
 find_package(GTest 1.12 CONFIG REQUIRED)
 include(GoogleTest)
