@@ -177,7 +177,8 @@ EOF
 # start, readiness included).
 start_setiad() {
   local bin=$1 cfg=$2 log=$3 wait=${4:-wait} pid i from
-  from=$( (wc -l <"$log") 2>/dev/null || echo 0)
+  : >>"$log"  # before the readiness loop reads it (the background start may not have made it yet)
+  from=$(wc -l <"$log")
   "$bin" --config "$cfg" </dev/null >>"$log" 2>&1 &
   pid=$!
   SETIAD_PIDS+=("$pid")

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <mqtt/async_client.h>
@@ -49,11 +51,10 @@ class MqttTransport final : public core::ResultSink {
   void publish_dead_letter(std::string_view store, std::string_view message_json) override;
 
  private:
-  struct SubscriptionRefused {};
-
   void on_message(const ::mqtt::const_message_ptr& msg);
-  // At start: false (said in the log) when the broker refused one.
-  bool subscribe_consumer_filters(log::RateLimit& refused_log);
+  // At start: the filters the broker refused, with its reasons; none when
+  // subscribed to all.
+  std::optional<std::string> subscribe_consumer_filters();
   void subscribe_async();
 
   config::MqttConfig config_;
@@ -62,6 +63,7 @@ class MqttTransport final : public core::ResultSink {
   std::unique_ptr<::mqtt::async_client> client_;
   std::atomic<bool> initial_subscribe_done_{false};
   std::atomic<bool> sales_connected_{false};
+  std::atomic<std::uint64_t> delivered_{0};  // messages handed to on_message, for the SUBACK wait
   std::shared_ptr<spdlog::logger> log_;
 };
 
