@@ -22,7 +22,16 @@ struct TokenOptions {
 };
 
 int token_create(Context& ctx, const TokenOptions& o) {
-  const std::string conninfo = ctx.conninfo("admin token create");
+  auto token = mint_admin_token(ctx.conninfo("admin token create"), o.store, o.valid_days);
+  if (!token) return fail(token.error());
+  std::printf("%s\n", token->c_str());
+  return 0;
+}
+
+}  // namespace
+
+std::expected<std::string, std::string> mint_admin_token(const std::string& conninfo,
+                                                         const std::optional<std::string>& store, int valid_days) {
   adapters::postgres::PgSession session(conninfo);
   adapters::postgres::PgCredentialStore credentials(session);
   adapters::postgres::PgLoginFailureStore login_failures(session);
@@ -34,13 +43,10 @@ int token_create(Context& ctx, const TokenOptions& o) {
   core::SystemClock clock;
   core::LoginThrottle throttle({}, clock);
   core::Auth auth(credentials, login_failures, profiles, members, hasher, tokens, throttle, nullptr, clock, {}, "");
-  auto token = auth.create_admin_token(o.store, std::chrono::hours(24) * o.valid_days);
-  if (!token) return fail(token.error().message);
-  std::printf("%s\n", token->c_str());
-  return 0;
+  auto token = auth.create_admin_token(store, std::chrono::hours(24) * valid_days);
+  if (!token) return std::unexpected(token.error().message);
+  return *token;
 }
-
-}  // namespace
 
 void add_admin_commands(CLI::App& app, Context& ctx) {
   auto* admin = app.add_subcommand("admin", "admins of the REST API")->require_subcommand(1);

@@ -3,6 +3,10 @@
 // setiactl's commands, one registration per file: each adds its
 // subcommands, their typed options and their help to the app, and a
 // callback that runs the command and sets ctx.exit_code.
+#include <expected>
+#include <optional>
+#include <string>
+
 #include <CLI/CLI.hpp>
 
 #include "adapters/cli/cli_support.h"
@@ -15,5 +19,10 @@ void add_voucher_commands(CLI::App& app, Context& ctx);    // voucher issue|show
 void add_loyalty_commands(CLI::App& app, Context& ctx);    // rewards, reward, promos, promo, points
 void add_rules_commands(CLI::App& app, Context& ctx);      // rules check|simulate|backtest
 void add_admin_commands(CLI::App& app, Context& ctx);      // admin token create
+void add_store_commands(CLI::App& app, Context& ctx);      // store add|disable|enable|list
+
+// A bearer token for the REST admin paths of `store` (none: every store).
+std::expected<std::string, std::string> mint_admin_token(const std::string& conninfo,
+                                                         const std::optional<std::string>& store, int valid_days);
 
 }  // namespace setia::cli

@@ -43,6 +43,7 @@ int run(int argc, char** argv) {
   add_loyalty_commands(app, ctx);
   add_rules_commands(app, ctx);
   add_admin_commands(app, ctx);
+  add_store_commands(app, ctx);
 
   if (argc == 2 && std::string(argv[1]) == "help") {
     std::fputs(command_list(app).c_str(), stdout);

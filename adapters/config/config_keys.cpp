@@ -72,6 +72,10 @@ const auto kKeys = std::to_array<ConfigKey>({
     SETIA_INT("refunds.park_timeout_s", refunds.park_timeout_s, 1, 30 * 86400, "a refund waits this long for its sale"),
     SETIA_INT("dead_letters.retention_days", dead_letters.retention_days, 1, 3650,
               "dead letters are deleted this long after they came"),
+    SETIA_TEXT("stores.template", stores.template_file,
+               "setiactl store add: the rule file template ({{store}} is the store id)"),
+    SETIA_TEXT("stores.broker_command", stores.broker_command,
+               "setiactl store add/disable/enable: setia-dynsec.sh, which makes the tills' broker accounts"),
     SETIA_TEXT("log.level", log.level, "trace, debug, info, warn, error, critical or off"),
 });
 

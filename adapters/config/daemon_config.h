@@ -91,6 +91,15 @@ struct DeadLettersConfig {
   int retention_days = 90;
 };
 
+// What `setiactl store add` provisions with (setiad does not read these):
+// the rule file template, and the command that makes and disables the
+// stores' broker accounts (deploy/mosquitto/setia-dynsec.sh; empty: the
+// operator makes them by hand).
+struct StoresConfig {
+  std::string template_file = "config/store-template.yaml";
+  std::string broker_command;
+};
+
 struct LogConfig {
   std::string level = "info";
 };
@@ -105,6 +114,7 @@ struct DaemonConfig {
   OutboxConfig outbox;
   RefundsConfig refunds;
   DeadLettersConfig dead_letters;
+  StoresConfig stores;
   LogConfig log;
   bool has_rest = false, has_fcm = false;
 };

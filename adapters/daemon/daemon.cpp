@@ -1,5 +1,6 @@
 #include "adapters/daemon/daemon.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 #include <ctime>
@@ -18,6 +19,7 @@
 #include "adapters/postgres/pg_points_store.h"
 #include "adapters/postgres/pg_scheduled_push_store.h"
 #include "adapters/postgres/pg_session.h"
+#include "adapters/postgres/pg_store_registry.h"
 #include "core/scheduler/birthday_job.h"
 #include "core/scheduler/dead_letter_purge_job.h"
 #include "core/scheduler/points_expiry_job.h"
@@ -136,12 +138,17 @@ int Daemon::run() {
     case Schema::stopped: return 0;
   }
   wire_pipeline();
+  // Before the first message: a restart must not apply a disabled store's
+  // backlog.
+  adapters::postgres::PgSession stores_session(conninfo_);
+  adapters::postgres::PgStoreRegistry stores(stores_session);
+  refresh_disabled_stores(stores);
   if (!start_rest() || !start_outbox()) return 1;
   if (!transport_->start(signals_.stopping)) return 0;  // stopped before the broker answered
   sd_notify(0, "READY=1\nSTATUS=consuming");
   log::get("daemon")->info("ready: consuming {} rule set {}", cfg_.mqtt.topic_prefix, registry_.current()->version);
   start_scheduler();
-  main_loop();
+  main_loop(stores);
   drain();
   return 0;
 }
@@ -191,8 +198,9 @@ void Daemon::wire_pipeline() {
                        {{}, static_cast<double>(transport->answer_stats().full_waits)}};
                  });
   pipeline_ = std::make_unique<core::Pipeline>(
-      core::PipelineOptions{.topic_prefix = cfg_.mqtt.topic_prefix, .metrics = &metrics_}, *store_, *transport_,
-      registry_, clock_, signals_.stopping);
+      core::PipelineOptions{
+          .topic_prefix = cfg_.mqtt.topic_prefix, .metrics = &metrics_, .disabled_stores = &disabled_stores_},
+      *store_, *transport_, registry_, clock_, signals_.stopping);
 }
 
 // The REST API (rest_wiring.cpp), when configured: started after the
@@ -269,11 +277,18 @@ void Daemon::start_scheduler() {
 
 // Until SIGTERM, once a tick: the systemd watchdog, rule files changed on
 // disk, refunds whose sale never came (rejected after
-// refunds.park_timeout_s, with a database session of their own), SIGHUP.
-void Daemon::main_loop() {
+// refunds.park_timeout_s, with a database session of their own), the
+// disabled stores (every kDisabledStoresEvery), SIGHUP.
+void Daemon::main_loop(core::StoreRegistry& stores) {
   adapters::postgres::PgPosLedger housekeeping(conninfo_);
   const auto park_check = std::chrono::seconds(std::min(60, cfg_.refunds.park_timeout_s));
   auto next_park_check = std::chrono::steady_clock::now() + park_check;
+  // A poll, not LISTEN/NOTIFY: one small indexed read every few seconds
+  // costs nothing, needs no connection of its own, and reaches every
+  // setiad on every machine the same way; "within seconds" is what a
+  // disable needs (the broker refuses the tills at once).
+  constexpr auto kDisabledStoresEvery = std::chrono::seconds(5);
+  auto next_stores_check = std::chrono::steady_clock::now() + kDisabledStoresEvery;
   RulesWatch rules_watch(registry_.dir());
 
   std::uint64_t watchdog_usec = 0;
@@ -299,6 +314,12 @@ void Daemon::main_loop() {
       next_park_check = std::chrono::steady_clock::now() + park_check;
       lock.lock();
     }
+    if (std::chrono::steady_clock::now() >= next_stores_check && !signals_.stopping.load()) {
+      lock.unlock();
+      refresh_disabled_stores(stores);
+      next_stores_check = std::chrono::steady_clock::now() + kDisabledStoresEvery;
+      lock.lock();
+    }
     if (signals_.reload && !signals_.stopping.load()) {
       signals_.reload = false;
       lock.unlock();
@@ -306,6 +327,33 @@ void Daemon::main_loop() {
       lock.lock();
     }
   }
+}
+
+// A database that does not answer keeps the set it had (said once in a
+// while); each change is logged by every setiad.
+void Daemon::refresh_disabled_stores(core::StoreRegistry& stores) {
+  auto disabled = stores.disabled_stores();
+  auto daemon_log = log::get("daemon");
+  if (!disabled) {
+    std::size_t suppressed = 0;
+    if (stores_failed_log_.allow(suppressed)) {
+      daemon_log->warn("cannot read the disabled stores, keeping the ones known ({} similar suppressed): {}",
+                       suppressed, disabled.error().message);
+    }
+    return;
+  }
+  for (const auto& s : *disabled) {
+    if (!disabled_stores_.find(s.store_id)) {
+      daemon_log->warn("store {} is disabled ({}): its events become dead letters (store_disabled)", s.store_id,
+                       s.disabled_reason);
+    }
+  }
+  for (const auto& id : disabled_stores_.ids()) {
+    if (std::ranges::none_of(*disabled, [&](const auto& s) { return s.store_id == id; })) {
+      daemon_log->info("store {} is enabled again", id);
+    }
+  }
+  disabled_stores_.replace(*disabled);
 }
 
 // A bad rule file keeps its store's rules in force; the other stores'

@@ -17,6 +17,7 @@
 #include "adapters/mqtt/mqtt_transport.h"
 #include "adapters/postgres/pg_pos_ledger.h"
 #include "core/outbox/dispatcher.h"
+#include "core/pipeline/disabled_stores.h"
 #include "core/pipeline/pipeline.h"
 #include "core/scheduler/scheduler.h"
 #include "core/support/metrics.h"
@@ -59,7 +60,9 @@ class Daemon {
   bool start_rest();
   bool start_outbox();
   void start_scheduler();
-  void main_loop();
+  void main_loop(core::StoreRegistry& stores);
+  // Reads the disabled stores into disabled_stores_, saying what changed.
+  void refresh_disabled_stores(core::StoreRegistry& stores);
   void reload_rules();
   void drain();
 
@@ -69,6 +72,8 @@ class Daemon {
   std::string conninfo_;
   core::SystemClock clock_;
   metrics::Registry metrics_;  // /metrics: the pipeline's and the REST API's counters
+  core::DisabledStores disabled_stores_;  // the pipeline refuses their events
+  log::RateLimit stores_failed_log_{std::chrono::seconds(60)};
   std::unique_ptr<adapters::postgres::PgPosLedger> store_;
   std::unique_ptr<core::Pipeline> pipeline_;  // outlives the transport, whose callback calls it
   std::unique_ptr<adapters::mqtt::MqttTransport> transport_;

@@ -24,6 +24,7 @@ enum class Reason {
   rules_unavailable,    // the store's rule file is broken and none of it was loaded
   occurred_at_out_of_window,  // dated beyond the store's sales.future_minutes / past_days
   total_over_limit,           // a total above the store's sales.max_total
+  store_disabled,             // the operator disabled the store (setiactl store disable)
 };
 
 constexpr std::string_view reason_code(Reason r) {
@@ -43,6 +44,7 @@ constexpr std::string_view reason_code(Reason r) {
     case Reason::rules_unavailable: return "rules_unavailable";
     case Reason::occurred_at_out_of_window: return "occurred_at_out_of_window";
     case Reason::total_over_limit: return "total_over_limit";
+    case Reason::store_disabled: return "store_disabled";
   }
   return "unprocessable";
 }

@@ -63,6 +63,21 @@ Disposition Pipeline::handle_unsafe(const InboundMessage& msg) {
   if (msg.reply_to && !is_answer_topic_of(options_.topic_prefix, topic->store, msg.reply_to->topic)) {
     return refuse_reply_topic(msg, topic->store, msg.reply_to->topic);
   }
+  if (options_.disabled_stores) {
+    if (auto disabled = options_.disabled_stores->find(topic->store)) {
+      // Kept, not processed: the dead letter is replayed if the store
+      // comes back (setiactl store enable).
+      return reject(msg, topic->store,
+                    domain::Rejection{domain::Reason::store_disabled,
+                                      "store '" + topic->store + "' was disabled by its operator at " +
+                                          format_utc(std::chrono::system_clock::time_point(
+                                              std::chrono::seconds(disabled->disabled_at.value_or(0)))) +
+                                          " (" + disabled->disabled_reason +
+                                          "): its events are not processed; replay this dead letter once it is "
+                                          "enabled again (setiactl store enable)",
+                                      readable_event_id_of(msg.payload)});
+    }
+  }
   // One book for the whole message: the check below and the sale's points.
   auto book = rules_.current();
   if (const auto* why = book ? book->unavailable_because(topic->store) : nullptr) {

@@ -7,6 +7,7 @@
 #include <thread>
 #include <type_traits>
 
+#include "core/pipeline/disabled_stores.h"
 #include "core/ports/clock.h"
 #include "core/ports/pos_ledger.h"
 #include "core/ports/result_sink.h"
@@ -37,6 +38,8 @@ struct PipelineOptions {
   // When set, events by status, processing latency and dead letters are
   // counted there for /metrics.
   metrics::Registry* metrics = nullptr;
+  // When set, the events of the stores in it are refused (store_disabled).
+  const DisabledStores* disabled_stores = nullptr;
 };
 
 // Rejects refunds parked longer than `timeout_s` seconds (their sale never came):

@@ -18,6 +18,9 @@
 #       topics and read only STORE's result, reply and dead-letter topics.
 #   setia-dynsec.sh disable-pos STORE TILL | enable-pos STORE TILL
 #       a till's account refused (its live connection is closed) or let in.
+#   setia-dynsec.sh disable-store STORE | enable-store STORE
+#       the same for every till account of STORE (setiactl store disable
+#       and enable run these).
 #
 # Every command but init talks to the running broker through the plugin's
 # control topic with mosquitto_ctrl as setia-admin: the connection options
@@ -43,7 +46,7 @@ STORE_RE='^[a-z0-9][a-z0-9-]{0,62}$'
 TILL_RE='^[a-z0-9][a-z0-9-]{0,30}$'
 
 die() { printf 'setia-dynsec: %s\n' "$*" >&2; exit 2; }
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 # The first line of a file: a password never goes on a command line of its
 # own (ps shows it); mosquitto_ctrl's -p does, for the moment it runs.
@@ -150,11 +153,31 @@ cmd_toggle() {
   echo "setia-dynsec: $1 $2.$3"
 }
 
+# Every till account of a store (STORE.TILL), from listClients.
+store_tills() {
+  local out
+  out=$(ctrl_raw listClients) || die "mosquitto_ctrl dynsec listClients: $out"
+  grep -E "^[[:space:]]*$1\.[a-z0-9][a-z0-9-]{0,30}[[:space:]]*\$" <<<"$out" | sed 's/[[:space:]]//g' || true
+}
+
+cmd_toggle_store() {
+  (($# == 2)) || usage
+  [[ $2 =~ $STORE_RE ]] || die "store id '$2' must match [a-z0-9][a-z0-9-]{0,62}"
+  local user n=0
+  for user in $(store_tills "$2"); do
+    ctrl "$1" "$user"
+    n=$((n + 1))
+  done
+  echo "setia-dynsec: $1 on $n till account(s) of $2"
+}
+
 case ${1:-} in
   init) shift; cmd_init "$@" ;;
   daemon) shift; cmd_daemon "$@" ;;
   pos) shift; cmd_pos "$@" ;;
   disable-pos) shift; cmd_toggle disableClient "$@" ;;
   enable-pos) shift; cmd_toggle enableClient "$@" ;;
+  disable-store) shift; cmd_toggle_store disableClient "$@" ;;
+  enable-store) shift; cmd_toggle_store enableClient "$@" ;;
   *) usage ;;
 esac

@@ -2,6 +2,10 @@
 // security plugin, accounts made by deploy/mosquitto/setia-dynsec.sh):
 // each attack a till of store A could try on store B or on setiad, tried;
 // each must fail, and nothing of B may be lost or read.
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include <mqtt/async_client.h>
@@ -287,6 +291,56 @@ TEST_F(BrokerIsolation, AnswersNeverGoToAnotherStore) {
   auto got = b->received();
   ASSERT_EQ(got.size(), 1u) << got.back().first << " " << got.back().second;
   EXPECT_EQ(got[0].first, topic(b_, "pos/result"));
+}
+
+// `setiactl store add` makes the new shop's till account through the
+// plugin (stores.broker_command), printed once; the till is served;
+// `store disable` shuts every till of the shop out of the broker, and
+// `store enable` lets them back.
+TEST_F(BrokerIsolation, StoreAddMakesATillAccountAndStoreDisableShutsItOut) {
+  const auto shop = unique("kopi");
+  TempDir d;
+  std::ifstream daemon_cfg(daemon_->config_path());
+  std::stringstream cfg;
+  cfg << daemon_cfg.rdbuf() << "stores:\n  template: " << SETIA_SOURCE_DIR
+      << "/config/store-template.yaml\n  broker_command: " << SecuredBroker::dynsec_script() << "\n";
+  d.write("setiactl.yaml", cfg.str());
+  auto setiactl = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv{"/usr/bin/env"};
+    for (const auto& e : broker_->dynsec_env()) argv.push_back(e);
+    argv.insert(argv.end(), {SETIACTL_PATH, "--config", (d.path() / "setiactl.yaml").string(), "store"});
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv);
+  };
+
+  auto added = setiactl({"add", shop, "--till", "1"});
+  ASSERT_EQ(added.exit_code, 0) << added.out << added.err;
+  const std::string account = "till account  " + shop + ".1 (client id " + shop + ".1) password ";
+  auto at = added.out.find(account);
+  ASSERT_NE(at, std::string::npos) << added.out;
+  const auto password = added.out.substr(at + account.size(), 24);
+
+  auto tillc = std::make_unique<Client>(broker_->uri(), shop + ".1", shop + ".1", password);
+  ASSERT_EQ(tillc->connect(), 0) << broker_->log();
+  ASSERT_EQ(tillc->subscribe(topic(shop, "pos/result")), 0);
+  EXPECT_EQ(tillc->subscribe(topic(a_, "pos/result")), kNotAuthorized);
+  auto s = sale(shop, unique("e"), unique("R"), 1, 52000);
+  s["occurred_at"] = utc_text(std::time(nullptr) - 60);
+  ASSERT_EQ(tillc->publish(topic(shop, "pos/sale"), s.dump()), 0);
+  ASSERT_EQ(tillc->wait("/pos/result", 1), 1u) << daemon_->log();
+  EXPECT_NE(tillc->received()[0].second.find("\"applied\""), std::string::npos) << tillc->received()[0].second;
+
+  auto disabled = setiactl({"disable", shop, "--reason", "till dicuri"});
+  ASSERT_EQ(disabled.exit_code, 0) << disabled.out << disabled.err;
+  EXPECT_NE(disabled.out.find("disableClient on 1 till account(s) of " + shop), std::string::npos) << disabled.out;
+  auto again = std::make_unique<Client>(broker_->uri(), shop + ".1", shop + ".1", password);
+  EXPECT_NE(again->connect(), 0) << "a disabled store's till must be refused";
+  // Another store's tills are untouched.
+  EXPECT_EQ(till(a_, a_pw_)->connect(), 0);
+
+  ASSERT_EQ(setiactl({"enable", shop}).exit_code, 0);
+  auto back = std::make_unique<Client>(broker_->uri(), shop + ".1", shop + ".1", password);
+  EXPECT_EQ(back->connect(), 0) << broker_->log();
 }
 
 }  // namespace

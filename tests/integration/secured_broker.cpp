@@ -90,9 +90,16 @@ std::string SecuredBroker::password_file(const std::string& name) const {
   return (dir_.path() / (name + ".pw")).string();
 }
 
+std::string SecuredBroker::dynsec_script() { return kDynsecScript; }
+
+std::vector<std::string> SecuredBroker::dynsec_env() const {
+  return {"SETIA_PREFIX=" + prefix_, "SETIA_DYNSEC_CTRL=" + (dir_.path() / "ctrl.conf").string()};
+}
+
 std::string SecuredBroker::dynsec(const std::vector<std::string>& args) const {
-  std::vector<std::string> argv{"/usr/bin/env", "SETIA_PREFIX=" + prefix_,
-                                "SETIA_DYNSEC_CTRL=" + (dir_.path() / "ctrl.conf").string(), kDynsecScript};
+  std::vector<std::string> argv{"/usr/bin/env"};
+  for (const auto& e : dynsec_env()) argv.push_back(e);
+  argv.push_back(kDynsecScript);
   argv.insert(argv.end(), args.begin(), args.end());
   auto r = run(argv);
   if (r.exit_code != 0) throw std::runtime_error("setia-dynsec.sh " + args[0] + " failed: " + r.out + r.err);

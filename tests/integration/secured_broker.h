@@ -27,6 +27,10 @@ class SecuredBroker {
   // account and its client id are STORE.TILL).
   std::string add_till(const std::string& store, const std::string& till);
   std::string log() const;
+  // What setiactl needs to run setia-dynsec.sh (stores.broker_command):
+  // the script, and its environment (SETIA_DYNSEC_CTRL, SETIA_PREFIX).
+  static std::string dynsec_script();
+  std::vector<std::string> dynsec_env() const;
 
  private:
   std::string dynsec(const std::vector<std::string>& args) const;

@@ -32,7 +32,8 @@ class PipelineTest : public ::testing::Test {
     ASSERT_TRUE(registry_->reload());
     pipeline_ = std::make_unique<Pipeline>(PipelineOptions{.topic_prefix = "setia",
                                                            .retry_initial = std::chrono::milliseconds(0),
-                                                           .retry_max = std::chrono::milliseconds(0)},
+                                                           .retry_max = std::chrono::milliseconds(0),
+                                                           .disabled_stores = &disabled_},
                                            store_, sink_, *registry_, clock_, stopping_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -48,6 +49,7 @@ class PipelineTest : public ::testing::Test {
   // sales of these tests, within the default window of sales.past_days.
   ::setia::test::ManualClock clock_{kNow};
   std::atomic<bool> stopping_{false};
+  DisabledStores disabled_;
   std::unique_ptr<rules::Registry> registry_;
   std::unique_ptr<Pipeline> pipeline_;
 };
@@ -254,6 +256,33 @@ TEST_F(PipelineTest, AStoreWhoseRulesAreUnavailableGetsDeadLettersOthersAreAppli
   other["store_id"] = "other-shop";
   send("setia/other-shop/pos/sale", other.dump());
   EXPECT_EQ(store_.sale_points.size(), 1u);
+}
+
+// A disabled store's events are kept as dead letters with the reason the
+// operator gave, and nothing of them is applied; the other stores go on,
+// and the store's events are applied again once it is enabled.
+TEST_F(PipelineTest, ADisabledStoresEventsAreDeadLettersUntilItIsEnabled) {
+  disabled_.replace({StoreRecord{.store_id = "marikh-salatiga",
+                                 .created_at = 1590000000,
+                                 .disabled_at = 1590500000,
+                                 .disabled_reason = "till stolen"}});
+  send(kTopic, ::setia::test::paper_sale().dump());
+  send("setia/marikh-salatiga/pos/lookup", R"({"schema":"setia.pos.lookup/1","event_id":"l-1","code":"X"})");
+  EXPECT_TRUE(store_.sale_points.empty());
+  ASSERT_EQ(store_.rejects.size(), 2u);
+  EXPECT_EQ(store_.rejects[0].second, domain::Reason::store_disabled);
+  EXPECT_EQ(store_.rejects[1].second, domain::Reason::store_disabled);
+  ASSERT_EQ(sink_.dead_letters.size(), 2u);
+  EXPECT_NE(sink_.dead_letters[0].find("till stolen"), std::string::npos) << sink_.dead_letters[0];
+  EXPECT_NE(sink_.dead_letters[0].find("2020-05-26T13:33:20"), std::string::npos) << sink_.dead_letters[0];
+  auto other = ::setia::test::paper_sale();
+  other["store_id"] = "other-shop";
+  send("setia/other-shop/pos/sale", other.dump());
+  EXPECT_EQ(store_.sale_points.size(), 1u);
+
+  disabled_.replace({});
+  send(kTopic, ::setia::test::paper_sale().dump());
+  EXPECT_EQ(store_.sale_points.size(), 2u);
 }
 
 TEST_F(PipelineTest, ALookupsReplyToOutsideTheStoreIsADeadLetterAndNoReply) {
