@@ -142,8 +142,19 @@ int device_add(Context& ctx, const DeviceOptions& a) {
   if (!*member) return fail("no member with code " + a.member);
   adapters::postgres::PgSession session(ctx.conninfo("device add"));
   adapters::postgres::PgDeviceStore devices(session);
-  auto added = devices.add_device((*member)->id, a.token, a.platform);
+  // An operator's registration moves nothing either, and stays within the
+  // members' own limit.
+  const int max_devices = ctx.config("device add").rest.max_devices_per_member;
+  auto added = devices.add_device((*member)->id, a.token, a.platform, max_devices);
   if (!added) return fail(added.error().message);
+  using Added = core::DeviceStore::AddDevice;
+  if (*added == Added::held_by_another) {
+    return fail("the token belongs to another member's device: `setiactl device remove` it first");
+  }
+  if (*added == Added::too_many) {
+    return fail("member " + a.member + " has " + std::to_string(max_devices) +
+                " devices already (rest.max_devices_per_member): remove one first");
+  }
   return 0;
 }
 

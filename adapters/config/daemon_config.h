@@ -47,11 +47,13 @@ struct RestConfig {
   std::string public_url;                 // base of links sent to people (e-nota pages)
   std::string ops_listen;                 // /healthz and /metrics here only; empty: on `listen`
   int threads = 4;
+  int max_connections = 4096;             // open at once; one more: 503 and closed
   int max_body_bytes = 64 * 1024;         // larger: 413
   int max_header_bytes = 8 * 1024;        // larger: 431
   int read_timeout_s = 15;                // a whole request, and a kept-alive connection's idle wait
   int write_timeout_s = 15;
   int token_ttl_days = 30;                // member tokens
+  int max_devices_per_member = 5;         // push devices one member may register
   bool trust_forwarded_for = false;       // behind a proxy: the client is X-Forwarded-For's last entry
   int argon2_opslimit = 2;                // argon2id passes
   int argon2_memlimit_kib = 64 * 1024;    // argon2id memory per hash

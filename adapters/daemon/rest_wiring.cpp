@@ -1,5 +1,7 @@
 #include "adapters/daemon/rest_wiring.h"
 
+#include <sys/resource.h>
+
 #include <random>
 
 #include "adapters/postgres/pg_credential_store.h"
@@ -36,6 +38,27 @@ std::string with_connect_timeout(const std::string& conninfo) {
   return conninfo + " connect_timeout=5";
 }
 
+// rest.max_connections, lowered to what the process's file limit leaves
+// after the descriptors setiad needs besides (database sessions, the
+// broker, logs, the rule dir's watch): past it, accept would fail with
+// EMFILE instead of the clear 503. The shipped unit raises the limit
+// (LimitNOFILE=65536).
+std::size_t connection_cap(int configured) {
+  constexpr rlim_t kReserved = 256;
+  auto cap = static_cast<std::size_t>(configured);
+  rlimit nofile{};
+  if (::getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY &&
+      nofile.rlim_cur < cap + kReserved) {
+    const auto lowered =
+        static_cast<std::size_t>(nofile.rlim_cur > 2 * kReserved ? nofile.rlim_cur - kReserved : nofile.rlim_cur / 2);
+    log::get("rest")->warn(
+        "rest.max_connections {} lowered to {}: the file limit is {} (LimitNOFILE in the unit, ulimit -n)", cap,
+        lowered, static_cast<unsigned long long>(nofile.rlim_cur));
+    cap = lowered;
+  }
+  return cap;
+}
+
 std::uint64_t random64() {
   thread_local std::random_device rd;
   return (std::uint64_t{rd()} << 32) ^ rd();
@@ -64,7 +87,7 @@ struct Worker {
         members(member_store, random64),
         auth(credential_store, login_failure_store, profile_store, members, hasher, tokens, throttle,
              core::rules_from(w.rules), w.clock, auth_options, dummy_hash),
-        profiles(profile_store, device_store),
+        profiles(profile_store, device_store, w.config.max_devices_per_member),
         reads(member_history, member_directory, dead_letter_store),
         reports(report_queries, core::rules_from(w.rules), w.clock),
         dead_letters(dead_letter_store, replayer),
@@ -172,7 +195,8 @@ std::expected<std::unique_ptr<RestService>, std::string> RestService::start(cons
   adapters::rest::ServerLimits limits{.body_limit = static_cast<std::size_t>(c.max_body_bytes),
                                       .header_limit = static_cast<std::uint32_t>(c.max_header_bytes),
                                       .read_timeout = std::chrono::seconds(c.read_timeout_s),
-                                      .write_timeout = std::chrono::seconds(c.write_timeout_s)};
+                                      .write_timeout = std::chrono::seconds(c.write_timeout_s),
+                                      .max_connections = connection_cap(c.max_connections)};
   p.server = std::make_unique<adapters::rest::Server>(c.threads, limits);
   auto* metrics = &w.metrics;
   p.server->on_refused = [metrics](unsigned status) {

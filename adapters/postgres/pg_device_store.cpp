@@ -4,13 +4,45 @@
 
 namespace setia::adapters::postgres {
 
-std::expected<void, core::StoreError> PgDeviceStore::add_device(long long member_id, const std::string& token,
-                                                                const std::string& platform) {
-  return session_.run([&](soci::session& sql) {
-    sql << "INSERT INTO devices (token, member_id, platform) VALUES (:t, :m, :p) "
-           "ON CONFLICT (token) DO UPDATE SET member_id = EXCLUDED.member_id, platform = EXCLUDED.platform",
-        soci::use(token), soci::use(member_id), soci::use(platform);
+std::expected<core::DeviceStore::AddDevice, core::StoreError> PgDeviceStore::add_device(long long member_id,
+                                                                                        const std::string& token,
+                                                                                        const std::string& platform,
+                                                                                        int max_devices) {
+  AddDevice out = AddDevice::added;
+  bool no_member = false;
+  auto done = session_.run([&](soci::session& sql) {
+    // One statement: the holder of the token and the member's count are
+    // read and the row written together; the member's row is locked so
+    // that two registrations at once do not both pass the count.
+    std::string outcome;
+    sql << "WITH me AS (SELECT id FROM members WHERE id = :m FOR UPDATE), "
+           "held AS (SELECT member_id FROM devices WHERE token = :t), "
+           "mine AS (SELECT count(*) AS n FROM devices WHERE member_id = :m2), "
+           "ins AS (INSERT INTO devices (token, member_id, platform) "
+           "  SELECT :t2, :m3, :p FROM me WHERE NOT EXISTS (SELECT 1 FROM held) AND (SELECT n FROM mine) < :max "
+           "  ON CONFLICT (token) DO NOTHING RETURNING 1), "
+           "upd AS (UPDATE devices SET platform = :p2 WHERE token = :t3 AND member_id = :m4 RETURNING 1) "
+           "SELECT CASE WHEN EXISTS (SELECT 1 FROM ins) THEN 'added' "
+           "            WHEN EXISTS (SELECT 1 FROM held WHERE member_id = :m5) THEN 'already_yours' "
+           "            WHEN NOT EXISTS (SELECT 1 FROM me) THEN 'no_member' "
+           "            WHEN (SELECT n FROM mine) >= :max2 THEN 'too_many' "
+           // Held, or taken by another member's registration meanwhile.
+           "            ELSE 'held_by_another' END",
+        soci::use(member_id), soci::use(token), soci::use(member_id), soci::use(token), soci::use(member_id),
+        soci::use(platform), soci::use(max_devices), soci::use(platform), soci::use(token), soci::use(member_id),
+        soci::use(member_id), soci::use(max_devices), soci::into(outcome);
+    no_member = outcome == "no_member";
+    out = outcome == "added"             ? AddDevice::added
+          : outcome == "already_yours"   ? AddDevice::already_yours
+          : outcome == "held_by_another" ? AddDevice::held_by_another
+                                         : AddDevice::too_many;
   });
+  if (!done) return std::unexpected(done.error());
+  if (no_member) {
+    return std::unexpected(
+        core::StoreError{core::StoreError::Kind::permanent, "no member " + std::to_string(member_id)});
+  }
+  return out;
 }
 
 std::expected<bool, core::StoreError> PgDeviceStore::remove_device(long long member_id, const std::string& token) {

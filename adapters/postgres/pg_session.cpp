@@ -41,6 +41,78 @@ std::string conninfo_with_password(const std::string& conninfo, const std::strin
   return conninfo + " password='" + escaped + "'";
 }
 
+namespace {
+
+// The names of the SQLSTATEs setiad meets (PostgreSQL's appendix A); the
+// others are named by their class.
+std::string condition_name(const std::string& state) {
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"23505", "unique_violation"},
+      {"23503", "foreign_key_violation"},
+      {"23514", "check_violation"},
+      {"23502", "not_null_violation"},
+      {"22P02", "invalid_text_representation"},
+      {"22003", "numeric_value_out_of_range"},
+      {"22001", "string_data_right_truncation"},
+      {"40001", "serialization_failure"},
+      {"40P01", "deadlock_detected"},
+      {"57P01", "admin_shutdown"},
+      {"57014", "query_canceled"},
+      {"53300", "too_many_connections"},
+      {"42P01", "undefined_table"},
+      {"42883", "undefined_function"},
+      {"42703", "undefined_column"},
+      {"25P02", "in_failed_sql_transaction"},
+      {"22023", "invalid_parameter_value"},
+  };
+  for (const auto& [code, name] : kNames) {
+    if (state == code) return name;
+  }
+  return "class " + state.substr(0, 2);
+}
+
+// The statement as written in our code, from SOCI's context ("while
+// executing \"...\" with :p=..."): its placeholders, never the values bound
+// to them; its first words only, enough to find it.
+std::string statement_of(const std::string& what) {
+  static constexpr std::string_view kMark = "while executing \"";
+  auto at = what.find(kMark);
+  if (at == std::string::npos) return "";
+  at += kMark.size();
+  auto end = what.find('"', at);
+  std::string text;
+  for (auto i = at; i < std::min(end, what.size()) && text.size() < 60; ++i) {
+    const char c = what[i];
+    if (c == '\n' || c == ' ' || c == '\t') {
+      if (!text.empty() && text.back() != ' ') text.push_back(' ');
+    } else {
+      text.push_back(c);
+    }
+  }
+  return text.size() >= 60 ? text + "..." : text;
+}
+
+// What an error may say, in the log and beyond: the SQLSTATE and its
+// name, and the statement; the server's own text only when it is ours
+// (a RAISE in our functions: SQLSTATE P0001, or a text that starts with
+// the function's name, setia_...), because PostgreSQL's messages
+// and their DETAIL quote the values (a phone, a payload: "invalid input
+// syntax for type bigint: \"...\"", "Key (phone)=(...)").
+std::string safe_message(const soci::postgresql_soci_error& e, const std::string& state) {
+  std::string out = "database error " + state + " (" + (state == "P0001" ? "raised" : condition_name(state)) + ")";
+  std::string msg = e.get_error_message();
+  if (auto nl = msg.find('\n'); nl != std::string::npos) msg.resize(nl);
+  // SOCI's text is "Cannot execute query. Fatal error. ERROR:  <the server's message>".
+  if (auto at = msg.find("ERROR:"); at != std::string::npos) {
+    msg = msg.substr(std::min(msg.size(), msg.find_first_not_of(' ', at + 6)));
+  }
+  if (state == "P0001" || msg.starts_with("setia_")) out += ": " + msg;
+  if (auto statement = statement_of(e.what()); !statement.empty()) out += " in \"" + statement + "\"";
+  return out;
+}
+
+}  // namespace
+
 std::expected<void, core::StoreError> PgSession::run(const std::function<void(soci::session&)>& work) {
   using Kind = core::StoreError::Kind;
   try {
@@ -60,8 +132,7 @@ std::expected<void, core::StoreError> PgSession::run(const std::function<void(so
     }
     if (broken) sql_.reset();
     bool transient = broken || is_transient_sqlstate(state);
-    return std::unexpected(
-        core::StoreError{transient ? Kind::transient : Kind::permanent, "[" + state + "] " + e.what()});
+    return std::unexpected(core::StoreError{transient ? Kind::transient : Kind::permanent, safe_message(e, state)});
   } catch (const soci::soci_error& e) {
     // Without a SQLSTATE SOCI is telling us about the connection (cannot
     // connect, connection lost): drop it and try again later.

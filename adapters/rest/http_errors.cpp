@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/rest/json_body.h"
+#include "core/support/log.h"
 
 namespace setia::adapters::rest {
 
@@ -30,6 +31,15 @@ Response error_response(const ApiError& e) {
   if (e.retry_after_s > 0) r.headers.emplace_back("Retry-After", std::to_string(e.retry_after_s));
   if (e.status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
   return r;
+}
+
+ApiError unavailable_for_callers(const std::string& method, const std::string& route, const ApiError& e) {
+  static log::RateLimit said(std::chrono::seconds(10));
+  std::size_t suppressed = 0;
+  if (said.allow(suppressed)) {
+    log::get("rest")->warn("{} {}: 503: {} ({} similar suppressed)", method, route, e.what(), suppressed);
+  }
+  return {503, "unavailable", kUnavailableText, e.reason, std::max(1, e.retry_after_s)};
 }
 
 ApiError bad_request(const std::string& message) { return {400, "invalid", message}; }

@@ -31,6 +31,13 @@ ApiError to_api_error(const core::ServiceError& e);
 // The response for an error (with Retry-After when given).
 Response error_response(const ApiError& e);
 
+// A 503 as callers get it: what failed (a database's SQLSTATE and
+// statement, a connection refused) is logged, rate-limited, with the
+// route; the caller reads only that it may try again, and when.
+inline constexpr const char* kUnavailableText =
+    "Setia cannot answer right now (it is busy or under maintenance); try again in a few seconds";
+ApiError unavailable_for_callers(const std::string& method, const std::string& route, const ApiError& e);
+
 // Shorthands for the errors the adapter itself decides.
 ApiError bad_request(const std::string& message);
 ApiError not_found(const std::string& message = "no such resource");

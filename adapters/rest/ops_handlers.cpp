@@ -5,6 +5,7 @@
 #include "adapters/rest/http_errors.h"
 #include "adapters/rest/json_body.h"
 #include "adapters/rest/rest_api.h"
+#include "core/support/log.h"
 
 namespace setia::adapters::rest {
 namespace {
@@ -22,8 +23,17 @@ Response healthz(Call& call) {
   auto start = std::chrono::steady_clock::now();
   auto ping = call.backend.ops->ping();
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  if (!ping) {
+    // Unauthenticated: the reason goes to the log, not to whoever asks.
+    static log::RateLimit said(std::chrono::seconds(10));
+    std::size_t suppressed = 0;
+    if (said.allow(suppressed)) {
+      log::get("rest")->warn("/healthz: the database does not answer: {} ({} similar suppressed)", ping.error().message,
+                             suppressed);
+    }
+  }
   checks["database"] = ping ? json{{"ok", true}, {"latency_ms", std::round(ms * 10) / 10}}
-                            : json{{"ok", false}, {"error", ping.error().message}};
+                            : json{{"ok", false}, {"error", "does not answer (setiad's log says why)"}};
   ok = ok && ping.has_value();
   if (call.rules) {
     // A broken store's file does not make this node unhealthy: the other

@@ -116,6 +116,27 @@ Response RestApi::route(const Request& request, bool ops_listener, std::string& 
   return m.route->handler(call);
 }
 
+namespace {
+
+// Every response is read as the type it says (nosniff); every HTML page
+// (the e-nota) may run no script at all, load nothing from elsewhere, and
+// be framed by no one. Its one inline <style> is what 'unsafe-inline'
+// allows for styles only.
+void add_security_headers(Response& res) noexcept {
+  try {
+    res.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    if (res.content_type.starts_with("text/html")) {
+      res.headers.emplace_back("Content-Security-Policy",
+                               "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+                               "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+      res.headers.emplace_back("Referrer-Policy", "no-referrer");
+    }
+  } catch (...) {
+  }
+}
+
+}  // namespace
+
 Response RestApi::dispatch(const Request& request, bool ops_listener) noexcept {
   auto start = std::chrono::steady_clock::now();
   std::string label = "unmatched";
@@ -124,7 +145,7 @@ Response RestApi::dispatch(const Request& request, bool ops_listener) noexcept {
     try {
       res = route(request, ops_listener, label);
     } catch (const ApiError& e) {
-      res = error_response(e);
+      res = error_response(e.status == 503 ? unavailable_for_callers(request.method, label, e) : e);
     } catch (const std::exception& e) {
       log::get("rest")->error("{} {}: unexpected error: {}", request.method, label, e.what());
       res = error_response(ApiError(500, "internal", "internal error"));
@@ -149,6 +170,7 @@ Response RestApi::dispatch(const Request& request, bool ops_listener) noexcept {
     // Out of memory while building an error: the session still answers 500.
     res = Response{500, "application/json", R"({"error":{"code":"internal","message":"internal error"}})", {}, true};
   }
+  add_security_headers(res);
   return res;
 }
 

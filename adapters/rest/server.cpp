@@ -2,9 +2,13 @@
 
 #include "adapters/rest/server.h"
 
+#include <atomic>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 
 #include "adapters/rest/session.h"
 #include "core/support/log.h"
@@ -42,29 +46,42 @@ std::expected<HostPort, std::string> parse_host_port(const std::string& address)
 
 namespace {
 
-// Accepts connections on one address and starts a Session for each.
+// Accepts connections on one address and starts a Session for each, up
+// to limits.max_connections open at once (every listener of the server
+// counts in `open`).
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   Listener(net::io_context& ioc, tcp::acceptor acceptor, const ServerLimits& limits, RequestHandler handler,
-           const std::function<void(unsigned)>& on_refused)
+           const std::function<void(unsigned)>& on_refused, std::shared_ptr<std::atomic<std::size_t>> open)
       : ioc_(ioc),
         acceptor_(std::move(acceptor)),
         limits_(limits),
         handler_(std::move(handler)),
-        on_refused_(on_refused) {}
+        on_refused_(on_refused),
+        open_(std::move(open)),
+        retry_(ioc) {}
 
   void accept() {
     // Each connection gets its own strand.
     acceptor_.async_accept(
         net::make_strand(ioc_), [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
           if (ec == net::error::operation_aborted || !self->acceptor_.is_open()) return;
-          if (!ec) {
-            std::make_shared<Session>(std::move(socket), self->limits_, self->handler_, self->on_refused_)->run();
-          } else {
-        // Out of file descriptors and the like: keep serving the others.
+          if (ec) {
+            // Out of file descriptors and the like: the pending connection
+            // stays in the backlog, so accepting again at once would fail
+            // again at once (a loop at 100% CPU). Wait, then try.
             std::size_t suppressed = 0;
-            if (self->accept_fail_.allow(suppressed)) log::get("rest")->warn("accept failed: {}", ec.message());
+            if (self->accept_fail_.allow(suppressed)) {
+              log::get("rest")->warn("accept failed: {}; trying again in 100 ms ({} similar suppressed)", ec.message(),
+                                     suppressed);
+            }
+            self->retry_.expires_after(std::chrono::milliseconds(100));
+            self->retry_.async_wait([self](boost::system::error_code wait_ec) {
+              if (!wait_ec && self->acceptor_.is_open()) self->accept();
+            });
+            return;
           }
+          self->start_session(std::move(socket));
           self->accept();
         });
   }
@@ -72,17 +89,55 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void close() {
     net::post(acceptor_.get_executor(), [self = shared_from_this()] {
       boost::system::error_code ec;
+      self->retry_.cancel();
       self->acceptor_.close(ec);
     });
   }
 
  private:
+  void start_session(tcp::socket socket) {
+    if (open_->fetch_add(1) >= limits_.max_connections) {
+      open_->fetch_sub(1);
+      refuse(socket);
+      return;
+    }
+    // Released when the session ends, whatever ends it.
+    std::shared_ptr<void> slot(nullptr, [open = open_](void*) { open->fetch_sub(1); });
+    std::make_shared<Session>(std::move(socket), limits_, handler_, on_refused_, std::move(slot))->run();
+  }
+
+  // One connection too many: a short 503 written to the fresh socket (its
+  // send buffer is empty, so this does not wait) and closed.
+  void refuse(tcp::socket& socket) {
+    static constexpr std::string_view kBody =
+        R"({"error":{"code":"unavailable","message":"too many connections; try again in a few seconds"}})";
+    const std::string response =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+        "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+        std::to_string(kBody.size()) + "\r\n\r\n" + std::string(kBody);
+    boost::system::error_code ec;
+    socket.non_blocking(true, ec);
+    if (!ec) net::write(socket, net::buffer(response), ec);
+    socket.shutdown(tcp::socket::shutdown_both, ec);
+    socket.close(ec);
+    std::size_t suppressed = 0;
+    if (full_.allow(suppressed)) {
+      log::get("rest")->warn(
+          "{} connections open (rest.max_connections): one more refused with 503 ({} similar "
+          "suppressed)",
+          limits_.max_connections, suppressed);
+    }
+    if (on_refused_) on_refused_(503);
+  }
+
   net::io_context& ioc_;
   tcp::acceptor acceptor_;
   const ServerLimits& limits_;
   RequestHandler handler_;
   const std::function<void(unsigned)>& on_refused_;
-  log::RateLimit accept_fail_;
+  std::shared_ptr<std::atomic<std::size_t>> open_;
+  net::steady_timer retry_;
+  log::RateLimit accept_fail_, full_;
 };
 
 }  // namespace
@@ -92,6 +147,7 @@ struct Server::Impl {
   int threads;
   ServerLimits limits;
   net::io_context ioc;
+  std::shared_ptr<std::atomic<std::size_t>> open = std::make_shared<std::atomic<std::size_t>>(0);
   std::vector<std::shared_ptr<Listener>> listeners;
   std::vector<std::thread> workers;
 };
@@ -113,8 +169,8 @@ std::expected<std::string, std::string> Server::listen(const std::string& addres
   if (ec) return std::unexpected("cannot listen on " + address + ": " + ec.message());
   auto bound = acceptor.local_endpoint(ec);
   if (ec) return std::unexpected("cannot read the bound address: " + ec.message());
-  auto listener =
-      std::make_shared<Listener>(impl_->ioc, std::move(acceptor), impl_->limits, std::move(handler), on_refused);
+  auto listener = std::make_shared<Listener>(impl_->ioc, std::move(acceptor), impl_->limits, std::move(handler),
+                                             on_refused, impl_->open);
   impl_->listeners.push_back(listener);
   listener->accept();
   std::string ip = bound.address().to_string();

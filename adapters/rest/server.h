@@ -19,6 +19,9 @@ struct ServerLimits {
   std::uint32_t header_limit = 8 * 1024;  // larger: 431 and closed
   std::chrono::seconds read_timeout{15};  // a whole request, and the idle wait before it
   std::chrono::seconds write_timeout{15};
+  // Open connections, every listener together; one more is answered 503
+  // and closed at once. Lowered at start to what RLIMIT_NOFILE leaves.
+  std::size_t max_connections = 4096;
 };
 
 // Called on a worker thread for every complete request. It must not throw

@@ -12,8 +12,8 @@ namespace http = beast::http;
 namespace net = boost::asio;
 
 Session::Session(net::ip::tcp::socket socket, const ServerLimits& limits, const RequestHandler& handler,
-                 const std::function<void(unsigned)>& on_refused)
-    : stream_(std::move(socket)), limits_(limits), handler_(handler), on_refused_(on_refused) {
+                 const std::function<void(unsigned)>& on_refused, std::shared_ptr<void> slot)
+    : stream_(std::move(socket)), limits_(limits), handler_(handler), on_refused_(on_refused), slot_(std::move(slot)) {
   beast::error_code ec;
   auto ep = stream_.socket().remote_endpoint(ec);
   if (!ec) client_address_ = ep.address().to_string();

@@ -21,8 +21,10 @@ namespace setia::adapters::rest {
 // thrown: every Beast call takes an error_code.
 class Session : public std::enable_shared_from_this<Session> {
  public:
+  // `slot` is held as long as the connection lives (the server's count of
+  // open connections).
   Session(boost::asio::ip::tcp::socket socket, const ServerLimits& limits, const RequestHandler& handler,
-          const std::function<void(unsigned)>& on_refused);
+          const std::function<void(unsigned)>& on_refused, std::shared_ptr<void> slot = nullptr);
   void run();
 
  private:
@@ -39,6 +41,7 @@ class Session : public std::enable_shared_from_this<Session> {
   const RequestHandler& handler_;
   const std::function<void(unsigned)>& on_refused_;
   std::string client_address_;
+  std::shared_ptr<void> slot_;
 };
 
 }  // namespace setia::adapters::rest

@@ -13,10 +13,13 @@ class DeviceStore {
  public:
   virtual ~DeviceStore() = default;
 
-  // A device token moves to the member who registers it last (a phone that
-  // changed hands).
-  virtual std::expected<void, StoreError> add_device(long long member_id, const std::string& token,
-                                                     const std::string& platform) = 0;
+  // What registering a device did. A token another member holds is not
+  // taken from them (their pushes would go to this phone without a word);
+  // a member past `max_devices` registers no more (each device is one more
+  // outbox row in every sale's transaction).
+  enum class AddDevice { added, already_yours, held_by_another, too_many };
+  virtual std::expected<AddDevice, StoreError> add_device(long long member_id, const std::string& token,
+                                                          const std::string& platform, int max_devices) = 0;
   // False when the member had no such device.
   virtual std::expected<bool, StoreError> remove_device(long long member_id, const std::string& token) = 0;
 };

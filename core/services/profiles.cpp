@@ -95,8 +95,23 @@ std::expected<void, ServiceError> Profiles::add_device(long long member_id, cons
   if (platform != "android" && platform != "ios" && platform != "web") {
     return err(Kind::invalid, "platform must be android, ios or web");
   }
-  if (auto done = devices_.add_device(member_id, token, platform); !done)
-    return err(Kind::unavailable, done.error().message);
+  auto done = devices_.add_device(member_id, token, platform, max_devices_);
+  if (!done) return err(Kind::unavailable, done.error().message);
+  using Added = DeviceStore::AddDevice;
+  switch (*done) {
+    case Added::added:
+    case Added::already_yours: return {};
+    case Added::too_many:
+      return err(Kind::conflict,
+                 "you have " + std::to_string(max_devices_) +
+                     " devices registered already: remove one you no longer use (DELETE /v1/me/devices/{token})",
+                 "too_many_devices");
+    case Added::held_by_another:
+      return err(Kind::conflict,
+                 "this device receives another account's notifications: sign out of that account in the app "
+                 "first (it removes the device), or let the app renew its token",
+                 "device_registered_elsewhere");
+  }
   return {};
 }
 

@@ -14,7 +14,9 @@ namespace setia::core {
 // an admin, and the member's devices for pushes. One per thread.
 class Profiles {
  public:
-  Profiles(ProfileStore& profiles, DeviceStore& devices) : profiles_(profiles), devices_(devices) {}
+  // `max_devices`: devices one member may register (rest.max_devices_per_member).
+  Profiles(ProfileStore& profiles, DeviceStore& devices, int max_devices = 5)
+      : profiles_(profiles), devices_(devices), max_devices_(max_devices) {}
 
   std::expected<Profile, ServiceError> get(long long member_id);
   // By the member: a birth date already set by them stays.
@@ -22,7 +24,8 @@ class Profiles {
   // By an admin: any field, the birth date too.
   std::expected<Profile, ServiceError> update_by_admin(long long member_id, ProfilePatch patch);
 
-  // platform: android | ios | web.
+  // platform: android | ios | web. Refused (conflict) past max_devices,
+  // and for a token another member holds.
   std::expected<void, ServiceError> add_device(long long member_id, const std::string& token,
                                                const std::string& platform);
   std::expected<void, ServiceError> remove_device(long long member_id, const std::string& token);
@@ -31,6 +34,7 @@ class Profiles {
   std::expected<Profile, ServiceError> update(long long member_id, const ProfilePatch& patch);
   ProfileStore& profiles_;
   DeviceStore& devices_;
+  int max_devices_;
 };
 
 // What is wrong with a field a person typed (the same rules as

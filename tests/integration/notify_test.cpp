@@ -50,8 +50,10 @@ TEST(Notifications, AMembersSaleIsPushedToTheirDevice) {
   d.start();
   auto store = unique("toko");
   auto code = add_member(d, store, "Ocha", "081244440001");
+  // Its own token: a token another member holds (an earlier run's) is not moved.
+  const auto device = unique("dev-ocha");
   auto added =
-      run({SETIACTL_PATH, "--config", d.config_path(), "device", "add", "--member", code, "--token", "dev-ocha"});
+      run({SETIACTL_PATH, "--config", d.config_path(), "device", "add", "--member", code, "--token", device});
   ASSERT_EQ(added.exit_code, 0) << added.err;
 
   adapters::pos::PosOptions o;
@@ -63,7 +65,7 @@ TEST(Notifications, AMembersSaleIsPushedToTheirDevice) {
   json got;
   for (int i = 0; i < 200 && got.empty(); ++i) {
     for (const auto& m : fake.messages()) {
-      if (m.dump().find("dev-ocha") != std::string::npos) got = m;
+      if (m.dump().find(device) != std::string::npos) got = m;
     }
     if (got.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }

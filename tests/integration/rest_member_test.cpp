@@ -256,6 +256,12 @@ TEST_F(RestMember, TransactionAsENotaJsonAndPage) {
   auto page = http().get("/v1/me/transactions/" + std::to_string(id) + "/enota.html", m.token);
   ASSERT_EQ(page.status, 200);
   EXPECT_EQ(page.header("content-type"), "text/html; charset=utf-8");
+  // No script may run in it, nothing loads from elsewhere, no one frames it.
+  EXPECT_EQ(page.header("content-security-policy"),
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; "
+            "form-action 'none'; frame-ancestors 'none'");
+  EXPECT_EQ(page.header("x-content-type-options"), "nosniff");
+  EXPECT_EQ(page.body.find("<script"), std::string::npos);
   EXPECT_NE(page.body.find("TOKO TEST"), std::string::npos);    // the rule file's header
   EXPECT_NE(page.body.find("Terima Kasih"), std::string::npos); // and footer
   EXPECT_NE(page.body.find("52.000"), std::string::npos);
@@ -358,6 +364,36 @@ TEST_F(RestMember, DevicesRegisteredAndDropped) {
   EXPECT_EQ(http().del("/v1/me/devices/" + token, m.token).status, 204);
   EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM devices WHERE token = '" + token + "'"), 0);
   EXPECT_EQ(http().del("/v1/me/devices/" + token, m.token).status, 404);
+}
+
+// A member registers at most rest.max_devices_per_member devices (5), a
+// second registration of one of them is no new device, and a token that
+// another member holds is not taken from them.
+TEST_F(RestMember, DevicesAreCappedAndNeverTakenFromAnotherMember) {
+  auto m = register_member("Indah"), other = register_member("Joko");
+  auto token = [](int i) { return "fcm-" + unique("cap") + "-" + std::to_string(i) + ":APA91b"; };
+  std::vector<std::string> mine;
+  for (int i = 0; i < 5; ++i) {
+    mine.push_back(token(i));
+    ASSERT_EQ(http().post("/v1/me/devices", {{"token", mine.back()}, {"platform", "android"}}, m.token).status, 201);
+  }
+  EXPECT_EQ(http().post("/v1/me/devices", {{"token", mine[0]}, {"platform", "web"}}, m.token).status, 201);
+  auto sixth = http().post("/v1/me/devices", {{"token", token(6)}, {"platform", "android"}}, m.token);
+  EXPECT_EQ(sixth.status, 409) << sixth.body;
+  EXPECT_EQ(sixth.json()["error"]["reason"], "too_many_devices");
+  auto sql = db();
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM devices WHERE member_id = " + std::to_string(m.id)), 5);
+  EXPECT_EQ(
+      scalar(*sql, "SELECT count(*) FROM devices WHERE member_id = " + std::to_string(m.id) + " AND platform = 'web'"),
+      1);
+
+  auto taken = http().post("/v1/me/devices", {{"token", mine[1]}, {"platform", "android"}}, other.token);
+  EXPECT_EQ(taken.status, 409) << taken.body;
+  EXPECT_EQ(taken.json()["error"]["reason"], "device_registered_elsewhere");
+  EXPECT_EQ(scalar(*sql, "SELECT member_id FROM devices WHERE token = '" + mine[1] + "'"), m.id);
+  // Signed out (the device removed), the phone can be the other member's.
+  EXPECT_EQ(http().del("/v1/me/devices/" + mine[1], m.token).status, 204);
+  EXPECT_EQ(http().post("/v1/me/devices", {{"token", mine[1]}, {"platform", "android"}}, other.token).status, 201);
 }
 
 TEST_F(RestMember, NotificationsAreWhatWasSent) {

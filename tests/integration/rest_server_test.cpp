@@ -175,6 +175,44 @@ TEST_F(RestServer, ManyClientsAtOnce) {
   EXPECT_EQ(ok.load(), 200);
 }
 
+// rest.max_connections: one connection more is told 503 and closed at
+// once; a slot freed lets the next one in; /metrics counts the refusals.
+TEST_F(RestServer, OneConnectionOverTheCapIsAnswered503AndClosed) {
+  start(rest_yaml("  max_connections: 3\n"));
+  std::vector<int> idle;
+  for (int i = 0; i < 3; ++i) {
+    idle.push_back(tcp_connect(port_));
+    ASSERT_GE(idle.back(), 0);
+  }
+  std::this_thread::sleep_for(200ms);  // the server has taken all three
+  int extra = tcp_connect(port_);
+  ASSERT_GE(extra, 0);
+  std::string carry;
+  auto refused = read_response(extra, carry, 5s);
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_EQ(refused.header("retry-after"), "1");
+  EXPECT_EQ(refused.json()["error"]["code"], "unavailable");
+  EXPECT_TRUE(closed_by_peer(extra, 2s));
+  ::close(extra);
+  EXPECT_TRUE(daemon_->wait_for_log("3 connections open (rest.max_connections)", 5s)) << daemon_->log();
+
+  ::close(idle.back());
+  idle.pop_back();
+  int status = 0;
+  for (int i = 0; i < 50 && status != 200; ++i) {
+    HttpClient c(port_);
+    status = c.get("/healthz").status;
+    if (status != 200) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(status, 200);
+  for (int fd : idle) ::close(fd);
+  std::this_thread::sleep_for(200ms);
+  auto metrics = http().get("/metrics");
+  EXPECT_NE(metrics.body.find("setia_http_requests_total{method=\"other\",route=\"unparsed\",status=\"503\"} 1"),
+            std::string::npos)
+      << metrics.body;
+}
+
 TEST_F(RestServer, HealthzSaysWhatIsUp) {
   auto r = http().get("/healthz");
   ASSERT_EQ(r.status, 200) << r.body;
@@ -200,12 +238,27 @@ TEST_F(RestServer, HealthzIs503WhenTheDatabaseIsDown) {
   daemon_ = std::make_unique<Daemon>(o);
   daemon_->start();
   HttpClient c(daemon_->rest_port());
+  http_ = std::make_unique<HttpClient>(daemon_->rest_port());
   ASSERT_EQ(c.get("/healthz").status, 200);
+  auto m = register_member("Ocha");
   proxy.cut();
   auto r = c.get("/healthz");
   EXPECT_EQ(r.status, 503) << r.body;
   EXPECT_EQ(r.json()["status"], "unavailable");
   EXPECT_EQ(r.json()["checks"]["database"]["ok"], false);
+  // Nothing of the database's text reaches anyone: not the unauthenticated
+  // /healthz, not a member's 503; the log has it.
+  auto me = c.get("/v1/me", m.token);
+  EXPECT_EQ(me.status, 503) << me.body;
+  EXPECT_EQ(me.header("retry-after").empty(), false);
+  EXPECT_EQ(me.json()["error"]["message"],
+            "Setia cannot answer right now (it is busy or under maintenance); try again in a few seconds");
+  for (const auto& body : {r.body, me.body}) {
+    for (const char* leak : {"SELECT", "port", "127.0.0.1", "server", "connection", "SQLSTATE", "database error"}) {
+      EXPECT_EQ(body.find(leak), std::string::npos) << leak << " in " << body;
+    }
+  }
+  EXPECT_TRUE(daemon_->wait_for_log("GET /v1/me: 503: ", std::chrono::seconds(5))) << daemon_->log();
   proxy.restore();
   bool back = false;
   for (int i = 0; i < 50 && !back; ++i) {
