@@ -37,8 +37,8 @@ void RuleReader::sales(const YAML::Node& n, SaleLimits& out) {
 
 std::optional<Reservations> RuleReader::reservations(const YAML::Node& n) {
   if (!keys(n, "reservations",
-            {"seats", "slot_minutes", "stay_minutes", "max_party", "lead_minutes", "horizon_days", "hours", "closed",
-             "notify_admins"})) {
+            {"seats", "slot_minutes", "stay_minutes", "max_party", "lead_minutes", "horizon_days",
+             "max_open_per_member", "hours", "closed", "notify_admins"})) {
     return std::nullopt;
   }
   Reservations r;
@@ -62,6 +62,7 @@ std::optional<Reservations> RuleReader::reservations(const YAML::Node& n) {
   }
   get(n, "lead_minutes", "reservations.lead_minutes", r.lead_minutes, 0, 7 * 24 * 60);
   get(n, "horizon_days", "reservations.horizon_days", r.horizon_days, 1, 366);
+  get(n, "max_open_per_member", "reservations.max_open_per_member", r.max_open_per_member, 1, 100);
   if (require(n, "hours", "reservations", "opening hours, e.g. {mon-fri: \"10:00-22:00\"}")) {
     opening_hours(n["hours"], r);
   }

@@ -16,6 +16,7 @@ struct Reservations {
   int max_party = 10;     // the most people in one reservation (default: 10, or the seats if fewer)
   int lead_minutes = 60;  // the earliest start is this long after booking
   int horizon_days = 30;  // the latest start is this many days ahead
+  int max_open_per_member = 2;  // a member's bookings not yet over (pending or confirmed); then no more
   std::array<std::optional<TimeWindow>, 7> hours;  // by Weekday; none: closed that day
   std::vector<LocalDate> closed;                   // closed on these dates, sorted
   bool notify_admins = false;

@@ -55,6 +55,8 @@ const auto kKeys = std::to_array<ConfigKey>({
               "push devices one member may register; one more: 409"),
     SETIA_FLAG("rest.trust_forwarded_for", rest.trust_forwarded_for,
                "behind a proxy: the client is X-Forwarded-For's last entry"),
+    SETIA_TEXT("rest.trusted_proxies", rest.trusted_proxies,
+               "comma-separated addresses of the proxies whose X-Forwarded-For is read"),
     SETIA_INT("rest.argon2_opslimit", rest.argon2_opslimit, 1, 20, "argon2id passes"),
     SETIA_INT("rest.argon2_memlimit_kib", rest.argon2_memlimit_kib, 8, 4 * 1024 * 1024, "argon2id memory per hash"),
     SETIA_INT("rest.login_max_failures", rest.login_max_failures, 1, 1000, "failed logins of one account..."),

@@ -1,5 +1,7 @@
 #include "adapters/config/daemon_config.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <vector>
 
@@ -27,6 +29,24 @@ std::optional<std::string> listen_problem(const std::string& v) {
   if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
       std::stoi(port) > 65535) {
     return "must end in a port 0 to 65535, got '" + v + "'";
+  }
+  return std::nullopt;
+}
+
+// A comma-separated list of IP addresses (rest.trusted_proxies).
+std::optional<std::string> address_list_problem(const std::string& v) {
+  std::size_t from = 0;
+  while (from <= v.size()) {
+    auto comma = std::min(v.find(',', from), v.size());
+    auto item = v.substr(from, comma - from);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    unsigned char buf[sizeof(in6_addr)];
+    if (!item.empty() && ::inet_pton(AF_INET, item.c_str(), buf) != 1 &&
+        ::inet_pton(AF_INET6, item.c_str(), buf) != 1) {
+      return "must be IP addresses separated by commas, e.g. 127.0.0.1,10.0.0.5; '" + item + "' is not one";
+    }
+    from = comma + 1;
   }
   return std::nullopt;
 }
@@ -141,6 +161,9 @@ std::expected<DaemonConfig, LoadErrors> load_daemon_config(const std::string& pa
       if (!rc.ops_listen.empty() && rc.ops_listen == rc.listen && !rc.listen.ends_with(":0")) {
         r.error(at("rest", "ops_listen"),
                 "rest.ops_listen must differ from rest.listen (or be empty to serve both there)");
+      }
+      if (auto p = address_list_problem(rc.trusted_proxies)) {
+        r.error(at("rest", "trusted_proxies"), "rest.trusted_proxies " + *p);
       }
       const auto& url = rc.public_url;
       if (!url.empty() && ((!url.starts_with("http://") && !url.starts_with("https://")) || url.back() == '/')) {

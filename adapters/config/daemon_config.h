@@ -54,7 +54,8 @@ struct RestConfig {
   int write_timeout_s = 15;
   int token_ttl_days = 30;                // member tokens
   int max_devices_per_member = 5;         // push devices one member may register
-  bool trust_forwarded_for = false;       // behind a proxy: the client is X-Forwarded-For's last entry
+  bool trust_forwarded_for = false;       // behind a proxy: the client is X-Forwarded-For's last entry...
+  std::string trusted_proxies = "127.0.0.1,::1";  // ...of requests from these addresses only
   int argon2_opslimit = 2;                // argon2id passes
   int argon2_memlimit_kib = 64 * 1024;    // argon2id memory per hash
   int login_max_failures = 5;             // per login...

@@ -186,8 +186,11 @@ std::expected<std::unique_ptr<RestService>, std::string> RestService::start(cons
     b->owner = worker;
     return b;
   };
+  auto proxies = adapters::rest::parse_address_list(c.trusted_proxies);
+  if (!proxies) return std::unexpected("rest.trusted_proxies: " + proxies.error());
   adapters::rest::RestOptions options{.public_url = c.public_url,
                                       .trust_forwarded_for = c.trust_forwarded_for,
+                                      .trusted_proxies = *proxies,
                                       .separate_ops = !c.ops_listen.empty(),
                                       .workers = static_cast<std::size_t>(c.threads)};
   p.api = std::make_unique<adapters::rest::RestApi>(options, std::move(deps));

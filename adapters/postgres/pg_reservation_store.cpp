@@ -83,11 +83,11 @@ std::expected<std::vector<domain::Booked>, core::StoreError> PgReservationStore:
   return out;
 }
 
-std::expected<std::optional<core::Reservation>, core::StoreError> PgReservationStore::book(
-    const core::NewReservation& r, int seats, bool notify_admins) {
-  std::optional<core::Reservation> out;
+std::expected<core::ReservationStore::Booking, core::StoreError> PgReservationStore::book(
+    const core::NewReservation& r, int seats, int max_open_per_member, std::int64_t now, bool notify_admins) {
+  Booking out;
   auto done = session_.run([&](soci::session& sql) {
-    out.reset();
+    out = {};
     soci::transaction tr(sql);
     long long lock_class = kReservationLockClass;
     std::string store = r.store_id;
@@ -96,9 +96,22 @@ std::expected<std::optional<core::Reservation>, core::StoreError> PgReservationS
     // snapshot after the lock: READ COMMITTED (PostgreSQL's default, which
     // Setia never changes) gives each statement its own.
     sql << "SELECT pg_advisory_xact_lock(CAST(:c AS int), hashtext(:s))", soci::use(lock_class), soci::use(store);
+    long long member = r.member_id, starts = r.starts_at, ends = r.ends_at, id = 0, at = now;
+    // One member cannot hold every table of the horizon: a member is in
+    // one store, so the store's lock also orders the member's bookings.
+    int open = 0;
+    sql << "SELECT count(*) FROM reservations WHERE member_id = :m AND status IN ('pending', 'confirmed') "
+           "AND ends_at > to_timestamp(:now)",
+        soci::use(member), soci::use(at), soci::into(open);
+    if (open >= max_open_per_member) {
+      out.refused = Booking::Refused::member_limit;
+      return;  // rolled back
+    }
     const auto held = held_in(sql, r.store_id, r.starts_at, r.ends_at);
-    if (rules::peak_seats(held, r.starts_at, r.ends_at) + r.party > seats) return;  // rolled back: full
-    long long member = r.member_id, starts = r.starts_at, ends = r.ends_at, id = 0;
+    if (rules::peak_seats(held, r.starts_at, r.ends_at) + r.party > seats) {
+      out.refused = Booking::Refused::full;
+      return;  // rolled back
+    }
     int party = r.party;
     std::string date = r.date, time = r.time, note = r.note.value_or("");
     soci::indicator note_ind = r.note ? soci::i_ok : soci::i_null;
@@ -106,9 +119,9 @@ std::expected<std::optional<core::Reservation>, core::StoreError> PgReservationS
            "VALUES (:s, :m, :p, to_timestamp(:a), to_timestamp(:e), CAST(:d AS date), :t, :n) RETURNING id",
         soci::use(store), soci::use(member), soci::use(party), soci::use(starts), soci::use(ends), soci::use(date),
         soci::use(time), soci::use(note, note_ind), soci::into(id);
-    out = read_one(sql, id);
-    if (notify_admins && out) {
-      std::string data = notification_data(*out), dedupe = "reservation:" + std::to_string(id) + ":new";
+    out.reservation = read_one(sql, id);
+    if (notify_admins && out.reservation) {
+      std::string data = notification_data(*out.reservation), dedupe = "reservation:" + std::to_string(id) + ":new";
       sql << "SELECT setia_notify_admins(:s, 'new_reservation', CAST(:j AS jsonb), :k)", soci::use(store),
           soci::use(data), soci::use(dedupe);
     }

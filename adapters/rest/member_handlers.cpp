@@ -64,7 +64,7 @@ Response patch_me(Call& call) {
   auto current = body.string("current_password", false, 1024);
   if (password && !current) throw bad_request("changing the password needs current_password too");
   if (!password && current) throw bad_request("current_password is only for changing the password");
-  if (password) unwrap(call.backend.auth->change_password(call.who(), *current, *password));
+  if (password) unwrap(call.backend.auth->change_password(call.who(), *current, *password, call.client_address()));
   if (patch.name || patch.email || patch.phone || patch.birth_date || patch.lang || patch.promo_pushes) {
     unwrap(call.backend.profiles->update_own(call.who().member_id, patch));
   }

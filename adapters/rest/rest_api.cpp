@@ -42,9 +42,12 @@ std::string Call::time(std::int64_t unix_seconds, const std::string& store) cons
 }
 
 std::string Call::client_address() const {
-  if (api.options().trust_forwarded_for && !request.forwarded_for.empty()) {
+  const auto& proxies = api.options().trusted_proxies;
+  if (api.options().trust_forwarded_for && !request.forwarded_for.empty() &&
+      std::find(proxies.begin(), proxies.end(), request.client_address) != proxies.end()) {
     // The proxy appends the address it saw last; earlier entries are the
-    // client's to forge.
+    // client's to forge, and so is the whole header of a request that did
+    // not come through one of our proxies.
     auto comma = request.forwarded_for.rfind(',');
     auto last = trim(comma == std::string::npos ? request.forwarded_for : request.forwarded_for.substr(comma + 1));
     if (!last.empty()) return last;

@@ -19,7 +19,8 @@ namespace setia::adapters::rest {
 
 struct RestOptions {
   std::string public_url;           // base of links in e-nota QR codes; empty: from the Host header
-  bool trust_forwarded_for = false; // behind a proxy: the client is the last X-Forwarded-For entry
+  bool trust_forwarded_for = false; // behind a proxy: the client is the last X-Forwarded-For entry...
+  std::vector<std::string> trusted_proxies{"127.0.0.1", "::1"};  // ...when the request comes from one of these
   bool separate_ops = false;        // /healthz and /metrics only on the ops listener
   std::size_t workers = 4;          // backends in the pool: one per server thread
 };

@@ -44,6 +44,26 @@ std::expected<HostPort, std::string> parse_host_port(const std::string& address)
   return HostPort{host, static_cast<unsigned short>(std::stoi(port))};
 }
 
+std::expected<std::vector<std::string>, std::string> parse_address_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t from = 0;
+  while (from <= text.size()) {
+    auto comma = text.find(',', from);
+    if (comma == std::string::npos) comma = text.size();
+    auto item = text.substr(from, comma - from);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (!item.empty()) {
+      boost::system::error_code ec;
+      auto address = net::ip::make_address(item, ec);
+      if (ec) return std::unexpected("'" + item + "' is not an IP address (e.g. 127.0.0.1, 10.0.0.5, ::1)");
+      out.push_back(address.to_string());
+    }
+    from = comma + 1;
+  }
+  return out;
+}
+
 namespace {
 
 // Accepts connections on one address and starts a Session for each, up

@@ -57,6 +57,11 @@ class Server {
   std::unique_ptr<Impl> impl_;
 };
 
+// "10.0.0.5, ::1" -> each address as Asio writes it (so that it compares
+// equal to a peer's address); the first entry that is not an IP address
+// is the error.
+std::expected<std::vector<std::string>, std::string> parse_address_list(const std::string& text);
+
 // "127.0.0.1:8080" / "[::1]:8080" -> host and port; none when malformed.
 struct HostPort {
   std::string host;

@@ -17,6 +17,13 @@ std::unexpected<ServiceError> err(Kind kind, std::string message, std::string re
 
 std::unexpected<ServiceError> unavailable(const StoreError& e) { return err(Kind::unavailable, e.message); }
 
+std::unexpected<ServiceError> rate_limited(std::int64_t wait) {
+  ServiceError e{Kind::rate_limited, "too many login attempts; try again in " + std::to_string(wait) + " s",
+                 "rate_limited"};
+  e.retry_after_s = static_cast<int>(wait);
+  return std::unexpected(std::move(e));
+}
+
 // One message for an unknown login and a wrong password: the answer must
 // not tell which accounts exist.
 constexpr const char* kBadLogin = "wrong login or password";
@@ -112,6 +119,22 @@ std::expected<Session, ServiceError> Auth::register_member(const Registration& r
   return issue(**profile, "register");
 }
 
+// A password guess for `account` from `address` may go ahead: the
+// per-address limit (in memory) and the account's failures in the window
+// (in the database, shared by every daemon) are both below their limits.
+std::expected<void, ServiceError> Auth::admit_guess(const std::string& account, const std::string& address,
+                                                    std::int64_t now) {
+  const auto window = options_.login_failure_window.count();
+  if (int wait = throttle_.admit(address); wait > 0) return rate_limited(wait);
+  auto failures = login_failures_.login_failures(account, now - window + 1);
+  if (!failures) return unavailable(failures.error());
+  if (failures->count >= options_.max_login_failures) {
+    // The oldest counted failure leaves the window `window` seconds after it.
+    return rate_limited(std::max<std::int64_t>(1, failures->oldest + window - now));
+  }
+  return {};
+}
+
 std::expected<Session, ServiceError> Auth::login(const std::string& login_in, const std::string& password,
                                                  const std::optional<std::string>& store_id,
                                                  const std::string& address) {
@@ -120,19 +143,7 @@ std::expected<Session, ServiceError> Auth::login(const std::string& login_in, co
   const std::string account = login_key(login) + "|" + store_id.value_or("*");
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
   const auto window = options_.login_failure_window.count();
-  auto rate_limited = [](std::int64_t wait) {
-    ServiceError e{Kind::rate_limited, "too many login attempts; try again in " + std::to_string(wait) + " s",
-                   "rate_limited"};
-    e.retry_after_s = static_cast<int>(wait);
-    return std::unexpected(std::move(e));
-  };
-  if (int wait = throttle_.admit(address); wait > 0) return rate_limited(wait);
-  auto failures = login_failures_.login_failures(account, now - window + 1);
-  if (!failures) return unavailable(failures.error());
-  if (failures->count >= options_.max_login_failures) {
-    // The oldest counted failure leaves the window `window` seconds after it.
-    return rate_limited(std::max<std::int64_t>(1, failures->oldest + window - now));
-  }
+  if (auto admitted = admit_guess(account, address, now); !admitted) return std::unexpected(admitted.error());
   auto candidates = credentials_.login_candidates(login, store_id);
   if (!candidates) return unavailable(candidates.error());
 
@@ -192,11 +203,24 @@ std::expected<void, ServiceError> Auth::logout(const std::string& token) {
 }
 
 std::expected<void, ServiceError> Auth::change_password(const Principal& who, const std::string& current,
-                                                        const std::string& fresh) {
+                                                        const std::string& fresh, const std::string& address) {
+  // Each check costs an argon2 hash: the same limits as a login (per
+  // address, and per account in the database), or a stolen session token
+  // could guess the password, and any token could burn CPU, unthrottled.
+  const std::string account = "password-change|member:" + std::to_string(who.member_id);
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
+  const auto window = options_.login_failure_window.count();
+  if (auto admitted = admit_guess(account, address, now); !admitted) return std::unexpected(admitted.error());
   auto stored = credentials_.password_hash(who.member_id);
   if (!stored) return unavailable(stored.error());
   if (!*stored || !hasher_.verify(**stored, current)) {
+    if (auto done = login_failures_.add_login_failure(account, now, now - window); !done) {
+      log::get("rest")->warn("could not record a wrong current_password: {}", done.error().message);
+    }
     return err(Kind::forbidden, "current_password does not match", "wrong_current_password");
+  }
+  if (auto done = login_failures_.clear_login_failures(account); !done) {
+    log::get("rest")->warn("could not clear the wrong current_passwords of a member: {}", done.error().message);
   }
   auto hash = hash_password(fresh);
   if (!hash) return std::unexpected(hash.error());

@@ -77,14 +77,17 @@ class Auth {
   std::expected<Principal, ServiceError> authenticate(const std::string& token);
   std::expected<void, ServiceError> logout(const std::string& token);
   // The member's own change: the current password proves it is them; every
-  // other token of theirs stops working.
+  // other token of theirs stops working. Wrong current passwords count like
+  // failed logins (per account and per `address`): past the limit, 429.
   std::expected<void, ServiceError> change_password(const Principal& who, const std::string& current,
-                                                    const std::string& fresh);
+                                                    const std::string& fresh, const std::string& address);
   // For setiactl: an admin token for one store, or for all (store none).
   std::expected<std::string, ServiceError> create_admin_token(const std::optional<std::string>& store_id,
                                                               std::chrono::seconds ttl);
 
  private:
+  std::expected<void, ServiceError> admit_guess(const std::string& account, const std::string& address,
+                                                std::int64_t now);
   std::expected<Session, ServiceError> issue(const Profile& profile, const std::string& label);
   std::expected<std::string, ServiceError> hash_password(const std::string& password);
 

@@ -87,14 +87,21 @@ std::expected<Reservation, ServiceError> Reservations::book(const std::string& s
                    .date = day->to_string(),
                    .time = time,
                    .note = note};
-  auto booked = store_.book(n, r->seats, r->notify_admins);
+  auto booked = store_.book(n, r->seats, r->max_open_per_member, now(), r->notify_admins);
   if (!booked) return unavailable(booked.error());
-  if (!*booked) {
+  using Refused = ReservationStore::Booking::Refused;
+  if (booked->refused == Refused::member_limit) {
+    return fail(Kind::conflict,
+                "you have " + std::to_string(r->max_open_per_member) +
+                    " reservations coming up already: cancel one, or book this one after one of them",
+                "too_many_reservations");
+  }
+  if (booked->refused == Refused::full || !booked->reservation) {
     return fail(Kind::conflict,
                 "no " + std::to_string(party) + " seats are free for the whole stay from " + time + " on " + n.date,
                 "slot_full");
   }
-  return **booked;
+  return *booked->reservation;
 }
 
 std::expected<Page<Reservation>, ServiceError> Reservations::of_member(long long member_id, PageRequest page) {

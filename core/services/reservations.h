@@ -28,7 +28,7 @@ struct Availability {
 // are counted). Members book, list and cancel their own; admins list a
 // day and confirm or cancel. Refusals (ServiceError::reason): invalid
 // (400) for malformed input; no_reservations, closed, not_a_slot,
-// too_soon, too_far, party_size, past (422); slot_full, cancelled (409);
+// too_soon, too_far, party_size, past (422); slot_full, too_many_reservations, cancelled (409);
 // not_found (404). One per thread (it holds a thread's store).
 class Reservations {
  public:

@@ -33,10 +33,17 @@ class FakeReservations final : public ReservationStore {
     }
     return out;
   }
-  std::expected<std::optional<Reservation>, StoreError> book(const NewReservation& n, int seats,
-                                                             bool notify_admins) override {
+  std::expected<Booking, StoreError> book(const NewReservation& n, int seats, int max_open_per_member, std::int64_t at,
+                                          bool notify_admins) override {
+    int open = 0;
+    for (const auto& r : rows) {
+      open += r.member_id == n.member_id && (r.status == "pending" || r.status == "confirmed") && r.ends_at > at;
+    }
+    if (open >= max_open_per_member) return Booking{.refused = Booking::Refused::member_limit};
     auto booked = held(n.store_id, n.starts_at, n.ends_at);
-    if (rules::peak_seats(*booked, n.starts_at, n.ends_at) + n.party > seats) return std::nullopt;
+    if (rules::peak_seats(*booked, n.starts_at, n.ends_at) + n.party > seats) {
+      return Booking{.refused = Booking::Refused::full};
+    }
     Reservation r{.id = static_cast<long long>(rows.size()) + 1,
                   .store_id = n.store_id,
                   .member_id = n.member_id,
@@ -52,7 +59,7 @@ class FakeReservations final : public ReservationStore {
                   .status = "pending"};
     rows.push_back(r);
     if (notify_admins) ++notifications;
-    return r;
+    return Booking{.reservation = r};
   }
   std::expected<std::optional<Reservation>, StoreError> find(long long id) override {
     if (id < 1 || id > static_cast<long long>(rows.size())) return std::nullopt;

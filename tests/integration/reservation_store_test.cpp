@@ -9,13 +9,17 @@
 namespace setia::it {
 namespace {
 
-TEST(ReservationStore, ACancelledReservationStaysCancelledAndIsAnnouncedOnce) {
-  migrate_once();
-  auto sql = db();
+class ReservationStore : public ::testing::Test {
+ protected:
+  bool migrated = (migrate_once(), true);  // before the member below
+  std::unique_ptr<soci::session> sql = db();
   const std::string shop = unique("resto");
-  auto m = new_member(*sql, shop);
-  adapters::postgres::PgSession session(pg_conninfo());
-  adapters::postgres::PgReservationStore store(session);
+  TestMember m = new_member(*sql, shop);
+  adapters::postgres::PgSession session{pg_conninfo()};
+  adapters::postgres::PgReservationStore store{session};
+};
+
+TEST_F(ReservationStore, ACancelledReservationStaysCancelledAndIsAnnouncedOnce) {
   const std::int64_t at = at_offset(2031, 5, 10, 19, 0, 7);
   auto booked = store.book({.store_id = shop,
                             .member_id = m.id,
@@ -25,10 +29,10 @@ TEST(ReservationStore, ACancelledReservationStaysCancelledAndIsAnnouncedOnce) {
                             .date = "2031-05-10",
                             .time = "19:00",
                             .note = std::nullopt},
-                           10, true);
+                           10, 2, at - 86400, true);
   ASSERT_TRUE(booked.has_value()) << booked.error().message;
-  ASSERT_TRUE(booked->has_value());
-  const long long id = (*booked)->id;
+  ASSERT_TRUE(booked->reservation.has_value());
+  const long long id = booked->reservation->id;
   EXPECT_EQ(
       scalar(*sql, "SELECT count(*) FROM notifications WHERE kind = 'new_reservation' AND store_id = '" + shop + "'"),
       1);
@@ -53,6 +57,32 @@ TEST(ReservationStore, ACancelledReservationStaysCancelledAndIsAnnouncedOnce) {
   auto held = store.held(shop, at, at + 5400);
   ASSERT_TRUE(held.has_value());
   EXPECT_TRUE(held->empty()) << "a cancelled reservation holds no seats";
+}
+
+// A member's bookings not yet over count against max_open_per_member, on
+// the database, under the store's lock; a cancelled or ended one does not.
+TEST_F(ReservationStore, AMemberPastTheOpenBookingsCapIsRefused) {
+  const std::int64_t at = at_offset(2031, 6, 1, 19, 0, 7);
+  auto book = [&](int day) {
+    return store.book({.store_id = shop,
+                       .member_id = m.id,
+                       .party = 2,
+                       .starts_at = at + day * 86400,
+                       .ends_at = at + day * 86400 + 5400,
+                       .date = "2031-06-0" + std::to_string(day + 1),
+                       .time = "19:00",
+                       .note = std::nullopt},
+                      10, 2, at - 86400, false);
+  };
+  auto first = book(0), second = book(1), third = book(2);
+  ASSERT_TRUE(first && second && third);
+  ASSERT_TRUE(first->reservation && second->reservation);
+  EXPECT_FALSE(third->reservation);
+  EXPECT_EQ(third->refused, core::ReservationStore::Booking::Refused::member_limit);
+  ASSERT_TRUE(store.set_status(first->reservation->id, "cancelled", false, false));
+  auto fourth = book(3);
+  ASSERT_TRUE(fourth);
+  EXPECT_TRUE(fourth->reservation) << "a cancelled booking frees its place";
 }
 
 }  // namespace

@@ -186,6 +186,22 @@ TEST_F(RestAuth, LoginIsRateLimitedPerClientAddress) {
   EXPECT_EQ(reg.status, 429) << reg.body;
 }
 
+// X-Forwarded-For is read only from the configured proxies: a client that
+// is not one of them cannot spread its guesses over invented addresses.
+TEST_F(RestAuth, ForwardedForFromAnAddressThatIsNoProxyIsIgnored) {
+  start(
+      rest_yaml("  login_max_attempts_per_address: 4\n  login_address_window_s: 60\n"
+                "  trust_forwarded_for: true\n  trusted_proxies: \"10.1.1.1, 10.1.1.2\"\n"));
+  auto m = register_member("Hana");
+  for (int i = 0; i < 3; ++i) {
+    auto r = login(unique("spray") + "@example.com", "guess", "10.9.8." + std::to_string(i));
+    EXPECT_EQ(r.status, 401) << r.body;
+  }
+  // Three addresses claimed, one counted (the test's own, 127.0.0.1): the
+  // registration and three logins are its four attempts.
+  EXPECT_EQ(login(m.email, m.password, "10.9.8.99").status, 429);
+}
+
 TEST_F(RestAuth, LogoutEndsTheTokenOnly) {
   auto m = register_member("Gita");
   auto second = login(m.email, m.password).json()["token"].get<std::string>();
@@ -222,6 +238,24 @@ TEST_F(RestAuth, PasswordChangeNeedsTheCurrentOneAndEndsOtherTokens) {
   EXPECT_EQ(http().get("/v1/me", other).status, 401);    // every other one ends
   EXPECT_EQ(login(m.email, m.password).status, 401);
   EXPECT_EQ(login(m.email, "baru-sekali-123").status, 200);
+}
+
+// Guessing the current password through PATCH /v1/me counts like failed
+// logins: after rest.login_max_failures (5) wrong ones, 429 with
+// Retry-After, for the right one too, and nothing changes.
+TEST_F(RestAuth, WrongCurrentPasswordsAreThrottledLikeLogins) {
+  auto m = register_member("Rina");
+  for (int i = 0; i < 5; ++i) {
+    auto wrong = http().patch(
+        "/v1/me", {{"password", "baru-sekali-123"}, {"current_password", "tebak-" + std::to_string(i)}}, m.token);
+    ASSERT_EQ(wrong.status, 403) << wrong.body;
+  }
+  auto limited = http().patch("/v1/me", {{"password", "baru-sekali-123"}, {"current_password", m.password}}, m.token);
+  EXPECT_EQ(limited.status, 429) << limited.body;
+  EXPECT_EQ(limited.json()["error"]["code"], "rate_limited");
+  EXPECT_FALSE(limited.header("retry-after").empty());
+  EXPECT_EQ(login(m.email, m.password).status, 200);  // the password did not change
+  EXPECT_EQ(login(m.email, "baru-sekali-123").status, 401);
 }
 
 TEST_F(RestAuth, StrongerSettingsRehashThePasswordAtTheNextLogin) {

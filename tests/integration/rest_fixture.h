@@ -51,6 +51,7 @@ reservations:
   max_party: 6
   lead_minutes: 60
   horizon_days: 30
+  max_open_per_member: 3
   hours: { mon-sun: "08:00-22:00" }
   notify_admins: true
 enota:

@@ -86,6 +86,11 @@ TEST_F(RestReservations, BookUntilTheSeatsAreGoneThenTheSlotIsFull) {
   EXPECT_EQ(big.json()["error"]["reason"], "party_size");
   EXPECT_EQ(book(nino, "17:30", 6).status, 201) << "17:30-19:00 ends as the 19:00 party arrives";
   EXPECT_EQ(book(nino, "20:30", 6).status, 201) << "the 19:00 party leaves at 20:30: 4 + 6 seats";
+  // Three bookings coming up: max_open_per_member (3) says no more, even
+  // where seats are free.
+  auto fourth = book(nino, "10:00", 1);
+  EXPECT_EQ(fourth.status, 409) << fourth.body;
+  EXPECT_EQ(fourth.json()["error"]["reason"], "too_many_reservations");
   auto late = book(nino, "21:00", 1);
   EXPECT_EQ(late.status, 422) << "21:00 + 90 minutes is past closing";
   EXPECT_EQ(late.json()["error"]["reason"], "not_a_slot");

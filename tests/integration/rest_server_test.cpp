@@ -368,6 +368,7 @@ TEST(RestConfig, EveryRestKeyIsValidated) {
                         {"  write_timeout_s: -1\n", "rest.write_timeout_s"},
                         {"  token_ttl_days: 0\n", "rest.token_ttl_days"},
                         {"  trust_forwarded_for: maybe\n", "rest.trust_forwarded_for"},
+                        {"  trusted_proxies: \"10.0.0.5, proxy.internal\"\n", "'proxy.internal' is not one"},
                         {"  argon2_opslimit: 0\n", "rest.argon2_opslimit"},
                         {"  argon2_memlimit_kib: 4\n", "rest.argon2_memlimit_kib"},
                         {"  login_max_failures: 0\n", "rest.login_max_failures"},

@@ -58,6 +58,7 @@ std::map<std::string, std::string> distinct_values() {
                                                      {"rest.listen", "\"0.0.0.0:9090\""},
                                                      {"rest.ops_listen", "\"127.0.0.1:9091\""},
                                                      {"rest.public_url", "\"https://setia.example\""},
+                                                     {"rest.trusted_proxies", "\"10.0.0.5,::1\""},
                                                      {"log.level", "\"debug\""}};
   std::map<std::string, std::string> out;
   int i = 0;
