@@ -92,15 +92,20 @@ std::expected<Session, ServiceError> Auth::issue(const Profile& profile, const s
   return s;
 }
 
-std::expected<Session, ServiceError> Auth::register_member(const Registration& r, const std::string& address) {
-  // Each registration costs an argon2 hash: the per-address limit keeps one
-  // client from making the server hash all day.
+std::expected<void, ServiceError> Auth::admit_address(const std::string& address) {
   if (int wait = throttle_.admit(address); wait > 0) {
     ServiceError e{Kind::rate_limited, "too many attempts; try again in " + std::to_string(wait) + " s",
                    "rate_limited"};
     e.retry_after_s = wait;
     return std::unexpected(std::move(e));
   }
+  return {};
+}
+
+std::expected<Session, ServiceError> Auth::register_member(const Registration& r, const std::string& address) {
+  // Each registration costs an argon2 hash: the per-address limit keeps one
+  // client from making the server hash all day.
+  if (auto admitted = admit_address(address); !admitted) return std::unexpected(admitted.error());
   auto book = rules_ ? rules_() : nullptr;
   if (!book || (!book->by_store.contains(r.store_id) && !book->fallback)) {
     return err(Kind::invalid, "store '" + r.store_id + "' has no rules here: not a store of this Setia",

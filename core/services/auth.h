@@ -81,6 +81,11 @@ class Auth {
   // failed logins (per account and per `address`): past the limit, 429.
   std::expected<void, ServiceError> change_password(const Principal& who, const std::string& current,
                                                     const std::string& fresh, const std::string& address);
+  // One attempt of `address` against the per-address limit (the one logins
+  // and registrations count against); 429 past it. For the other answers
+  // that tell whether an account exists (a phone or email change that is
+  // "taken"): scanning phone numbers through them costs the same.
+  std::expected<void, ServiceError> admit_address(const std::string& address);
   // For setiactl: an admin token for one store, or for all (store none).
   std::expected<std::string, ServiceError> create_admin_token(const std::optional<std::string>& store_id,
                                                               std::chrono::seconds ttl);

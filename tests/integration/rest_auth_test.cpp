@@ -202,6 +202,22 @@ TEST_F(RestAuth, ForwardedForFromAnAddressThatIsNoProxyIsIgnored) {
   EXPECT_EQ(login(m.email, m.password, "10.9.8.99").status, 429);
 }
 
+// A phone or email change answers 409 when it is taken, which tells that
+// an account exists: each try counts against the per-address limit, so a
+// scan of phone numbers through it stops at that limit.
+TEST_F(RestAuth, PhoneAndEmailChangesCountAgainstTheAddressLimit) {
+  start(rest_yaml("  login_max_attempts_per_address: 4\n  login_address_window_s: 60\n"));
+  auto m = register_member("Sari");  // attempt 1
+  for (int i = 0; i < 3; ++i) {      // attempts 2-4
+    auto r = http().patch("/v1/me", {{"phone", "0813000000" + std::to_string(10 + i)}}, m.token);
+    EXPECT_EQ(r.status, 200) << r.body;
+  }
+  auto limited = http().patch("/v1/me", {{"email", unique("scan") + "@example.com"}}, m.token);
+  EXPECT_EQ(limited.status, 429) << limited.body;
+  EXPECT_FALSE(limited.header("retry-after").empty());
+  EXPECT_EQ(http().patch("/v1/me", {{"name", "Sari Dewi"}}, m.token).status, 200) << "a name change counts nothing";
+}
+
 TEST_F(RestAuth, LogoutEndsTheTokenOnly) {
   auto m = register_member("Gita");
   auto second = login(m.email, m.password).json()["token"].get<std::string>();
