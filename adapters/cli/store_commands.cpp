@@ -182,6 +182,15 @@ int store_toggle(Context& ctx, const StoreOptions& o, bool disable) {
   if (!changed) return fail("cannot record it: " + changed.error().message);
   std::printf("store         %s %s%s\n", o.store.c_str(), disable ? "disabled" : "enabled",
               *changed ? "" : " (it was already)");
+  if (disable) {
+    // A shop that is stopped keeps no admin access either: its owner's
+    // tokens end now (a shop let back in gets a new one from an operator).
+    auto revoked = registry.revoke_admin_tokens(o.store);
+    if (!revoked)
+      return fail("the store is disabled, but its admin tokens could not be ended: " + revoked.error().message);
+    std::printf("admin tokens  %lld ended (setiactl admin token create --store %s makes a new one)\n", *revoked,
+                o.store.c_str());
+  }
   std::printf("setiad        %s its sales, refunds and lookups within 5 s%s\n", disable ? "answers" : "processes",
               disable ? " with dead letters (store_disabled)" : " again");
   if (cfg.stores.broker_command.empty()) {

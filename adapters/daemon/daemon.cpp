@@ -217,7 +217,8 @@ bool Daemon::start_rest() {
                                      .sink = *transport_,
                                      .metrics = metrics_,
                                      .broker_connected = [transport] { return transport->connected(); },
-                                     .stopping = signals_.stopping});
+                                     .stopping = signals_.stopping,
+                                     .disabled_stores = &disabled_stores_});
   if (!started) {
     log::get("daemon")->critical("{}", started.error());
     return false;
@@ -283,10 +284,10 @@ void Daemon::main_loop(core::StoreRegistry& stores) {
   adapters::postgres::PgPosLedger housekeeping(conninfo_);
   const auto park_check = std::chrono::seconds(std::min(60, cfg_.refunds.park_timeout_s));
   auto next_park_check = std::chrono::steady_clock::now() + park_check;
-  // A poll, not LISTEN/NOTIFY: one small indexed read every few seconds
-  // costs nothing, needs no connection of its own, and reaches every
-  // setiad on every machine the same way; "within seconds" is what a
-  // disable needs (the broker refuses the tills at once).
+  // A poll, not LISTEN/NOTIFY: one small read every few seconds, on the
+  // main loop's session, costs nothing and needs no listening connection,
+  // and reaches every setiad on every machine the same way; "within
+  // seconds" is what a disable needs (the broker refuses the tills at once).
   constexpr auto kDisabledStoresEvery = std::chrono::seconds(5);
   auto next_stores_check = std::chrono::steady_clock::now() + kDisabledStoresEvery;
   RulesWatch rules_watch(registry_.dir());

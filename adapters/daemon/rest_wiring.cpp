@@ -160,9 +160,10 @@ std::expected<std::unique_ptr<RestService>, std::string> RestService::start(cons
   const std::string conninfo = with_connect_timeout(w.conninfo);
   p.replay_store = std::make_unique<pg::PgPosLedger>(conninfo);
   p.replay_sink = std::make_unique<core::ReplaySink>(w.sink);
-  p.replay_pipeline =
-      std::make_unique<core::Pipeline>(core::PipelineOptions{.topic_prefix = w.topic_prefix, .metrics = &w.metrics},
-                                       *p.replay_store, *p.replay_sink, w.rules, w.clock, w.stopping);
+  p.replay_pipeline = std::make_unique<core::Pipeline>(
+      core::PipelineOptions{
+          .topic_prefix = w.topic_prefix, .metrics = &w.metrics, .disabled_stores = w.disabled_stores},
+      *p.replay_store, *p.replay_sink, w.rules, w.clock, w.stopping);
   p.replayer = std::make_unique<core::Replayer>(*p.replay_pipeline, *p.replay_sink);
 
   adapters::rest::RestDeps deps;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "adapters/config/daemon_config.h"
+#include "core/pipeline/disabled_stores.h"
 #include "core/ports/clock.h"
 #include "core/ports/result_sink.h"
 #include "core/support/metrics.h"
@@ -31,6 +32,8 @@ class RestService {
     metrics::Registry& metrics;
     std::function<bool()> broker_connected;
     const std::atomic<bool>& stopping;
+    // The daemon's: a replayed dead letter of a disabled store stays refused.
+    const core::DisabledStores* disabled_stores = nullptr;
   };
 
   // Binds the listeners and starts the threads; logs "rest: listening on

@@ -11,11 +11,17 @@ std::expected<core::DeviceStore::AddDevice, core::StoreError> PgDeviceStore::add
   AddDevice out = AddDevice::added;
   bool no_member = false;
   auto done = session_.run([&](soci::session& sql) {
-    // One statement: the holder of the token and the member's count are
-    // read and the row written together; the member's row is locked so
-    // that two registrations at once do not both pass the count.
+    // The member's row locked first, in a statement of its own: the next
+    // statement's snapshot is taken after the lock (READ COMMITTED), so two
+    // registrations of one member at once see each other's rows and do not
+    // both pass the count. Then one statement reads the token's holder and
+    // the member's count and writes the row.
+    soci::transaction tr(sql);
+    long long locked = 0;
+    sql << "SELECT count(*) FROM (SELECT id FROM members WHERE id = :m FOR UPDATE) me", soci::use(member_id),
+        soci::into(locked);
     std::string outcome;
-    sql << "WITH me AS (SELECT id FROM members WHERE id = :m FOR UPDATE), "
+    sql << "WITH me AS (SELECT id FROM members WHERE id = :m), "
            "held AS (SELECT member_id FROM devices WHERE token = :t), "
            "mine AS (SELECT count(*) AS n FROM devices WHERE member_id = :m2), "
            "ins AS (INSERT INTO devices (token, member_id, platform) "
@@ -31,6 +37,7 @@ std::expected<core::DeviceStore::AddDevice, core::StoreError> PgDeviceStore::add
         soci::use(member_id), soci::use(token), soci::use(member_id), soci::use(token), soci::use(member_id),
         soci::use(platform), soci::use(max_devices), soci::use(platform), soci::use(token), soci::use(member_id),
         soci::use(member_id), soci::use(max_devices), soci::into(outcome);
+    tr.commit();
     no_member = outcome == "no_member";
     out = outcome == "added"             ? AddDevice::added
           : outcome == "already_yours"   ? AddDevice::already_yours

@@ -64,4 +64,16 @@ std::expected<bool, core::StoreError> PgStoreRegistry::set_disabled(const std::s
   return changed == 1;
 }
 
+std::expected<long long, core::StoreError> PgStoreRegistry::revoke_admin_tokens(const std::string& store_id) {
+  long long revoked = 0;
+  auto done = session_.run([&](soci::session& sql) {
+    soci::statement st =
+        (sql.prepare << "DELETE FROM api_tokens WHERE role = 'admin' AND store_id = :s", soci::use(store_id));
+    st.execute(true);
+    revoked = st.get_affected_rows();
+  });
+  if (!done) return std::unexpected(done.error());
+  return revoked;
+}
+
 }  // namespace setia::adapters::postgres

@@ -16,6 +16,7 @@ class PgStoreRegistry final : public core::StoreRegistry {
   std::expected<bool, core::StoreError> add(const std::string& store_id) override;
   std::expected<bool, core::StoreError> set_disabled(const std::string& store_id,
                                                      const std::optional<std::string>& reason) override;
+  std::expected<long long, core::StoreError> revoke_admin_tokens(const std::string& store_id) override;
 
  private:
   std::expected<std::vector<core::StoreRecord>, core::StoreError> select(const std::string& where);

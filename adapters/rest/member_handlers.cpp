@@ -64,10 +64,11 @@ Response patch_me(Call& call) {
   auto current = body.string("current_password", false, 1024);
   if (password && !current) throw bad_request("changing the password needs current_password too");
   if (!password && current) throw bad_request("current_password is only for changing the password");
-  if (password) unwrap(call.backend.auth->change_password(call.who(), *current, *password, call.client_address()));
   // A phone or email already taken says so (409): each try counts against
-  // the per-address limit, like a registration.
-  if (patch.phone || patch.email) unwrap(call.backend.auth->admit_address(call.client_address()));
+  // the per-address limit, like a registration; checked before anything
+  // changes (a password change counts the address itself).
+  if ((patch.phone || patch.email) && !password) unwrap(call.backend.auth->admit_address(call.client_address()));
+  if (password) unwrap(call.backend.auth->change_password(call.who(), *current, *password, call.client_address()));
   if (patch.name || patch.email || patch.phone || patch.birth_date || patch.lang || patch.promo_pushes) {
     unwrap(call.backend.profiles->update_own(call.who().member_id, patch));
   }

@@ -36,6 +36,9 @@ class StoreRegistry {
   // already in that state.
   virtual std::expected<bool, StoreError> set_disabled(const std::string& store_id,
                                                        const std::optional<std::string>& reason) = 0;
+  // Ends every admin token of the store (not the all-stores ones, not the
+  // members'); how many.
+  virtual std::expected<long long, StoreError> revoke_admin_tokens(const std::string& store_id) = 0;
 };
 
 }  // namespace setia::core

@@ -63,7 +63,7 @@ TEST_F(ReservationStore, ACancelledReservationStaysCancelledAndIsAnnouncedOnce) 
 // the database, under the store's lock; a cancelled or ended one does not.
 TEST_F(ReservationStore, AMemberPastTheOpenBookingsCapIsRefused) {
   const std::int64_t at = at_offset(2031, 6, 1, 19, 0, 7);
-  auto book = [&](int day) {
+  auto book = [&](int day, std::int64_t now) {
     return store.book({.store_id = shop,
                        .member_id = m.id,
                        .party = 2,
@@ -72,17 +72,24 @@ TEST_F(ReservationStore, AMemberPastTheOpenBookingsCapIsRefused) {
                        .date = "2031-06-0" + std::to_string(day + 1),
                        .time = "19:00",
                        .note = std::nullopt},
-                      10, 2, at - 86400, false);
+                      10, 2, now, false);
   };
-  auto first = book(0), second = book(1), third = book(2);
+  const std::int64_t before = at - 86400;
+  auto first = book(0, before), second = book(1, before), third = book(2, before);
   ASSERT_TRUE(first && second && third);
   ASSERT_TRUE(first->reservation && second->reservation);
   EXPECT_FALSE(third->reservation);
   EXPECT_EQ(third->refused, core::ReservationStore::Booking::Refused::member_limit);
   ASSERT_TRUE(store.set_status(first->reservation->id, "cancelled", false, false));
-  auto fourth = book(3);
+  auto fourth = book(3, before);
   ASSERT_TRUE(fourth);
   EXPECT_TRUE(fourth->reservation) << "a cancelled booking frees its place";
+  // Open now: the second (day 1) and the fourth (day 3); full again.
+  EXPECT_EQ(book(4, before)->refused, core::ReservationStore::Booking::Refused::member_limit);
+  // Once the second has ended, it no longer counts.
+  auto later = book(4, at + 86400 + 5400 + 1);
+  ASSERT_TRUE(later);
+  EXPECT_TRUE(later->reservation) << "a booking that is over frees its place";
 }
 
 }  // namespace

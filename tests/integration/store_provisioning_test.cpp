@@ -85,6 +85,12 @@ TEST_F(StoreCommands, AddMakesACheckedRuleFileTheRecordAndAnAdminToken) {
   ASSERT_NE(at, std::string::npos) << added.out;
   EXPECT_NE(added.out.find("(store " + store + ", valid 90 days)", at), std::string::npos) << added.out;
 
+  // Disabled, the shop keeps no admin access: its owner's token ends.
+  auto disabled = setiactl({"store", "disable", store, "--reason", "tutup"});
+  ASSERT_EQ(disabled.exit_code, 0) << disabled.err;
+  EXPECT_NE(disabled.out.find("admin tokens  1 ended"), std::string::npos) << disabled.out;
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM api_tokens WHERE role = 'admin' AND store_id = '" + store + "'"), 0);
+
   auto again = setiactl({"store", "add", store});
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_NE(again.err.find("store " + store + " exists already"), std::string::npos) << again.err;
