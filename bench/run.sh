@@ -21,18 +21,23 @@
 #               every sale is answered, and every junk payload a dead letter;
 # 5. scaling: 1, 2 and 3 setiad processes on one shared subscription, a
 #    burst of SCALE sales each time;
-# 6. pgbench of setiad's own per-sale statement (bench/apply_sale.pgbench.sql)
+# 6. a noisy tenant: QUIET sales of quiet-cafe at 20 a second, alone, then
+#    with noisy-cafe publishing NOISY sales at once 2 s in; against this
+#    setiad with its default fairness quota and with the quota off
+#    (fairness.store_rate 0): the quiet store's p50/p99;
+# 7. pgbench of setiad's own per-sale statement (bench/apply_sale.pgbench.sql)
 #    and of the minimal sale (bench/minimal-sale/), 1, 2 and 4 clients, 15 s
 #    each, on the same server: the floors setiad is compared with; with
 #    BEFORE_REV, also the statement of that revision's migrations (in a
 #    database of its own), each client count's three runs back to back;
-# 7. checks the books (each member's balance = its ledger sum, the expected
+# 8. checks the books (each member's balance = its ledger sum, the expected
 #    points, one sale per event, no dead letter) and prints a summary with
 #    the ratios.
 #
 # Environment: SALES (20000), BURST (20000), BACKLOG (10000), JUNK (20000),
 # JUNK_SALES (1000), SCALE (10000;
-# 0 skips the scaling runs), PGBENCH_S (15), BEFORE_SETIAD, BEFORE_REV, BUILD_DIR
+# 0 skips the scaling runs), QUIET (200), NOISY (20000; 0 skips the noisy
+# tenant), PGBENCH_S (15), BEFORE_SETIAD, BEFORE_REV, BUILD_DIR
 # (default <repo>/build), LOG_LEVEL (setiad's log.level, default info as in
 # production).
 set -euo pipefail
@@ -45,6 +50,8 @@ BACKLOG=${BACKLOG:-10000}
 SCALE=${SCALE:-10000}
 JUNK=${JUNK:-20000}
 JUNK_SALES=${JUNK_SALES:-1000}
+QUIET=${QUIET:-200}
+NOISY=${NOISY:-20000}
 PGBENCH_S=${PGBENCH_S:-15}
 BEFORE_SETIAD=${BEFORE_SETIAD:-}
 BEFORE_REV=${BEFORE_REV:-}
@@ -59,10 +66,11 @@ BENCH_DIR=/tmp/setia-bench-$(id -u)
 say() { printf '\n== %s\n' "$*"; }
 die() { printf 'bench: ERROR: %s\n' "$*" >&2; exit 1; }
 
-for knob in SALES BURST BACKLOG JUNK JUNK_SALES PGBENCH_S; do
+for knob in SALES BURST BACKLOG JUNK JUNK_SALES QUIET PGBENCH_S; do
   [[ ${!knob} =~ ^[1-9][0-9]*$ ]] || die "$knob must be a positive whole number, not '${!knob}'"
 done
 [[ $SCALE =~ ^[0-9]+$ ]] || die "SCALE must be a whole number, not '$SCALE'"
+[[ $NOISY =~ ^[0-9]+$ ]] || die "NOISY must be a whole number, not '$NOISY'"
 [[ -z $BEFORE_SETIAD || -x $BEFORE_SETIAD ]] || die "BEFORE_SETIAD=$BEFORE_SETIAD is not an executable"
 [[ -z $BEFORE_REV ]] || git -C "$REPO" rev-parse --verify -q "$BEFORE_REV^{commit}" >/dev/null \
   || die "BEFORE_REV=$BEFORE_REV is not a commit of $REPO"
@@ -155,7 +163,7 @@ PY
 # setiad's config: one per process (its client id), the broker, the
 # database, the shipped rules. The same client id across runs of one
 # setiad: the backlog run needs the session the earlier runs made.
-write_config() {  # FILE CLIENT_ID PREFIX [SHARED_GROUP]
+write_config() {  # FILE CLIENT_ID PREFIX [SHARED_GROUP [MORE_YAML]]
   cat >"$1" <<EOF
 # Written by bench/run.sh.
 mqtt:
@@ -169,6 +177,7 @@ rules:
   dir: "$REPO/config/rules"
 log:
   level: $LOG_LEVEL
+${5:-}
 EOF
 }
 
@@ -215,6 +224,7 @@ field() { python3 -c 'import json,sys; v=json.loads(sys.argv[1])[sys.argv[2]]; p
 # sale_bench_run NAME PREFIX STORE MEMBERS SALES WINDOW [BACKLOG_FILE [JUNK]]: prints
 # its output into NAME.out; the RESULT json goes to RESULT_<NAME>.
 declare -A RESULT
+BENCH_EXTRA=()  # more sale_bench arguments for the next run (--rate, --deadline-s)
 sale_bench_run() {
   local name=$1 prefix=$2 store=$3 members=$4 sales=$5 window=$6 backlog=${7:-} junk=${8:-0} rc=0
   local args=(--mqtt "$SETIA_MQTT_URI" --prefix "$prefix" --store "$store" --members "$members"
@@ -229,6 +239,7 @@ sale_bench_run() {
   args+=(--deadline-s 120)
   [[ -z $backlog ]] || args+=(--backlog "$backlog")
   ((junk == 0)) || args+=(--junk "$junk")
+  args+=("${BENCH_EXTRA[@]}")
   "$SALE_BENCH" "${args[@]}" >"$BENCH_DIR/$name.out" 2>&1 || rc=$?
   sed -n 's/^RESULT //p' "$BENCH_DIR/$name.out" | tail -n 1 >"$BENCH_DIR/$name.json"
   RESULT[$name]=$(cat "$BENCH_DIR/$name.json")
@@ -323,6 +334,41 @@ if ((SCALE > 0)); then
 fi
 
 # ---------------------------------------------------------------------------
+# A noisy tenant: the quiet store's latency, alone and behind another
+# store's flood, with the fairness quota (the default) and without it.
+# The noisy store gives up after 30 s: with the quota on it is held to
+# fairness.store_rate, and what it did not get through is its POS's to
+# send later (bench/README.md).
+declare -A NOISY_NOTE
+if ((NOISY > 0)); then
+  quiet_members=$(add_members quiet-cafe)
+  noisy_members=$(add_members noisy-cafe)
+  for q in on off; do
+    fairness=""
+    [[ $q == on ]] || fairness=$'fairness:\n  store_rate: 0'
+    say "noisy tenant, quota $q: quiet-cafe $QUIET sales at 20/s, noisy-cafe $NOISY at once 2 s in"
+    write_config "$BENCH_DIR/setiad-fair-$q.yaml" "setiad-bench-fair-$q-$$" fair "" "$fairness"
+    start_setiad "$SETIAD" "$BENCH_DIR/setiad-fair-$q.yaml" "$BENCH_DIR/setiad-fair-$q.log"
+    BENCH_EXTRA=(--rate 20)
+    if [[ $q == on ]]; then
+      sale_bench_run fair-quiet-alone fair quiet-cafe "$quiet_members" "$QUIET" 0 \
+        || die "the quiet store alone left a sale unanswered"
+    fi
+    sale_bench_run "fair-quiet-$q" fair quiet-cafe "$quiet_members" "$QUIET" 0 &
+    quiet_pid=$!
+    sleep 2
+    BENCH_EXTRA=(--deadline-s 30)
+    sale_bench_run "fair-noisy-$q" fair noisy-cafe "$noisy_members" "$NOISY" 0 || true
+    BENCH_EXTRA=()
+    wait "$quiet_pid" || die "the quiet store left a sale unanswered behind the flood (quota $q)"
+    RESULT[fair-quiet-$q]=$(cat "$BENCH_DIR/fair-quiet-$q.json")
+    NOISY_NOTE[$q]="noisy-cafe: $(field "${RESULT[fair-noisy-$q]}" applied) applied in 30 s, $(field "${RESULT[fair-noisy-$q]}" throttle_notices) throttle notices, $(field "${RESULT[fair-noisy-$q]}" unanswered) left to its POS"
+    echo "${NOISY_NOTE[$q]}"
+    stop_setiads
+  done
+fi
+
+# ---------------------------------------------------------------------------
 read -r fsync2_p50 fsync2_p99 < <(fsync_probe)
 say "pgbench: setiad's per-sale statement and the minimal sale, 1/2/4 clients, $PGBENCH_S s each"
 pg_code_list=()
@@ -409,6 +455,7 @@ check_store() {  # STORE RUN_NAMES...
 }
 check_store "$STORE" after-steady after-burst after-backlog after-junk
 ((SCALE == 0)) || check_store scale-cafe scale-1 scale-2 scale-3
+((NOISY == 0)) || check_store quiet-cafe fair-quiet-alone fair-quiet-on fair-quiet-off
 [[ -z $BEFORE_SETIAD ]] || check_store before-cafe before-steady before-burst before-backlog before-junk
 # Dead letters: exactly the junk of the store's junk run, nothing else.
 for tag_store in "after:$STORE" ${BEFORE_SETIAD:+"before:before-cafe"}; do
@@ -466,6 +513,11 @@ $(shape_lines after)
 $( [[ -z $BEFORE_SETIAD ]] || printf '  after/before: steady %s, burst %s, backlog %s' "$(ratio "$after_steady" "$(rate before-steady)")" "$(ratio "$(rate after-burst)" "$(rate before-burst)")" "$(ratio "$(rate after-backlog)" "$(rate before-backlog)")" )
 scaling (burst of $SCALE, shared subscription)
   setiad x1/x2/x3         ${SCALE_RATE[1]:--} / ${SCALE_RATE[2]:--} / ${SCALE_RATE[3]:--} sales/s
+$( ((NOISY == 0)) || printf 'noisy tenant (quiet-cafe %s sales at 20/s; noisy-cafe %s at once, 2 s in; publish -> result)\n  quiet alone             p50 %s ms, p99 %s ms\n  behind the flood        quota on: p50 %s ms, p99 %s ms | quota off: p50 %s ms, p99 %s ms\n  %s (quota on)\n  %s (quota off)' \
+  "$QUIET" "$NOISY" "$(field "${RESULT[fair-quiet-alone]}" latency_p50_ms)" "$(field "${RESULT[fair-quiet-alone]}" latency_p99_ms)" \
+  "$(field "${RESULT[fair-quiet-on]}" latency_p50_ms)" "$(field "${RESULT[fair-quiet-on]}" latency_p99_ms)" \
+  "$(field "${RESULT[fair-quiet-off]}" latency_p50_ms)" "$(field "${RESULT[fair-quiet-off]}" latency_p99_ms)" \
+  "${NOISY_NOTE[on]}" "${NOISY_NOTE[off]}" )
 pgbench, $PGBENCH_S s each (tps at 1 / 2 / 4 clients)
 $( [[ -z $BEFORE_REV ]] || printf "  statement at %-10s ${TPS[before-stmt-c1]} / ${TPS[before-stmt-c2]} / ${TPS[before-stmt-c4]}" "$BEFORE_REV" )
   setiad's statement      ${TPS[setiad-stmt-c1]} / ${TPS[setiad-stmt-c2]} / ${TPS[setiad-stmt-c4]}

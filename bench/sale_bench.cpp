@@ -38,7 +38,7 @@ using setia::adapters::pos::PosResult;
 constexpr const char* kUsage =
     "usage: sale_bench --mqtt URI --prefix P --store S --members CODE1,CODE2,... --sales N --window W\n"
     "                  [--timeout-ms MS] [--deadline-s S] [--client-id ID] [--seed N] [--backlog FILE]\n"
-    "                  [--junk N]\n"
+    "                  [--junk N] [--rate R]\n"
     "  --mqtt URI        broker, e.g. tcp://127.0.0.1:1883\n"
     "  --prefix P        setiad's mqtt.topic_prefix\n"
     "  --store S         store id; sales go to {P}/{S}/pos/sale\n"
@@ -54,12 +54,14 @@ constexpr const char* kUsage =
     "                    session), print 'backlog published', wait until FILE exists (the caller\n"
     "                    creates it as it starts setiad) and time from then to the last result\n"
     "  --junk N          meanwhile, a second client floods the same topic with N malformed payloads\n"
-    "                    (five kinds a broken till sends; each must become a dead letter)\n";
+    "                    (five kinds a broken till sends; each must become a dead letter)\n"
+    "  --rate R          publish at most R sales per second (a steady pace; with --window 0 each\n"
+    "                    sale's latency is its own, not held back by the one before)\n";
 
 struct Args {
   std::string mqtt, prefix, store, client_id, backlog_file;
   std::vector<std::string> members;
-  std::size_t sales = 0, window = 20, junk = 0;
+  std::size_t sales = 0, window = 20, junk = 0, rate = 0;
   long timeout_ms = 10000, deadline_s = 900;
   unsigned long seed = 20200527;
 };
@@ -127,6 +129,8 @@ Args parse(int argc, char** argv) {
       a.backlog_file = v;
     else if (f == "--junk")
       a.junk = to_number(f, v);
+    else if (f == "--rate")
+      a.rate = to_number(f, v);
     else
       die("unknown argument: " + f);
   }
@@ -278,6 +282,7 @@ int main(int argc, char** argv) {
   o.mqtt.client_id = a.client_id;
   o.mqtt.topic_prefix = a.prefix;
   o.window = a.window;
+  o.send_rate = static_cast<double>(a.rate);
   o.result_timeout = std::chrono::milliseconds(a.timeout_ms);
   o.deadline = std::chrono::seconds(a.deadline_s);
   auto t0 = std::chrono::steady_clock::now();
@@ -327,6 +332,8 @@ int main(int argc, char** argv) {
   std::printf("rejected:     %zu\n", sum.rejected);
   std::printf("unanswered:   %zu\n", sum.unanswered);
   std::printf("republished:  %zu\n", sum.republished);
+  std::printf("throttled:    %zu notices (setiad held this store back; the POS waited and slowed down)\n",
+              sum.throttle_notices);
   if (a.junk > 0) std::printf("junk:         %zu published, %zu acknowledged by the broker\n", a.junk, junk_acked);
 
   json result = {{"run_id", rid},
@@ -335,8 +342,10 @@ int main(int argc, char** argv) {
                  {"window", a.window},
                  {"mode", a.junk > 0                ? "junk"
                           : !a.backlog_file.empty() ? "backlog"
+                          : a.rate > 0              ? "paced"
                           : a.window == 0           ? "burst"
                                                     : "steady"},
+                 {"rate", a.rate},
                  {"wall_s", wall_s},
                  {"sales_per_s", rate},
                  {"latency_p50_ms", p50},
@@ -347,6 +356,7 @@ int main(int argc, char** argv) {
                  {"rejected", sum.rejected},
                  {"unanswered", sum.unanswered},
                  {"republished", sum.republished},
+                 {"throttle_notices", sum.throttle_notices},
                  {"junk", junk_acked},
                  {"lines", g.lines},
                  {"total_rupiah", g.total_rupiah},

@@ -94,6 +94,17 @@ struct DeadLettersConfig {
   int retention_days = 90;
 };
 
+// Fairness between stores (core/pipeline/store_quota.h): while another
+// store is active, a store's messages beyond `store_burst` at once and
+// `store_rate` per second are not decided but answered with a throttle
+// notice; store_rate 0 turns it off.
+struct FairnessConfig {
+  int store_rate = 50;
+  int store_burst = 500;
+  int active_window_s = 600;
+  int retry_after_s = 5;
+};
+
 // What `setiactl store add` provisions with (setiad does not read these):
 // the rule file template, and the command that makes and disables the
 // stores' broker accounts (deploy/mosquitto/setia-dynsec.sh; empty: the
@@ -117,6 +128,7 @@ struct DaemonConfig {
   OutboxConfig outbox;
   RefundsConfig refunds;
   DeadLettersConfig dead_letters;
+  FairnessConfig fairness;
   StoresConfig stores;
   LogConfig log;
   bool has_rest = false, has_fcm = false;

@@ -146,7 +146,10 @@ int Daemon::run() {
   if (!start_rest() || !start_outbox()) return 1;
   if (!transport_->start(signals_.stopping)) return 0;  // stopped before the broker answered
   sd_notify(0, "READY=1\nSTATUS=consuming");
-  log::get("daemon")->info("ready: consuming {} rule set {}", cfg_.mqtt.topic_prefix, registry_.current()->version);
+  log::get("daemon")->info(
+      "ready: consuming {} rule set {}; fairness: a store may have {} messages/s decided after {} at once while others "
+      "are active (0: no quota)",
+      cfg_.mqtt.topic_prefix, registry_.current()->version, cfg_.fairness.store_rate, cfg_.fairness.store_burst);
   start_scheduler();
   main_loop(stores);
   drain();
@@ -197,10 +200,17 @@ void Daemon::wire_pipeline() {
                    return std::vector<std::pair<metrics::Labels, double>>{
                        {{}, static_cast<double>(transport->answer_stats().full_waits)}};
                  });
-  pipeline_ = std::make_unique<core::Pipeline>(
-      core::PipelineOptions{
-          .topic_prefix = cfg_.mqtt.topic_prefix, .metrics = &metrics_, .disabled_stores = &disabled_stores_},
-      *store_, *transport_, registry_, clock_, signals_.stopping);
+  const auto& f = cfg_.fairness;
+  quota_ = std::make_unique<core::StoreQuota>(
+      core::StoreQuotaOptions{.rate = static_cast<double>(f.store_rate),
+                              .burst = static_cast<double>(f.store_burst),
+                              .active_window = std::chrono::seconds(f.active_window_s),
+                              .retry_after = std::chrono::seconds(f.retry_after_s)});
+  pipeline_ = std::make_unique<core::Pipeline>(core::PipelineOptions{.topic_prefix = cfg_.mqtt.topic_prefix,
+                                                                     .metrics = &metrics_,
+                                                                     .disabled_stores = &disabled_stores_,
+                                                                     .quota = quota_.get()},
+                                               *store_, *transport_, registry_, clock_, signals_.stopping);
 }
 
 // The REST API (rest_wiring.cpp), when configured: started after the

@@ -73,6 +73,7 @@ class Daemon {
   core::SystemClock clock_;
   metrics::Registry metrics_;  // /metrics: the pipeline's and the REST API's counters
   core::DisabledStores disabled_stores_;  // the pipeline refuses their events
+  std::unique_ptr<core::StoreQuota> quota_;  // the sales pipeline's alone: its delivery thread only
   log::RateLimit stores_failed_log_{std::chrono::seconds(60)};
   std::unique_ptr<adapters::postgres::PgPosLedger> store_;
   std::unique_ptr<core::Pipeline> pipeline_;  // outlives the transport, whose callback calls it

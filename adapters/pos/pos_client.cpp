@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <deque>
 #include <fstream>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -22,8 +23,13 @@ namespace setia::adapters::pos {
 using Clock = std::chrono::steady_clock;
 
 std::string PosSummary::to_json() const {
-  return nlohmann::json{{"sent", sent},         {"applied", applied},         {"duplicate", duplicate},
-                        {"rejected", rejected}, {"republished", republished}, {"unanswered", unanswered}}
+  return nlohmann::json{{"sent", sent},
+                        {"applied", applied},
+                        {"duplicate", duplicate},
+                        {"rejected", rejected},
+                        {"republished", republished},
+                        {"unanswered", unanswered},
+                        {"throttle_notices", throttle_notices}}
       .dump();
 }
 
@@ -39,6 +45,7 @@ struct PosClient::Impl {
     Clock::time_point next_due;                   // republish then, if still unanswered
     std::size_t republished = 0;
     std::uint64_t seq = 0;                        // order of first publication, from 1
+    bool held = false;                            // unanswered when setiad throttled its store: send again
   };
   std::mutex mu;
   std::condition_variable cv;
@@ -51,6 +58,14 @@ struct PosClient::Impl {
   std::uint64_t published_seq = 0, answered_seq = 0;
   Clock::time_point last_result{};
   std::vector<std::pair<Pending, std::string>> arrived;  // results not yet handed to the caller
+  // Throttling (docs/pos-contract.md#throttling): after a notice for one of
+  // our stores, nothing goes out until hold_until, then at most `pace`
+  // publishes per second until no notice came for kPaceFor.
+  std::set<std::string> stores;  // of the events being sent
+  Clock::time_point hold_until{}, last_notice{}, paced_at{};
+  double pace = 0, pace_tokens = 0;
+  std::size_t notices = 0;
+  static constexpr auto kPaceFor = std::chrono::seconds(30);
 
   // Only send()'s thread touches these.
   std::deque<const PosEvent*> to_publish;                 // first publishes and republishes, in order
@@ -58,8 +73,44 @@ struct PosClient::Impl {
 
   std::string result_filter() const { return opt.mqtt.topic_prefix + "/+/pos/result"; }
 
+  void on_throttle_notice(const nlohmann::json& j) {
+    std::lock_guard lock(mu);
+    if (!stores.contains(j.value("store_id", ""))) return;
+    auto now = Clock::now();
+    auto wait = std::chrono::seconds(std::clamp<std::int64_t>(j.value("retry_after_s", 5), 1, 3600));
+    std::uniform_real_distribution<double> jitter(1.0, 1.5);
+    hold_until = std::max(hold_until, now + std::chrono::duration_cast<Clock::duration>(wait * jitter(rng)));
+    pace = static_cast<double>(std::max<std::int64_t>(1, j.value("rate_per_s", 1)));
+    pace_tokens = 0;
+    paced_at = hold_until;
+    last_notice = now;
+    ++notices;
+    for (auto& [key, p] : pending) {
+      if (p.first_sent && p.event->store == j.value("store_id", "")) {
+        p.held = true;
+        p.next_due = hold_until;
+      }
+    }
+  }
+
+  // How many publishes may go out now (under mu): none while held, then at
+  // the lower of send_rate and the notice's pace, a twentieth of a second's
+  // worth at a time.
+  std::size_t allowance(Clock::time_point now) {
+    if (now < hold_until) return 0;
+    if (pace > 0 && now - last_notice > kPaceFor) pace = 0;
+    double rate = opt.send_rate;
+    if (pace > 0) rate = rate > 0 ? std::min(rate, pace) : pace;
+    if (rate <= 0) return std::numeric_limits<std::size_t>::max();
+    pace_tokens =
+        std::min(std::max(1.0, rate / 20), pace_tokens + rate * std::chrono::duration<double>(now - paced_at).count());
+    paced_at = now;
+    return static_cast<std::size_t>(pace_tokens);
+  }
+
   void on_message(const ::mqtt::const_message_ptr& msg) {
     auto j = nlohmann::json::parse(msg->get_payload_ref().str(), nullptr, false);
+    if (j.is_object() && j.value("schema", "") == "setia.pos.throttled/1") return on_throttle_notice(j);
     if (!j.is_object() || !j.contains("event_id") || !j.contains("store_id")) return;
     std::string key = j.value("store_id", "") + "/" + j.value("event_id", "");
     std::lock_guard lock(mu);
@@ -90,9 +141,9 @@ struct PosClient::Impl {
 
   // Publishes from to_publish while the broker's window has room; returns
   // the events that went out (their timers start now).
-  std::vector<const PosEvent*> publish_some() {
+  std::vector<const PosEvent*> publish_some(std::size_t allowed) {
     std::vector<const PosEvent*> out;
-    while (!to_publish.empty() && in_flight() < std::max<std::size_t>(opt.publish_window, 1)) {
+    while (!to_publish.empty() && out.size() < allowed && in_flight() < std::max<std::size_t>(opt.publish_window, 1)) {
       if (!publish(*to_publish.front())) break;  // disconnected: paho reconnects, we try again soon
       out.push_back(to_publish.front());
       to_publish.pop_front();
@@ -150,6 +201,9 @@ PosSummary PosClient::send(const std::vector<PosEvent>& events,
     std::set<std::string> distinct;
     for (const auto& e : events) distinct.insert(e.store + "/" + e.event_id);
     sum.sent = distinct.size();
+    std::lock_guard lock(im.mu);
+    im.stores.clear();
+    for (const auto& e : events) im.stores.insert(e.store);
   }
   std::uniform_real_distribution<double> jitter(1.0, 1.5);
   const auto deadline = Clock::now() + im.opt.deadline;
@@ -164,6 +218,7 @@ PosSummary PosClient::send(const std::vector<PosEvent>& events,
   while (!give_up) {
     std::vector<std::pair<Impl::Pending, std::string>> results;
     bool idle = false;
+    std::size_t allowed = 0;
     {
       std::lock_guard lock(im.mu);
       auto now = Clock::now();
@@ -182,7 +237,8 @@ PosSummary PosClient::send(const std::vector<PosEvent>& events,
                                                       std::chrono::milliseconds(500));
         const bool stalled = now - im.last_result >= im.opt.result_timeout;
         for (auto& [key, p] : im.pending) {
-          if (p.first_sent && now >= p.next_due && (stalled || p.seq < im.answered_seq)) {
+          if (p.first_sent && now >= p.next_due && (stalled || p.held || p.seq < im.answered_seq)) {
+            p.held = false;
             ++p.republished;
             ++sum.republished;
             p.next_due = now + republish_wait(im.opt, p.republished + 1, jitter(im.rng));
@@ -193,13 +249,16 @@ PosSummary PosClient::send(const std::vector<PosEvent>& events,
       results.swap(im.arrived);
       if (results.empty() && im.pending.empty() && next >= events.size()) break;
       if (now >= deadline) give_up = true;
+      allowed = im.allowance(now);
     }
     // Publish outside our lock: paho's callback thread holds paho's lock
     // while it waits for ours.
-    auto went_out = im.publish_some();
+    auto went_out = im.publish_some(allowed);
     if (!went_out.empty()) {
       std::lock_guard lock(im.mu);
       auto now = Clock::now();
+      if (im.pace > 0 || im.opt.send_rate > 0)
+        im.pace_tokens = std::max(0.0, im.pace_tokens - static_cast<double>(went_out.size()));
       for (const auto* e : went_out) {
         auto it = im.pending.find(e->store + "/" + e->event_id);
         if (it == im.pending.end() || it->second.first_sent) continue;
@@ -247,6 +306,8 @@ PosSummary PosClient::send(const std::vector<PosEvent>& events,
   for (const auto& [key, p] : im.pending) unanswered.insert(key);
   for (std::size_t i = next; i < events.size(); ++i) unanswered.insert(events[i].store + "/" + events[i].event_id);
   sum.unanswered = unanswered.size();
+  sum.throttle_notices = im.notices;
+  im.notices = 0;
   im.pending.clear();
   im.to_publish.clear();
   return sum;

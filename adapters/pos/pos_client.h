@@ -31,6 +31,9 @@ struct PosOptions {
   // max_inflight_messages, 20 by default), past which paho's MQTT v5
   // publisher slows sharply, and within paho's buffer of 100 commands.
   std::size_t publish_window = 20;
+  // At most this many publishes per second (first ones and republishes); 0:
+  // no limit. A till sending its offline day need not send it in one go.
+  double send_rate = 0;
   // Republishing: the first after result_timeout (the contract's timeout),
   // each later one after twice the wait before it, at most backoff_max; each
   // wait stretched by a random 0-50 % so that a thousand tills back after an
@@ -56,6 +59,7 @@ struct PosSummary {
   std::size_t rejected = 0;     // first result: rejected
   std::size_t republished = 0;  // publishes after the first, summed over events
   std::size_t unanswered = 0;   // no result before the deadline
+  std::size_t throttle_notices = 0;  // setia.pos.throttled/1 notices for our stores: we waited and slowed down
   std::map<std::string, std::string> status;  // "store/event_id" -> applied | rejected
   std::string to_json() const;
 };
@@ -70,7 +74,9 @@ struct PosResult {
 // The POS side of the end-to-end acknowledgement (docs/pos-contract.md): a
 // sale counts when its result arrives, not when the broker PUBACKs it, so
 // each event is kept and republished with the same event_id until its
-// result comes.
+// result comes. A throttle notice for one of its stores holds every
+// publish for the notice's retry_after (stretched by up to 50 %), then
+// paces them at its rate_per_s; the unanswered events are sent again.
 class PosClient {
  public:
   explicit PosClient(PosOptions options);

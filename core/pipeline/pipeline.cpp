@@ -60,6 +60,14 @@ Disposition Pipeline::handle_unsafe(const InboundMessage& msg) {
                               "/{store}/pos/{sale|refund|lookup} with a store id matching [a-z0-9][a-z0-9-]{0,62}",
                           std::nullopt});
   }
+  if (options_.quota) {
+    // Before anything that costs: the excess of a flood is dropped here.
+    auto decision = options_.quota->admit(topic->store, std::chrono::steady_clock::now());
+    if (!decision.admitted) {
+      throttle(topic->store, decision);
+      return Disposition::done;
+    }
+  }
   if (msg.reply_to && !is_answer_topic_of(options_.topic_prefix, topic->store, msg.reply_to->topic)) {
     return refuse_reply_topic(msg, topic->store, msg.reply_to->topic);
   }
@@ -96,6 +104,26 @@ Disposition Pipeline::handle_unsafe(const InboundMessage& msg) {
     case PosTopicKind::lookup: return handle_lookup(msg, topic->store);
   }
   return Disposition::done;
+}
+
+void Pipeline::throttle(const std::string& store, const QuotaDecision& decision) {
+  if (options_.metrics) {
+    options_.metrics
+        ->counter("setia_throttled_total", "POS messages not decided because their store was over its quota",
+                  {{"store", store}})
+        .inc();
+  }
+  if (!decision.notify) return;
+  const auto& q = options_.quota->options();
+  sink_.publish_result(store, throttle_notice_json(store, q.retry_after, q.rate, decision.throttled_since_notice),
+                       std::nullopt);
+  std::size_t suppressed = 0;
+  if (throttle_log_.allow(suppressed)) {
+    log_->warn(
+        "store={} over its quota ({} messages/s after {}) while other stores wait: {} messages not decided "
+        "since its last notice, the POS sends them again ({} similar messages suppressed)",
+        store, q.rate, q.burst, decision.throttled_since_notice, suppressed);
+  }
 }
 
 Disposition Pipeline::handle_sale(const InboundMessage& msg, const std::string& store,

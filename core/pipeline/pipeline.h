@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "core/pipeline/disabled_stores.h"
+#include "core/pipeline/store_quota.h"
 #include "core/ports/clock.h"
 #include "core/ports/pos_ledger.h"
 #include "core/ports/result_sink.h"
@@ -40,6 +41,10 @@ struct PipelineOptions {
   metrics::Registry* metrics = nullptr;
   // When set, the events of the stores in it are refused (store_disabled).
   const DisabledStores* disabled_stores = nullptr;
+  // When set, a store over its quota while others are active gets a
+  // throttle notice instead of a decision (store_quota.h). Only for the
+  // broker's delivery thread: the quota takes no lock.
+  StoreQuota* quota = nullptr;
 };
 
 // Rejects refunds parked longer than `timeout_s` seconds (their sale never came):
@@ -68,6 +73,9 @@ class Pipeline {
 
  private:
   Disposition handle_unsafe(const InboundMessage& msg);
+  // Tells the store, at most once a second, that its messages are not being
+  // decided; nothing is stored: the POS still holds them and sends them again.
+  void throttle(const std::string& store, const QuotaDecision& decision);
   Disposition handle_sale(const InboundMessage& msg, const std::string& store,
                           const std::shared_ptr<const rules::RuleBook>& book);
   Disposition handle_refund(const InboundMessage& msg, const std::string& store);
@@ -92,6 +100,7 @@ class Pipeline {
   PipelineCounters counters_;
   std::shared_ptr<spdlog::logger> log_;
   log::RateLimit store_down_log_;
+  log::RateLimit throttle_log_;
 };
 
 // Retries `call` while the store answers `transient`, with backoff, until it

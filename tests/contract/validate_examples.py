@@ -37,6 +37,7 @@ PREFIX_TO_SCHEMA = {
     "lookup-reply": "pos.lookup-reply.1.json",
     "result": "pos.result.1.json",
     "deadletter": "deadletter.1.json",
+    "throttled": "pos.throttled.1.json",
 }
 
 # The "schema" field of a message -> schema file (for the doc's blocks).
@@ -47,6 +48,7 @@ MESSAGE_TO_SCHEMA = {
     "setia.pos.lookup-reply/1": "pos.lookup-reply.1.json",
     "setia.pos.result/1": "pos.result.1.json",
     "setia.deadletter/1": "deadletter.1.json",
+    "setia.pos.throttled/1": "pos.throttled.1.json",
 }
 
 # Invalid example -> (JSON Schema keyword, JSON pointer of the failing value,
@@ -71,6 +73,7 @@ EXPECTED_ERRORS = {
     "lookup-missing-store-id.json": ("required", "", "'store_id'"),
     "lookup-reply-float-discount.json": ("type", "/voucher/discount"),
     "result-rejected-without-reason.json": ("required", "", "'reason'"),
+    "throttled-with-event-id.json": ("not", ""),
     "result-unknown-member-with-points.json": ("const", "/member/points_earned"),
     "deadletter-local-time.json": ("pattern", "/received_at"),
     "deadletter-missing-payload.json": ("required", "", "'payload'"),

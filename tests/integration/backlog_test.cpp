@@ -154,5 +154,58 @@ TEST(Backlog, FiveThousandJunkPayloadsAmongTwoHundredSalesLeaveEverySaleAnswered
   EXPECT_EQ(daemon.wait_exit(), 0) << "alive after the flood, and it stops cleanly";
 }
 
+// One store floods while another sells (docs/pos-contract.md#throttling):
+// the quiet store's sales are decided as they come, never throttled; the
+// flooding store is throttled and told, and its POS library, waiting and
+// slowing down as the notices ask, has every sale applied once in the end.
+TEST(Backlog, AStoresFloodIsThrottledWhileAnotherSellsAndNothingOfEitherIsLostOrCountedTwice) {
+  constexpr int kNoisy = 600, kQuiet = 40;
+  Daemon daemon({.extra_yaml = "fairness:\n  store_rate: 100\n  store_burst: 50\n  retry_after_s: 1\n"});
+  migrate(daemon);
+  daemon.start();
+  const std::string noisy = unique("noisy"), quiet = unique("quiet");
+  auto noisy_sales = make_sales(noisy, members(daemon, noisy, 5), kNoisy);
+  auto quiet_sales = make_sales(quiet, members(daemon, quiet, 3), kQuiet);
+
+  // The quiet store is active before the flood starts.
+  PosClient quiet_pos(patient_pos(daemon));
+  ASSERT_TRUE(quiet_pos.connect());
+  std::vector<PosEvent> first(quiet_sales.events.begin(), quiet_sales.events.begin() + 1);
+  ASSERT_EQ(quiet_pos.send(first).applied, 1u);
+
+  auto noisy_options = patient_pos(daemon);
+  noisy_options.window = 0;  // all 600 at once
+  PosClient noisy_pos(noisy_options);
+  ASSERT_TRUE(noisy_pos.connect());
+  PosSummary quiet_sum;
+  std::thread quiet_till([&] {
+    std::vector<PosEvent> rest(quiet_sales.events.begin() + 1, quiet_sales.events.end());
+    auto o = patient_pos(daemon);
+    o.send_rate = 20;  // a steady pace through the flood
+    PosClient pos(o);
+    if (pos.connect()) quiet_sum = pos.send(rest);
+  });
+  auto noisy_sum = noisy_pos.send(noisy_sales.events);
+  quiet_till.join();
+
+  EXPECT_EQ(quiet_sum.sent, static_cast<std::size_t>(kQuiet - 1));
+  EXPECT_EQ(quiet_sum.applied, static_cast<std::size_t>(kQuiet - 1));
+  EXPECT_EQ(quiet_sum.unanswered, 0u);
+  EXPECT_EQ(quiet_sum.throttle_notices, 0u) << "the quiet store is never held back";
+  EXPECT_EQ(quiet_sum.republished, 0u);
+
+  EXPECT_GE(noisy_sum.throttle_notices, 1u) << "600 at once past a burst of 50 while another store sells";
+  EXPECT_GE(noisy_sum.republished, 1u) << "what was throttled was sent again";
+  EXPECT_EQ(noisy_sum.applied + noisy_sum.duplicate, static_cast<std::size_t>(kNoisy))
+      << "each answered as applied (a duplicate when a republish crossed its first result)";
+  EXPECT_EQ(noisy_sum.rejected, 0u);
+  EXPECT_EQ(noisy_sum.unanswered, 0u);
+  expect_books(noisy, noisy_sales);
+  expect_books(quiet, quiet_sales);
+  EXPECT_EQ(scalar(*db(), "SELECT count(*) FROM dead_letters WHERE store_id IN ('" + noisy + "', '" + quiet + "')"), 0)
+      << "a throttled message is not a dead letter";
+  EXPECT_NE(daemon.log().find("store=" + noisy + " over its quota"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace setia::it

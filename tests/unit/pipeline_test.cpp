@@ -285,6 +285,39 @@ TEST_F(PipelineTest, ADisabledStoresEventsAreDeadLettersUntilItIsEnabled) {
   EXPECT_EQ(store_.sale_points.size(), 2u);
 }
 
+// A store's flood past its quota while another store is active: the excess
+// costs no store call and no dead letter, its store is told once, and the
+// other store's sale behind the flood is decided.
+TEST_F(PipelineTest, AFloodPastItsQuotaIsNotDecidedAndTheStoreIsToldOnce) {
+  StoreQuota quota({.rate = 0.001, .burst = 3, .active_window = std::chrono::seconds(600)});
+  Pipeline p(PipelineOptions{.topic_prefix = "setia", .quota = &quota}, store_, sink_, *registry_, clock_, stopping_);
+  auto quiet = ::setia::test::paper_sale();
+  quiet["store_id"] = "quiet-cafe";
+  quiet["event_id"] = "quiet-1";
+  ASSERT_EQ(p.handle(InboundMessage{.topic = "setia/quiet-cafe/pos/sale", .payload = quiet.dump()}), Disposition::done);
+  for (int i = 0; i < 10; ++i) {
+    auto j = ::setia::test::paper_sale();
+    j["event_id"] = "flood-" + std::to_string(i);
+    j["receipt_no"] = "F-" + std::to_string(i);
+    EXPECT_EQ(p.handle(InboundMessage{.topic = kTopic, .payload = j.dump()}), Disposition::done);
+  }
+  quiet["event_id"] = "quiet-2";
+  quiet["receipt_no"] = "Q-2";
+  p.handle(InboundMessage{.topic = "setia/quiet-cafe/pos/sale", .payload = quiet.dump()});
+  EXPECT_EQ(store_.sale_points.size(), 5u) << "quiet's two sales and the flood's burst of three";
+  EXPECT_TRUE(store_.rejects.empty()) << "a throttled message is not a dead letter: the POS still holds it";
+  EXPECT_TRUE(sink_.dead_letters.empty());
+  std::size_t notices = 0;
+  for (const auto& r : sink_.results) {
+    if (r.find("setia.pos.throttled/1") == std::string::npos) continue;
+    ++notices;
+    EXPECT_EQ(r.substr(0, 16), "marikh-salatiga ") << r;
+    EXPECT_NE(r.find("\"throttled\":1"), std::string::npos) << r;
+  }
+  EXPECT_EQ(notices, 1u) << "at most one notice a second";
+  EXPECT_EQ(sink_.results.size(), 6u) << "five results and the notice";
+}
+
 TEST_F(PipelineTest, ALookupsReplyToOutsideTheStoreIsADeadLetterAndNoReply) {
   send("setia/marikh-salatiga/pos/lookup",
        R"({"schema":"setia.pos.lookup/1","store_id":"marikh-salatiga","reply_to":"setia/other-store/pos/result"})");
