@@ -31,6 +31,8 @@ struct StoreOptions {
   std::string store, reason;
   std::vector<std::string> tills{"1"};
   int admin_days = 90;
+  std::optional<std::string> owner;  // the owner's email: an account, not a token
+  std::string owner_name = "Pemilik";
 };
 
 void require_store_id(const std::string& store) {
@@ -164,8 +166,17 @@ int store_add(Context& ctx, const StoreOptions& o) {
                   till.c_str(), password.c_str());
     }
   }
-  // Until admins are people with logins (issue 14), a store's first admin
-  // is its owner's bearer token.
+  // The store's first admin: its owner's account (docs/admin-accounts.md),
+  // or, without --owner, an owner's bearer token as earlier releases made.
+  if (o.owner) {
+    auto owner = make_owner_account(ctx.conninfo("store add"), o.store, *o.owner, o.owner_name);
+    if (!owner) return fail("the store is ready, but its owner's account could not be made: " + owner.error());
+    std::printf(
+        "owner         %s (admin %lld) password %s (shown once: POST /v1/admin/login, then PATCH "
+        "/v1/admin/me)\n",
+        o.owner->c_str(), owner->first, owner->second.c_str());
+    return 0;
+  }
   auto token = mint_admin_token(ctx.conninfo("store add"), o.store, o.admin_days);
   if (!token) return fail("the store is ready, but its admin token could not be made: " + token.error());
   std::printf("admin token   %s (store %s, valid %d days)\n", token->c_str(), o.store.c_str(), o.admin_days);
@@ -259,10 +270,12 @@ void add_store_commands(CLI::App& app, Context& ctx) {
   auto* add = store->add_subcommand(
       "add",
       "a new shop in one step: its rule file from stores.template (checked), its record, its tills' broker "
-      "accounts (stores.broker_command) and its owner's admin token, printed");
+      "accounts (stores.broker_command) and its owner's account (--owner EMAIL) or admin token, printed");
   add->add_option("store", o->store, "the store id, [a-z0-9][a-z0-9-]{0,62}")->required();
   add->add_option("--till", o->tills, "a till's name (repeatable): broker account STORE.TILL")->capture_default_str();
-  add->add_option("--admin-days", o->admin_days, "days the owner's admin token stays valid")
+  add->add_option("--owner", o->owner, "the owner's email: their admin account, with a password printed once");
+  add->add_option("--owner-name", o->owner_name, "the owner's name")->capture_default_str();
+  add->add_option("--admin-days", o->admin_days, "without --owner: days the owner's admin token stays valid")
       ->check(CLI::Range(1, 365))
       ->capture_default_str();
   add->callback([&ctx, o] { ctx.exit_code = store_add(ctx, *o); });

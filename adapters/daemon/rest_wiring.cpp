@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "adapters/postgres/pg_admin_store.h"
 #include "adapters/postgres/pg_credential_store.h"
 #include "adapters/postgres/pg_dead_letter_store.h"
 #include "adapters/postgres/pg_device_store.h"
@@ -72,6 +73,7 @@ struct Worker {
          const std::string& dummy_hash, core::Replayer* replayer)
       : session(conninfo),
         credential_store(session),
+        admin_store(session),
         login_failure_store(session),
         profile_store(session),
         device_store(session),
@@ -87,6 +89,7 @@ struct Worker {
         members(member_store, random64),
         auth(credential_store, login_failure_store, profile_store, members, hasher, tokens, throttle,
              core::rules_from(w.rules), w.clock, auth_options, dummy_hash),
+        admins(admin_store, credential_store, auth, hasher, tokens, w.clock),
         profiles(profile_store, device_store, w.config.max_devices_per_member),
         reads(member_history, member_directory, dead_letter_store),
         reports(report_queries, core::rules_from(w.rules), w.clock),
@@ -98,6 +101,7 @@ struct Worker {
 
   pg::PgSession session;
   pg::PgCredentialStore credential_store;
+  pg::PgAdminStore admin_store;
   pg::PgLoginFailureStore login_failure_store;
   pg::PgProfileStore profile_store;
   pg::PgDeviceStore device_store;
@@ -112,6 +116,7 @@ struct Worker {
   pg::PgOfferStore offer_store;
   core::Members members;
   core::Auth auth;
+  core::Admins admins;
   core::Profiles profiles;
   core::CrmReads reads;
   core::Reports reports;
@@ -175,6 +180,7 @@ std::expected<std::unique_ptr<RestService>, std::string> RestService::start(cons
                                            p.replayer.get());
     auto b = std::make_unique<adapters::rest::Backend>();
     b->auth = &worker->auth;
+    b->admins = &worker->admins;
     b->profiles = &worker->profiles;
     b->reads = &worker->reads;
     b->reports = &worker->reports;

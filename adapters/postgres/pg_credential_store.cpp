@@ -70,15 +70,25 @@ std::expected<long long, core::StoreError> PgCredentialStore::insert_token(const
   std::string store = t.store_id.value_or("");
   soci::indicator store_ind = t.store_id ? soci::i_ok : soci::i_null;
   long long expires = t.expires_at;
+  std::string kind = t.kind == core::TokenKind::session  ? "session"
+                     : t.kind == core::TokenKind::apikey ? "apikey"
+                                                         : "token";
+  long long admin = t.admin_id.value_or(0);
+  soci::indicator admin_ind = t.admin_id ? soci::i_ok : soci::i_null;
+  std::string admin_role = t.admin_role ? std::string(core::admin_role_name(*t.admin_role)) : "";
+  soci::indicator admin_role_ind = t.admin_role ? soci::i_ok : soci::i_null;
+  soci::indicator by_ind = t.created_by.empty() ? soci::i_null : soci::i_ok;
   auto done = session_.run([&](soci::session& sql) {
     // Each insert also sweeps a few long-expired tokens: the table stays
     // the size of the live ones without a job of its own.
     sql << "WITH swept AS (DELETE FROM api_tokens WHERE id IN (SELECT id FROM api_tokens "
            "  WHERE expires_at < now() - interval '1 day' LIMIT 20)) "
-           "INSERT INTO api_tokens (digest, role, member_id, store_id, label, expires_at) "
-           "VALUES (:d, :r, :m, :s, :l, to_timestamp(:e)) RETURNING id",
+           "INSERT INTO api_tokens (digest, role, member_id, store_id, label, expires_at, kind, admin_id, admin_role, "
+           "  created_by) "
+           "VALUES (:d, :r, :m, :s, :l, to_timestamp(:e), :k, :a, :ar, :by) RETURNING id",
         soci::use(t.digest), soci::use(role), soci::use(member, member_ind), soci::use(store, store_ind),
-        soci::use(t.label), soci::use(expires), soci::into(id);
+        soci::use(t.label), soci::use(expires), soci::use(kind), soci::use(admin, admin_ind),
+        soci::use(admin_role, admin_role_ind), soci::use(t.created_by, by_ind), soci::into(id);
   });
   if (!done) return std::unexpected(done.error());
   return id;
@@ -91,19 +101,32 @@ std::expected<std::optional<core::Principal>, core::StoreError> PgCredentialStor
   auto done = session_.run([&](soci::session& sql) {
     out.reset();
     core::Principal p;
-    std::string role;
+    std::string role, kind, admin_role;
     int all = 0;
+    long long limit = 0;
+    soci::indicator limit_ind = soci::i_null;
     // Every authenticated request runs this: one round trip (see
-    // pg_profile_store.cpp, read_profile).
+    // pg_profile_store.cpp, read_profile). A session speaks with its
+    // account's role and limit as they are now, and not at all once the
+    // account is disabled; an old admin token of one store is its owner,
+    // of every store an operator.
     sql << "SELECT t.id, t.role, coalesce(t.member_id, 0), coalesce(m.code, ''), "
-           "coalesce(m.store_id, t.store_id, ''), (t.role = 'admin' AND t.store_id IS NULL)::int "
-           "FROM api_tokens t LEFT JOIN members m ON m.id = t.member_id "
-           "WHERE t.digest = :d AND t.expires_at > to_timestamp(:now)",
+           "coalesce(m.store_id, t.store_id, ''), (t.role = 'admin' AND t.store_id IS NULL)::int, t.kind, "
+           "coalesce(a.role, t.admin_role, CASE WHEN t.store_id IS NULL THEN 'operator' ELSE 'owner' END), "
+           "coalesce(t.admin_id, 0), a.points_limit, coalesce(a.login, t.label) "
+           "FROM api_tokens t LEFT JOIN members m ON m.id = t.member_id LEFT JOIN admins a ON a.id = t.admin_id "
+           "WHERE t.digest = :d AND t.expires_at > to_timestamp(:now) AND a.disabled_at IS NULL",
         soci::use(digest), soci::use(at), soci::into(p.token_id), soci::into(role), soci::into(p.member_id),
-        soci::into(p.member_code), soci::into(p.store_id), soci::into(all);
+        soci::into(p.member_code), soci::into(p.store_id), soci::into(all), soci::into(kind), soci::into(admin_role),
+        soci::into(p.admin_id), soci::into(limit, limit_ind), soci::into(p.label);
     if (!sql.got_data()) return;
     p.role = role == "admin" ? core::Role::admin : core::Role::member;
     p.all_stores = all != 0;
+    p.kind = kind == "session"  ? core::TokenKind::session
+             : kind == "apikey" ? core::TokenKind::apikey
+                                : core::TokenKind::token;
+    p.admin_role = core::admin_role_from(admin_role).value_or(core::AdminRole::staff);
+    if (limit_ind == soci::i_ok) p.points_limit = limit;
     out = p;
   });
   if (!done) return std::unexpected(done.error());

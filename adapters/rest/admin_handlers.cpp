@@ -1,6 +1,8 @@
 // /v1/admin/...: members, points adjustments, what the rule files say, dead
 // letters. An admin token only (a member token is 403); a store admin sees
-// their store only: another store's member or dead letter is 404.
+// their store only: another store's member or dead letter is 404. Staff
+// look members up, adjust points within their limit and read dead letters;
+// the rest is the owners' (docs/admin-accounts.md).
 #include "adapters/rest/admin_scope.h"
 #include "adapters/rest/http_errors.h"
 #include "adapters/rest/json_body.h"
@@ -64,6 +66,19 @@ Response adjust_points(Call& call) {
   body.only({"delta", "reason"});
   auto delta = *body.integer("delta", true, -1'000'000'000, 1'000'000'000);
   auto reason = *body.string("reason", true, 500);
+  if (const auto& who = call.who(); who.admin_role == core::AdminRole::staff) {
+    // Staff adjust up to the limit their owner set, either way; none set:
+    // no adjustments at all.
+    if (!who.points_limit) {
+      throw forbidden("this staff account may not adjust points: the store's owner sets a limit first",
+                      "over_points_limit");
+    }
+    if (delta > *who.points_limit || -delta > *who.points_limit) {
+      throw forbidden("an adjustment of " + std::to_string(delta) + " points is beyond this staff account's limit of " +
+                          std::to_string(*who.points_limit) + "; ask the store's owner",
+                      "over_points_limit");
+    }
+  }
   auto a = unwrap(call.backend.points->adjust(m.member.code, delta, reason, admin_actor(call)));
   return json_response({{"adjustment",
                          {{"id", a.id},
@@ -198,12 +213,12 @@ Response replay_dead_letter(Call& call) {
 void add_admin_routes(Router& r) {
   r.add("GET", "/v1/admin/members", Access::admin, search_members);
   r.add("GET", "/v1/admin/members/{id}", Access::admin, get_member);
-  r.add("PATCH", "/v1/admin/members/{id}", Access::admin, patch_member);
+  r.add("PATCH", "/v1/admin/members/{id}", Access::owner, patch_member);
   r.add("POST", "/v1/admin/members/{id}/points", Access::admin, adjust_points);
-  r.add("GET", "/v1/admin/rules", Access::admin, get_rules);
-  r.add("GET", "/v1/admin/promos", Access::admin, admin_promos);
+  r.add("GET", "/v1/admin/rules", Access::owner, get_rules);
+  r.add("GET", "/v1/admin/promos", Access::owner, admin_promos);
   r.add("GET", "/v1/admin/deadletters", Access::admin, list_dead_letters);
-  r.add("POST", "/v1/admin/deadletters/{id}/replay", Access::admin, replay_dead_letter);
+  r.add("POST", "/v1/admin/deadletters/{id}/replay", Access::owner, replay_dead_letter);
 }
 
 }  // namespace setia::adapters::rest

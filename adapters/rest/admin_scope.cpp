@@ -15,7 +15,7 @@ std::optional<std::string> admin_store(const Call& call, bool required) {
     asked = it->second;
   }
   if (!who.all_stores) {
-    if (asked && *asked != who.store_id) throw forbidden("this admin token is for store " + who.store_id);
+    if (asked && *asked != who.store_id) throw forbidden("this admin is of store " + who.store_id, "other_store");
     return who.store_id;
   }
   if (!asked && required) throw bad_request("this admin token is for every store: add ?store=");
@@ -24,7 +24,13 @@ std::optional<std::string> admin_store(const Call& call, bool required) {
 
 std::string admin_actor(const Call& call) {
   const auto& who = call.who();
-  return "admin-token:" + std::to_string(who.token_id) + (who.all_stores ? " (all stores)" : " (" + who.store_id + ")");
+  const std::string where = who.all_stores ? " (all stores)" : " (" + who.store_id + ")";
+  switch (who.kind) {
+    case core::TokenKind::session: return "admin:" + std::to_string(who.admin_id) + " " + who.label + where;
+    case core::TokenKind::apikey: return "apikey:" + std::to_string(who.token_id) + " " + who.label + where;
+    case core::TokenKind::token: break;
+  }
+  return "admin-token:" + std::to_string(who.token_id) + where;
 }
 
 }  // namespace setia::adapters::rest

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/ports/ops_status.h"
+#include "core/services/admins.h"
 #include "core/services/auth.h"
 #include "core/services/crm_reads.h"
 #include "core/services/dead_letters.h"
@@ -25,6 +26,7 @@ namespace setia::adapters::rest {
 // alive.
 struct Backend {
   core::Auth* auth = nullptr;
+  core::Admins* admins = nullptr;
   core::Profiles* profiles = nullptr;
   core::CrmReads* reads = nullptr;
   core::Reports* reports = nullptr;

@@ -44,7 +44,9 @@ ApiError unavailable_for_callers(const std::string& method, const std::string& r
 
 ApiError bad_request(const std::string& message) { return {400, "invalid", message}; }
 ApiError not_found(const std::string& message) { return {404, "not_found", message}; }
-ApiError forbidden(const std::string& message) { return {403, "forbidden", message}; }
+ApiError forbidden(const std::string& message, const std::string& reason) {
+  return {403, "forbidden", message, reason};
+}
 ApiError unauthenticated(const std::string& message) { return {401, "unauthenticated", message}; }
 
 }  // namespace setia::adapters::rest

@@ -41,7 +41,7 @@ ApiError unavailable_for_callers(const std::string& method, const std::string& r
 // Shorthands for the errors the adapter itself decides.
 ApiError bad_request(const std::string& message);
 ApiError not_found(const std::string& message = "no such resource");
-ApiError forbidden(const std::string& message);
+ApiError forbidden(const std::string& message, const std::string& reason = {});
 ApiError unauthenticated(const std::string& message);
 
 // The value of an expected, or its ServiceError thrown as an ApiError.

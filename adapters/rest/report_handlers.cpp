@@ -108,8 +108,8 @@ Response customers_report(Call& call) {
 }  // namespace
 
 void add_report_routes(Router& r) {
-  r.add("GET", "/v1/admin/reports/sales", Access::admin, sales_report);
-  r.add("GET", "/v1/admin/reports/customers", Access::admin, customers_report);
+  r.add("GET", "/v1/admin/reports/sales", Access::owner, sales_report);
+  r.add("GET", "/v1/admin/reports/customers", Access::owner, customers_report);
 }
 
 }  // namespace setia::adapters::rest

@@ -68,6 +68,7 @@ RestApi::RestApi(RestOptions options, RestDeps deps)
   add_member_routes(router_);
   add_offer_routes(router_);
   add_admin_routes(router_);
+  add_admin_account_routes(router_);
   add_report_routes(router_);
   add_ops_routes(router_);
   add_reservation_routes(router_);
@@ -105,12 +106,17 @@ Response RestApi::route(const Request& request, bool ops_listener, std::string& 
             *lease,
             *this,
             deps_.rules ? deps_.rules->current() : nullptr};
-  if (m.route->access == Access::member || m.route->access == Access::admin || m.route->access == Access::token) {
+  if (m.route->access == Access::member || m.route->access == Access::admin || m.route->access == Access::owner ||
+      m.route->access == Access::token) {
     std::string token = bearer(request.authorization);
     if (token.empty()) throw unauthenticated("this path needs Authorization: Bearer <token>");
     call.principal = unwrap(lease->auth->authenticate(token));
-    if (m.route->access == Access::admin && call.principal->role != core::Role::admin) {
+    const bool is_admin = call.principal->role == core::Role::admin;
+    if ((m.route->access == Access::admin || m.route->access == Access::owner) && !is_admin) {
       throw forbidden("this path is for admins; a member token never reaches it");
+    }
+    if (m.route->access == Access::owner && call.principal->admin_role == core::AdminRole::staff) {
+      throw forbidden("this path is for the store's owners; staff do not reach it", "owner_only");
     }
     if (m.route->access == Access::member && call.principal->role != core::Role::member) {
       throw forbidden("this path is for members; admins use /v1/admin/...");

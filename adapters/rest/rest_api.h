@@ -93,6 +93,7 @@ void add_auth_routes(Router& r);
 void add_member_routes(Router& r);
 void add_offer_routes(Router& r);
 void add_admin_routes(Router& r);
+void add_admin_account_routes(Router& r);
 void add_report_routes(Router& r);
 void add_ops_routes(Router& r);
 void add_reservation_routes(Router& r);

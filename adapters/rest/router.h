@@ -12,10 +12,10 @@ namespace setia::adapters::rest {
 
 struct Call;
 
-// Who may call a route: anyone, a member token, an admin token, any valid
-// token, or the operations endpoints (no token, possibly on their own
-// listener).
-enum class Access { open, member, admin, token, ops };
+// Who may call a route: anyone, a member token, any admin (staff too), an
+// owner or operator (docs/admin-accounts.md), any valid token, or the
+// operations endpoints (no token, possibly on their own listener).
+enum class Access { open, member, admin, owner, token, ops };
 
 using Handler = std::function<Response(Call&)>;
 

@@ -4,6 +4,7 @@
 #include <expected>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/ports/store_error.h"
@@ -13,6 +14,34 @@ namespace setia::core {
 // Who a bearer token speaks for.
 enum class Role { member, admin };
 
+// What an admin may do (docs/admin-accounts.md): an owner everything in
+// their store and its admins; staff the day's work, points adjustments up
+// to a limit; an operator everything in every store.
+enum class AdminRole { staff, owner, operator_ };
+
+inline std::string_view admin_role_name(AdminRole role) {
+  switch (role) {
+    case AdminRole::staff: return "staff";
+    case AdminRole::owner: return "owner";
+    case AdminRole::operator_: return "operator";
+  }
+  return "staff";
+}
+
+inline std::optional<AdminRole> admin_role_from(std::string_view name) {
+  if (name == "staff") return AdminRole::staff;
+  if (name == "owner") return AdminRole::owner;
+  if (name == "operator") return AdminRole::operator_;
+  return std::nullopt;
+}
+
+// How an admin's token came to be.
+enum class TokenKind {
+  token,    // a member's token, or an admin token of `setiactl admin token create` (until it expires)
+  session,  // an admin's login: their account decides what it may do
+  apikey,   // a named machine credential, at most 90 days, with its own role
+};
+
 struct Principal {
   Role role = Role::member;
   long long token_id = 0;
@@ -20,6 +49,12 @@ struct Principal {
   std::string member_code;  // a member
   std::string store_id;     // a member's store; an admin's store, empty with all_stores
   bool all_stores = false;  // an admin of every store
+  // Admins only.
+  AdminRole admin_role = AdminRole::owner;
+  TokenKind kind = TokenKind::token;
+  long long admin_id = 0;                 // a session's account
+  std::optional<long long> points_limit;  // staff: the largest adjustment either way; none: no adjustment
+  std::string label;                      // an API key's name; a session's login
 };
 
 // A member who might be logging in, with their password hash.
@@ -36,7 +71,11 @@ struct NewToken {
   std::optional<long long> member_id;
   std::optional<std::string> store_id;  // an admin's store; none: every store
   std::int64_t expires_at = 0;          // unix seconds
-  std::string label;                    // who asked for it (audit): "register", "login", "setiactl"
+  std::string label;                    // who asked for it (audit): "register", "login", "setiactl"; a key's name
+  TokenKind kind = TokenKind::token;
+  std::optional<long long> admin_id;    // a session
+  std::optional<AdminRole> admin_role;  // an API key
+  std::string created_by;               // an API key: who made it (audit)
 };
 
 // What proves who a caller is: members' password hashes and the digests of

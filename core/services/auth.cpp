@@ -140,6 +140,23 @@ std::expected<void, ServiceError> Auth::admit_guess(const std::string& account, 
   return {};
 }
 
+std::expected<bool, ServiceError> Auth::guess(const std::string& account, const std::string& address,
+                                              const std::function<bool()>& verify) {
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
+  if (auto admitted = admit_guess(account, address, now); !admitted) return std::unexpected(admitted.error());
+  if (!verify()) {
+    if (auto done = login_failures_.add_login_failure(account, now, now - options_.login_failure_window.count());
+        !done) {
+      log::get("rest")->warn("could not record a wrong password: {}", done.error().message);
+    }
+    return false;
+  }
+  if (auto done = login_failures_.clear_login_failures(account); !done) {
+    log::get("rest")->warn("could not clear the wrong passwords of an account: {}", done.error().message);
+  }
+  return true;
+}
+
 std::expected<Session, ServiceError> Auth::login(const std::string& login_in, const std::string& password,
                                                  const std::optional<std::string>& store_id,
                                                  const std::string& address) {

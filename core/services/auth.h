@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <expected>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -86,6 +87,17 @@ class Auth {
   // that tell whether an account exists (a phone or email change that is
   // "taken"): scanning phone numbers through them costs the same.
   std::expected<void, ServiceError> admit_address(const std::string& address);
+  // One password guess against `account` (a throttle key, e.g. "admin:" and
+  // the login) from `address`, for the admin accounts (admins.h): 429 past
+  // the per-address or per-account limit; `verify` checks the password (the
+  // same argon2 cost whether the account exists or not); a wrong one is
+  // counted, a right one clears the count. True when it was right.
+  std::expected<bool, ServiceError> guess(const std::string& account, const std::string& address,
+                                          const std::function<bool()>& verify);
+  // Checks the password's length and hashes it (argon2id).
+  std::expected<std::string, ServiceError> hash_password(const std::string& password);
+  // A hash of a random password, to verify against when no account matches.
+  const std::string& dummy_hash() const { return dummy_hash_; }
   // For setiactl: an admin token for one store, or for all (store none).
   std::expected<std::string, ServiceError> create_admin_token(const std::optional<std::string>& store_id,
                                                               std::chrono::seconds ttl);
@@ -94,7 +106,6 @@ class Auth {
   std::expected<void, ServiceError> admit_guess(const std::string& account, const std::string& address,
                                                 std::int64_t now);
   std::expected<Session, ServiceError> issue(const Profile& profile, const std::string& label);
-  std::expected<std::string, ServiceError> hash_password(const std::string& password);
 
   CredentialStore& credentials_;
   LoginFailureStore& login_failures_;

@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 #include <vector>
+#include "core/ports/admin_store.h"
 #include "core/ports/credential_store.h"
 #include "core/ports/credentials.h"
 #include "core/ports/login_failure_store.h"
@@ -15,9 +16,96 @@
 
 namespace setia::core::fakes {
 
+// Admin accounts and API keys in memory (the keys live in FakeCredentials'
+// tokens, as in api_tokens).
+class FakeAdmins final : public core::AdminStore {
+ public:
+  std::vector<std::pair<core::AdminAccount, std::string>> accounts;  // with their password hashes
+  std::vector<core::NewToken>* tokens = nullptr;                     // FakeCredentials::tokens
+  std::expected<std::optional<long long>, core::StoreError> insert_admin(const core::NewAdmin& a) override {
+    for (const auto& [acc, hash] : accounts) {
+      if (acc.login == a.login) return std::nullopt;
+    }
+    core::AdminAccount acc{.id = static_cast<long long>(accounts.size()) + 1,
+                           .store_id = a.store_id,
+                           .login = a.login,
+                           .name = a.name,
+                           .role = a.role,
+                           .points_limit = a.points_limit,
+                           .disabled_at = std::nullopt,
+                           .created_at = 0,
+                           .created_by = a.created_by};
+    accounts.emplace_back(acc, a.password_hash);
+    return acc.id;
+  }
+  std::expected<std::optional<core::AdminAccount>, core::StoreError> admin(long long id) override {
+    if (id < 1 || id > static_cast<long long>(accounts.size())) return std::nullopt;
+    return accounts[static_cast<std::size_t>(id - 1)].first;
+  }
+  std::expected<std::optional<std::pair<core::AdminAccount, std::string>>, core::StoreError> admin_for_login(
+      const std::string& login) override {
+    for (const auto& a : accounts) {
+      if (a.first.login == login) return a;
+    }
+    return std::nullopt;
+  }
+  std::expected<std::vector<core::AdminAccount>, core::StoreError> admins(
+      const std::optional<std::string>& store_id) override {
+    std::vector<core::AdminAccount> out;
+    for (const auto& [acc, hash] : accounts) {
+      if (!store_id || acc.store_id == store_id) out.push_back(acc);
+    }
+    return out;
+  }
+  std::expected<bool, core::StoreError> change_admin(long long id, const core::AdminChange& c, long long,
+                                                     bool* last_owner) override {
+    if (last_owner) *last_owner = false;
+    if (id < 1 || id > static_cast<long long>(accounts.size())) return false;
+    auto& [acc, hash] = accounts[static_cast<std::size_t>(id - 1)];
+    if (c.disabled && *c.disabled && !acc.disabled_at && acc.role == core::AdminRole::owner) {
+      bool other = false;
+      for (const auto& [o, h] : accounts) {
+        other =
+            other || (o.id != id && o.store_id == acc.store_id && o.role == core::AdminRole::owner && !o.disabled_at);
+      }
+      if (!other) {
+        if (last_owner) *last_owner = true;
+        return true;
+      }
+    }
+    if (c.disabled) acc.disabled_at = *c.disabled ? std::optional<std::int64_t>(1) : std::nullopt;
+    if (c.points_limit) acc.points_limit = *c.points_limit;
+    if (c.password_hash) hash = *c.password_hash;
+    return true;
+  }
+  std::expected<std::vector<core::ApiKeyRow>, core::StoreError> api_keys(const std::optional<std::string>& store_id,
+                                                                         std::int64_t now) override {
+    std::vector<core::ApiKeyRow> out;
+    if (!tokens) return out;
+    for (std::size_t i = 0; i < tokens->size(); ++i) {
+      const auto& t = (*tokens)[i];
+      if (t.kind != core::TokenKind::apikey || t.expires_at <= now || (store_id && t.store_id != store_id)) continue;
+      out.push_back({static_cast<long long>(i) + 1, t.store_id, t.label, t.admin_role.value_or(core::AdminRole::staff),
+                     0, t.expires_at, t.created_by});
+    }
+    return out;
+  }
+  std::expected<bool, core::StoreError> revoke_api_key(long long id,
+                                                       const std::optional<std::string>& store_id) override {
+    if (!tokens || id < 1 || id > static_cast<long long>(tokens->size())) return false;
+    auto& t = (*tokens)[static_cast<std::size_t>(id - 1)];
+    if (t.kind != core::TokenKind::apikey || t.expires_at == 0 || (store_id && t.store_id != store_id)) return false;
+    t.expires_at = 0;
+    return true;
+  }
+};
+
 // Auth over fakes.
 class FakeCredentials final : public core::CredentialStore {
  public:
+  // What PgCredentialStore joins to a session: its account (role, limit,
+  // disabled); none: sessions speak as owners.
+  FakeAdmins* admins = nullptr;
   std::vector<core::LoginCandidate> candidates;
   std::vector<core::NewToken> tokens;
   std::map<long long, std::string> passwords;
@@ -51,6 +139,17 @@ class FakeCredentials final : public core::CredentialStore {
                         .store_id = t.store_id.value_or(""),
                         .all_stores = t.role == core::Role::admin && !t.store_id};
       if (auto it = member_codes.find(p.member_id); it != member_codes.end()) p.member_code = it->second;
+      p.kind = t.kind;
+      p.label = t.label;
+      p.admin_role = t.admin_role.value_or(t.store_id ? core::AdminRole::owner : core::AdminRole::operator_);
+      if (t.admin_id && admins) {
+        auto a = *admins->admin(*t.admin_id);
+        if (!a || a->disabled_at) continue;
+        p.admin_id = a->id;
+        p.admin_role = a->role;
+        p.points_limit = a->points_limit;
+        p.label = a->login;
+      }
       return p;
     }
     return std::nullopt;

@@ -144,6 +144,7 @@ class RestRig {
     deps.backends = [this] {
       auto b = std::make_unique<Backend>();
       b->auth = &auth;
+      b->admins = &admins;
       b->profiles = &profiles;
       b->reads = &reads;
       b->reports = &reports;
@@ -174,6 +175,7 @@ class RestRig {
   // The ports.
   core::fakes::FakeCredentials credentials;
   core::fakes::FakeLoginFailures login_failures;
+  core::fakes::FakeAdmins admin_store;
   core::fakes::FakeMemberTable member_table;
   core::fakes::FakeDevices devices;
   core::fakes::FakeMemberHistory history;
@@ -193,6 +195,7 @@ class RestRig {
   core::Members members{member_table, random};
   core::Auth auth{credentials, login_failures,           member_table, members, hasher,     tokens,
                   throttle,    core::rules_from(rules_), clock,        {},      "$v1$dummy"};
+  core::Admins admins{admin_store, credentials, auth, hasher, tokens, clock};
   core::Profiles profiles{member_table, devices};
   core::CrmReads reads{history, member_table, letters};
   core::Reports reports{report_queries, core::rules_from(rules_), clock};
@@ -223,6 +226,8 @@ class RestRig {
   // Three members (two of Marikh, one of another store), their points,
   // sales, notifications, a voucher, reservations; dead letters; reports.
   void seed() {
+    credentials.admins = &admin_store;
+    admin_store.tokens = &credentials.tokens;
     auto& ocha = member_table.add(kStore, "MAR-7Q2M9XW4", "Ocha", "081211110001", "ocha@example.com");
     ocha.member.birth_date = "1999-05-27";
     member_table.add(kOtherStore, "TOK-K3H8P2RN", "Budi", "081211110002");
