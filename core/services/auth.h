@@ -91,8 +91,8 @@ class Auth {
                                                               std::chrono::seconds ttl);
 
  private:
-  std::expected<void, ServiceError> admit_guess(const std::string& account, const std::string& address,
-                                                std::int64_t now);
+  std::expected<void, ServiceError> admit_guess(const std::string& store, const std::string& account,
+                                                const std::string& address, std::int64_t now);
   std::expected<Session, ServiceError> issue(const Profile& profile, const std::string& label);
   std::expected<std::string, ServiceError> hash_password(const std::string& password);
 
