@@ -145,7 +145,7 @@ int device_add(Context& ctx, const DeviceOptions& a) {
   // An operator's registration moves nothing either, and stays within the
   // members' own limit.
   const int max_devices = ctx.config("device add").rest.max_devices_per_member;
-  auto added = devices.add_device((*member)->id, a.token, a.platform, max_devices);
+  auto added = devices.add_device((*member)->store_id, (*member)->id, a.token, a.platform, max_devices);
   if (!added) return fail(added.error().message);
   using Added = core::DeviceStore::AddDevice;
   if (*added == Added::held_by_another) {
@@ -159,9 +159,10 @@ int device_add(Context& ctx, const DeviceOptions& a) {
 }
 
 int device_remove(Context& ctx, const std::string& token) {
-  // As when FCM says the token is dead: its pending deliveries end too.
+  // As when FCM says the token is dead: its pending deliveries end too. The
+  // command names only the token: in whichever store holds it.
   adapters::postgres::PgOutboxStore outbox(ctx.conninfo("device remove"));
-  auto done = outbox.drop_device(token, "device removed by an operator (setiactl device remove)");
+  auto done = outbox.drop_device(std::nullopt, token, "device removed by an operator (setiactl device remove)");
   if (!done) return fail(done.error().message);
   return 0;
 }

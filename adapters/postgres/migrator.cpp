@@ -58,7 +58,7 @@ std::expected<int, std::string> schema_version(const std::string& conninfo) {
   return std::stoi(*v);
 }
 
-std::expected<std::vector<int>, std::string> migrate(const std::string& conninfo) {
+std::expected<std::vector<int>, std::string> migrate(const std::string& conninfo, std::optional<int> up_to) {
   auto c = connect(conninfo);
   if (!c) return std::unexpected(c.error());
   PGconn* conn = c->get();
@@ -74,6 +74,7 @@ std::expected<std::vector<int>, std::string> migrate(const std::string& conninfo
   for (const auto& [name, sql] : migrations::kFiles) {
     if (!failure.empty()) break;
     int v = version_of(name);
+    if (up_to && v > *up_to) break;  // kFiles is sorted by name, so by version
     auto have = exec(conn, "SELECT count(*) FROM schema_migrations WHERE version = " + std::to_string(v));
     if (!have) {
       failure = have.error();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <expected>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,7 +13,10 @@ int required_schema_version();
 // Applies the embedded migrations that are missing, each in its own
 // transaction, under an advisory lock so that two operators (or daemons)
 // cannot migrate at once. Returns the versions applied, or a message.
-std::expected<std::vector<int>, std::string> migrate(const std::string& conninfo);
+// `up_to`: none past that version (a test's database as an older release
+// left it); every one by default.
+std::expected<std::vector<int>, std::string> migrate(const std::string& conninfo,
+                                                     std::optional<int> up_to = std::nullopt);
 
 // The schema version in the database (0 before any migration).
 std::expected<int, std::string> schema_version(const std::string& conninfo);

@@ -18,19 +18,22 @@ std::string phone_digits(const std::string& login) {
 
 }  // namespace
 
-std::expected<void, core::StoreError> PgCredentialStore::set_password(long long member_id, const std::string& hash) {
+std::expected<void, core::StoreError> PgCredentialStore::set_password(const std::string& store_id, long long member_id,
+                                                                      const std::string& hash) {
   return session_.run([&](soci::session& sql) {
-    sql << "INSERT INTO member_credentials (member_id, password_hash) VALUES (:m, :h) "
+    sql << "INSERT INTO member_credentials (store_id, member_id, password_hash) VALUES (:s, :m, :h) "
            "ON CONFLICT (member_id) DO UPDATE SET password_hash = EXCLUDED.password_hash, updated_at = now()",
-        soci::use(member_id), soci::use(hash);
+        soci::use(store_id), soci::use(member_id), soci::use(hash);
   });
 }
 
-std::expected<std::optional<std::string>, core::StoreError> PgCredentialStore::password_hash(long long member_id) {
+std::expected<std::optional<std::string>, core::StoreError> PgCredentialStore::password_hash(
+    const std::string& store_id, long long member_id) {
   std::optional<std::string> out;
   auto done = session_.run([&](soci::session& sql) {
     std::string h;
-    sql << "SELECT password_hash FROM member_credentials WHERE member_id = :m", soci::use(member_id), soci::into(h);
+    sql << "SELECT password_hash FROM member_credentials WHERE store_id = :s AND member_id = :m", soci::use(store_id),
+        soci::use(member_id), soci::into(h);
     if (sql.got_data()) out = h;
   });
   if (!done) return std::unexpected(done.error());
@@ -47,7 +50,7 @@ std::expected<std::vector<core::LoginCandidate>, core::StoreError> PgCredentialS
     // Bounded: a login is unique per store, and a person is a member of few.
     soci::rowset<soci::row> rs =
         (sql.prepare << "SELECT m.id, m.code, m.store_id, c.password_hash FROM members m "
-                        "JOIN member_credentials c ON c.member_id = m.id "
+                        "JOIN member_credentials c ON c.store_id = m.store_id AND c.member_id = m.id "
                         "WHERE (lower(m.email) = lower(:login) "
                         "       OR (:digits <> '' AND regexp_replace(m.phone, '[^0-9+]', '', 'g') = :digits2)) "
                         "  AND (CAST(:store AS text) IS NULL OR m.store_id = :store2) "

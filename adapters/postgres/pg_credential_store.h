@@ -13,8 +13,10 @@ class PgCredentialStore final : public core::CredentialStore {
   explicit PgCredentialStore(PgSession& session) : session_(session) {}
 
   // core::CredentialStore
-  std::expected<void, core::StoreError> set_password(long long member_id, const std::string& hash) override;
-  std::expected<std::optional<std::string>, core::StoreError> password_hash(long long member_id) override;
+  std::expected<void, core::StoreError> set_password(const std::string& store_id, long long member_id,
+                                                     const std::string& hash) override;
+  std::expected<std::optional<std::string>, core::StoreError> password_hash(const std::string& store_id,
+                                                                            long long member_id) override;
   std::expected<std::vector<core::LoginCandidate>, core::StoreError> login_candidates(
       const std::string& login, const std::optional<std::string>& store_id) override;
   std::expected<long long, core::StoreError> insert_token(const core::NewToken& token) override;

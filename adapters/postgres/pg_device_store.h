@@ -12,9 +12,11 @@ class PgDeviceStore final : public core::DeviceStore {
   explicit PgDeviceStore(PgSession& session) : session_(session) {}
 
   // core::DeviceStore
-  std::expected<AddDevice, core::StoreError> add_device(long long member_id, const std::string& token,
-                                                        const std::string& platform, int max_devices) override;
-  std::expected<bool, core::StoreError> remove_device(long long member_id, const std::string& token) override;
+  std::expected<AddDevice, core::StoreError> add_device(const std::string& store_id, long long member_id,
+                                                        const std::string& token, const std::string& platform,
+                                                        int max_devices) override;
+  std::expected<bool, core::StoreError> remove_device(const std::string& store_id, long long member_id,
+                                                      const std::string& token) override;
 
  private:
   PgSession& session_;

@@ -4,37 +4,44 @@
 
 namespace setia::adapters::postgres {
 
-std::expected<core::LoginFailures, core::StoreError> PgLoginFailureStore::login_failures(const std::string& account,
+std::expected<core::LoginFailures, core::StoreError> PgLoginFailureStore::login_failures(const std::string& store_id,
+                                                                                         const std::string& account,
                                                                                          std::int64_t since) {
   core::LoginFailures out;
   long long from = since, oldest = 0;
   soci::indicator oldest_ind = soci::i_null;
   auto done = session_.run([&](soci::session& sql) {
     sql << "SELECT count(*), extract(epoch FROM min(at))::bigint FROM login_failures "
-           "WHERE account = :a AND at >= to_timestamp(:s)",
-        soci::use(account), soci::use(from), soci::into(out.count), soci::into(oldest, oldest_ind);
+           "WHERE store_id = :st AND account = :a AND at >= to_timestamp(:s)",
+        soci::use(store_id), soci::use(account), soci::use(from), soci::into(out.count), soci::into(oldest, oldest_ind);
   });
   if (!done) return std::unexpected(done.error());
   if (oldest_ind == soci::i_ok) out.oldest = oldest;
   return out;
 }
 
-std::expected<void, core::StoreError> PgLoginFailureStore::add_login_failure(const std::string& account,
+std::expected<void, core::StoreError> PgLoginFailureStore::add_login_failure(const std::string& store_id,
+                                                                             const std::string& account,
                                                                              std::int64_t at,
                                                                              std::int64_t forget_before) {
   long long when = at, forget = forget_before;
   return session_.run([&](soci::session& sql) {
     soci::transaction tr(sql);
-    sql << "DELETE FROM login_failures WHERE at < to_timestamp(:f)", soci::use(forget);
-    sql << "INSERT INTO login_failures (account, at) VALUES (:a, to_timestamp(:t))", soci::use(account),
-        soci::use(when);
+    // The store's old rows only: a store's table stays the size of its own
+    // window, and the statement stays within the store's rows.
+    sql << "DELETE FROM login_failures WHERE store_id = :st AND at < to_timestamp(:f)", soci::use(store_id),
+        soci::use(forget);
+    sql << "INSERT INTO login_failures (store_id, account, at) VALUES (:st, :a, to_timestamp(:t))", soci::use(store_id),
+        soci::use(account), soci::use(when);
     tr.commit();
   });
 }
 
-std::expected<void, core::StoreError> PgLoginFailureStore::clear_login_failures(const std::string& account) {
-  return session_.run(
-      [&](soci::session& sql) { sql << "DELETE FROM login_failures WHERE account = :a", soci::use(account); });
+std::expected<void, core::StoreError> PgLoginFailureStore::clear_login_failures(const std::string& store_id,
+                                                                                const std::string& account) {
+  return session_.run([&](soci::session& sql) {
+    sql << "DELETE FROM login_failures WHERE store_id = :st AND account = :a", soci::use(store_id), soci::use(account);
+  });
 }
 
 }  // namespace setia::adapters::postgres

@@ -6,18 +6,20 @@
 namespace setia::adapters::postgres {
 
 // core::LoginFailureStore on PostgreSQL (login_failures,
-// migrations/0006_auth.sql). Works on a session it is given, so that one
+// migrations/0011_login_failures.sql, its store_id 0016). Works on a session it is given, so that one
 // worker's stores share one connection.
 class PgLoginFailureStore final : public core::LoginFailureStore {
  public:
   explicit PgLoginFailureStore(PgSession& session) : session_(session) {}
 
   // core::LoginFailureStore
-  std::expected<core::LoginFailures, core::StoreError> login_failures(const std::string& account,
+  std::expected<core::LoginFailures, core::StoreError> login_failures(const std::string& store_id,
+                                                                      const std::string& account,
                                                                       std::int64_t since) override;
-  std::expected<void, core::StoreError> add_login_failure(const std::string& account, std::int64_t at,
-                                                          std::int64_t forget_before) override;
-  std::expected<void, core::StoreError> clear_login_failures(const std::string& account) override;
+  std::expected<void, core::StoreError> add_login_failure(const std::string& store_id, const std::string& account,
+                                                          std::int64_t at, std::int64_t forget_before) override;
+  std::expected<void, core::StoreError> clear_login_failures(const std::string& store_id,
+                                                             const std::string& account) override;
 
  private:
   PgSession& session_;

@@ -74,7 +74,8 @@ std::expected<core::Page<core::TransactionSummary>, core::StoreError> PgMemberHi
     auto list = json_rows(
         sql,
         "SELECT s.id, s.store_id, s.receipt_no, floor(extract(epoch from s.occurred_at))::bigint AS at, s.total, "
-        "s.points_earned, (SELECT coalesce(sum(l.qty), 0) FROM sale_lines l WHERE l.sale_id = s.id)::bigint AS items "
+        "s.points_earned, (SELECT coalesce(sum(l.qty), 0) FROM sale_lines l "
+        "  WHERE l.store_id = s.store_id AND l.sale_id = s.id)::bigint AS items "
         "FROM sales s WHERE s.member_id = :m AND (:has = 0 OR "
         "  (floor(extract(epoch from s.occurred_at))::bigint, s.id) < (:a, :b)) "
         "ORDER BY floor(extract(epoch from s.occurred_at)) DESC, s.id DESC LIMIT :lim",
@@ -109,10 +110,10 @@ std::expected<std::optional<core::Transaction>, core::StoreError> PgMemberHistor
            "  'points_reversed', s.points_reversed, 'refunded', s.refunded, "
            "  'lines', coalesce((SELECT json_agg(json_build_object('sku', l.sku, 'name', l.name, "
            "      'category', l.category, 'qty', l.qty, 'unit_price', l.unit_price, 'amount', l.amount) "
-           "      ORDER BY l.line_no) FROM sale_lines l WHERE l.sale_id = s.id), '[]'), "
+           "      ORDER BY l.line_no) FROM sale_lines l WHERE l.store_id = s.store_id AND l.sale_id = s.id), '[]'), "
            "  'vouchers', coalesce((SELECT json_agg(json_build_object('code', v.code, 'redeemed', v.redeemed, "
            "      'discount', v.discount, 'reason', v.reason) ORDER BY v.code) "
-           "      FROM sale_vouchers v WHERE v.sale_id = s.id), '[]'))::text "
+           "      FROM sale_vouchers v WHERE v.store_id = s.store_id AND v.sale_id = s.id), '[]'))::text "
            "FROM sales s, p WHERE s.id = :id AND (p.member IS NULL OR s.member_id = p.member) "
            "AND (p.store IS NULL OR s.store_id = p.store)",
         soci::use(member, member_i), soci::use(store, store_i), soci::use(sale_id), soci::into(doc);

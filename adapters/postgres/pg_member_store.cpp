@@ -20,8 +20,8 @@ std::expected<domain::Member, core::MemberStore::InsertFailure> PgMemberStore::i
           soci::use(m.store_id), soci::use(m.code), soci::use(m.name), soci::use(m.phone), soci::use(email, email_ind),
           soci::use(birth, birth_ind), soci::into(id), soci::into(created);
       if (password_hash) {
-        sql << "INSERT INTO member_credentials (member_id, password_hash) VALUES (:m, :h)", soci::use(id),
-            soci::use(*password_hash);
+        sql << "INSERT INTO member_credentials (store_id, member_id, password_hash) VALUES (:s, :m, :h)",
+            soci::use(m.store_id), soci::use(id), soci::use(*password_hash);
       }
       tr.commit();
       out->id = id;

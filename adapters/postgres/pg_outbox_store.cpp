@@ -31,33 +31,47 @@ std::expected<std::vector<core::OutboxItem>, core::StoreError> PgOutboxStore::cl
   return items;
 }
 
-std::expected<void, core::StoreError> PgOutboxStore::mark_sent(long long id) {
+std::expected<void, core::StoreError> PgOutboxStore::mark_sent(const std::string& store_id, long long id) {
   return session_.run([&](soci::session& sql) {
-    sql << "UPDATE outbox SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = :id", soci::use(id);
+    sql << "UPDATE outbox SET status = 'sent', sent_at = now(), last_error = NULL WHERE store_id = :s AND id = :id",
+        soci::use(store_id), soci::use(id);
   });
 }
 
-std::expected<void, core::StoreError> PgOutboxStore::mark_retry(long long id, std::chrono::seconds delay,
-                                                                const std::string& error) {
+std::expected<void, core::StoreError> PgOutboxStore::mark_retry(const std::string& store_id, long long id,
+                                                                std::chrono::seconds delay, const std::string& error) {
   int delay_s = static_cast<int>(delay.count());
   return session_.run([&](soci::session& sql) {
-    sql << "UPDATE outbox SET next_attempt_at = now() + make_interval(secs => :d), last_error = :e WHERE id = :id",
-        soci::use(delay_s), soci::use(error), soci::use(id);
+    sql << "UPDATE outbox SET next_attempt_at = now() + make_interval(secs => :d), last_error = :e "
+           "WHERE store_id = :s AND id = :id",
+        soci::use(delay_s), soci::use(error), soci::use(store_id), soci::use(id);
   });
 }
 
-std::expected<void, core::StoreError> PgOutboxStore::mark_dead(long long id, const std::string& error) {
+std::expected<void, core::StoreError> PgOutboxStore::mark_dead(const std::string& store_id, long long id,
+                                                               const std::string& error) {
   return session_.run([&](soci::session& sql) {
-    sql << "UPDATE outbox SET status = 'dead', last_error = :e WHERE id = :id", soci::use(error), soci::use(id);
+    sql << "UPDATE outbox SET status = 'dead', last_error = :e WHERE store_id = :s AND id = :id", soci::use(error),
+        soci::use(store_id), soci::use(id);
   });
 }
 
-std::expected<void, core::StoreError> PgOutboxStore::drop_device(const std::string& token, const std::string& error) {
+std::expected<void, core::StoreError> PgOutboxStore::drop_device(const std::optional<std::string>& store_id,
+                                                                 const std::string& token, const std::string& error) {
   return session_.run([&](soci::session& sql) {
     soci::transaction tr(sql);
-    sql << "UPDATE outbox SET status = 'dead', last_error = :e WHERE device_token = :t AND status = 'pending'",
-        soci::use(error), soci::use(token);
-    sql << "DELETE FROM devices WHERE token = :t", soci::use(token);
+    if (store_id) {
+      sql << "UPDATE outbox SET status = 'dead', last_error = :e "
+             "WHERE store_id = :s AND device_token = :t AND status = 'pending'",
+          soci::use(error), soci::use(*store_id), soci::use(token);
+      sql << "DELETE FROM devices WHERE store_id = :s AND token = :t", soci::use(*store_id), soci::use(token);
+    } else {
+      // The operator's `device remove`, which names only the token: every
+      // store's rows (docs/operations.md, "Distributing by store").
+      sql << "UPDATE outbox SET status = 'dead', last_error = :e WHERE device_token = :t AND status = 'pending'",
+          soci::use(error), soci::use(token);
+      sql << "DELETE FROM devices WHERE token = :t", soci::use(token);
+    }
     tr.commit();
   });
 }
@@ -69,9 +83,9 @@ std::expected<std::vector<core::OutboxRow>, core::StoreError> PgOutboxStore::lis
   auto done = session_.run([&](soci::session& sql) {
     soci::rowset<soci::row> rows =
         (sql.prepare
-             << "SELECT o.id, o.notification_id, n.kind, n.store_id, o.device_token, o.fcm_topic, o.status, o.attempts, "
+             << "SELECT o.id, o.notification_id, n.kind, o.store_id, o.device_token, o.fcm_topic, o.status, o.attempts, "
                 "extract(epoch FROM o.next_attempt_at)::bigint, o.last_error, extract(epoch FROM o.sent_at)::bigint "
-                "FROM outbox o JOIN notifications n ON n.id = o.notification_id "
+                "FROM outbox o JOIN notifications n ON n.store_id = o.store_id AND n.id = o.notification_id "
                 "WHERE (:s = '' OR o.status = :s) ORDER BY o.id DESC LIMIT :l",
          soci::use(only, "s"), soci::use(limit, "l"));
     for (const auto& r : rows) {
@@ -100,6 +114,8 @@ std::expected<std::vector<core::OutboxRow>, core::StoreError> PgOutboxStore::lis
 std::expected<bool, core::StoreError> PgOutboxStore::replay(long long id) {
   long long affected = 0;
   auto done = session_.run([&](soci::session& sql) {
+    // The operator's `outbox replay ID` names no store: the row of whichever
+    // store has this id (docs/operations.md, "Distributing by store").
     soci::statement st = (sql.prepare << "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = now(), "
                                          "last_error = NULL WHERE id = :id AND status = 'dead'",
                           soci::use(id));

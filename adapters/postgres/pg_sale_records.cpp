@@ -25,7 +25,7 @@ std::expected<std::vector<core::RecordedSale>, core::StoreError> PgSaleRecords::
              << "SELECT jsonb_build_object('store_id', s.store_id, 'receipt_no', s.receipt_no, 'occurred_at', s.occurred_at, "
                 "'subtotal', s.subtotal, 'total', s.total, 'items', (SELECT jsonb_agg(jsonb_build_object('sku', l.sku, "
                 "'name', l.name, 'qty', l.qty, 'unit_price', l.unit_price, 'category', l.category) ORDER BY l.line_no) "
-                "FROM sale_lines l WHERE l.sale_id = s.id))::text, s.points_earned "
+                "FROM sale_lines l WHERE l.store_id = s.store_id AND l.sale_id = s.id))::text, s.points_earned "
                 "FROM sales s WHERE s.member_id IS NOT NULL AND s.occurred_at >= to_timestamp(:since) ORDER BY s.id",
          soci::use(from));
     for (const auto& r : rows) out.push_back({r.get<std::string>(0), r.get<long long>(1)});

@@ -156,12 +156,12 @@ Response add_device(Call& call) {
   body.only({"token", "platform"});
   auto token = *body.string("token", true, 4096);
   auto platform = body.string("platform", false, 10).value_or("android");
-  unwrap(call.backend.profiles->add_device(call.who().member_id, token, platform));
+  unwrap(call.backend.profiles->add_device(call.who().store_id, call.who().member_id, token, platform));
   return json_response({{"token", token}, {"platform", platform}}, 201);
 }
 
 Response remove_device(Call& call) {
-  unwrap(call.backend.profiles->remove_device(call.who().member_id, call.param("token")));
+  unwrap(call.backend.profiles->remove_device(call.who().store_id, call.who().member_id, call.param("token")));
   return Response{204, "application/json", "", {}, false};
 }
 

@@ -61,27 +61,27 @@ int OutboxDispatcher::run_once(OutboxStore& store) {
     std::expected<void, StoreError> marked;
     switch (outcome.kind) {
       case DeliveryOutcome::Kind::delivered:
-        marked = store.mark_sent(item.id);
+        marked = store.mark_sent(item.store_id, item.id);
         log_->debug("outbox={} notification={} delivered", item.id, item.notification_id);
         break;
       case DeliveryOutcome::Kind::retry_later:
         if (item.attempts >= options_.max_attempts) {
-          marked = store.mark_dead(item.id,
+          marked = store.mark_dead(item.store_id, item.id,
                                    "gave up after " + std::to_string(item.attempts) + " attempts: " + outcome.detail);
           log_->error("outbox={} notification={} dead after {} attempts: {}", item.id, item.notification_id,
                       item.attempts, outcome.detail);
         } else {
           auto delay = backoff(item.attempts, outcome.retry_after);
-          marked = store.mark_retry(item.id, delay, outcome.detail);
+          marked = store.mark_retry(item.store_id, item.id, delay, outcome.detail);
           log_->info("outbox={} notification={} retry in {} s (attempt {}): {}", item.id, item.notification_id,
                      delay.count(), item.attempts, outcome.detail);
         }
         break;
       case DeliveryOutcome::Kind::failed:
         if (outcome.drop_device_token && !item.device_token.empty()) {
-          marked = store.drop_device(item.device_token, outcome.detail);
+          marked = store.drop_device(item.store_id, item.device_token, outcome.detail);
         } else {
-          marked = store.mark_dead(item.id, outcome.detail);
+          marked = store.mark_dead(item.store_id, item.id, outcome.detail);
         }
         log_->warn("outbox={} notification={} failed for good{}: {}", item.id, item.notification_id,
                    outcome.drop_device_token ? " (device token dropped)" : "", outcome.detail);

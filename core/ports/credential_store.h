@@ -85,8 +85,11 @@ class CredentialStore {
  public:
   virtual ~CredentialStore() = default;
 
-  virtual std::expected<void, StoreError> set_password(long long member_id, const std::string& hash) = 0;
-  virtual std::expected<std::optional<std::string>, StoreError> password_hash(long long member_id) = 0;
+  // Of member `member_id` of store `store_id`.
+  virtual std::expected<void, StoreError> set_password(const std::string& store_id, long long member_id,
+                                                       const std::string& hash) = 0;
+  virtual std::expected<std::optional<std::string>, StoreError> password_hash(const std::string& store_id,
+                                                                              long long member_id) = 0;
   // Members with a password whose email (any case) or phone (digits and +
   // only) is `login`, in `store_id` when given.
   virtual std::expected<std::vector<LoginCandidate>, StoreError> login_candidates(

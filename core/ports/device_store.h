@@ -8,7 +8,8 @@
 namespace setia::core {
 
 // Members' phones (FCM registration tokens), where their pushes go. Each
-// call is one committed transaction. Not thread-safe: one per thread.
+// call is one committed transaction, about a member of `store_id`. Not
+// thread-safe: one per thread.
 class DeviceStore {
  public:
   virtual ~DeviceStore() = default;
@@ -18,10 +19,12 @@ class DeviceStore {
   // a member past `max_devices` registers no more (each device is one more
   // outbox row in every sale's transaction).
   enum class AddDevice { added, already_yours, held_by_another, too_many };
-  virtual std::expected<AddDevice, StoreError> add_device(long long member_id, const std::string& token,
-                                                          const std::string& platform, int max_devices) = 0;
+  virtual std::expected<AddDevice, StoreError> add_device(const std::string& store_id, long long member_id,
+                                                          const std::string& token, const std::string& platform,
+                                                          int max_devices) = 0;
   // False when the member had no such device.
-  virtual std::expected<bool, StoreError> remove_device(long long member_id, const std::string& token) = 0;
+  virtual std::expected<bool, StoreError> remove_device(const std::string& store_id, long long member_id,
+                                                        const std::string& token) = 0;
 };
 
 }  // namespace setia::core

@@ -15,19 +15,24 @@ struct LoginFailures {
 };
 
 // The failed logins of an account (Auth's key: the login and the store),
-// kept in the database so that every daemon counts them. Each call is one
-// committed transaction. Not thread-safe: one per thread.
+// kept in the database so that every daemon counts them, each under the
+// store it was tried in: the login's, "*" when it named none, the member's
+// for a password change. Each call is one committed transaction. Not
+// thread-safe: one per thread.
 class LoginFailureStore {
  public:
   virtual ~LoginFailureStore() = default;
 
   // Those of `account` at or after `since` (unix seconds).
-  virtual std::expected<LoginFailures, StoreError> login_failures(const std::string& account, std::int64_t since) = 0;
-  // Recording one forgets every account's failures before `forget_before`.
-  virtual std::expected<void, StoreError> add_login_failure(const std::string& account, std::int64_t at,
-                                                            std::int64_t forget_before) = 0;
+  virtual std::expected<LoginFailures, StoreError> login_failures(const std::string& store_id,
+                                                                  const std::string& account, std::int64_t since) = 0;
+  // Recording one forgets the store's failures (every account's) before
+  // `forget_before`.
+  virtual std::expected<void, StoreError> add_login_failure(const std::string& store_id, const std::string& account,
+                                                            std::int64_t at, std::int64_t forget_before) = 0;
   // After a good password.
-  virtual std::expected<void, StoreError> clear_login_failures(const std::string& account) = 0;
+  virtual std::expected<void, StoreError> clear_login_failures(const std::string& store_id,
+                                                               const std::string& account) = 0;
 };
 
 }  // namespace setia::core

@@ -41,18 +41,24 @@ struct OutboxRow {
 };
 
 // The outbox as the dispatcher sees it, and as operators look after it.
-// One instance per worker thread.
+// One instance per worker thread. A row is named by its store and id (the
+// store an OutboxItem came with), so that each statement names the store
+// (docs/operations.md, "Distributing by store").
 class OutboxStore {
  public:
   virtual ~OutboxStore() = default;
   // Due rows, leased for `lease` so that no other worker takes them.
   virtual std::expected<std::vector<OutboxItem>, StoreError> claim(int limit, std::chrono::seconds lease) = 0;
-  virtual std::expected<void, StoreError> mark_sent(long long id) = 0;
-  virtual std::expected<void, StoreError> mark_retry(long long id, std::chrono::seconds delay,
-                                                     const std::string& error) = 0;
-  virtual std::expected<void, StoreError> mark_dead(long long id, const std::string& error) = 0;
-  // The device token is dead: forget it, and end its pending deliveries.
-  virtual std::expected<void, StoreError> drop_device(const std::string& token, const std::string& error) = 0;
+  virtual std::expected<void, StoreError> mark_sent(const std::string& store_id, long long id) = 0;
+  virtual std::expected<void, StoreError> mark_retry(const std::string& store_id, long long id,
+                                                     std::chrono::seconds delay, const std::string& error) = 0;
+  virtual std::expected<void, StoreError> mark_dead(const std::string& store_id, long long id,
+                                                    const std::string& error) = 0;
+  // The device token is dead: forget it, and end its pending deliveries, in
+  // `store_id`; without one (an operator who knows only the token), in
+  // every store.
+  virtual std::expected<void, StoreError> drop_device(const std::optional<std::string>& store_id,
+                                                      const std::string& token, const std::string& error) = 0;
 
   // Operators: deliveries newest first, of one status or all.
   virtual std::expected<std::vector<OutboxRow>, StoreError> list(const std::optional<std::string>& status,

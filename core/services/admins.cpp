@@ -65,7 +65,9 @@ std::expected<AdminSession, ServiceError> Admins::login(const std::string& login
   const std::string login = lower_trimmed(login_in);
   if (!looks_like_email(login)) return fail(Kind::invalid, "login must be the admin's email address");
   std::optional<std::pair<AdminAccount, std::string>> found;
-  auto right = auth_.guess("admin:" + login, address, [&] {
+  // The login names no store: its failures count under "*", as a member's
+  // login without a store does.
+  auto right = auth_.guess("*", "admin:" + login, address, [&] {
     auto row = admins_.admin_for_login(login);
     if (row) found = std::move(*row);
     // The same argon2 cost whether the account exists or not.
@@ -105,10 +107,11 @@ std::expected<void, ServiceError> Admins::change_own_password(const Principal& w
   auto account = admins_.admin(who.admin_id);
   if (!account) return unavailable(account.error());
   if (!*account) return fail(Kind::unauthenticated, "this account no longer exists", "bad_token");
-  auto right = auth_.guess("admin-password:" + std::to_string(who.admin_id), address, [&] {
-    auto row = admins_.admin_for_login((*account)->login);
-    return row && *row && hasher_.verify((*row)->second, current);
-  });
+  auto right =
+      auth_.guess((*account)->store_id.value_or("*"), "admin-password:" + std::to_string(who.admin_id), address, [&] {
+        auto row = admins_.admin_for_login((*account)->login);
+        return row && *row && hasher_.verify((*row)->second, current);
+      });
   if (!right) return std::unexpected(right.error());
   if (!*right) return fail(Kind::forbidden, "current_password does not match", "wrong_current_password");
   auto hash = auth_.hash_password(fresh);

@@ -127,11 +127,11 @@ std::expected<Session, ServiceError> Auth::register_member(const Registration& r
 // A password guess for `account` from `address` may go ahead: the
 // per-address limit (in memory) and the account's failures in the window
 // (in the database, shared by every daemon) are both below their limits.
-std::expected<void, ServiceError> Auth::admit_guess(const std::string& account, const std::string& address,
-                                                    std::int64_t now) {
+std::expected<void, ServiceError> Auth::admit_guess(const std::string& store, const std::string& account,
+                                                    const std::string& address, std::int64_t now) {
   const auto window = options_.login_failure_window.count();
   if (int wait = throttle_.admit(address); wait > 0) return rate_limited(wait);
-  auto failures = login_failures_.login_failures(account, now - window + 1);
+  auto failures = login_failures_.login_failures(store, account, now - window + 1);
   if (!failures) return unavailable(failures.error());
   if (failures->count >= options_.max_login_failures) {
     // The oldest counted failure leaves the window `window` seconds after it.
@@ -140,18 +140,18 @@ std::expected<void, ServiceError> Auth::admit_guess(const std::string& account, 
   return {};
 }
 
-std::expected<bool, ServiceError> Auth::guess(const std::string& account, const std::string& address,
-                                              const std::function<bool()>& verify) {
+std::expected<bool, ServiceError> Auth::guess(const std::string& store, const std::string& account,
+                                              const std::string& address, const std::function<bool()>& verify) {
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
-  if (auto admitted = admit_guess(account, address, now); !admitted) return std::unexpected(admitted.error());
+  if (auto admitted = admit_guess(store, account, address, now); !admitted) return std::unexpected(admitted.error());
   if (!verify()) {
-    if (auto done = login_failures_.add_login_failure(account, now, now - options_.login_failure_window.count());
+    if (auto done = login_failures_.add_login_failure(store, account, now, now - options_.login_failure_window.count());
         !done) {
       log::get("rest")->warn("could not record a wrong password: {}", done.error().message);
     }
     return false;
   }
-  if (auto done = login_failures_.clear_login_failures(account); !done) {
+  if (auto done = login_failures_.clear_login_failures(store, account); !done) {
     log::get("rest")->warn("could not clear the wrong passwords of an account: {}", done.error().message);
   }
   return true;
@@ -162,10 +162,13 @@ std::expected<Session, ServiceError> Auth::login(const std::string& login_in, co
                                                  const std::string& address) {
   const std::string login = trim(login_in);
   if (login.empty() || login.size() > 254) return err(Kind::invalid, "login must be an email or a phone number");
-  const std::string account = login_key(login) + "|" + store_id.value_or("*");
+  // "*": a login that names no store is tried in every store, and its
+  // failures are counted under that one key (LoginFailureStore).
+  const std::string store = store_id.value_or("*");
+  const std::string account = login_key(login) + "|" + store;
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
   const auto window = options_.login_failure_window.count();
-  if (auto admitted = admit_guess(account, address, now); !admitted) return std::unexpected(admitted.error());
+  if (auto admitted = admit_guess(store, account, address, now); !admitted) return std::unexpected(admitted.error());
   auto candidates = credentials_.login_candidates(login, store_id);
   if (!candidates) return unavailable(candidates.error());
 
@@ -179,7 +182,7 @@ std::expected<Session, ServiceError> Auth::login(const std::string& login_in, co
     if (hasher_.verify(c.password_hash, password)) matched.push_back(&c);
   }
   if (matched.empty()) {
-    if (auto done = login_failures_.add_login_failure(account, now, now - window); !done) {
+    if (auto done = login_failures_.add_login_failure(store, account, now, now - window); !done) {
       // The answer stays the same; the guess just went uncounted.
       log::get("rest")->warn("could not record a failed login: {}", done.error().message);
     }
@@ -188,7 +191,7 @@ std::expected<Session, ServiceError> Auth::login(const std::string& login_in, co
   if (matched.size() > 1) {
     return err(Kind::invalid, "this login is a member of several stores: add \"store\"", "ambiguous_login");
   }
-  if (auto done = login_failures_.clear_login_failures(account); !done) {
+  if (auto done = login_failures_.clear_login_failures(store, account); !done) {
     log::get("rest")->warn("could not clear the failed logins of a member: {}", done.error().message);
   }
   const auto& who = *matched.front();
@@ -196,7 +199,7 @@ std::expected<Session, ServiceError> Auth::login(const std::string& login_in, co
     // The hash was made with older (weaker) parameters: the password is at
     // hand now, so store it with today's.
     if (auto fresh = hasher_.hash(password)) {
-      if (auto done = credentials_.set_password(who.member_id, *fresh); !done) {
+      if (auto done = credentials_.set_password(who.store_id, who.member_id, *fresh); !done) {
         log::get("rest")->warn("member {}: could not store the rehashed password: {}", who.member_code,
                                done.error().message);
       }
@@ -232,21 +235,25 @@ std::expected<void, ServiceError> Auth::change_password(const Principal& who, co
   const std::string account = "password-change|member:" + std::to_string(who.member_id);
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
   const auto window = options_.login_failure_window.count();
-  if (auto admitted = admit_guess(account, address, now); !admitted) return std::unexpected(admitted.error());
-  auto stored = credentials_.password_hash(who.member_id);
+  if (auto admitted = admit_guess(who.store_id, account, address, now); !admitted) {
+    return std::unexpected(admitted.error());
+  }
+  auto stored = credentials_.password_hash(who.store_id, who.member_id);
   if (!stored) return unavailable(stored.error());
   if (!*stored || !hasher_.verify(**stored, current)) {
-    if (auto done = login_failures_.add_login_failure(account, now, now - window); !done) {
+    if (auto done = login_failures_.add_login_failure(who.store_id, account, now, now - window); !done) {
       log::get("rest")->warn("could not record a wrong current_password: {}", done.error().message);
     }
     return err(Kind::forbidden, "current_password does not match", "wrong_current_password");
   }
-  if (auto done = login_failures_.clear_login_failures(account); !done) {
+  if (auto done = login_failures_.clear_login_failures(who.store_id, account); !done) {
     log::get("rest")->warn("could not clear the wrong current_passwords of a member: {}", done.error().message);
   }
   auto hash = hash_password(fresh);
   if (!hash) return std::unexpected(hash.error());
-  if (auto done = credentials_.set_password(who.member_id, *hash); !done) return unavailable(done.error());
+  if (auto done = credentials_.set_password(who.store_id, who.member_id, *hash); !done) {
+    return unavailable(done.error());
+  }
   if (auto done = credentials_.revoke_member_tokens(who.member_id, who.token_id); !done) {
     return unavailable(done.error());
   }

@@ -88,12 +88,13 @@ class Auth {
   // "taken"): scanning phone numbers through them costs the same.
   std::expected<void, ServiceError> admit_address(const std::string& address);
   // One password guess against `account` (a throttle key, e.g. "admin:" and
-  // the login) from `address`, for the admin accounts (admins.h): 429 past
-  // the per-address or per-account limit; `verify` checks the password (the
-  // same argon2 cost whether the account exists or not); a wrong one is
-  // counted, a right one clears the count. True when it was right.
-  std::expected<bool, ServiceError> guess(const std::string& account, const std::string& address,
-                                          const std::function<bool()>& verify);
+  // the login; counted under `store`, "*" for none) from `address`, for the
+  // admin accounts (admins.h): 429 past the per-address or per-account
+  // limit; `verify` checks the password (the same argon2 cost whether the
+  // account exists or not); a wrong one is counted, a right one clears the
+  // count. True when it was right.
+  std::expected<bool, ServiceError> guess(const std::string& store, const std::string& account,
+                                          const std::string& address, const std::function<bool()>& verify);
   // Checks the password's length and hashes it (argon2id).
   std::expected<std::string, ServiceError> hash_password(const std::string& password);
   // A hash of a random password, to verify against when no account matches.
@@ -103,8 +104,8 @@ class Auth {
                                                               std::chrono::seconds ttl);
 
  private:
-  std::expected<void, ServiceError> admit_guess(const std::string& account, const std::string& address,
-                                                std::int64_t now);
+  std::expected<void, ServiceError> admit_guess(const std::string& store, const std::string& account,
+                                                const std::string& address, std::int64_t now);
   std::expected<Session, ServiceError> issue(const Profile& profile, const std::string& label);
 
   CredentialStore& credentials_;

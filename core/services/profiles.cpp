@@ -84,8 +84,8 @@ std::expected<Profile, ServiceError> Profiles::update_by_admin(long long member_
   return update(member_id, patch);
 }
 
-std::expected<void, ServiceError> Profiles::add_device(long long member_id, const std::string& token,
-                                                       const std::string& platform) {
+std::expected<void, ServiceError> Profiles::add_device(const std::string& store_id, long long member_id,
+                                                       const std::string& token, const std::string& platform) {
   // FCM registration tokens are ~160 characters of [A-Za-z0-9_:-]; refuse
   // what cannot be one rather than store junk the dispatcher sends to.
   bool ok = !token.empty() && token.size() <= 4096 && std::all_of(token.begin(), token.end(), [](unsigned char c) {
@@ -95,7 +95,7 @@ std::expected<void, ServiceError> Profiles::add_device(long long member_id, cons
   if (platform != "android" && platform != "ios" && platform != "web") {
     return err(Kind::invalid, "platform must be android, ios or web");
   }
-  auto done = devices_.add_device(member_id, token, platform, max_devices_);
+  auto done = devices_.add_device(store_id, member_id, token, platform, max_devices_);
   if (!done) return err(Kind::unavailable, done.error().message);
   using Added = DeviceStore::AddDevice;
   switch (*done) {
@@ -115,8 +115,9 @@ std::expected<void, ServiceError> Profiles::add_device(long long member_id, cons
   return {};
 }
 
-std::expected<void, ServiceError> Profiles::remove_device(long long member_id, const std::string& token) {
-  auto done = devices_.remove_device(member_id, token);
+std::expected<void, ServiceError> Profiles::remove_device(const std::string& store_id, long long member_id,
+                                                          const std::string& token) {
+  auto done = devices_.remove_device(store_id, member_id, token);
   if (!done) return err(Kind::unavailable, done.error().message);
   if (!*done) return err(Kind::not_found, "no such device of yours", "no_such_device");
   return {};

@@ -24,11 +24,13 @@ class Profiles {
   // By an admin: any field, the birth date too.
   std::expected<Profile, ServiceError> update_by_admin(long long member_id, ProfilePatch patch);
 
-  // platform: android | ios | web. Refused (conflict) past max_devices,
-  // and for a token another member holds.
-  std::expected<void, ServiceError> add_device(long long member_id, const std::string& token,
-                                               const std::string& platform);
-  std::expected<void, ServiceError> remove_device(long long member_id, const std::string& token);
+  // Of member `member_id` of store `store_id`. platform: android | ios |
+  // web. Refused (conflict) past max_devices, and for a token another
+  // member holds.
+  std::expected<void, ServiceError> add_device(const std::string& store_id, long long member_id,
+                                               const std::string& token, const std::string& platform);
+  std::expected<void, ServiceError> remove_device(const std::string& store_id, long long member_id,
+                                                  const std::string& token);
 
  private:
   std::expected<Profile, ServiceError> update(long long member_id, const ProfilePatch& patch);

@@ -109,11 +109,11 @@ class FakeCredentials final : public core::CredentialStore {
   std::vector<core::LoginCandidate> candidates;
   std::vector<core::NewToken> tokens;
   std::map<long long, std::string> passwords;
-  std::expected<void, core::StoreError> set_password(long long id, const std::string& h) override {
+  std::expected<void, core::StoreError> set_password(const std::string&, long long id, const std::string& h) override {
     passwords[id] = h;
     return {};
   }
-  std::expected<std::optional<std::string>, core::StoreError> password_hash(long long id) override {
+  std::expected<std::optional<std::string>, core::StoreError> password_hash(const std::string&, long long id) override {
     if (!passwords.contains(id)) return std::nullopt;
     return passwords[id];
   }
@@ -176,7 +176,8 @@ class FakeCredentials final : public core::CredentialStore {
 class FakeLoginFailures final : public core::LoginFailureStore {
  public:
   std::map<std::string, std::vector<std::int64_t>> failures;  // account -> unix seconds
-  std::expected<core::LoginFailures, core::StoreError> login_failures(const std::string& account,
+  std::map<std::string, std::string> stores;                  // account -> the store it was recorded under
+  std::expected<core::LoginFailures, core::StoreError> login_failures(const std::string&, const std::string& account,
                                                                       std::int64_t since) override {
     core::LoginFailures out;
     for (auto at : failures[account]) {
@@ -185,13 +186,14 @@ class FakeLoginFailures final : public core::LoginFailureStore {
     }
     return out;
   }
-  std::expected<void, core::StoreError> add_login_failure(const std::string& account, std::int64_t at,
-                                                          std::int64_t forget_before) override {
+  std::expected<void, core::StoreError> add_login_failure(const std::string& store, const std::string& account,
+                                                          std::int64_t at, std::int64_t forget_before) override {
     for (auto& [_, times] : failures) std::erase_if(times, [&](std::int64_t t) { return t < forget_before; });
     failures[account].push_back(at);
+    stores[account] = store;
     return {};
   }
-  std::expected<void, core::StoreError> clear_login_failures(const std::string& account) override {
+  std::expected<void, core::StoreError> clear_login_failures(const std::string&, const std::string& account) override {
     failures.erase(account);
     return {};
   }

@@ -14,7 +14,7 @@ class FakeDevices final : public DeviceStore {
  public:
   std::map<std::string, std::pair<long long, std::string>> by_token;  // token -> member, platform
 
-  std::expected<AddDevice, StoreError> add_device(long long member_id, const std::string& token,
+  std::expected<AddDevice, StoreError> add_device(const std::string&, long long member_id, const std::string& token,
                                                   const std::string& platform, int max_devices) override {
     if (auto it = by_token.find(token); it != by_token.end()) {
       if (it->second.first != member_id) return AddDevice::held_by_another;
@@ -27,7 +27,8 @@ class FakeDevices final : public DeviceStore {
     by_token[token] = {member_id, platform};
     return AddDevice::added;
   }
-  std::expected<bool, StoreError> remove_device(long long member_id, const std::string& token) override {
+  std::expected<bool, StoreError> remove_device(const std::string&, long long member_id,
+                                                const std::string& token) override {
     auto it = by_token.find(token);
     if (it == by_token.end() || it->second.first != member_id) return false;
     by_token.erase(it);

@@ -46,25 +46,32 @@ class FakeOutbox final : public OutboxStore {
     }
     return out;
   }
-  std::expected<void, StoreError> mark_sent(long long id) override {
+  // A row is marked only under the store it was claimed with, as in
+  // PgOutboxStore, whose statements name it.
+  std::expected<void, StoreError> mark_sent(const std::string& store, long long id) override {
+    if (!ours(store, id)) return {};
     rows[id].status = "sent";
     return {};
   }
-  std::expected<void, StoreError> mark_retry(long long id, std::chrono::seconds delay, const std::string& e) override {
+  std::expected<void, StoreError> mark_retry(const std::string& store, long long id, std::chrono::seconds delay,
+                                             const std::string& e) override {
+    if (!ours(store, id)) return {};
     rows[id].status = "pending";
     rows[id].delay = delay;
     rows[id].error = e;
     return {};
   }
-  std::expected<void, StoreError> mark_dead(long long id, const std::string& e) override {
+  std::expected<void, StoreError> mark_dead(const std::string& store, long long id, const std::string& e) override {
+    if (!ours(store, id)) return {};
     rows[id].status = "dead";
     rows[id].error = e;
     return {};
   }
-  std::expected<void, StoreError> drop_device(const std::string& token, const std::string& e) override {
+  std::expected<void, StoreError> drop_device(const std::optional<std::string>& store, const std::string& token,
+                                              const std::string& e) override {
     dropped.push_back(token);
     for (auto& [id, r] : rows) {
-      if (r.item.device_token == token && r.status != "sent") {
+      if ((!store || r.item.store_id == *store) && r.item.device_token == token && r.status != "sent") {
         r.status = "dead";
         r.error = e;
       }
@@ -82,6 +89,10 @@ class FakeOutbox final : public OutboxStore {
       }
     }
     return out;
+  }
+  bool ours(const std::string& store, long long id) const {
+    auto it = rows.find(id);
+    return it != rows.end() && it->second.item.store_id == store;
   }
   std::expected<bool, StoreError> replay(long long id) override {
     if (!rows.contains(id) || rows[id].status != "dead") return false;

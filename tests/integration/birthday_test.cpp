@@ -95,7 +95,8 @@ class Birthday : public ::testing::Test {
         soci::use(store), soci::use(code), soci::use(name), soci::use(phone), soci::use(birth), soci::use(lang),
         soci::into(id);
     std::string token = unique("tok");
-    *sql_ << "INSERT INTO devices (token, member_id) VALUES (:t, :m)", soci::use(token), soci::use(id);
+    *sql_ << "INSERT INTO devices (store_id, token, member_id) VALUES (:s, :t, :m)", soci::use(store), soci::use(token),
+        soci::use(id);
     return id;
   }
   long long vouchers(long long m) {

@@ -52,8 +52,7 @@ TEST(Notifications, AMembersSaleIsPushedToTheirDevice) {
   auto code = add_member(d, store, "Ocha", "081244440001");
   // Its own token: a token another member holds (an earlier run's) is not moved.
   const auto device = unique("dev-ocha");
-  auto added =
-      run({SETIACTL_PATH, "--config", d.config_path(), "device", "add", "--member", code, "--token", device});
+  auto added = run({SETIACTL_PATH, "--config", d.config_path(), "device", "add", "--member", code, "--token", device});
   ASSERT_EQ(added.exit_code, 0) << added.err;
 
   adapters::pos::PosOptions o;
@@ -90,7 +89,9 @@ TEST(Notifications, OperatorsListReplayAndRemoveDeliveries) {
   ASSERT_EQ(added.exit_code, 0) << added.err;
   auto sql = db();
   *sql << "INSERT INTO notifications (store_id, kind, data) VALUES ('" + store + "', 'sale_points', '{}')";
-  *sql << "INSERT INTO outbox (notification_id, device_token, status, attempts, last_error) SELECT id, '" + token +
+  *sql << "INSERT INTO outbox (store_id, notification_id, device_token, status, attempts, last_error) "
+          "SELECT store_id, id, '" +
+              token +
               "', s, a, e FROM notifications, (VALUES ('dead', 5, 'FCM 500'), ('pending', 0, NULL), ('sent', 1, NULL)) "
               "v(s, a, e) WHERE store_id = '" +
               store + "'";

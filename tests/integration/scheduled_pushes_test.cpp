@@ -30,7 +30,8 @@ class ScheduledPushes : public ::testing::Test {
     auto m = new_member(*sql_, store);
     std::string token = unique("tok");
     *sql_ << "UPDATE members SET lang = :l WHERE id = :m", soci::use(lang), soci::use(m.id);
-    *sql_ << "INSERT INTO devices (token, member_id) VALUES (:t, :m)", soci::use(token), soci::use(m.id);
+    *sql_ << "INSERT INTO devices (store_id, token, member_id) VALUES (:s, :t, :m)", soci::use(store), soci::use(token),
+        soci::use(m.id);
     return m;
   }
   long long count(const std::string& kind, long long member) {

@@ -202,6 +202,7 @@ TEST(Auth, WrongPasswordsForOneLoginAreLimitedThroughTheStore) {
     rig.clock.advance(10s);
   }
   EXPECT_EQ(rig.login_failures.failures["ocha@example.com|*"].size(), 5u) << "one key whatever the case of the email";
+  EXPECT_EQ(rig.login_failures.stores["ocha@example.com|*"], "*") << "a login naming no store counts under '*'";
   auto limited = rig.auth.login("ocha@example.com", "secret-password", std::nullopt, "2.2.2.2");
   ASSERT_FALSE(limited);
   EXPECT_EQ(limited.error().reason, "rate_limited");

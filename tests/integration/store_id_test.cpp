@@ -1,0 +1,364 @@
+// Every table carries its store (migration 0016; docs/operations.md,
+// "Distributing by store"): a table without a NOT NULL store_id fails
+// here by name; the rows the sale, push, device, password and login paths
+// write carry their parent's store, and statements naming a store leave
+// another store's rows alone; a database populated at schema 15 gets each
+// row's store from its parent when it migrates to 16. The Pg adapters and
+// the migrator in-process on the real PostgreSQL (no setiad, no broker).
+#include <algorithm>
+#include <ctime>
+#include <map>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <nlohmann/json.hpp>
+
+#include "adapters/postgres/migrator.h"
+#include "adapters/postgres/pg_credential_store.h"
+#include "adapters/postgres/pg_device_store.h"
+#include "adapters/postgres/pg_login_failure_store.h"
+#include "adapters/postgres/pg_outbox_store.h"
+#include "adapters/postgres/pg_session.h"
+#include "points_support.h"
+
+namespace setia::it {
+namespace {
+
+// The tables that belong to no store, each with why.
+const std::map<std::string, std::string> kNoStore = {
+    {"schema_migrations", "the migrator's record of the schema's versions"},
+};
+// The tables whose store_id may be NULL, each with why.
+const std::map<std::string, std::string> kStoreMayBeNull = {
+    {"dead_letters", "a message on a topic that names no store is kept too, with none"},
+    {"api_tokens", "an operator's admin token for every store (admin token create --all) has none"},
+    {"admins", "an operator, the vendor's, is of every store and has none (docs/admin-accounts.md)"},
+};
+
+// Each base table of Setia's schema that has no store_id column, or one
+// that is not text, or one that may be NULL, with what is wrong with it.
+std::map<std::string, std::string> tables_without_store(soci::session& sql) {
+  std::map<std::string, std::string> out;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT t.table_name::text, coalesce(c.data_type::text, ''), coalesce(c.is_nullable::text, '') "
+                      "FROM information_schema.tables t LEFT JOIN information_schema.columns c "
+                      "  ON c.table_schema = t.table_schema AND c.table_name = t.table_name "
+                      "  AND c.column_name = 'store_id' "
+                      "WHERE t.table_schema = current_schema() AND t.table_type = 'BASE TABLE' "
+                      "ORDER BY t.table_name");
+  for (const auto& r : rows) {
+    const auto table = r.get<std::string>(0), type = r.get<std::string>(1), nullable = r.get<std::string>(2);
+    if (type.empty()) {
+      out[table] = "no store_id column";
+    } else if (type != "text") {
+      out[table] = "store_id is " + type + ", not text like every other table's";
+    } else if (nullable == "YES") {
+      out[table] = "store_id may be NULL";
+    }
+  }
+  return out;
+}
+
+// Rows of the seven tables of 0016 whose store is not their parent's (login
+// failures have none: their store is the login's, checked where written).
+std::map<std::string, long long> rows_off_their_parents_store(soci::session& sql) {
+  const std::map<std::string, std::string> queries = {
+      {"sale_lines",
+       "SELECT count(*) FROM sale_lines l JOIN sales s ON s.id = l.sale_id WHERE l.store_id <> s.store_id"},
+      {"sale_vouchers",
+       "SELECT count(*) FROM sale_vouchers v JOIN sales s ON s.id = v.sale_id WHERE v.store_id <> s.store_id"},
+      {"devices", "SELECT count(*) FROM devices d JOIN members m ON m.id = d.member_id WHERE d.store_id <> m.store_id"},
+      {"member_credentials",
+       "SELECT count(*) FROM member_credentials c JOIN members m ON m.id = c.member_id WHERE c.store_id <> m.store_id"},
+      {"outbox",
+       "SELECT count(*) FROM outbox o JOIN notifications n ON n.id = o.notification_id WHERE o.store_id <> n.store_id"},
+      {"points_expiry_reminders",
+       "SELECT count(*) FROM points_expiry_reminders r JOIN points_ledger l ON l.id = r.lot_id "
+       "WHERE r.store_id <> l.store_id"},
+  };
+  std::map<std::string, long long> out;
+  for (const auto& [table, query] : queries) {
+    if (long long n = scalar(sql, query); n > 0) out[table] = n;
+  }
+  return out;
+}
+
+template <typename Map>
+std::string listed(const Map& m) {
+  std::ostringstream s;
+  for (const auto& [k, v] : m) s << "\n  " << k << ": " << v;
+  return s.str();
+}
+
+// A code in the canonical V-XXXX-XXXX-XXXX form (setia_normalize_voucher_code).
+std::string voucher_code() {
+  static constexpr char kAlphabet[] = "23456789ABCDEFGHJKMNPQRSTVWXYZ";
+  std::string c = "V-";
+  auto r = random64();
+  for (int i = 0; i < 12; ++i) {
+    if (i == 4 || i == 8) c += '-';
+    c += kAlphabet[r % 30];
+    r /= 30;
+  }
+  return c;
+}
+
+// Named strings: soci::use keeps a reference, which a temporary would not
+// outlive (the statement runs at the end of the full expression).
+const std::string kTerms = R"({"kind": "amount_off", "amount_off": 5000, "valid_days": 30})";
+const std::string kHash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g";
+
+// A sale of `member_code` in `store`: two lines and, when given, voucher codes.
+std::string two_line_sale(const std::string& store, const std::string& event, const std::string& member_code,
+                          const std::vector<std::string>& vouchers) {
+  auto j = sale(store, event, "R-" + event, 2, 25000, member_code);
+  j["items"].push_back({{"sku", "ET-01"}, {"name", "Es Teh"}, {"qty", 1}, {"unit_price", 5000}});
+  j["subtotal"] = 55000;
+  j["total"] = 55000;
+  if (!vouchers.empty()) j["vouchers"] = vouchers;
+  return j.dump();
+}
+
+// setia_apply_sale as the daemon calls it (10 points expiring in 3 days).
+nlohmann::json apply_sale(soci::session& sql, const std::string& store, const std::string& event,
+                          const std::string& body) {
+  std::string result;
+  sql << "SELECT setia_apply_sale(:s, :e, CAST(:j AS jsonb), 10, 'v1', '{}'::text[], now() + interval '3 days', "
+         "'setia/' || :s2 || '/pos/sale', '')::text",
+      soci::use(store), soci::use(event), soci::use(body), soci::use(store), soci::into(result);
+  return nlohmann::json::parse(result);
+}
+
+TEST(StoreIdEverywhere, EveryTableHasANotNullTextStoreId) {
+  migrate_once();
+  auto sql = db();
+  auto wrong = tables_without_store(*sql);
+  for (const auto& [table, why] : kNoStore) {
+    EXPECT_EQ(wrong.count(table), 1u) << table << " is allowed no store_id (" << why
+                                      << ") but has one: drop it from kNoStore";
+    wrong.erase(table);
+  }
+  for (const auto& [table, why] : kStoreMayBeNull) {
+    EXPECT_EQ(wrong[table], "store_id may be NULL") << table << " (" << why << "): kStoreMayBeNull is out of date";
+    wrong.erase(table);
+  }
+  EXPECT_TRUE(wrong.empty()) << "every table carries its store (docs/operations.md, \"Distributing by store\"):"
+                             << listed(wrong);
+}
+
+TEST(StoreIdEverywhere, RowsCarryTheirParentsStoreAndStatementsStayInTheirStore) {
+  migrate_once();
+  auto sql = db();
+  const std::string store = unique("kopi"), other = unique("teh");
+  auto ocha = new_member(*sql, store);
+  auto budi = new_member(*sql, other);
+  adapters::postgres::PgSession session(pg_conninfo());
+
+  adapters::postgres::PgCredentialStore credentials(session);
+  ASSERT_TRUE(credentials.set_password(store, ocha.id, kHash));
+  auto hash = credentials.password_hash(store, ocha.id);
+  ASSERT_TRUE(hash);
+  EXPECT_EQ(hash->value_or(""), kHash);
+  auto elsewhere = credentials.password_hash(other, ocha.id);
+  ASSERT_TRUE(elsewhere);
+  EXPECT_FALSE(*elsewhere) << "a member's password is read in the member's store only";
+
+  adapters::postgres::PgDeviceStore devices(session);
+  const std::string token = unique("tok"), budis_token = unique("tok");
+  auto added = devices.add_device(store, ocha.id, token, "android", 5);
+  ASSERT_TRUE(added);
+  EXPECT_EQ(*added, core::DeviceStore::AddDevice::added);
+  ASSERT_TRUE(devices.add_device(other, budi.id, budis_token, "ios", 5));
+  auto held = devices.add_device(other, budi.id, token, "android", 5);
+  ASSERT_TRUE(held);
+  EXPECT_EQ(*held, core::DeviceStore::AddDevice::held_by_another) << "a token is one member's, in any store";
+  auto wrong_store = devices.add_device(other, ocha.id, unique("tok"), "android", 5);
+  EXPECT_FALSE(wrong_store) << "a member is found in their own store only";
+
+  // A sale with a member, two lines, a good and an unknown voucher: lines,
+  // vouchers, the earn lot, the notification and the device's outbox row.
+  const std::string code = voucher_code();
+  *sql << "SELECT (setia_insert_voucher(:s, :m, :c, 'Diskon', CAST(:t AS jsonb), 'admin', NULL, now())).id",
+      soci::use(store), soci::use(ocha.id), soci::use(code), soci::use(kTerms);
+  const std::string event = unique("e");
+  auto result = apply_sale(*sql, store, event, two_line_sale(store, event, ocha.code, {code, "V-ZZZZ-ZZZZ-ZZZZ"}));
+  ASSERT_EQ(result["status"], "applied") << result.dump();
+  ASSERT_EQ(result["vouchers"].size(), 2u) << result.dump();
+  const long long sale_id = scalar(*sql, "SELECT id FROM sales WHERE store_id = '" + store + "'");
+  const std::string sale = std::to_string(sale_id);
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM sale_lines WHERE sale_id = " + sale + " AND store_id = '" + store + "'"),
+            2);
+  EXPECT_EQ(
+      scalar(*sql, "SELECT count(*) FROM sale_vouchers WHERE sale_id = " + sale + " AND store_id = '" + store + "'"),
+      2);
+
+  // The refund's plan reads the lines through the sale's store.
+  std::string plan;
+  const std::string refund = unique("refund"), receipt = "R-" + event;
+  *sql << "SELECT setia_plan_refund(:s, :e, :r)::text", soci::use(store), soci::use(refund), soci::use(receipt),
+      soci::into(plan);
+  EXPECT_EQ(nlohmann::json::parse(plan)["sale"]["items"].size(), 2u) << plan;
+
+  // The reminder of the lot (it expires in 3 days), an announcement, an
+  // admins' alert: each with its outbox rows in the store.
+  long long reminded = 0, announced = 0;
+  *sql << "SELECT setia_remind_expiring(:s, 'Asia/Jakarta', current_date, now(), now() + interval '7 days')",
+      soci::use(store), soci::into(reminded);
+  EXPECT_EQ(reminded, 1);
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM points_expiry_reminders WHERE store_id = '" + store + "'"), 1);
+  *sql << "SELECT setia_announce_promo(:s, 'launch', current_date, '{}'::jsonb)", soci::use(store),
+      soci::into(announced);
+  EXPECT_EQ(announced, 1);
+  const std::string alert = unique("alert");
+  *sql << "SELECT setia_notify_admins(:s, 'dead_letters', '{}'::jsonb, :d)", soci::use(store), soci::use(alert);
+  EXPECT_EQ(
+      scalar(*sql, "SELECT count(*) FROM outbox WHERE store_id = '" + store + "' AND device_token = '" + token + "'"),
+      3)
+      << "the sale's, the reminder's and the announcement's push to the member's device";
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM outbox WHERE store_id = '" + store + "' AND fcm_topic IS NOT NULL"), 1);
+
+  // The dispatcher marks a row under the store it was claimed with.
+  adapters::postgres::PgOutboxStore outbox(pg_conninfo());
+  const long long row = scalar(*sql, "SELECT min(id) FROM outbox WHERE store_id = '" + store + "'");
+  const std::string row_text = std::to_string(row);
+  ASSERT_TRUE(outbox.mark_sent(other, row));
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM outbox WHERE id = " + row_text + " AND status = 'pending'"), 1)
+      << "another store's statement leaves the row alone";
+  ASSERT_TRUE(outbox.mark_sent(store, row));
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM outbox WHERE id = " + row_text + " AND status = 'sent'"), 1);
+  ASSERT_TRUE(outbox.drop_device(other, token, "test"));
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM devices WHERE token = '" + token + "'"), 1);
+  ASSERT_TRUE(outbox.drop_device(store, token, "test"));
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM devices WHERE token = '" + token + "'"), 0);
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM outbox WHERE device_token = '" + token + "' AND status = 'pending'"), 0);
+  auto removed = devices.remove_device(store, budi.id, budis_token);
+  ASSERT_TRUE(removed);
+  EXPECT_FALSE(*removed) << "Budi's device is in his store";
+  removed = devices.remove_device(other, budi.id, budis_token);
+  ASSERT_TRUE(removed);
+  EXPECT_TRUE(*removed);
+
+  // Login failures count per store.
+  adapters::postgres::PgLoginFailureStore failures(session);
+  const std::int64_t now = std::time(nullptr);
+  const std::string account = "ocha@example.com|" + store;
+  ASSERT_TRUE(failures.add_login_failure(store, account, now, now - 900));
+  auto counted = failures.login_failures(store, account, now - 900);
+  ASSERT_TRUE(counted);
+  EXPECT_EQ(counted->count, 1);
+  counted = failures.login_failures(other, account, now - 900);
+  ASSERT_TRUE(counted);
+  EXPECT_EQ(counted->count, 0);
+  ASSERT_TRUE(failures.clear_login_failures(store, account));
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM login_failures WHERE store_id = '" + store + "'"), 0);
+
+  // And nothing any test wrote so far sits in another store than its parent.
+  auto off = rows_off_their_parents_store(*sql);
+  EXPECT_TRUE(off.empty()) << "rows whose store_id is not their parent's:" << listed(off);
+}
+
+// A database of its own on the test server, dropped at the end.
+class ScratchDatabase {
+ public:
+  ScratchDatabase() : name_(unique("setia_scratch")) {
+    std::replace(name_.begin(), name_.end(), '-', '_');
+    *db() << "CREATE DATABASE " + name_;
+  }
+  ~ScratchDatabase() {
+    try {
+      // Without FORCE, which would need the right to end other roles'
+      // sessions (an autovacuum worker's): PostgreSQL ends autovacuum on
+      // it and waits a few seconds for sessions that are closing.
+      *db() << "DROP DATABASE IF EXISTS " + name_;
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "could not drop " << name_ << ": " << e.what();
+    }
+  }
+  ScratchDatabase(const ScratchDatabase&) = delete;
+  ScratchDatabase& operator=(const ScratchDatabase&) = delete;
+  // A later dbname in a conninfo wins over the first.
+  std::string conninfo() const { return pg_conninfo() + " dbname=" + name_; }
+
+ private:
+  std::string name_;
+};
+
+TEST(StoreIdMigration, ADatabasePopulatedAtFifteenTakesEachRowsStoreFromItsParent) {
+  ScratchDatabase scratch;
+  auto applied = adapters::postgres::migrate(scratch.conninfo(), 15);
+  ASSERT_TRUE(applied) << applied.error();
+  ASSERT_EQ(adapters::postgres::schema_version(scratch.conninfo()).value_or(-1), 15);
+
+  // What a shop has at 15: two stores, a member each with a password and a
+  // device, a sale each (A's with a voucher and two lines), A's expiry
+  // reminder, B's admins' alert, failed logins of the three kinds.
+  {
+    soci::session sql(soci::postgresql, scratch.conninfo());
+    const std::string a = "kopi-a", b = "teh-b";
+    auto ocha = new_member(sql, a);
+    auto budi = new_member(sql, b);
+    for (const auto& m : {ocha, budi}) {
+      sql << "INSERT INTO member_credentials (member_id, password_hash) VALUES (:m, :h)", soci::use(m.id),
+          soci::use(kHash);
+      sql << "INSERT INTO devices (token, member_id) VALUES ('tok-' || :c, :m)", soci::use(m.code), soci::use(m.id);
+    }
+    const std::string code = voucher_code();
+    sql << "SELECT (setia_insert_voucher(:s, :m, :c, 'Diskon', CAST(:t AS jsonb), 'admin', NULL, now())).id",
+        soci::use(a), soci::use(ocha.id), soci::use(code), soci::use(kTerms);
+    ASSERT_EQ(apply_sale(sql, a, "e-a", two_line_sale(a, "e-a", ocha.code, {code}))["status"], "applied");
+    auto b_sale = sale(b, "e-b", "R-e-b", 1, 30000, budi.code);
+    ASSERT_EQ(apply_sale(sql, b, "e-b", b_sale.dump())["status"], "applied");
+    long long reminded = 0;
+    sql << "SELECT setia_remind_expiring(:s, 'UTC', current_date, now(), now() + interval '7 days')", soci::use(a),
+        soci::into(reminded);
+    ASSERT_EQ(reminded, 1);
+    sql << "SELECT setia_notify_admins(:s, 'dead_letters', '{}'::jsonb, 'alert-b')", soci::use(b);
+    const std::string change = "password-change|member:" + std::to_string(budi.id);
+    sql << "INSERT INTO login_failures (account, at) VALUES ('ocha@example.com|kopi-a', now()), "
+           "('0812555|*', now()), (:c, now())",
+        soci::use(change);
+    ASSERT_EQ(scalar(sql, "SELECT count(*) FROM outbox"), 4) << "two sales' pushes, the reminder, the alert";
+  }
+
+  applied = adapters::postgres::migrate(scratch.conninfo());
+  ASSERT_TRUE(applied) << applied.error();
+  EXPECT_EQ(applied->front(), 16);
+
+  soci::session sql(soci::postgresql, scratch.conninfo());
+  auto wrong = tables_without_store(sql);
+  for (const auto& [table, _] : kNoStore) wrong.erase(table);
+  for (const auto& [table, _] : kStoreMayBeNull) wrong.erase(table);
+  EXPECT_TRUE(wrong.empty()) << listed(wrong);
+  auto off = rows_off_their_parents_store(sql);
+  EXPECT_TRUE(off.empty()) << "rows whose store_id is not their parent's:" << listed(off);
+
+  auto per_store = [&](const std::string& table) {
+    std::map<std::string, long long> out;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT store_id, count(*)::bigint FROM " + table + " GROUP BY store_id ORDER BY store_id");
+    for (const auto& r : rows) out[r.get<std::string>(0)] = r.get<long long>(1);
+    return out;
+  };
+  using Counts = std::map<std::string, long long>;
+  EXPECT_EQ(per_store("sale_lines"), (Counts{{"kopi-a", 2}, {"teh-b", 1}}));
+  EXPECT_EQ(per_store("sale_vouchers"), (Counts{{"kopi-a", 1}}));
+  EXPECT_EQ(per_store("devices"), (Counts{{"kopi-a", 1}, {"teh-b", 1}}));
+  EXPECT_EQ(per_store("member_credentials"), (Counts{{"kopi-a", 1}, {"teh-b", 1}}));
+  EXPECT_EQ(per_store("outbox"), (Counts{{"kopi-a", 2}, {"teh-b", 2}}));
+  EXPECT_EQ(per_store("points_expiry_reminders"), (Counts{{"kopi-a", 1}}));
+  std::map<std::string, std::string> failures;
+  soci::rowset<soci::row> rows = (sql.prepare << "SELECT account, store_id FROM login_failures");
+  for (const auto& r : rows) failures[r.get<std::string>(0)] = r.get<std::string>(1);
+  EXPECT_EQ(failures["ocha@example.com|kopi-a"], "kopi-a") << "the store the login named";
+  EXPECT_EQ(failures["0812555|*"], "*") << "a login that named no store";
+  EXPECT_EQ(failures.size(), 3u);
+  for (const auto& [account, store] : failures) {
+    if (account.starts_with("password-change|")) {
+      EXPECT_EQ(store, "teh-b") << "the member's store";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace setia::it
