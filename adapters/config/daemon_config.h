@@ -48,11 +48,13 @@ struct RestConfig {
   std::string ops_listen;                 // /healthz and /metrics here only; empty: on `listen`
   int threads = 4;
   int max_connections = 4096;             // open at once; one more: 503 and closed
+  int max_queued_requests = 1024;         // waiting for a handler thread; one more: 503
   int max_body_bytes = 64 * 1024;         // larger: 413
   int max_header_bytes = 8 * 1024;        // larger: 431
   int read_timeout_s = 15;                // a whole request, and a kept-alive connection's idle wait
   int write_timeout_s = 15;
-  int token_ttl_days = 30;                // member tokens
+  int token_ttl_days = 30;                // member tokens, and refresh tokens
+  int access_token_ttl_s = 900;           // a member's access token beside a refresh token
   int max_devices_per_member = 5;         // push devices one member may register
   bool trust_forwarded_for = false;       // behind a proxy: the client is X-Forwarded-For's last entry...
   std::string trusted_proxies = "127.0.0.1,::1";  // ...of requests from these addresses only

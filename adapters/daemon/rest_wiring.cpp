@@ -17,6 +17,7 @@
 #include "adapters/postgres/pg_points_store.h"
 #include "adapters/postgres/pg_pos_ledger.h"
 #include "adapters/postgres/pg_profile_store.h"
+#include "adapters/postgres/pg_recovery_store.h"
 #include "adapters/postgres/pg_report_queries.h"
 #include "adapters/postgres/pg_reservation_store.h"
 #include "adapters/postgres/pg_session.h"
@@ -74,6 +75,7 @@ struct Worker {
       : session(conninfo),
         credential_store(session),
         admin_store(session),
+        recovery_store(session),
         login_failure_store(session),
         profile_store(session),
         device_store(session),
@@ -90,6 +92,7 @@ struct Worker {
         auth(credential_store, login_failure_store, profile_store, members, hasher, tokens, throttle,
              core::rules_from(w.rules), w.clock, auth_options, dummy_hash),
         admins(admin_store, credential_store, auth, hasher, tokens, w.clock),
+        recovery(recovery_store, credential_store, profile_store, auth, tokens, w.clock),
         profiles(profile_store, device_store, w.config.max_devices_per_member),
         reads(member_history, member_directory, dead_letter_store),
         reports(report_queries, core::rules_from(w.rules), w.clock),
@@ -102,6 +105,7 @@ struct Worker {
   pg::PgSession session;
   pg::PgCredentialStore credential_store;
   pg::PgAdminStore admin_store;
+  pg::PgRecoveryStore recovery_store;
   pg::PgLoginFailureStore login_failure_store;
   pg::PgProfileStore profile_store;
   pg::PgDeviceStore device_store;
@@ -117,6 +121,7 @@ struct Worker {
   core::Members members;
   core::Auth auth;
   core::Admins admins;
+  core::Recovery recovery;
   core::Profiles profiles;
   core::CrmReads reads;
   core::Reports reports;
@@ -159,6 +164,7 @@ std::expected<std::unique_ptr<RestService>, std::string> RestService::start(cons
                             .address_window = std::chrono::seconds(c.login_address_window_s)},
       w.clock);
   p.auth_options.member_token_ttl = std::chrono::hours(24) * c.token_ttl_days;
+  p.auth_options.access_token_ttl = std::chrono::seconds(c.access_token_ttl_s);
   p.auth_options.max_login_failures = c.login_max_failures;
   p.auth_options.login_failure_window = std::chrono::seconds(c.login_failure_window_s);
 
@@ -181,6 +187,7 @@ std::expected<std::unique_ptr<RestService>, std::string> RestService::start(cons
     auto b = std::make_unique<adapters::rest::Backend>();
     b->auth = &worker->auth;
     b->admins = &worker->admins;
+    b->recovery = &worker->recovery;
     b->profiles = &worker->profiles;
     b->reads = &worker->reads;
     b->reports = &worker->reports;
@@ -206,7 +213,8 @@ std::expected<std::unique_ptr<RestService>, std::string> RestService::start(cons
                                       .header_limit = static_cast<std::uint32_t>(c.max_header_bytes),
                                       .read_timeout = std::chrono::seconds(c.read_timeout_s),
                                       .write_timeout = std::chrono::seconds(c.write_timeout_s),
-                                      .max_connections = connection_cap(c.max_connections)};
+                                      .max_connections = connection_cap(c.max_connections),
+                                      .max_queued = static_cast<std::size_t>(c.max_queued_requests)};
   p.server = std::make_unique<adapters::rest::Server>(c.threads, limits);
   auto* metrics = &w.metrics;
   p.server->on_refused = [metrics](unsigned status) {
@@ -215,6 +223,10 @@ std::expected<std::unique_ptr<RestService>, std::string> RestService::start(cons
                   {{"route", "unparsed"}, {"method", "other"}, {"status", std::to_string(status)}})
         .inc();
   };
+  auto* server = p.server.get();
+  metrics->gauge("setia_rest_requests_queued", "REST requests waiting for a handler thread or in one", [server] {
+    return std::vector<std::pair<metrics::Labels, double>>{{{}, static_cast<double>(server->queued())}};
+  });
   auto* api = p.api.get();
   auto bound = p.server->listen(c.listen, [api](const adapters::rest::Request& r) { return api->handle(r); });
   if (!bound) return std::unexpected("rest: " + bound.error());

@@ -73,25 +73,30 @@ std::expected<long long, core::StoreError> PgCredentialStore::insert_token(const
   std::string store = t.store_id.value_or("");
   soci::indicator store_ind = t.store_id ? soci::i_ok : soci::i_null;
   long long expires = t.expires_at;
-  std::string kind = t.kind == core::TokenKind::session  ? "session"
-                     : t.kind == core::TokenKind::apikey ? "apikey"
-                                                         : "token";
+  std::string kind = t.kind == core::TokenKind::session   ? "session"
+                     : t.kind == core::TokenKind::apikey  ? "apikey"
+                     : t.kind == core::TokenKind::access  ? "access"
+                     : t.kind == core::TokenKind::refresh ? "refresh"
+                                                          : "token";
   long long admin = t.admin_id.value_or(0);
   soci::indicator admin_ind = t.admin_id ? soci::i_ok : soci::i_null;
   std::string admin_role = t.admin_role ? std::string(core::admin_role_name(*t.admin_role)) : "";
   soci::indicator admin_role_ind = t.admin_role ? soci::i_ok : soci::i_null;
   soci::indicator by_ind = t.created_by.empty() ? soci::i_null : soci::i_ok;
+  long long family = t.family_id.value_or(0);
+  soci::indicator family_ind = t.family_id ? soci::i_ok : soci::i_null;
   auto done = session_.run([&](soci::session& sql) {
     // Each insert also sweeps a few long-expired tokens: the table stays
     // the size of the live ones without a job of its own.
     sql << "WITH swept AS (DELETE FROM api_tokens WHERE id IN (SELECT id FROM api_tokens "
            "  WHERE expires_at < now() - interval '1 day' LIMIT 20)) "
            "INSERT INTO api_tokens (digest, role, member_id, store_id, label, expires_at, kind, admin_id, admin_role, "
-           "  created_by) "
-           "VALUES (:d, :r, :m, :s, :l, to_timestamp(:e), :k, :a, :ar, :by) RETURNING id",
+           "  created_by, family_id) "
+           "VALUES (:d, :r, :m, :s, :l, to_timestamp(:e), :k, :a, :ar, :by, :f) RETURNING id",
         soci::use(t.digest), soci::use(role), soci::use(member, member_ind), soci::use(store, store_ind),
         soci::use(t.label), soci::use(expires), soci::use(kind), soci::use(admin, admin_ind),
-        soci::use(admin_role, admin_role_ind), soci::use(t.created_by, by_ind), soci::into(id);
+        soci::use(admin_role, admin_role_ind), soci::use(t.created_by, by_ind), soci::use(family, family_ind),
+        soci::into(id);
   });
   if (!done) return std::unexpected(done.error());
   return id;
@@ -118,7 +123,7 @@ std::expected<std::optional<core::Principal>, core::StoreError> PgCredentialStor
            "coalesce(a.role, t.admin_role, CASE WHEN t.store_id IS NULL THEN 'operator' ELSE 'owner' END), "
            "coalesce(t.admin_id, 0), a.points_limit, coalesce(a.login, t.label) "
            "FROM api_tokens t LEFT JOIN members m ON m.id = t.member_id LEFT JOIN admins a ON a.id = t.admin_id "
-           "WHERE t.digest = :d AND t.expires_at > to_timestamp(:now) AND a.disabled_at IS NULL",
+           "WHERE t.digest = :d AND t.expires_at > to_timestamp(:now) AND a.disabled_at IS NULL AND t.kind <> 'refresh'",
         soci::use(digest), soci::use(at), soci::into(p.token_id), soci::into(role), soci::into(p.member_id),
         soci::into(p.member_code), soci::into(p.store_id), soci::into(all), soci::into(kind), soci::into(admin_role),
         soci::into(p.admin_id), soci::into(limit, limit_ind), soci::into(p.label);
@@ -127,6 +132,7 @@ std::expected<std::optional<core::Principal>, core::StoreError> PgCredentialStor
     p.all_stores = all != 0;
     p.kind = kind == "session"  ? core::TokenKind::session
              : kind == "apikey" ? core::TokenKind::apikey
+             : kind == "access" ? core::TokenKind::access
                                 : core::TokenKind::token;
     p.admin_role = core::admin_role_from(admin_role).value_or(core::AdminRole::staff);
     if (limit_ind == soci::i_ok) p.points_limit = limit;
@@ -149,8 +155,55 @@ std::expected<bool, core::StoreError> PgCredentialStore::revoke_token(const std:
 
 std::expected<void, core::StoreError> PgCredentialStore::revoke_member_tokens(long long member_id, long long keep) {
   return session_.run([&](soci::session& sql) {
-    sql << "DELETE FROM api_tokens WHERE member_id = :m AND id <> :k", soci::use(member_id), soci::use(keep);
+    // The kept token's refresh token (its family) stays with it.
+    sql << "DELETE FROM api_tokens WHERE member_id = :m AND id <> :k AND (family_id IS NULL OR family_id IS DISTINCT "
+           "FROM (SELECT family_id FROM api_tokens WHERE id = :k2))",
+        soci::use(member_id), soci::use(keep), soci::use(keep);
   });
+}
+
+std::expected<long long, core::StoreError> PgCredentialStore::new_token_family() {
+  long long id = 0;
+  auto done = session_.run([&](soci::session& sql) { sql << "SELECT nextval('api_token_families')", soci::into(id); });
+  if (!done) return std::unexpected(done.error());
+  return id;
+}
+
+std::expected<core::RefreshUse, core::StoreError> PgCredentialStore::use_refresh(const std::string& digest,
+                                                                                 std::int64_t now) {
+  core::RefreshUse out;
+  long long at = now;
+  auto done = session_.run([&](soci::session& sql) {
+    out = {};
+    soci::transaction tr(sql);
+    long long member = 0, family = 0;
+    std::string store;
+    soci::indicator used_ind = soci::i_null;
+    std::string used;
+    // Locked: two renewals with one token at once are one use and one reuse.
+    sql << "SELECT member_id, store_id, family_id, used_at::text FROM api_tokens "
+           "WHERE digest = :d AND kind = 'refresh' AND expires_at > to_timestamp(:now) FOR UPDATE",
+        soci::use(digest), soci::use(at), soci::into(member), soci::into(store), soci::into(family),
+        soci::into(used, used_ind);
+    if (!sql.got_data()) return;
+    out.member_id = member;
+    out.store_id = store;
+    out.family_id = family;
+    if (used_ind == soci::i_ok) {
+      // Used before: whoever holds the other copy is not the member, or
+      // the member is not who holds this one. The family ends.
+      sql << "DELETE FROM api_tokens WHERE family_id = :f", soci::use(family);
+      out.status = core::RefreshUse::Status::reused;
+    } else {
+      // The access tokens of the family end with it: one live pair.
+      sql << "UPDATE api_tokens SET used_at = now() WHERE digest = :d", soci::use(digest);
+      sql << "DELETE FROM api_tokens WHERE family_id = :f AND kind = 'access'", soci::use(family);
+      out.status = core::RefreshUse::Status::ok;
+    }
+    tr.commit();
+  });
+  if (!done) return std::unexpected(done.error());
+  return out;
 }
 
 }  // namespace setia::adapters::postgres

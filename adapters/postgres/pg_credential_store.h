@@ -24,6 +24,8 @@ class PgCredentialStore final : public core::CredentialStore {
                                                                             std::int64_t now) override;
   std::expected<bool, core::StoreError> revoke_token(const std::string& digest) override;
   std::expected<void, core::StoreError> revoke_member_tokens(long long member_id, long long keep_token_id) override;
+  std::expected<long long, core::StoreError> new_token_family() override;
+  std::expected<core::RefreshUse, core::StoreError> use_refresh(const std::string& digest, std::int64_t now) override;
 
  private:
   PgSession& session_;

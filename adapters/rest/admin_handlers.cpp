@@ -91,6 +91,18 @@ Response adjust_points(Call& call) {
                        201);
 }
 
+// A one-time code for the member at the counter (docs/rest-api-auth.md):
+// staff and owners both.
+Response recovery_code(Call& call) {
+  auto m = member_in_scope(call);
+  auto c = unwrap(call.backend.recovery->issue(m, admin_actor(call)));
+  return json_response({{"code", c.code},
+                        {"purpose", c.purpose},
+                        {"expires_at", call.time(c.expires_at, m.member.store_id)},
+                        {"member", m.member.code}},
+                       201);
+}
+
 json rule_set_json(const rules::RuleSet& rs) {
   json earn = json::array();
   for (const auto& e : rs.points.earn) earn.push_back(e.name);
@@ -215,6 +227,7 @@ void add_admin_routes(Router& r) {
   r.add("GET", "/v1/admin/members/{id}", Access::admin, get_member);
   r.add("PATCH", "/v1/admin/members/{id}", Access::owner, patch_member);
   r.add("POST", "/v1/admin/members/{id}/points", Access::admin, adjust_points);
+  r.add("POST", "/v1/admin/members/{id}/recovery-code", Access::admin, recovery_code);
   r.add("GET", "/v1/admin/rules", Access::owner, get_rules);
   r.add("GET", "/v1/admin/promos", Access::owner, admin_promos);
   r.add("GET", "/v1/admin/deadletters", Access::admin, list_dead_letters);

@@ -14,6 +14,7 @@
 #include "core/services/points.h"
 #include "core/services/profiles.h"
 #include "core/services/promos.h"
+#include "core/services/recovery.h"
 #include "core/services/reports.h"
 #include "core/services/reservations.h"
 #include "core/services/rewards.h"
@@ -27,6 +28,7 @@ namespace setia::adapters::rest {
 struct Backend {
   core::Auth* auth = nullptr;
   core::Admins* admins = nullptr;
+  core::Recovery* recovery = nullptr;
   core::Profiles* profiles = nullptr;
   core::CrmReads* reads = nullptr;
   core::Reports* reports = nullptr;

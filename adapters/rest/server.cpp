@@ -72,8 +72,10 @@ namespace {
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   Listener(net::io_context& ioc, tcp::acceptor acceptor, const ServerLimits& limits, RequestHandler handler,
-           const std::function<void(unsigned)>& on_refused, std::shared_ptr<std::atomic<std::size_t>> open)
+           const std::function<void(unsigned)>& on_refused, std::shared_ptr<std::atomic<std::size_t>> open,
+           HandlerPool& handlers)
       : ioc_(ioc),
+        handlers_(handlers),
         acceptor_(std::move(acceptor)),
         limits_(limits),
         handler_(std::move(handler)),
@@ -123,7 +125,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
     }
     // Released when the session ends, whatever ends it.
     std::shared_ptr<void> slot(nullptr, [open = open_](void*) { open->fetch_sub(1); });
-    std::make_shared<Session>(std::move(socket), limits_, handler_, on_refused_, std::move(slot))->run();
+    std::make_shared<Session>(std::move(socket), limits_, handler_, on_refused_, handlers_, std::move(slot))->run();
   }
 
   // One connection too many: a short 503 written to the fresh socket (its
@@ -151,6 +153,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   }
 
   net::io_context& ioc_;
+  HandlerPool& handlers_;
   tcp::acceptor acceptor_;
   const ServerLimits& limits_;
   RequestHandler handler_;
@@ -163,10 +166,11 @@ class Listener : public std::enable_shared_from_this<Listener> {
 }  // namespace
 
 struct Server::Impl {
-  Impl(int n, ServerLimits l) : threads(n), limits(l), ioc(n) {}
-  int threads;
+  Impl(int n, ServerLimits l)
+      : limits(l), ioc(1), handlers(static_cast<std::size_t>(n), std::max<std::size_t>(1, l.max_queued)) {}
   ServerLimits limits;
-  net::io_context ioc;
+  net::io_context ioc;  // one I/O thread: reads, writes, accepts and timers only
+  HandlerPool handlers;
   std::shared_ptr<std::atomic<std::size_t>> open = std::make_shared<std::atomic<std::size_t>>(0);
   std::vector<std::shared_ptr<Listener>> listeners;
   std::vector<std::thread> workers;
@@ -175,6 +179,8 @@ struct Server::Impl {
 Server::Server(int threads, ServerLimits limits) : impl_(std::make_unique<Impl>(std::max(1, threads), limits)) {}
 
 Server::~Server() { stop(); }
+
+std::size_t Server::queued() const { return impl_->handlers.queued.load(); }
 
 std::expected<std::string, std::string> Server::listen(const std::string& address, RequestHandler handler) {
   auto hp = parse_host_port(address);
@@ -190,7 +196,7 @@ std::expected<std::string, std::string> Server::listen(const std::string& addres
   auto bound = acceptor.local_endpoint(ec);
   if (ec) return std::unexpected("cannot read the bound address: " + ec.message());
   auto listener = std::make_shared<Listener>(impl_->ioc, std::move(acceptor), impl_->limits, std::move(handler),
-                                             on_refused, impl_->open);
+                                             on_refused, impl_->open, impl_->handlers);
   impl_->listeners.push_back(listener);
   listener->accept();
   std::string ip = bound.address().to_string();
@@ -199,20 +205,18 @@ std::expected<std::string, std::string> Server::listen(const std::string& addres
 }
 
 void Server::start() {
-  for (int i = 0; i < impl_->threads; ++i) {
-    impl_->workers.emplace_back([this] {
-      // A handler never throws (the session guards it); anything else
-      // thrown inside Asio is a bug: log it and keep the thread serving.
-      for (;;) {
-        try {
-          impl_->ioc.run();
-          return;
-        } catch (const std::exception& e) {
-          log::get("rest")->error("worker: unexpected exception: {}", e.what());
-        }
+  impl_->workers.emplace_back([this] {
+    // A handler never throws (the session guards it); anything else
+    // thrown inside Asio is a bug: log it and keep the thread serving.
+    for (;;) {
+      try {
+        impl_->ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        log::get("rest")->error("I/O thread: unexpected exception: {}", e.what());
       }
-    });
-  }
+    }
+  });
 }
 
 void Server::stop() {
@@ -222,6 +226,9 @@ void Server::stop() {
   for (auto& t : impl_->workers) {
     if (t.joinable()) t.join();
   }
+  // Handlers still running finish; what they post to the stopped I/O
+  // thread is dropped with it.
+  impl_->handlers.pool.join();
   impl_->workers.clear();
   impl_->listeners.clear();
 }

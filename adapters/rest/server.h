@@ -22,17 +22,21 @@ struct ServerLimits {
   // Open connections, every listener together; one more is answered 503
   // and closed at once. Lowered at start to what RLIMIT_NOFILE leaves.
   std::size_t max_connections = 4096;
+  // Requests read and waiting for a handler thread; one more is answered
+  // 503 (with Retry-After) at once, by the I/O thread.
+  std::size_t max_queued = 1024;
 };
 
 // Called on a worker thread for every complete request. It must not throw
 // (RestApi::handle catches everything); the server guards it anyway.
 using RequestHandler = std::function<Response(const Request&)>;
 
-// HTTP/1.1 on Boost.Beast: one io_context run by N
-// threads, a strand per connection, keep-alive, body and header limits, a
-// deadline on every read and write (a slow client is dropped). Handlers run
-// synchronously on the worker thread: they may block on the database, which
-// is why there are several threads.
+// HTTP/1.1 on Boost.Beast: one io_context run by one I/O thread, a strand
+// per connection, keep-alive, body and header limits, a deadline on every
+// read and write (a slow client is dropped). Handlers run on a pool of
+// `threads` threads of their own: they may block on the database (or on an
+// argon2 hash) without holding up reads, writes, accepts or timeouts; at
+// most limits.max_queued requests wait for them, the next is a 503.
 class Server {
  public:
   Server(int threads, ServerLimits limits);
@@ -48,8 +52,11 @@ class Server {
   // Stops accepting, closes the connections, joins the threads.
   void stop();
 
+  // Requests waiting for a handler thread or in one now, for /metrics.
+  std::size_t queued() const;
+
   // Told about each request answered before it reached a handler (413,
-  // 431, 400), for metrics.
+  // 431, 400, and 503 when the handlers' queue is full), for metrics.
   std::function<void(unsigned status)> on_refused;
 
  private:

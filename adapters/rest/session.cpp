@@ -1,6 +1,7 @@
 #include "adapters/rest/session.h"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 
 #include "adapters/rest/beast_request.h"
 #include "adapters/rest/http_errors.h"
@@ -12,8 +13,13 @@ namespace http = beast::http;
 namespace net = boost::asio;
 
 Session::Session(net::ip::tcp::socket socket, const ServerLimits& limits, const RequestHandler& handler,
-                 const std::function<void(unsigned)>& on_refused, std::shared_ptr<void> slot)
-    : stream_(std::move(socket)), limits_(limits), handler_(handler), on_refused_(on_refused), slot_(std::move(slot)) {
+                 const std::function<void(unsigned)>& on_refused, HandlerPool& handlers, std::shared_ptr<void> slot)
+    : stream_(std::move(socket)),
+      limits_(limits),
+      handler_(handler),
+      on_refused_(on_refused),
+      handlers_(handlers),
+      slot_(std::move(slot)) {
   beast::error_code ec;
   auto ep = stream_.socket().remote_endpoint(ec);
   if (!ec) client_address_ = ep.address().to_string();
@@ -55,16 +61,34 @@ void Session::on_read(beast::error_code ec) {
     return close();
   }
   const auto& msg = parser_->get();
-  Response res;
-  try {
-    res = handler_(to_request(msg, client_address_));
-  } catch (const std::exception&) {
-    // RestApi::handle catches everything; this is the last guard.
-    res = error_response(ApiError(500, "internal", "internal error"));
-  } catch (...) {
-    res = error_response(ApiError(500, "internal", "internal error"));
+  const bool keep_alive = msg.keep_alive();
+  const unsigned version = msg.version();
+  if (handlers_.queued.fetch_add(1) >= handlers_.max_queued) {
+    // Every handler thread is busy and the queue is full: say so now
+    // rather than let the request wait past the client's patience.
+    handlers_.queued.fetch_sub(1);
+    if (on_refused_) on_refused_(503);
+    auto res = error_response(ApiError(503, "unavailable", kUnavailableText, {}, 1));
+    return send(std::move(res), keep_alive, version);
   }
-  send(std::move(res), msg.keep_alive(), msg.version());
+  // The request is read from the parser, which stays as it is until the
+  // answer is written (read() makes the next one).
+  net::post(handlers_.pool,
+            [self = shared_from_this(), request = to_request(msg, client_address_), keep_alive, version]() mutable {
+              Response res;
+              try {
+                res = self->handler_(request);
+              } catch (const std::exception&) {
+      // RestApi::handle catches everything; this is the last guard.
+                res = error_response(ApiError(500, "internal", "internal error"));
+              } catch (...) {
+                res = error_response(ApiError(500, "internal", "internal error"));
+              }
+              self->handlers_.queued.fetch_sub(1);
+              net::post(self->stream_.get_executor(), [self, res = std::move(res), keep_alive, version]() mutable {
+                self->send(std::move(res), keep_alive, version);
+              });
+            });
 }
 
 void Session::refuse(unsigned status, const char* code, const char* message) {

@@ -4,16 +4,27 @@
 // awaitable.hpp fails with "'exchange' is not a member of 'std'" (g++ 12).
 #include <utility>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
 #include "adapters/rest/server.h"
 
 namespace setia::adapters::rest {
+
+// Where handlers run: a pool of threads of their own, off the I/O thread,
+// with a bound on the requests waiting for it (server.cpp owns it).
+struct HandlerPool {
+  explicit HandlerPool(std::size_t threads, std::size_t max_queued_in) : pool(threads), max_queued(max_queued_in) {}
+  boost::asio::thread_pool pool;
+  std::atomic<std::size_t> queued{0};
+  std::size_t max_queued;
+};
 
 // One HTTP connection: read a request (within the limits and the read
 // deadline), hand it to the handler, write the answer, and again while the
@@ -24,7 +35,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // `slot` is held as long as the connection lives (the server's count of
   // open connections).
   Session(boost::asio::ip::tcp::socket socket, const ServerLimits& limits, const RequestHandler& handler,
-          const std::function<void(unsigned)>& on_refused, std::shared_ptr<void> slot = nullptr);
+          const std::function<void(unsigned)>& on_refused, HandlerPool& handlers, std::shared_ptr<void> slot = nullptr);
   void run();
 
  private:
@@ -40,6 +51,7 @@ class Session : public std::enable_shared_from_this<Session> {
   const ServerLimits& limits_;
   const RequestHandler& handler_;
   const std::function<void(unsigned)>& on_refused_;
+  HandlerPool& handlers_;
   std::string client_address_;
   std::shared_ptr<void> slot_;
 };

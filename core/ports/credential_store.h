@@ -38,6 +38,8 @@ inline std::optional<AdminRole> admin_role_from(std::string_view name) {
 // How an admin's token came to be.
 enum class TokenKind {
   token,    // a member's token, or an admin token of `setiactl admin token create` (until it expires)
+  access,   // a member's short-lived token, renewed with its refresh token
+  refresh,  // takes no API call: only POST /v1/auth/refresh, once
   session,  // an admin's login: their account decides what it may do
   apikey,   // a named machine credential, at most 90 days, with its own role
 };
@@ -76,6 +78,15 @@ struct NewToken {
   std::optional<long long> admin_id;    // a session
   std::optional<AdminRole> admin_role;  // an API key
   std::string created_by;               // an API key: who made it (audit)
+  std::optional<long long> family_id;   // access and refresh tokens: the login they descend from
+};
+
+// What came of presenting a refresh token.
+struct RefreshUse {
+  enum class Status { ok, unknown, reused } status = Status::unknown;
+  long long member_id = 0;
+  std::string store_id;
+  long long family_id = 0;
 };
 
 // What proves who a caller is: members' password hashes and the digests of
@@ -100,8 +111,15 @@ class CredentialStore {
   virtual std::expected<std::optional<Principal>, StoreError> principal(const std::string& digest,
                                                                         std::int64_t now) = 0;
   virtual std::expected<bool, StoreError> revoke_token(const std::string& digest) = 0;
-  // Every token of the member but `keep_token_id` (after a password change).
+  // Every token of the member but `keep_token_id` and its family's (after a
+  // password change; 0: every one).
   virtual std::expected<void, StoreError> revoke_member_tokens(long long member_id, long long keep_token_id) = 0;
+  // A new family for a login's access and refresh tokens.
+  virtual std::expected<long long, StoreError> new_token_family() = 0;
+  // Marks the unexpired refresh token with this digest used: ok the first
+  // time; reused after (and then every token of its family is gone);
+  // unknown when there is none.
+  virtual std::expected<RefreshUse, StoreError> use_refresh(const std::string& digest, std::int64_t now) = 0;
 };
 
 }  // namespace setia::core

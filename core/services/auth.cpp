@@ -75,21 +75,69 @@ std::expected<std::string, ServiceError> Auth::hash_password(const std::string& 
   return *hash;
 }
 
-std::expected<Session, ServiceError> Auth::issue(const Profile& profile, const std::string& label) {
+std::expected<Session, ServiceError> Auth::issue(const Profile& profile, const std::string& label, bool refresh,
+                                                 std::optional<long long> family) {
+  auto at = [&](std::chrono::seconds ttl) {
+    return std::chrono::duration_cast<std::chrono::seconds>((clock_.now() + ttl).time_since_epoch()).count();
+  };
   Session s;
-  s.token = tokens_.mint();
-  s.expires_at =
-      std::chrono::duration_cast<std::chrono::seconds>((clock_.now() + options_.member_token_ttl).time_since_epoch())
-          .count();
   s.profile = profile;
+  s.token = tokens_.mint();
   NewToken t{.digest = tokens_.digest(s.token),
              .role = Role::member,
              .member_id = profile.member.id,
              .store_id = profile.member.store_id,
-             .expires_at = s.expires_at,
+             .expires_at = 0,
              .label = label};
+  if (!refresh) {
+    s.expires_at = t.expires_at = at(options_.member_token_ttl);
+    if (auto id = credentials_.insert_token(t); !id) return unavailable(id.error());
+    return s;
+  }
+  if (!family) {
+    auto fresh = credentials_.new_token_family();
+    if (!fresh) return unavailable(fresh.error());
+    family = *fresh;
+  }
+  s.expires_at = t.expires_at = at(options_.access_token_ttl);
+  t.kind = TokenKind::access;
+  t.family_id = family;
   if (auto id = credentials_.insert_token(t); !id) return unavailable(id.error());
+  s.refresh_token = tokens_.mint();
+  NewToken r = t;
+  r.digest = tokens_.digest(s.refresh_token);
+  r.kind = TokenKind::refresh;
+  s.refresh_expires_at = r.expires_at = at(options_.member_token_ttl);
+  if (auto id = credentials_.insert_token(r); !id) return unavailable(id.error());
   return s;
+}
+
+std::expected<Session, ServiceError> Auth::refresh(const std::string& refresh_token) {
+  if (!looks_like_token(refresh_token)) {
+    return err(Kind::unauthenticated, "the refresh token is not valid", "bad_refresh_token");
+  }
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
+  auto use = credentials_.use_refresh(tokens_.digest(refresh_token), now);
+  if (!use) return unavailable(use.error());
+  if (use->status == RefreshUse::Status::reused) {
+    log::get("rest")->warn("member {}: a refresh token was used twice; its family of tokens is ended", use->member_id);
+    return err(Kind::unauthenticated,
+               "this refresh token was used already: every token of this login has ended; log in again",
+               "refresh_reused");
+  }
+  if (use->status != RefreshUse::Status::ok) {
+    return err(Kind::unauthenticated, "the refresh token is unknown or expired; log in again", "bad_refresh_token");
+  }
+  auto profile = profiles_.profile(use->member_id);
+  if (!profile) return unavailable(profile.error());
+  if (!*profile) return err(Kind::unauthenticated, "the refresh token is unknown or expired", "bad_refresh_token");
+  return issue(**profile, "refresh", true, use->family_id);
+}
+
+std::expected<void, ServiceError> Auth::logout_everywhere(const Principal& who) {
+  if (who.role != Role::member) return err(Kind::forbidden, "this is for a member's tokens", "not_a_member");
+  if (auto done = credentials_.revoke_member_tokens(who.member_id, 0); !done) return unavailable(done.error());
+  return {};
 }
 
 std::expected<void, ServiceError> Auth::admit_address(const std::string& address) {
@@ -102,7 +150,8 @@ std::expected<void, ServiceError> Auth::admit_address(const std::string& address
   return {};
 }
 
-std::expected<Session, ServiceError> Auth::register_member(const Registration& r, const std::string& address) {
+std::expected<Session, ServiceError> Auth::register_member(const Registration& r, const std::string& address,
+                                                           bool refresh) {
   // Each registration costs an argon2 hash: the per-address limit keeps one
   // client from making the server hash all day.
   if (auto admitted = admit_address(address); !admitted) return std::unexpected(admitted.error());
@@ -121,21 +170,39 @@ std::expected<Session, ServiceError> Auth::register_member(const Registration& r
   auto profile = profiles_.profile(member->id);
   if (!profile) return unavailable(profile.error());
   if (!*profile) return err(Kind::unavailable, "the new member is not readable yet; log in");
-  return issue(**profile, "register");
+  return issue(**profile, "register", refresh);
+}
+
+static std::int64_t guess_delay(int beyond, std::int64_t window) {
+  // 30 s at the limit, doubling with each failure past it, at most the
+  // window (and 15 minutes): a delay that wears off, never a lock.
+  const std::int64_t cap = std::min<std::int64_t>(window, 900);
+  return std::min<std::int64_t>(cap, std::int64_t{30} << std::min(beyond, 10));
 }
 
 // A password guess for `account` from `address` may go ahead: the
-// per-address limit (in memory) and the account's failures in the window
-// (in the database, shared by every daemon) are both below their limits.
+// per-address limit (in memory), and the account's failures in the window
+// (in the database, shared by every daemon). Failures are counted per
+// login and address (docs/rest-api-auth.md#wrong-passwords): past
+// max_login_failures from one address, that address waits a growing delay
+// after its last failure, the right password too (the guesser learns
+// nothing), while the owner at another address logs in. Only when ten
+// times as many come from every address at once (guesses spread over many
+// addresses) does every address wait, and then only the same kind of delay.
 std::expected<void, ServiceError> Auth::admit_guess(const std::string& store, const std::string& account,
                                                     const std::string& address, std::int64_t now) {
   const auto window = options_.login_failure_window.count();
   if (int wait = throttle_.admit(address); wait > 0) return rate_limited(wait);
-  auto failures = login_failures_.login_failures(store, account, now - window + 1);
-  if (!failures) return unavailable(failures.error());
-  if (failures->count >= options_.max_login_failures) {
-    // The oldest counted failure leaves the window `window` seconds after it.
-    return rate_limited(std::max<std::int64_t>(1, failures->oldest + window - now));
+  auto f = login_failures_.login_failures(store, account, address, now - window + 1);
+  if (!f) return unavailable(f.error());
+  const int max = options_.max_login_failures;
+  if (f->from_address >= max) {
+    auto wait = f->latest_from_address + guess_delay(f->from_address - max, window) - now;
+    if (wait > 0) return rate_limited(wait);
+  }
+  if (f->count >= max * 10) {
+    auto wait = f->latest + guess_delay(f->count - max * 10, window) - now;
+    if (wait > 0) return rate_limited(wait);
   }
   return {};
 }
@@ -145,21 +212,22 @@ std::expected<bool, ServiceError> Auth::guess(const std::string& store, const st
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
   if (auto admitted = admit_guess(store, account, address, now); !admitted) return std::unexpected(admitted.error());
   if (!verify()) {
-    if (auto done = login_failures_.add_login_failure(store, account, now, now - options_.login_failure_window.count());
+    if (auto done = login_failures_.add_login_failure(store, account, address, now,
+                                                      now - options_.login_failure_window.count());
         !done) {
       log::get("rest")->warn("could not record a wrong password: {}", done.error().message);
     }
     return false;
   }
-  if (auto done = login_failures_.clear_login_failures(store, account); !done) {
+  if (auto done = login_failures_.clear_login_failures(store, account, address); !done) {
     log::get("rest")->warn("could not clear the wrong passwords of an account: {}", done.error().message);
   }
   return true;
 }
 
 std::expected<Session, ServiceError> Auth::login(const std::string& login_in, const std::string& password,
-                                                 const std::optional<std::string>& store_id,
-                                                 const std::string& address) {
+                                                 const std::optional<std::string>& store_id, const std::string& address,
+                                                 bool refresh) {
   const std::string login = trim(login_in);
   if (login.empty() || login.size() > 254) return err(Kind::invalid, "login must be an email or a phone number");
   // "*": a login that names no store is tried in every store, and its
@@ -182,7 +250,7 @@ std::expected<Session, ServiceError> Auth::login(const std::string& login_in, co
     if (hasher_.verify(c.password_hash, password)) matched.push_back(&c);
   }
   if (matched.empty()) {
-    if (auto done = login_failures_.add_login_failure(store, account, now, now - window); !done) {
+    if (auto done = login_failures_.add_login_failure(store, account, address, now, now - window); !done) {
       // The answer stays the same; the guess just went uncounted.
       log::get("rest")->warn("could not record a failed login: {}", done.error().message);
     }
@@ -191,7 +259,7 @@ std::expected<Session, ServiceError> Auth::login(const std::string& login_in, co
   if (matched.size() > 1) {
     return err(Kind::invalid, "this login is a member of several stores: add \"store\"", "ambiguous_login");
   }
-  if (auto done = login_failures_.clear_login_failures(store, account); !done) {
+  if (auto done = login_failures_.clear_login_failures(store, account, address); !done) {
     log::get("rest")->warn("could not clear the failed logins of a member: {}", done.error().message);
   }
   const auto& who = *matched.front();
@@ -208,7 +276,7 @@ std::expected<Session, ServiceError> Auth::login(const std::string& login_in, co
   auto profile = profiles_.profile(who.member_id);
   if (!profile) return unavailable(profile.error());
   if (!*profile) return err(Kind::unauthenticated, kBadLogin, "bad_login");
-  return issue(**profile, "login");
+  return issue(**profile, "login", refresh);
 }
 
 std::expected<Principal, ServiceError> Auth::authenticate(const std::string& token) {
@@ -241,12 +309,12 @@ std::expected<void, ServiceError> Auth::change_password(const Principal& who, co
   auto stored = credentials_.password_hash(who.store_id, who.member_id);
   if (!stored) return unavailable(stored.error());
   if (!*stored || !hasher_.verify(**stored, current)) {
-    if (auto done = login_failures_.add_login_failure(who.store_id, account, now, now - window); !done) {
+    if (auto done = login_failures_.add_login_failure(who.store_id, account, address, now, now - window); !done) {
       log::get("rest")->warn("could not record a wrong current_password: {}", done.error().message);
     }
     return err(Kind::forbidden, "current_password does not match", "wrong_current_password");
   }
-  if (auto done = login_failures_.clear_login_failures(who.store_id, account); !done) {
+  if (auto done = login_failures_.clear_login_failures(who.store_id, account, address); !done) {
     log::get("rest")->warn("could not clear the wrong current_passwords of a member: {}", done.error().message);
   }
   auto hash = hash_password(fresh);

@@ -20,7 +20,8 @@
 namespace setia::core {
 
 struct AuthOptions {
-  std::chrono::seconds member_token_ttl{std::chrono::hours(24 * 30)};
+  std::chrono::seconds member_token_ttl{std::chrono::hours(24 * 30)};  // a token, or a refresh token
+  std::chrono::seconds access_token_ttl{std::chrono::minutes(15)};     // with a refresh token
   std::size_t min_password = 8;
   std::size_t max_password = 1024;  // argon2 takes any length; a bound keeps a request cheap to refuse
   // Wrong passwords for one login (in the database: every daemon counts
@@ -40,6 +41,10 @@ struct Session {
   std::string token;
   std::int64_t expires_at = 0;  // unix seconds
   Profile profile;
+  // When asked for: the short-lived token above comes with a refresh token
+  // (POST /v1/auth/refresh), valid as long as a token without one.
+  std::string refresh_token;
+  std::int64_t refresh_expires_at = 0;
 };
 
 // Accounts of the mobile app and tokens of everyone: registration, login
@@ -69,12 +74,24 @@ class Auth {
   // A new member of `store_id` (email and phone unique in it) with a
   // password, logged in. `address` is the client's: registrations count
   // against the same per-address limit as logins.
-  std::expected<Session, ServiceError> register_member(const Registration& r, const std::string& address);
+  std::expected<Session, ServiceError> register_member(const Registration& r, const std::string& address,
+                                                       bool refresh = false);
   // `login` is an email or a phone; `store_id` narrows it when the same
   // login is a member of several stores. `address` is the client's, for the
   // rate limit.
   std::expected<Session, ServiceError> login(const std::string& login, const std::string& password,
-                                             const std::optional<std::string>& store_id, const std::string& address);
+                                             const std::optional<std::string>& store_id, const std::string& address,
+                                             bool refresh = false);
+  // A new access token and refresh token for a refresh token, used once: a
+  // second use ends its whole family (401 refresh_reused).
+  std::expected<Session, ServiceError> refresh(const std::string& refresh_token);
+  // Every token of the member ends, this one too (logout everywhere).
+  std::expected<void, ServiceError> logout_everywhere(const Principal& who);
+  // A session for a member who proved who they are (login, registration,
+  // a recovery code): a token of member_token_ttl, or with `refresh` an
+  // access token and a refresh token of a new family.
+  std::expected<Session, ServiceError> issue(const Profile& profile, const std::string& label, bool refresh,
+                                             std::optional<long long> family = std::nullopt);
   std::expected<Principal, ServiceError> authenticate(const std::string& token);
   std::expected<void, ServiceError> logout(const std::string& token);
   // The member's own change: the current password proves it is them; every
@@ -106,7 +123,6 @@ class Auth {
  private:
   std::expected<void, ServiceError> admit_guess(const std::string& store, const std::string& account,
                                                 const std::string& address, std::int64_t now);
-  std::expected<Session, ServiceError> issue(const Profile& profile, const std::string& label);
 
   CredentialStore& credentials_;
   LoginFailureStore& login_failures_;

@@ -13,6 +13,7 @@
 #include "core/ports/login_failure_store.h"
 #include "core/ports/member_store.h"
 #include "core/ports/profile_store.h"
+#include "core/ports/recovery_store.h"
 
 namespace setia::core::fakes {
 
@@ -166,35 +167,112 @@ class FakeCredentials final : public core::CredentialStore {
     return found;
   }
   std::expected<void, core::StoreError> revoke_member_tokens(long long member_id, long long keep_token_id) override {
+    std::optional<long long> family;
+    if (keep_token_id > 0 && keep_token_id <= static_cast<long long>(tokens.size())) {
+      family = tokens[static_cast<std::size_t>(keep_token_id - 1)].family_id;
+    }
     for (std::size_t i = 0; i < tokens.size(); ++i) {
-      if (tokens[i].member_id == member_id && static_cast<long long>(i) + 1 != keep_token_id) tokens[i].expires_at = 0;
+      if (tokens[i].member_id == member_id && static_cast<long long>(i) + 1 != keep_token_id &&
+          (!family || tokens[i].family_id != family)) {
+        tokens[i].expires_at = 0;
+      }
     }
     return {};
+  }
+  long long families = 0;
+  std::expected<long long, core::StoreError> new_token_family() override { return ++families; }
+  std::vector<bool> used;  // by token index: a refresh token presented once
+  std::expected<core::RefreshUse, core::StoreError> use_refresh(const std::string& digest, std::int64_t now) override {
+    used.resize(tokens.size());
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+      auto& t = tokens[i];
+      if (t.digest != digest || t.kind != core::TokenKind::refresh || t.expires_at <= now) continue;
+      core::RefreshUse u{.status = core::RefreshUse::Status::ok,
+                         .member_id = t.member_id.value_or(0),
+                         .store_id = t.store_id.value_or(""),
+                         .family_id = t.family_id.value_or(0)};
+      if (used[i]) {
+        u.status = core::RefreshUse::Status::reused;
+        for (auto& o : tokens) {
+          if (o.family_id == t.family_id) o.expires_at = 0;
+        }
+      }
+      used[i] = true;
+      return u;
+    }
+    return core::RefreshUse{};
+  }
+};
+
+// Recovery codes in memory.
+class FakeRecoveryCodes final : public core::RecoveryStore {
+ public:
+  struct Row {
+    core::NewRecoveryCode code;
+    std::string phone;  // the member's, digits and '+'
+    bool used = false;
+  };
+  std::vector<Row> rows;
+  std::map<long long, std::string> phones;  // member id -> phone digits, for take_code
+  std::expected<void, core::StoreError> insert_code(const core::NewRecoveryCode& c) override {
+    rows.push_back({c, phones[c.member_id], false});
+    return {};
+  }
+  std::expected<int, core::StoreError> codes_since(const std::string& store, long long member, std::int64_t) override {
+    int n = 0;
+    for (const auto& r : rows) n += (r.code.store_id == store && r.code.member_id == member) ? 1 : 0;
+    return n;
+  }
+  std::expected<std::optional<long long>, core::StoreError> take_code(const std::string& store,
+                                                                      const std::string& phone,
+                                                                      const std::string& digest,
+                                                                      std::int64_t now) override {
+    for (auto& r : rows) {
+      if (!r.used && r.code.store_id == store && r.phone == phone && r.code.digest == digest &&
+          r.code.expires_at > now) {
+        r.used = true;
+        return r.code.member_id;
+      }
+    }
+    return std::nullopt;
   }
 };
 
 class FakeLoginFailures final : public core::LoginFailureStore {
  public:
-  std::map<std::string, std::vector<std::int64_t>> failures;  // account -> unix seconds
-  std::map<std::string, std::string> stores;                  // account -> the store it was recorded under
+  struct Failure {
+    std::int64_t at;
+    std::string address;
+  };
+  std::map<std::string, std::vector<Failure>> failures;  // account -> when and from where
+  std::map<std::string, std::string> stores;             // account -> the store it was recorded under
   std::expected<core::LoginFailures, core::StoreError> login_failures(const std::string&, const std::string& account,
+                                                                      const std::string& address,
                                                                       std::int64_t since) override {
     core::LoginFailures out;
-    for (auto at : failures[account]) {
-      if (at < since) continue;
-      if (out.count++ == 0 || at < out.oldest) out.oldest = at;
+    for (const auto& f : failures[account]) {
+      if (f.at < since) continue;
+      if (out.count++ == 0 || f.at < out.oldest) out.oldest = f.at;
+      out.latest = std::max(out.latest, f.at);
+      if (f.address == address) {
+        ++out.from_address;
+        out.latest_from_address = std::max(out.latest_from_address, f.at);
+      }
     }
     return out;
   }
   std::expected<void, core::StoreError> add_login_failure(const std::string& store, const std::string& account,
-                                                          std::int64_t at, std::int64_t forget_before) override {
-    for (auto& [_, times] : failures) std::erase_if(times, [&](std::int64_t t) { return t < forget_before; });
-    failures[account].push_back(at);
+                                                          const std::string& address, std::int64_t at,
+                                                          std::int64_t forget_before) override {
+    for (auto& [_, list] : failures) std::erase_if(list, [&](const Failure& f) { return f.at < forget_before; });
+    failures[account].push_back({at, address});
     stores[account] = store;
     return {};
   }
-  std::expected<void, core::StoreError> clear_login_failures(const std::string&, const std::string& account) override {
-    failures.erase(account);
+  std::expected<void, core::StoreError> clear_login_failures(const std::string&, const std::string& account,
+                                                             const std::string& address) override {
+    std::erase_if(failures[account], [&](const Failure& f) { return f.address == address; });
+    if (failures[account].empty()) failures.erase(account);
     return {};
   }
 };

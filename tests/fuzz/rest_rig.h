@@ -145,6 +145,7 @@ class RestRig {
       auto b = std::make_unique<Backend>();
       b->auth = &auth;
       b->admins = &admins;
+      b->recovery = &recovery;
       b->profiles = &profiles;
       b->reads = &reads;
       b->reports = &reports;
@@ -176,6 +177,7 @@ class RestRig {
   core::fakes::FakeCredentials credentials;
   core::fakes::FakeLoginFailures login_failures;
   core::fakes::FakeAdmins admin_store;
+  core::fakes::FakeRecoveryCodes recovery_codes;
   core::fakes::FakeMemberTable member_table;
   core::fakes::FakeDevices devices;
   core::fakes::FakeMemberHistory history;
@@ -196,6 +198,7 @@ class RestRig {
   core::Auth auth{credentials, login_failures,           member_table, members, hasher,     tokens,
                   throttle,    core::rules_from(rules_), clock,        {},      "$v1$dummy"};
   core::Admins admins{admin_store, credentials, auth, hasher, tokens, clock};
+  core::Recovery recovery{recovery_codes, credentials, member_table, auth, tokens, clock};
   core::Profiles profiles{member_table, devices};
   core::CrmReads reads{history, member_table, letters};
   core::Reports reports{report_queries, core::rules_from(rules_), clock};

@@ -3,10 +3,13 @@
 // concurrent clients, /healthz and /metrics (also on their own listener).
 #include <unistd.h>
 
+#include <condition_variable>
 #include <csignal>
+#include <mutex>
 
 #include <thread>
 
+#include "adapters/rest/server.h"
 #include "rest_fixture.h"
 
 namespace setia::it {
@@ -346,6 +349,52 @@ TEST_F(RestServer, SigtermStopsTheApiAndExitsZeroWithConnectionsOpen) {
   EXPECT_TRUE(closed_by_peer(idle, 5s));
   ::close(idle);
   EXPECT_EQ(tcp_connect(port_), -1);  // nothing listens any more
+}
+
+// Handlers run on threads of their own (issue 14, point 3): two handlers
+// blocked on a slow dependency hold up no read or write, and a request past
+// the bounded queue is answered 503 at once, by the I/O thread, not left
+// hanging. The Server alone, with a handler of the test's.
+TEST(RestServerPool, ASlowHandlerHoldsUpNoOneAndTheQueueIsBounded) {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool release = false;
+  std::atomic<int> entered{0};
+  adapters::rest::Server server(1, adapters::rest::ServerLimits{.max_queued = 2});
+  std::vector<unsigned> refused;
+  server.on_refused = [&](unsigned status) { refused.push_back(status); };
+  auto bound = server.listen("127.0.0.1:0", [&](const adapters::rest::Request& r) {
+    if (r.path == "/slow") {
+      ++entered;
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return release; });
+    }
+    return adapters::rest::Response{200, "text/plain", "ok", {}, false};
+  });
+  ASSERT_TRUE(bound) << bound.error();
+  server.start();
+  const int port = std::stoi(bound->substr(bound->rfind(':') + 1));
+  HttpResponse a, b;
+  std::thread first([&] { a = HttpClient(port).get("/slow"); });
+  std::thread second([&] { b = HttpClient(port).get("/slow"); });
+  // One in the only handler thread, one waiting: the queue's two places.
+  for (int i = 0; i < 2000 && (entered.load() < 1 || server.queued() < 2); ++i) std::this_thread::sleep_for(5ms);
+  ASSERT_EQ(server.queued(), 2u);
+  auto third = HttpClient(port).get("/fast");
+  EXPECT_EQ(third.status, 503) << third.body;
+  EXPECT_EQ(third.header("retry-after"), "1");
+  EXPECT_EQ(refused, std::vector<unsigned>{503});
+  {
+    std::lock_guard lock(mu);
+    release = true;
+  }
+  cv.notify_all();
+  first.join();
+  second.join();
+  EXPECT_EQ(a.status, 200);
+  EXPECT_EQ(b.status, 200);
+  EXPECT_EQ(HttpClient(port).get("/fast").status, 200) << "room again";
+  server.stop();
 }
 
 TEST(RestConfig, EveryRestKeyIsValidated) {

@@ -243,14 +243,15 @@ TEST(StoreIdEverywhere, RowsCarryTheirParentsStoreAndStatementsStayInTheirStore)
   adapters::postgres::PgLoginFailureStore failures(session);
   const std::int64_t now = std::time(nullptr);
   const std::string account = "ocha@example.com|" + store;
-  ASSERT_TRUE(failures.add_login_failure(store, account, now, now - 900));
-  auto counted = failures.login_failures(store, account, now - 900);
+  ASSERT_TRUE(failures.add_login_failure(store, account, "10.0.0.1", now, now - 900));
+  auto counted = failures.login_failures(store, account, "10.0.0.2", now - 900);
   ASSERT_TRUE(counted);
   EXPECT_EQ(counted->count, 1);
-  counted = failures.login_failures(other, account, now - 900);
+  EXPECT_EQ(counted->from_address, 0) << "counted per address too";
+  counted = failures.login_failures(other, account, "10.0.0.1", now - 900);
   ASSERT_TRUE(counted);
   EXPECT_EQ(counted->count, 0);
-  ASSERT_TRUE(failures.clear_login_failures(store, account));
+  ASSERT_TRUE(failures.clear_login_failures(store, account, "10.0.0.1"));
   EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM login_failures WHERE store_id = '" + store + "'"), 0);
 
   // And nothing any test wrote so far sits in another store than its parent.
