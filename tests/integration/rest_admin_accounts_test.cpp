@@ -3,6 +3,8 @@
 // staff reach the day's work and nothing else; API keys are listed and
 // revoked; the old admin tokens keep working; wrong passwords are
 // throttled like the members'.
+#include <tuple>
+
 #include "rest_fixture.h"
 
 namespace setia::it {
@@ -122,6 +124,50 @@ TEST_F(RestAdminAccounts, AnOwnerChangesTheirPasswordAndOtherSessionsEnd) {
   EXPECT_EQ(http().get("/v1/admin/me", phone).status, 401) << "every other session ends";
   admin_login(email, "pertama-123", 401);
   admin_login(email, "kedua-4567");
+}
+
+// PATCH /v1/admin/admins/{id} {"password"} is for a staff member who forgot
+// theirs. An owner's password is theirs to change, with the current one
+// (PATCH /v1/admin/me): neither their own session (stolen, it would keep
+// the account for good) nor a co-owner nor an operator sets it here.
+TEST_F(RestAdminAccounts, OnlyAStaffPasswordIsSetByAnotherNeverAnOwners) {
+  const std::string email = unique("owner") + "@example.com", co_email = unique("owner") + "@example.com";
+  const long long owner_id = add_admin_with_setiactl(
+      {"--store", store_, "--login", email, "--name", "Rina", "--role", "owner"}, "pertama-123");
+  const long long co_id = add_admin_with_setiactl(
+      {"--store", store_, "--login", co_email, "--name", "Budi", "--role", "owner"}, "budi-12345");
+  auto owner = admin_login(email, "pertama-123");
+  auto other_session = admin_login(email, "pertama-123");
+  auto co_owner = admin_login(co_email, "budi-12345");
+  const std::string staff_email = unique("kasir") + "@example.com";
+  auto added =
+      http().post("/v1/admin/admins",
+                  {{"login", staff_email}, {"name", "Dimas"}, {"role", "staff"}, {"password", "lupa-lupa"}}, owner);
+  ASSERT_EQ(added.status, 201) << added.body;
+  const long long staff_id = added.json()["id"];
+  auto staff = admin_login(staff_email, "lupa-lupa");
+
+  auto set = [&](long long id, const std::string& token) {
+    return http().patch("/v1/admin/admins/" + std::to_string(id), {{"password", "diambil-alih"}}, token);
+  };
+  for (const auto& [id, token, what] :
+       {std::tuple{owner_id, owner, "their own"}, std::tuple{co_id, owner, "a co-owner's"},
+        std::tuple{owner_id, admin_token(*daemon_, ""), "an operator, an owner's"}}) {
+    auto r = set(id, token);
+    EXPECT_EQ(r.status, 403) << what << ": " << r.body;
+    EXPECT_EQ(r.json()["error"]["reason"], "not_staff") << r.body;
+  }
+  EXPECT_EQ(http().get("/v1/admin/me", other_session).status, 200) << "the owner's other sessions stay";
+  EXPECT_EQ(http().get("/v1/admin/me", co_owner).status, 200);
+  admin_login(email, "diambil-alih", 401);
+  admin_login(co_email, "diambil-alih", 401);
+  admin_login(co_email, "budi-12345");
+
+  // A staff member's: set by their owner, and their sessions end.
+  auto r = set(staff_id, owner);
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(http().get("/v1/admin/me", staff).status, 401);
+  admin_login(staff_email, "diambil-alih");
 }
 
 TEST_F(RestAdminAccounts, WrongPasswordsAreThrottledAndAnUnknownLoginLooksTheSame) {
