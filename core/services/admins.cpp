@@ -182,6 +182,15 @@ std::expected<AdminAccount, ServiceError> Admins::change(const Principal& who, l
   if (!*account || (!who.all_stores && (*account)->store_id != who.store_id)) {
     return fail(Kind::not_found, "no admin " + std::to_string(id) + " in this store");
   }
+  if (p.password && (*account)->role != AdminRole::staff) {
+    // An owner's or operator's password is changed by them, with the
+    // current one (PATCH /v1/admin/me): set here, it would let a stolen
+    // session keep the account for good, and an owner log in as a co-owner.
+    return fail(Kind::forbidden,
+                "only a staff account's password is set here; an owner or operator changes their own with "
+                "PATCH /v1/admin/me",
+                "not_staff");
+  }
   AdminChange c;
   c.disabled = p.disabled;
   if (p.points_limit) {

@@ -3,8 +3,7 @@
 // staff reach the day's work and nothing else; API keys are listed and
 // revoked; the old admin tokens keep working; wrong passwords are
 // throttled like the members'.
-#include <filesystem>
-#include <fstream>
+#include <tuple>
 
 #include "rest_fixture.h"
 
@@ -13,33 +12,13 @@ namespace {
 
 using nlohmann::json;
 
-class RestAdminAccounts : public RestTest {
- protected:
-  // setiactl admin add, with a known password; returns the account's id.
-  long long add_with_setiactl(const std::vector<std::string>& args, const std::string& password) {
-    auto file = std::filesystem::temp_directory_path() / unique("pw");
-    std::ofstream(file) << password << "\n";
-    std::vector<std::string> argv{SETIACTL_PATH, "--config", daemon_->config_path(), "admin", "add"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.insert(argv.end(), {"--password-file", file.string()});
-    auto r = run(argv);
-    std::filesystem::remove(file);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(r.out.find(password), std::string::npos) << "a given password is not printed";
-    return std::stoll(r.out.substr(r.out.find(' ') + 1));
-  }
-  std::string login(const std::string& email, const std::string& password, unsigned want = 200) {
-    auto r = http().post("/v1/admin/login", {{"login", email}, {"password", password}});
-    EXPECT_EQ(r.status, want) << r.body;
-    return r.status == 200 ? r.json()["token"].get<std::string>() : "";
-  }
-};
+class RestAdminAccounts : public RestTest {};
 
 TEST_F(RestAdminAccounts, AnOwnerAddsStaffWhoReachTheDaysWorkAndNothingElse) {
   const std::string owner_login = unique("pemilik") + "@example.com";
-  add_with_setiactl({"--store", store_, "--login", owner_login, "--name", "Bu Rina", "--role", "owner"},
-                    "rahasia-pemilik");
-  auto owner = login(owner_login, "rahasia-pemilik");
+  add_admin_with_setiactl({"--store", store_, "--login", owner_login, "--name", "Bu Rina", "--role", "owner"},
+                          "rahasia-pemilik");
+  auto owner = admin_login(owner_login, "rahasia-pemilik");
   ASSERT_FALSE(owner.empty());
   auto me = http().get("/v1/admin/me", owner).json();
   EXPECT_EQ(me["role"], "owner");
@@ -83,7 +62,7 @@ TEST_F(RestAdminAccounts, AnOwnerAddsStaffWhoReachTheDaysWorkAndNothingElse) {
             403)
       << "nor admins of another store";
 
-  auto staff = login(staff_login, "rahasia-kasir");
+  auto staff = admin_login(staff_login, "rahasia-kasir");
   auto m = register_member("Wulan");
   // What staff may do.
   EXPECT_EQ(http().get("/v1/admin/members?q=Wulan", staff).status, 200);
@@ -131,9 +110,10 @@ TEST_F(RestAdminAccounts, AnOwnerAddsStaffWhoReachTheDaysWorkAndNothingElse) {
 
 TEST_F(RestAdminAccounts, AnOwnerChangesTheirPasswordAndOtherSessionsEnd) {
   const std::string email = unique("owner") + "@example.com";
-  add_with_setiactl({"--store", store_, "--login", email, "--name", "Pak Budi", "--role", "owner"}, "pertama-123");
-  auto phone = login(email, "pertama-123");
-  auto laptop = login(email, "pertama-123");
+  add_admin_with_setiactl({"--store", store_, "--login", email, "--name", "Pak Budi", "--role", "owner"},
+                          "pertama-123");
+  auto phone = admin_login(email, "pertama-123");
+  auto laptop = admin_login(email, "pertama-123");
   EXPECT_EQ(
       http().patch("/v1/admin/me", {{"current_password", "salah-salah"}, {"password", "kedua-4567"}}, laptop).status,
       403);
@@ -142,13 +122,57 @@ TEST_F(RestAdminAccounts, AnOwnerChangesTheirPasswordAndOtherSessionsEnd) {
   EXPECT_EQ(changed.status, 204) << changed.body;
   EXPECT_EQ(http().get("/v1/admin/me", laptop).status, 200) << "the session that changed it stays";
   EXPECT_EQ(http().get("/v1/admin/me", phone).status, 401) << "every other session ends";
-  login(email, "pertama-123", 401);
-  login(email, "kedua-4567");
+  admin_login(email, "pertama-123", 401);
+  admin_login(email, "kedua-4567");
+}
+
+// PATCH /v1/admin/admins/{id} {"password"} is for a staff member who forgot
+// theirs. An owner's password is theirs to change, with the current one
+// (PATCH /v1/admin/me): neither their own session (stolen, it would keep
+// the account for good) nor a co-owner nor an operator sets it here.
+TEST_F(RestAdminAccounts, OnlyAStaffPasswordIsSetByAnotherNeverAnOwners) {
+  const std::string email = unique("owner") + "@example.com", co_email = unique("owner") + "@example.com";
+  const long long owner_id = add_admin_with_setiactl(
+      {"--store", store_, "--login", email, "--name", "Rina", "--role", "owner"}, "pertama-123");
+  const long long co_id = add_admin_with_setiactl(
+      {"--store", store_, "--login", co_email, "--name", "Budi", "--role", "owner"}, "budi-12345");
+  auto owner = admin_login(email, "pertama-123");
+  auto other_session = admin_login(email, "pertama-123");
+  auto co_owner = admin_login(co_email, "budi-12345");
+  const std::string staff_email = unique("kasir") + "@example.com";
+  auto added =
+      http().post("/v1/admin/admins",
+                  {{"login", staff_email}, {"name", "Dimas"}, {"role", "staff"}, {"password", "lupa-lupa"}}, owner);
+  ASSERT_EQ(added.status, 201) << added.body;
+  const long long staff_id = added.json()["id"];
+  auto staff = admin_login(staff_email, "lupa-lupa");
+
+  auto set = [&](long long id, const std::string& token) {
+    return http().patch("/v1/admin/admins/" + std::to_string(id), {{"password", "diambil-alih"}}, token);
+  };
+  for (const auto& [id, token, what] :
+       {std::tuple{owner_id, owner, "their own"}, std::tuple{co_id, owner, "a co-owner's"},
+        std::tuple{owner_id, admin_token(*daemon_, ""), "an operator, an owner's"}}) {
+    auto r = set(id, token);
+    EXPECT_EQ(r.status, 403) << what << ": " << r.body;
+    EXPECT_EQ(r.json()["error"]["reason"], "not_staff") << r.body;
+  }
+  EXPECT_EQ(http().get("/v1/admin/me", other_session).status, 200) << "the owner's other sessions stay";
+  EXPECT_EQ(http().get("/v1/admin/me", co_owner).status, 200);
+  admin_login(email, "diambil-alih", 401);
+  admin_login(co_email, "diambil-alih", 401);
+  admin_login(co_email, "budi-12345");
+
+  // A staff member's: set by their owner, and their sessions end.
+  auto r = set(staff_id, owner);
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(http().get("/v1/admin/me", staff).status, 401);
+  admin_login(staff_email, "diambil-alih");
 }
 
 TEST_F(RestAdminAccounts, WrongPasswordsAreThrottledAndAnUnknownLoginLooksTheSame) {
   const std::string email = unique("owner") + "@example.com";
-  add_with_setiactl({"--store", store_, "--login", email, "--name", "Sari", "--role", "owner"}, "benar-benar");
+  add_admin_with_setiactl({"--store", store_, "--login", email, "--name", "Sari", "--role", "owner"}, "benar-benar");
   auto unknown = http().post("/v1/admin/login", {{"login", "nobody@example.com"}, {"password", "benar-benar"}});
   auto wrong = http().post("/v1/admin/login", {{"login", email}, {"password", "salah-salah"}});
   EXPECT_EQ(unknown.status, 401);
@@ -161,8 +185,8 @@ TEST_F(RestAdminAccounts, WrongPasswordsAreThrottledAndAnUnknownLoginLooksTheSam
 
 TEST_F(RestAdminAccounts, ApiKeysAreListedRevokedAndHeldToTheirRole) {
   const std::string email = unique("owner") + "@example.com";
-  add_with_setiactl({"--store", store_, "--login", email, "--name", "Rina", "--role", "owner"}, "rahasia-rina");
-  auto owner = login(email, "rahasia-rina");
+  add_admin_with_setiactl({"--store", store_, "--login", email, "--name", "Rina", "--role", "owner"}, "rahasia-rina");
+  auto owner = admin_login(email, "rahasia-rina");
   EXPECT_EQ(http().post("/v1/admin/apikeys", {{"name", "kiosk"}, {"days", 91}}, owner).status, 400)
       << "at most 90 days";
   auto made = http().post("/v1/admin/apikeys", {{"name", "kiosk meja 3"}, {"role", "staff"}, {"days", 30}}, owner);

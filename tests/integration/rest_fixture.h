@@ -6,6 +6,10 @@
 // registered through the API, and sales sent over MQTT.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <random>
 #include <string>
@@ -59,6 +63,17 @@ enota:
   footer: ["Terima Kasih"]
 )";
 
+// Tomorrow in Jakarta (the store's zone), YYYY-MM-DD: always open, always
+// past the hour's lead, whatever time the test runs.
+inline std::string tomorrow_wib() {
+  using namespace std::chrono;
+  const year_month_day d{floor<days>(system_clock::now() + hours(7) + days(1))};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                static_cast<unsigned>(d.day()));
+  return buf;
+}
+
 struct TestMember {
   std::string token, code, store, phone, email, password;
   long long id = 0;
@@ -103,6 +118,28 @@ class RestTest : public ::testing::Test {
     m.code = j["member"].value("code", "");
     m.id = j["member"].value("id", 0LL);
     return m;
+  }
+
+  // `setiactl admin add ARGS --password-file` with a known password (never
+  // printed back); the account's id.
+  long long add_admin_with_setiactl(const std::vector<std::string>& args, const std::string& password) {
+    auto file = std::filesystem::temp_directory_path() / unique("pw");
+    std::ofstream(file) << password << "\n";
+    std::vector<std::string> argv{SETIACTL_PATH, "--config", daemon_->config_path(), "admin", "add"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.insert(argv.end(), {"--password-file", file.string()});
+    auto r = run(argv);
+    std::filesystem::remove(file);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out.find(password), std::string::npos) << "a given password is not printed";
+    return std::stoll(r.out.substr(r.out.find(' ') + 1));
+  }
+
+  // POST /v1/admin/login; the token, empty unless it answered 200.
+  std::string admin_login(const std::string& email, const std::string& password, int want = 200) {
+    auto r = http().post("/v1/admin/login", {{"login", email}, {"password", password}});
+    EXPECT_EQ(r.status, want) << r.body;
+    return r.status == 200 ? r.json()["token"].get<std::string>() : "";
   }
 
   // Sends sales over MQTT and waits for their results.

@@ -3,13 +3,10 @@
 // in-process), and every documented operation, called over HTTP with its
 // examples and the token its security names, answers a status it
 // documents.
-#include <yaml-cpp/yaml.h>
-
-#include <algorithm>
-#include <functional>
 #include <set>
 
 #include "adapters/rest/rest_api.h"
+#include "openapi_support.h"
 #include "rest_fixture.h"
 
 namespace setia::it {
@@ -17,32 +14,11 @@ namespace {
 
 using nlohmann::json;
 
-YAML::Node openapi() { return YAML::LoadFile(std::string(SETIA_SOURCE_DIR) + "/docs/openapi.yaml"); }
-
-const std::vector<std::string> kMethods{"get", "post", "put", "patch", "delete"};
-
-std::string upper(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), ::toupper);
-  return s;
-}
-
-// A $ref to components/parameters resolved.
-YAML::Node resolve(const YAML::Node& doc, const YAML::Node& n) {
-  if (!n["$ref"]) return n;
-  auto ref = n["$ref"].as<std::string>();
-  const std::string prefix = "#/components/parameters/";
-  return doc["components"]["parameters"][ref.substr(prefix.size())];
-}
-
 TEST(RestOpenApiRoutes, EveryRouteIsDocumentedAndEveryDocumentedOperationIsRouted) {
   auto doc = openapi();
   EXPECT_EQ(doc["openapi"].as<std::string>().substr(0, 2), "3.");
   std::set<std::string> documented;
-  for (const auto& p : doc["paths"]) {
-    for (const auto& m : kMethods) {
-      if (p.second[m]) documented.insert(upper(m) + " " + p.first.as<std::string>());
-    }
-  }
+  for (const auto& o : openapi_operations(doc)) documented.insert(o.key());
   adapters::rest::RestApi api({}, {});
   std::set<std::string> routed;
   for (const auto& r : api.router().routes()) routed.insert(r.method + " " + r.pattern);
@@ -58,67 +34,27 @@ TEST_F(RestOpenApi, EveryDocumentedOperationAnswersADocumentedStatus) {
   auto member = register_member("Spec");
   auto admin = admin_token(*daemon_, store_);
   int checked = 0;
-  for (const auto& p : doc["paths"]) {
-    const std::string tmpl = p.first.as<std::string>();
-    for (const auto& m : kMethods) {
-      auto op = p.second[m];
-      if (!op) continue;
-      // The path and query from the parameters' examples.
-      std::string path = tmpl, query;
-      for (const auto& raw : op["parameters"]) {
-        auto prm = resolve(doc, raw);
-        std::string name = prm["name"].as<std::string>(), in = prm["in"].as<std::string>();
-        if (in == "path") {
-          ASSERT_TRUE(prm["example"]) << tmpl << ": path parameter " << name << " needs an example";
-          path.replace(path.find("{" + name + "}"), name.size() + 2, prm["example"].as<std::string>());
-        } else if (in == "query" && prm["required"] && prm["required"].as<bool>()) {
-          ASSERT_TRUE(prm["example"]) << tmpl << ": required query parameter " << name << " needs an example";
-          query += (query.empty() ? "?" : "&") + name + "=" + prm["example"].as<std::string>();
-        }
-      }
-      std::string body;
-      if (auto rb = op["requestBody"]) {
-        auto ex = rb["content"]["application/json"]["example"];
-        ASSERT_TRUE(ex) << upper(m) << " " << tmpl << ": the request body needs an example";
-        // YAML to JSON through the emitter's flow style is not JSON; build it.
-        std::function<json(const YAML::Node&)> to_json = [&](const YAML::Node& n) -> json {
-          if (n.IsMap()) {
-            json o = json::object();
-            for (const auto& kv : n) o[kv.first.as<std::string>()] = to_json(kv.second);
-            return o;
-          }
-          if (n.IsSequence()) {
-            json a = json::array();
-            for (const auto& v : n) a.push_back(to_json(v));
-            return a;
-          }
-          long long i = 0;
-          if (YAML::convert<long long>::decode(n, i)) return i;
-          return n.as<std::string>();
-        };
-        body = to_json(ex).dump();
-      } else if (m == "post") {
-        body = "{}";
-      }
-      // The token the security names: a fresh member for the logouts (they
-      // end the token), the store's admin, or none.
-      std::string token;
-      if (auto sec = op["security"]; sec && sec.size() > 0) {
-        if (sec[0]["adminToken"]) token = admin;
-        if (sec[0]["memberToken"]) token = tmpl.starts_with("/v1/auth/") ? register_member("Out").token : member.token;
-      }
-      auto r = http().request(upper(m), path + query, body, token, {{"Content-Type", "application/json"}});
-      std::string status = std::to_string(r.status);
-      EXPECT_TRUE(op["responses"][status]) << upper(m) << " " << path + query << " answered " << r.status
-                                           << ", which docs/openapi.yaml does not list: " << r.body;
-      // And an error is in the documented shape.
-      if (r.status >= 400) {
-        auto j = r.json();
-        EXPECT_TRUE(j.contains("error") && j["error"].contains("code") && j["error"].contains("message"))
-            << upper(m) << " " << path << ": " << r.body;
-      }
-      ++checked;
+  for (const auto& o : openapi_operations(doc)) {
+    // The path, query and body from the examples.
+    auto req = example_request(doc, o);
+    // The token the security names: a fresh member for the logouts (they
+    // end the token), the store's admin, or none.
+    std::string token;
+    if (auto sec = o.op["security"]; sec && sec.size() > 0) {
+      if (sec[0]["adminToken"]) token = admin;
+      if (sec[0]["memberToken"]) token = o.path.starts_with("/v1/auth/") ? register_member("Out").token : member.token;
     }
+    auto r = http().request(o.method, req.target(), req.body_text(), token, {{"Content-Type", "application/json"}});
+    std::string status = std::to_string(r.status);
+    EXPECT_TRUE(o.op["responses"][status]) << o.method << " " << req.target() << " answered " << r.status
+                                           << ", which docs/openapi.yaml does not list: " << r.body;
+    // And an error is in the documented shape.
+    if (r.status >= 400) {
+      auto j = r.json();
+      EXPECT_TRUE(j.contains("error") && j["error"].contains("code") && j["error"].contains("message"))
+          << o.method << " " << req.target() << ": " << r.body;
+    }
+    ++checked;
   }
   EXPECT_GE(checked, 30);
 }

@@ -16,17 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-// Tomorrow in Jakarta (the store's zone), YYYY-MM-DD: always open, always
-// past the hour's lead, whatever time the test runs.
-std::string tomorrow_wib() {
-  using namespace std::chrono;
-  const year_month_day d{floor<days>(system_clock::now() + hours(7) + days(1))};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-                static_cast<unsigned>(d.day()));
-  return buf;
-}
-
 class RestReservations : public RestTest {
  protected:
   void SetUp() override {
