@@ -60,6 +60,23 @@ std::expected<std::optional<std::string>, ServiceError> Admins::store_of(const P
   return named;
 }
 
+std::expected<std::pair<AdminRole, std::optional<std::string>>, ServiceError> Admins::grant(
+    const Principal& who, const std::string& role_name, const std::optional<std::string>& named) {
+  if (!manages_admins(who)) return owner_only();
+  auto role = admin_role_from(role_name);
+  if (!role) return fail(Kind::invalid, "role must be owner, staff or operator", "invalid_role");
+  if (*role != AdminRole::operator_) {
+    auto store = store_of(who, named, true);
+    if (!store) return std::unexpected(store.error());
+    return std::make_pair(*role, *store);
+  }
+  if (who.admin_role != AdminRole::operator_) {
+    return fail(Kind::forbidden, "only an operator grants the operator role", "operator_only");
+  }
+  if (named) return fail(Kind::invalid, "the operator role is of every store: no store_id", "invalid_store");
+  return std::make_pair(*role, std::optional<std::string>{});
+}
+
 std::expected<AdminSession, ServiceError> Admins::login(const std::string& login_in, const std::string& password,
                                                         const std::string& address) {
   const std::string login = lower_trimmed(login_in);
@@ -123,27 +140,17 @@ std::expected<void, ServiceError> Admins::change_own_password(const Principal& w
 
 std::expected<AdminAccount, ServiceError> Admins::add(const Principal& who, const AdminRequest& r,
                                                       const std::string& actor) {
-  if (!manages_admins(who)) return owner_only();
-  auto role = admin_role_from(r.role);
-  if (!role) return fail(Kind::invalid, "role must be owner, staff or operator", "invalid_role");
+  auto granted = grant(who, r.role, r.store_id);
+  if (!granted) return std::unexpected(granted.error());
   NewAdmin a;
-  a.role = *role;
-  if (*role == AdminRole::operator_) {
-    if (who.admin_role != AdminRole::operator_) {
-      return fail(Kind::forbidden, "only an operator makes operators", "operator_only");
-    }
-    if (r.store_id) return fail(Kind::invalid, "an operator is of every store: no store_id", "invalid_store");
-  } else {
-    auto store = store_of(who, r.store_id, true);
-    if (!store) return std::unexpected(store.error());
-    a.store_id = *store;
-  }
+  a.role = granted->first;
+  a.store_id = granted->second;
   a.login = lower_trimmed(r.login);
   if (!looks_like_email(a.login)) return fail(Kind::invalid, "login must be an email address", "invalid_login");
   a.name = r.name;
   if (a.name.empty() || a.name.size() > 200) return fail(Kind::invalid, "name must be 1-200 characters");
   if (r.points_limit) {
-    if (*role != AdminRole::staff) {
+    if (a.role != AdminRole::staff) {
       return fail(Kind::invalid, "points_limit is for staff; owners and operators have none", "invalid_points_limit");
     }
     if (*r.points_limit < 0 || *r.points_limit > 1000000000) {
@@ -222,20 +229,9 @@ std::expected<AdminAccount, ServiceError> Admins::change(const Principal& who, l
 
 std::expected<IssuedApiKey, ServiceError> Admins::create_key(const Principal& who, const ApiKeyRequest& r,
                                                              const std::string& actor) {
-  if (!manages_admins(who)) return owner_only();
-  auto role = admin_role_from(r.role);
-  if (!role) return fail(Kind::invalid, "role must be owner, staff or operator", "invalid_role");
-  std::optional<std::string> store;
-  if (*role == AdminRole::operator_) {
-    if (who.admin_role != AdminRole::operator_) {
-      return fail(Kind::forbidden, "only an operator makes an operator's key", "operator_only");
-    }
-    if (r.store_id) return fail(Kind::invalid, "an operator's key is for every store: no store_id", "invalid_store");
-  } else {
-    auto s = store_of(who, r.store_id, true);
-    if (!s) return std::unexpected(s.error());
-    store = *s;
-  }
+  auto granted = grant(who, r.role, r.store_id);
+  if (!granted) return std::unexpected(granted.error());
+  const auto [role, store] = *granted;
   if (r.name.empty() || r.name.size() > 100) return fail(Kind::invalid, "name must be 1-100 characters");
   if (r.days < 1 || r.days > options_.max_key_days) {
     return fail(Kind::invalid, "days must be 1 to " + std::to_string(options_.max_key_days), "invalid_days");
@@ -244,7 +240,7 @@ std::expected<IssuedApiKey, ServiceError> Admins::create_key(const Principal& wh
   out.key = tokens_.mint();
   out.row.store_id = store;
   out.row.name = r.name;
-  out.row.role = *role;
+  out.row.role = role;
   out.row.created_at = now();
   out.row.expires_at = out.row.created_at + static_cast<std::int64_t>(r.days) * 86400;
   out.row.created_by = actor;
@@ -255,7 +251,7 @@ std::expected<IssuedApiKey, ServiceError> Admins::create_key(const Principal& wh
              .expires_at = out.row.expires_at,
              .label = r.name,
              .kind = TokenKind::apikey,
-             .admin_role = *role,
+             .admin_role = role,
              .created_by = actor};
   auto id = credentials_.insert_token(t);
   if (!id) return unavailable(id.error());

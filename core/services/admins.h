@@ -88,6 +88,11 @@ class Admins {
   std::expected<std::optional<std::string>, ServiceError> store_of(const Principal& who,
                                                                    const std::optional<std::string>& named,
                                                                    bool required);
+  // The role `who` grants to a new account or key, and its store: owners
+  // grant owner and staff in their store, operators any role (operator:
+  // every store, none named).
+  std::expected<std::pair<AdminRole, std::optional<std::string>>, ServiceError> grant(
+      const Principal& who, const std::string& role, const std::optional<std::string>& named);
   std::int64_t now() const;
 
   AdminStore& admins_;
