@@ -1,7 +1,11 @@
 #include "adapters/cli/cli_support.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <random>
+
+#include <pwd.h>
+#include <unistd.h>
 
 #include "adapters/postgres/pg_session.h"
 #include "rules/loader.h"
@@ -39,6 +43,12 @@ std::string Context::conninfo(const std::string& command) {
 std::uint64_t random64() {
   static std::random_device rd;
   return (std::uint64_t{rd()} << 32) ^ rd();
+}
+
+std::string cli_actor() {
+  if (const char* s = std::getenv("SUDO_USER"); s && *s) return std::string("cli:") + s;
+  if (const passwd* pw = ::getpwuid(::geteuid())) return std::string("cli:") + pw->pw_name;
+  return "cli:uid" + std::to_string(::geteuid());
 }
 
 std::optional<rules::RuleBook> load_rule_book(const std::string& dir) {

@@ -43,6 +43,10 @@ class Context {
 
 std::uint64_t random64();
 
+// Who runs this command, for audits: "cli:<user>", the person behind sudo
+// when there is one.
+std::string cli_actor();
+
 // The rule files of `dir`, or none after their errors were printed.
 std::optional<rules::RuleBook> load_rule_book(const std::string& dir);
 

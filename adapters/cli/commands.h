@@ -15,7 +15,7 @@
 namespace setia::cli {
 
 void add_ops_commands(CLI::App& app, Context& ctx);        // db, pos, deadletter, sale, device, outbox
-void add_member_commands(CLI::App& app, Context& ctx);     // member add|show
+void add_member_commands(CLI::App& app, Context& ctx);     // member add|show|export|erase|consents
 void add_voucher_commands(CLI::App& app, Context& ctx);    // voucher issue|show|void
 void add_loyalty_commands(CLI::App& app, Context& ctx);    // rewards, reward, promos, promo, points
 void add_rules_commands(CLI::App& app, Context& ctx);      // rules check|simulate|backtest

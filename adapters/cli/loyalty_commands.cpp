@@ -1,8 +1,5 @@
 // setiactl's points, rewards and promos commands: the core services over
 // the PostgreSQL adapters, with the rule files of the config's rules dir.
-#include <pwd.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -33,14 +30,6 @@ struct LoyaltyOptions {
   std::optional<long long> before;
   long long points = 0;
 };
-
-// Who runs this command, for the adjustment audit: the person behind sudo
-// when there is one.
-std::string actor() {
-  if (const char* s = std::getenv("SUDO_USER"); s && *s) return std::string("cli:") + s;
-  if (const passwd* pw = ::getpwuid(::geteuid())) return std::string("cli:") + pw->pw_name;
-  return "cli:uid" + std::to_string(::geteuid());
-}
 
 std::expected<core::RulesSource, int> load_rules(const adapters::config::DaemonConfig& cfg) {
   auto book = load_rule_book(cfg.rules.dir);
@@ -197,14 +186,14 @@ int points_adjust(Context& ctx, const LoyaltyOptions& o) {
   adapters::postgres::PgPointsStore store(ctx.conninfo("points adjust"));
   core::SystemClock clock;
   core::PointsLedger ledger(store, *rules, clock);
-  auto adj = ledger.adjust(o.member, o.points, o.reason, actor());
+  auto adj = ledger.adjust(o.member, o.points, o.reason, cli_actor());
   if (!adj) return fail(adj.error().message);
   std::printf("%s\n", json({{"adjustment_id", adj->id},
                             {"member", adj->member_code},
                             {"delta", adj->delta},
                             {"before", adj->before},
                             {"after", adj->after},
-                            {"actor", actor()}})
+                            {"actor", cli_actor()}})
                           .dump()
                           .c_str());
   return 0;

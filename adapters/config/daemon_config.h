@@ -96,6 +96,14 @@ struct DeadLettersConfig {
   int retention_days = 90;
 };
 
+// How long records of people are kept at most before the hourly
+// retention-purge job deletes them (docs/privacy.md, "How long").
+struct RetentionConfig {
+  int notifications_days = 180;  // notifications and their deliveries
+  int login_failures_days = 1;   // failed logins (the throttle's window is at most a day)
+  int expired_tokens_days = 1;   // tokens past their expiry
+};
+
 // Fairness between stores (core/pipeline/store_quota.h): while another
 // store is active, a store's messages beyond `store_burst` at once and
 // `store_rate` per second are not decided but answered with a throttle
@@ -130,6 +138,7 @@ struct DaemonConfig {
   OutboxConfig outbox;
   RefundsConfig refunds;
   DeadLettersConfig dead_letters;
+  RetentionConfig retention;
   FairnessConfig fairness;
   StoresConfig stores;
   LogConfig log;

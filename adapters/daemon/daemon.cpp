@@ -17,6 +17,7 @@
 #include "adapters/postgres/pg_job_lock.h"
 #include "adapters/postgres/pg_outbox_store.h"
 #include "adapters/postgres/pg_points_store.h"
+#include "adapters/postgres/pg_retention_store.h"
 #include "adapters/postgres/pg_scheduled_push_store.h"
 #include "adapters/postgres/pg_session.h"
 #include "adapters/postgres/pg_store_registry.h"
@@ -24,6 +25,7 @@
 #include "core/scheduler/dead_letter_purge_job.h"
 #include "core/scheduler/points_expiry_job.h"
 #include "core/scheduler/push_jobs.h"
+#include "core/scheduler/retention_purge_job.h"
 #include "core/support/log.h"
 
 namespace setia::setiad {
@@ -114,6 +116,7 @@ struct Daemon::Jobs {
         pushes(conninfo),
         letters_session(conninfo),
         letters(letters_session),
+        retention(letters_session),
         scheduler(clock, lock) {}
   adapters::postgres::PgJobLock lock;
   adapters::postgres::PgPointsStore expiry;
@@ -121,6 +124,7 @@ struct Daemon::Jobs {
   adapters::postgres::PgScheduledPushStore pushes;
   adapters::postgres::PgSession letters_session;
   adapters::postgres::PgDeadLetterStore letters;
+  adapters::postgres::PgRetentionStore retention;  // the purges share the scheduler thread's session
   core::Scheduler scheduler;
 };
 
@@ -276,6 +280,10 @@ void Daemon::start_scheduler() {
   s.add(core::points_expiry_job(jobs_->expiry));
   s.add(core::birthday_job(jobs_->birthdays, core::rules_from(registry_)));
   s.add(core::dead_letter_purge_job(jobs_->letters, std::chrono::days(cfg_.dead_letters.retention_days)));
+  s.add(core::retention_purge_job(jobs_->retention,
+                                  {.notifications = std::chrono::days(cfg_.retention.notifications_days),
+                                   .login_failures = std::chrono::days(cfg_.retention.login_failures_days),
+                                   .expired_tokens = std::chrono::days(cfg_.retention.expired_tokens_days)}));
   // Reminders, announcements and alerts are only pushes: without FCM they
   // would wait in the outbox and arrive stale once it is configured.
   if (cfg_.has_fcm) {

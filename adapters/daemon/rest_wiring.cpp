@@ -5,10 +5,12 @@
 #include <random>
 
 #include "adapters/postgres/pg_admin_store.h"
+#include "adapters/postgres/pg_consent_store.h"
 #include "adapters/postgres/pg_credential_store.h"
 #include "adapters/postgres/pg_dead_letter_store.h"
 #include "adapters/postgres/pg_device_store.h"
 #include "adapters/postgres/pg_login_failure_store.h"
+#include "adapters/postgres/pg_member_data_store.h"
 #include "adapters/postgres/pg_member_directory.h"
 #include "adapters/postgres/pg_member_history.h"
 #include "adapters/postgres/pg_member_store.h"
@@ -85,6 +87,8 @@ struct Worker {
         report_queries(session),
         ops_status(session),
         reservation_store(session),
+        consent_store(session),
+        member_data_store(session),
         member_store(conninfo),
         points_store(conninfo),
         offer_store(conninfo),
@@ -100,7 +104,10 @@ struct Worker {
         points(points_store, core::rules_from(w.rules), w.clock),
         rewards(offer_store, member_store, core::rules_from(w.rules), w.clock, random64),
         promos(offer_store, member_store, core::rules_from(w.rules), w.clock, random64),
-        reservations(reservation_store, core::rules_from(w.rules), w.clock) {}
+        reservations(reservation_store, core::rules_from(w.rules), w.clock),
+        consents(consent_store),
+        data_rights(member_data_store, profile_store, core::rules_from(w.rules), w.clock, auth, credential_store,
+                    hasher) {}
 
   pg::PgSession session;
   pg::PgCredentialStore credential_store;
@@ -115,6 +122,8 @@ struct Worker {
   pg::PgReportQueries report_queries;
   pg::PgOpsStatus ops_status;
   pg::PgReservationStore reservation_store;
+  pg::PgConsentStore consent_store;
+  pg::PgMemberDataStore member_data_store;
   pg::PgMemberStore member_store;
   pg::PgPointsStore points_store;
   pg::PgOfferStore offer_store;
@@ -130,6 +139,8 @@ struct Worker {
   core::Rewards rewards;
   core::Promos promos;
   core::Reservations reservations;
+  core::Consents consents;
+  core::DataRights data_rights;
 };
 
 }  // namespace
@@ -197,6 +208,8 @@ std::expected<std::unique_ptr<RestService>, std::string> RestService::start(cons
     b->promos = &worker->promos;
     b->reservations = &worker->reservations;
     b->ops = &worker->ops_status;
+    b->consents = &worker->consents;
+    b->data_rights = &worker->data_rights;
     b->owner = worker;
     return b;
   };

@@ -34,7 +34,7 @@ std::expected<std::optional<core::Profile>, core::StoreError> PgMemberDirectory:
     soci::rowset<soci::row> rs =
         (sql.prepare << std::string("WITH p AS (SELECT CAST(:s AS text) AS store) SELECT ") + kProfileColumns +
                             " FROM members m, p WHERE (m.id = :id OR m.code = :code) "
-                            "AND (p.store IS NULL OR m.store_id = p.store) LIMIT 1",
+                            "AND (p.store IS NULL OR m.store_id = p.store) AND m.erased_at IS NULL LIMIT 1",
          soci::use(store, store_i), soci::use(id), soci::use(id_or_code));
     for (const auto& r : rs) out = profile_from_row(r);
   });
@@ -52,11 +52,12 @@ std::expected<core::Page<core::Profile>, core::StoreError> PgMemberDirectory::se
   auto done = session_.run([&](soci::session& sql) {
     rows.clear();
     soci::rowset<soci::row> rs =
-        (sql.prepare << std::string("WITH p AS (SELECT CAST(:s AS text) AS store, CAST(:q AS text) AS q) SELECT ") +
-                            kProfileColumns +
-                            " FROM members m, p WHERE (p.store IS NULL OR m.store_id = p.store) "
-                            "AND (m.name ILIKE p.q OR m.code ILIKE p.q OR m.phone ILIKE p.q OR m.email ILIKE p.q) "
-                            "AND m.id > :after ORDER BY m.id LIMIT :lim",
+        (sql.prepare
+             << std::string("WITH p AS (SELECT CAST(:s AS text) AS store, CAST(:q AS text) AS q) SELECT ") +
+                    kProfileColumns +
+                    " FROM members m, p WHERE (p.store IS NULL OR m.store_id = p.store) AND m.erased_at IS NULL "
+                    "AND (m.name ILIKE p.q OR m.code ILIKE p.q OR m.phone ILIKE p.q OR m.email ILIKE p.q) "
+                    "AND m.id > :after ORDER BY m.id LIMIT :lim",
          soci::use(store, store_i), soci::use(pattern), soci::use(after), soci::use(fetch));
     for (const auto& r : rs) rows.push_back(profile_from_row(r));
   });

@@ -23,23 +23,25 @@ struct After {
   }
 };
 
+template <class T>
+std::optional<T> opt(const nlohmann::json& j, const char* k) {
+  if (!j.contains(k) || j[k].is_null()) return std::nullopt;
+  return j[k].get<T>();
+}
+
+}  // namespace
+
 // The voucher columns (vouchers v, members m, sales s), named for
 // json_rows, and their reading.
-constexpr const char* kVoucherColumns =
+const char* const kVoucherColumns =
     "v.id, v.code, v.store_id, m.code AS member_code, v.title, v.kind, v.percent, v.max_off, v.amount_off, "
     "v.free_category, v.free_sku, v.free_qty, v.min_spend, "
     "floor(extract(epoch from v.valid_from))::bigint AS valid_from, "
     "floor(extract(epoch from v.valid_until))::bigint AS valid_until, "
     "CASE WHEN v.status = 'active' AND v.valid_until <= now() THEN 'expired' ELSE v.status END AS status, v.source, "
     "s.receipt_no AS redeemed_receipt, v.discount, floor(extract(epoch from v.created_at))::bigint AS created_at";
-constexpr const char* kVoucherFrom =
+const char* const kVoucherFrom =
     " FROM vouchers v LEFT JOIN members m ON m.id = v.member_id LEFT JOIN sales s ON s.id = v.redeemed_sale_id ";
-
-template <class T>
-std::optional<T> opt(const nlohmann::json& j, const char* k) {
-  if (!j.contains(k) || j[k].is_null()) return std::nullopt;
-  return j[k].get<T>();
-}
 
 core::VoucherRow voucher_from_json(const nlohmann::json& r) {
   core::VoucherRow out;
@@ -60,7 +62,59 @@ core::VoucherRow voucher_from_json(const nlohmann::json& r) {
   return out;
 }
 
-}  // namespace
+// A sale with its lines and vouchers as one JSON document (over sales s):
+// one statement, one round trip (an e-nota is read on every page view).
+const char* const kTransactionJson =
+    "json_build_object('id', s.id, 'store_id', s.store_id, 'receipt_no', s.receipt_no, "
+    "  'at', floor(extract(epoch from s.occurred_at))::bigint, 'total', s.total, "
+    "  'points_earned', s.points_earned, 'member_id', s.member_id, 'member_code', s.member_code, "
+    "  'table', s.table_no, 'service', s.service, 'customer', s.customer_name, 'cashier', s.cashier, "
+    "  'payment_method', s.payment_method, 'subtotal', s.subtotal, 'discount', s.discount, "
+    "  'service_charge', s.service_charge, 'tax', s.tax, 'paid', s.paid, 'change', s.change, "
+    "  'points_reversed', s.points_reversed, 'refunded', s.refunded, "
+    "  'lines', coalesce((SELECT json_agg(json_build_object('sku', l.sku, 'name', l.name, "
+    "      'category', l.category, 'qty', l.qty, 'unit_price', l.unit_price, 'amount', l.amount) "
+    "      ORDER BY l.line_no) FROM sale_lines l WHERE l.store_id = s.store_id AND l.sale_id = s.id), '[]'), "
+    "  'vouchers', coalesce((SELECT json_agg(json_build_object('code', v.code, 'redeemed', v.redeemed, "
+    "      'discount', v.discount, 'reason', v.reason) ORDER BY v.code) "
+    "      FROM sale_vouchers v WHERE v.store_id = s.store_id AND v.sale_id = s.id), '[]'))";
+
+core::Transaction transaction_from_json(const nlohmann::json& j) {
+  auto str = [&](const char* k) -> std::optional<std::string> {
+    return j[k].is_null() ? std::nullopt : std::optional<std::string>(j[k].get<std::string>());
+  };
+  auto num = [&](const char* k) -> std::optional<long long> {
+    return j[k].is_null() ? std::nullopt : std::optional<long long>(j[k].get<long long>());
+  };
+  core::Transaction t;
+  t.summary = {j["id"], j["store_id"], j["receipt_no"], j["at"], j["total"], j["points_earned"], 0};
+  t.member_id = num("member_id");
+  t.member_code = str("member_code");
+  t.table = str("table");
+  t.service = str("service");
+  t.customer = str("customer");
+  t.cashier = str("cashier");
+  t.payment_method = str("payment_method");
+  t.subtotal = j["subtotal"];
+  t.discount = j["discount"];
+  t.service_charge = j["service_charge"];
+  t.tax = j["tax"];
+  t.paid = num("paid");
+  t.change = num("change");
+  t.points_reversed = j["points_reversed"];
+  t.refunded = j["refunded"];
+  for (const auto& l : j["lines"]) {
+    t.lines.push_back({l["sku"].is_null() ? "" : l["sku"].get<std::string>(), l["name"],
+                       l["category"].is_null() ? "" : l["category"].get<std::string>(), l["qty"], l["unit_price"],
+                       l["amount"]});
+    t.summary.items += l["qty"].get<long long>();
+  }
+  for (const auto& v : j["vouchers"]) {
+    t.vouchers.push_back({v["code"], v["redeemed"], v["discount"],
+                          v["reason"].is_null() ? std::nullopt : std::optional<std::string>(v["reason"])});
+  }
+  return t;
+}
 
 std::expected<core::Page<core::TransactionSummary>, core::StoreError> PgMemberHistory::member_transactions(
     long long member_id, const core::PageRequest& page) {
@@ -98,64 +152,16 @@ std::expected<std::optional<core::Transaction>, core::StoreError> PgMemberHistor
   std::string doc;
   auto done = session_.run([&](soci::session& sql) {
     doc.clear();
-    // The sale with its lines and vouchers as one JSON document: one
-    // statement, one round trip (an e-nota is read on every page view).
-    sql << "WITH p AS (SELECT CAST(:m AS bigint) AS member, CAST(:s AS text) AS store) "
-           "SELECT json_build_object('id', s.id, 'store_id', s.store_id, 'receipt_no', s.receipt_no, "
-           "  'at', floor(extract(epoch from s.occurred_at))::bigint, 'total', s.total, "
-           "  'points_earned', s.points_earned, 'member_id', s.member_id, 'member_code', s.member_code, "
-           "  'table', s.table_no, 'service', s.service, 'customer', s.customer_name, 'cashier', s.cashier, "
-           "  'payment_method', s.payment_method, 'subtotal', s.subtotal, 'discount', s.discount, "
-           "  'service_charge', s.service_charge, 'tax', s.tax, 'paid', s.paid, 'change', s.change, "
-           "  'points_reversed', s.points_reversed, 'refunded', s.refunded, "
-           "  'lines', coalesce((SELECT json_agg(json_build_object('sku', l.sku, 'name', l.name, "
-           "      'category', l.category, 'qty', l.qty, 'unit_price', l.unit_price, 'amount', l.amount) "
-           "      ORDER BY l.line_no) FROM sale_lines l WHERE l.store_id = s.store_id AND l.sale_id = s.id), '[]'), "
-           "  'vouchers', coalesce((SELECT json_agg(json_build_object('code', v.code, 'redeemed', v.redeemed, "
-           "      'discount', v.discount, 'reason', v.reason) ORDER BY v.code) "
-           "      FROM sale_vouchers v WHERE v.store_id = s.store_id AND v.sale_id = s.id), '[]'))::text "
-           "FROM sales s, p WHERE s.id = :id AND (p.member IS NULL OR s.member_id = p.member) "
-           "AND (p.store IS NULL OR s.store_id = p.store)",
+    sql << std::string("WITH p AS (SELECT CAST(:m AS bigint) AS member, CAST(:s AS text) AS store) SELECT ") +
+               kTransactionJson +
+               "::text FROM sales s, p WHERE s.id = :id AND (p.member IS NULL OR s.member_id = p.member) "
+               "AND (p.store IS NULL OR s.store_id = p.store)",
         soci::use(member, member_i), soci::use(store, store_i), soci::use(sale_id), soci::into(doc);
     if (!sql.got_data()) doc.clear();
   });
   if (!done) return std::unexpected(done.error());
   if (doc.empty()) return out;
-  auto j = nlohmann::json::parse(doc);
-  auto str = [&](const char* k) -> std::optional<std::string> {
-    return j[k].is_null() ? std::nullopt : std::optional<std::string>(j[k].get<std::string>());
-  };
-  auto num = [&](const char* k) -> std::optional<long long> {
-    return j[k].is_null() ? std::nullopt : std::optional<long long>(j[k].get<long long>());
-  };
-  core::Transaction t;
-  t.summary = {j["id"], j["store_id"], j["receipt_no"], j["at"], j["total"], j["points_earned"], 0};
-  t.member_id = num("member_id");
-  t.member_code = str("member_code");
-  t.table = str("table");
-  t.service = str("service");
-  t.customer = str("customer");
-  t.cashier = str("cashier");
-  t.payment_method = str("payment_method");
-  t.subtotal = j["subtotal"];
-  t.discount = j["discount"];
-  t.service_charge = j["service_charge"];
-  t.tax = j["tax"];
-  t.paid = num("paid");
-  t.change = num("change");
-  t.points_reversed = j["points_reversed"];
-  t.refunded = j["refunded"];
-  for (const auto& l : j["lines"]) {
-    t.lines.push_back({l["sku"].is_null() ? "" : l["sku"].get<std::string>(), l["name"],
-                       l["category"].is_null() ? "" : l["category"].get<std::string>(), l["qty"], l["unit_price"],
-                       l["amount"]});
-    t.summary.items += l["qty"].get<long long>();
-  }
-  for (const auto& v : j["vouchers"]) {
-    t.vouchers.push_back({v["code"], v["redeemed"], v["discount"],
-                          v["reason"].is_null() ? std::nullopt : std::optional<std::string>(v["reason"])});
-  }
-  out = std::move(t);
+  out = transaction_from_json(nlohmann::json::parse(doc));
   return out;
 }
 

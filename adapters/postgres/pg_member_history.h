@@ -1,5 +1,7 @@
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include "adapters/postgres/pg_session.h"
 #include "core/ports/member_history.h"
 
@@ -27,5 +29,15 @@ class PgMemberHistory final : public core::MemberHistory {
  private:
   PgSession& session_;
 };
+
+// How a voucher and a sale are read, shared with PgMemberDataStore: the
+// voucher columns (kVoucherFrom joins vouchers v, members m, sales s) as a
+// json_rows object, and a sale with its lines and vouchers as one JSON
+// value over sales s.
+extern const char* const kVoucherColumns;
+extern const char* const kVoucherFrom;
+core::VoucherRow voucher_from_json(const nlohmann::json& row);
+extern const char* const kTransactionJson;
+core::Transaction transaction_from_json(const nlohmann::json& doc);
 
 }  // namespace setia::adapters::postgres

@@ -49,7 +49,7 @@ std::expected<std::optional<domain::Member>, core::StoreError> PgMemberStore::fi
     soci::indicator email_ind, birth_ind;
     long long points = 0;
     sql << "SELECT id, store_id, code, name, phone, email, birth_date::text, points, created_at::text "
-           "FROM members WHERE code = :c",
+           "FROM members WHERE code = :c AND erased_at IS NULL",
         soci::use(code), soci::into(m.id), soci::into(m.store_id), soci::into(m.code), soci::into(m.name),
         soci::into(m.phone), soci::into(email, email_ind), soci::into(birth, birth_ind), soci::into(points),
         soci::into(m.created_at);

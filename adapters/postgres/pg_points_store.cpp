@@ -3,11 +3,10 @@
 #include <nlohmann/json.hpp>
 
 namespace setia::adapters::postgres {
-namespace {
 
 // One ledger row with its sources as JSON (nulls where a source does not
 // apply). An expire row shows its lot's expiry and the receipt that earned it.
-constexpr const char* kHistory = R"SQL(
+const char* const kPointsEntryJson = R"SQL(
   SELECT json_build_object(
     'id', l.id, 'kind', l.kind, 'points', l.points, 'at', extract(epoch FROM l.created_at)::bigint,
     'store', l.store_id, 'receipt_no', coalesce(s.receipt_no, ls.receipt_no),
@@ -16,12 +15,18 @@ constexpr const char* kHistory = R"SQL(
     'expires_at', extract(epoch FROM coalesce(l.expires_at, lot.expires_at))::bigint,
     'remaining', l.remaining, 'reason', a.reason, 'actor', a.actor)::text
   FROM points_ledger l
-  JOIN members m ON m.id = l.member_id
   LEFT JOIN sales s ON s.id = l.sale_id
   LEFT JOIN vouchers v ON v.id = l.voucher_id
   LEFT JOIN points_adjustments a ON a.id = l.adjustment_id
   LEFT JOIN points_ledger lot ON lot.id = l.lot_id
   LEFT JOIN sales ls ON ls.id = lot.sale_id
+)SQL";
+
+namespace {
+
+// A member's rows by code, newest first, a page of them.
+const std::string kHistory = std::string(kPointsEntryJson) + R"SQL(
+  JOIN members m ON m.id = l.member_id
   WHERE m.code = :code AND (:before = 0 OR l.id < :before)
   ORDER BY l.id DESC
   LIMIT :lim
@@ -33,7 +38,9 @@ std::optional<T> opt(const nlohmann::json& j, const char* key) {
   return j[key].get<T>();
 }
 
-core::PointsEntry entry_from_json(const std::string& text) {
+}  // namespace
+
+core::PointsEntry points_entry_from_json(const std::string& text) {
   auto j = nlohmann::json::parse(text);
   core::PointsEntry e;
   e.id = j["id"].get<long long>();
@@ -53,8 +60,6 @@ core::PointsEntry entry_from_json(const std::string& text) {
   e.actor = opt<std::string>(j, "actor");
   return e;
 }
-
-}  // namespace
 
 std::expected<std::optional<core::PointsAccount>, core::StoreError> PgPointsStore::account(
     const std::string& member_code) {
@@ -96,7 +101,7 @@ std::expected<std::vector<core::PointsEntry>, core::StoreError> PgPointsStore::h
     out.clear();
     soci::rowset<std::string> rows =
         (sql.prepare << kHistory, soci::use(member_code, "code"), soci::use(before, "before"), soci::use(limit, "lim"));
-    for (const auto& r : rows) out.push_back(entry_from_json(r));
+    for (const auto& r : rows) out.push_back(points_entry_from_json(r));
   });
   if (!done) return std::unexpected(done.error());
   return out;

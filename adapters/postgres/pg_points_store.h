@@ -23,4 +23,10 @@ class PgPointsStore final : public core::PointsStore {
   PgSession session_;
 };
 
+// A ledger row with its sources as one JSON text per row: `kPointsEntryJson`
+// selects it over points_ledger l (the caller adds its WHERE), and
+// points_entry_from_json reads it. Shared with PgMemberDataStore.
+extern const char* const kPointsEntryJson;
+core::PointsEntry points_entry_from_json(const std::string& text);
+
 }  // namespace setia::adapters::postgres

@@ -6,7 +6,8 @@ namespace setia::adapters::postgres {
 
 const char* const kProfileColumns =
     "m.id, m.store_id, m.code, m.name, m.phone, m.email, m.birth_date::text, m.points, m.created_at::text, "
-    "m.lang, floor(extract(epoch from m.created_at))::bigint, m.promo_pushes::int";
+    "m.lang, floor(extract(epoch from m.created_at))::bigint, "
+    "setia_consent_granted(m.store_id, m.id, 'push_promo')::int";
 
 core::Profile profile_from_row(const soci::row& r, std::size_t i) {
   core::Profile p;
@@ -42,11 +43,13 @@ std::optional<core::Profile> read_profile(soci::session& sql, long long member_i
   std::string email, birth;
   soci::indicator email_i = soci::i_null, birth_i = soci::i_null;
   long long points = 0, created = 0;
-  int promo_pushes = 1;
-  sql << std::string("SELECT ") + kProfileColumns + " FROM members m WHERE m.id = :id", soci::use(member_id),
-      soci::into(p.member.id), soci::into(p.member.store_id), soci::into(p.member.code), soci::into(p.member.name),
-      soci::into(p.member.phone), soci::into(email, email_i), soci::into(birth, birth_i), soci::into(points),
-      soci::into(p.member.created_at), soci::into(p.lang), soci::into(created), soci::into(promo_pushes);
+  int promo_pushes = 0;
+  // An erased member (migrations/0019_privacy.sql) has no profile.
+  sql << std::string("SELECT ") + kProfileColumns + " FROM members m WHERE m.id = :id AND m.erased_at IS NULL",
+      soci::use(member_id), soci::into(p.member.id), soci::into(p.member.store_id), soci::into(p.member.code),
+      soci::into(p.member.name), soci::into(p.member.phone), soci::into(email, email_i), soci::into(birth, birth_i),
+      soci::into(points), soci::into(p.member.created_at), soci::into(p.lang), soci::into(created),
+      soci::into(promo_pushes);
   if (!sql.got_data()) return std::nullopt;
   if (email_i == soci::i_ok) p.member.email = email;
   if (birth_i == soci::i_ok) p.member.birth_date = birth;
@@ -76,8 +79,6 @@ std::expected<core::Profile, core::ProfileStore::PatchFailure> PgProfileStore::u
   auto [phone, phone_i] = text(p.phone);
   auto [birth, birth_i] = text(p.birth_date);
   auto [lang, lang_i] = text(p.lang);
-  int promo = p.promo_pushes.value_or(true) ? 1 : 0;
-  soci::indicator promo_i = p.promo_pushes ? soci::i_ok : soci::i_null;
   auto done = session_.run([&](soci::session& sql) {
     out = std::unexpected(PatchError::no_such_member);
     try {
@@ -85,8 +86,8 @@ std::expected<core::Profile, core::ProfileStore::PatchFailure> PgProfileStore::u
       std::string current_birth;
       soci::indicator current_i = soci::i_null;
       long long id = 0;
-      sql << "SELECT id, birth_date::text FROM members WHERE id = :m FOR UPDATE", soci::use(member_id), soci::into(id),
-          soci::into(current_birth, current_i);
+      sql << "SELECT id, birth_date::text FROM members WHERE id = :m AND erased_at IS NULL FOR UPDATE",
+          soci::use(member_id), soci::into(id), soci::into(current_birth, current_i);
       if (!sql.got_data()) return;
       if (p.lock_birth_date && p.birth_date && current_i == soci::i_ok && current_birth != *p.birth_date) {
         out = std::unexpected(PatchError::birth_date_locked);
@@ -94,10 +95,9 @@ std::expected<core::Profile, core::ProfileStore::PatchFailure> PgProfileStore::u
       }
       sql << "UPDATE members SET name = coalesce(CAST(:n AS text), name), email = coalesce(CAST(:e AS text), email), "
              "phone = coalesce(CAST(:p AS text), phone), birth_date = coalesce(CAST(:b AS date), birth_date), "
-             "lang = coalesce(CAST(:l AS text), lang), "
-             "promo_pushes = coalesce(CAST(:pp AS int) <> 0, promo_pushes) WHERE id = :m",
+             "lang = coalesce(CAST(:l AS text), lang) WHERE id = :m",
           soci::use(name, name_i), soci::use(email, email_i), soci::use(phone, phone_i), soci::use(birth, birth_i),
-          soci::use(lang, lang_i), soci::use(promo, promo_i), soci::use(member_id);
+          soci::use(lang, lang_i), soci::use(member_id);
       auto profile = read_profile(sql, member_id);
       tr.commit();
       if (profile) out = *profile;

@@ -7,20 +7,14 @@
 #include "rules/reservation_slots.h"
 
 namespace setia::adapters::postgres {
-namespace {
-
-// The advisory lock class of reservations ("SETR"), apart from the
-// scheduler's jobs (0x53455449, "SETI"); the key is the store.
-constexpr long long kReservationLockClass = 0x53455452;
-
-constexpr const char* kColumns =
+const char* const kReservationColumns =
     "r.id, r.store_id, r.member_id, m.code AS member_code, m.name AS member_name, r.party, "
     "extract(epoch FROM r.starts_at)::bigint AS starts_at, extract(epoch FROM r.ends_at)::bigint AS ends_at, "
     "extract(epoch FROM r.created_at)::bigint AS created_at, to_char(r.local_date, 'YYYY-MM-DD') AS date, "
     "r.local_time AS time, r.note, r.status";
-constexpr const char* kFrom = " FROM reservations r JOIN members m ON m.id = r.member_id ";
+const char* const kReservationFrom = " FROM reservations r JOIN members m ON m.id = r.member_id ";
 
-core::Reservation from_json(const nlohmann::json& j) {
+core::Reservation reservation_from_json(const nlohmann::json& j) {
   core::Reservation r;
   r.id = j["id"];
   r.store_id = j["store_id"];
@@ -38,16 +32,23 @@ core::Reservation from_json(const nlohmann::json& j) {
   return r;
 }
 
+namespace {
+
+// The advisory lock class of reservations ("SETR"), apart from the
+// scheduler's jobs (0x53455449, "SETI"); the key is the store.
+constexpr long long kReservationLockClass = 0x53455452;
+
 std::vector<core::Reservation> list_of(const nlohmann::json& rows) {
   std::vector<core::Reservation> out;
-  for (const auto& j : rows) out.push_back(from_json(j));
+  for (const auto& j : rows) out.push_back(reservation_from_json(j));
   return out;
 }
 
 std::optional<core::Reservation> read_one(soci::session& sql, long long id) {
-  auto rows = json_rows(sql, std::string("SELECT ") + kColumns + kFrom + "WHERE r.id = :id", "t.id", id);
+  auto rows =
+      json_rows(sql, std::string("SELECT ") + kReservationColumns + kReservationFrom + "WHERE r.id = :id", "t.id", id);
   if (rows.empty()) return std::nullopt;
-  return from_json(rows[0]);
+  return reservation_from_json(rows[0]);
 }
 
 // No names: the admins' pushes go to an FCM topic, and whoever may
@@ -145,7 +146,7 @@ std::expected<core::Page<core::Reservation>, core::StoreError> PgReservationStor
   long long a = page.after ? page.after->a : 0, b = page.after ? page.after->b : 0;
   auto done = session_.run([&](soci::session& sql) {
     rows = list_of(json_rows(sql,
-                             std::string("SELECT ") + kColumns + kFrom +
+                             std::string("SELECT ") + kReservationColumns + kReservationFrom +
                                  "WHERE r.member_id = :m AND (:has = 0 OR "
                                  "(extract(epoch FROM r.starts_at)::bigint, r.id) < (:a, :b)) "
                                  "ORDER BY r.starts_at DESC, r.id DESC LIMIT :lim",
@@ -162,9 +163,10 @@ std::expected<std::vector<core::Reservation>, core::StoreError> PgReservationSto
   std::vector<core::Reservation> out;
   std::string s = store, d = date;
   auto done = session_.run([&](soci::session& sql) {
-    out = list_of(json_rows(
-        sql, std::string("SELECT ") + kColumns + kFrom + "WHERE r.store_id = :s AND r.local_date = CAST(:d AS date)",
-        "t.starts_at, t.id", s, d));
+    out = list_of(json_rows(sql,
+                            std::string("SELECT ") + kReservationColumns + kReservationFrom +
+                                "WHERE r.store_id = :s AND r.local_date = CAST(:d AS date)",
+                            "t.starts_at, t.id", s, d));
   });
   if (!done) return std::unexpected(done.error());
   return out;

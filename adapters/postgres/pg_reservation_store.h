@@ -1,5 +1,7 @@
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include "adapters/postgres/pg_session.h"
 #include "core/ports/reservation_store.h"
 
@@ -30,5 +32,12 @@ class PgReservationStore final : public core::ReservationStore {
  private:
   PgSession& session_;
 };
+
+// A reservation's columns for json_rows (kReservationFrom joins
+// reservations r and members m) and their reading; shared with
+// PgMemberDataStore.
+extern const char* const kReservationColumns;
+extern const char* const kReservationFrom;
+core::Reservation reservation_from_json(const nlohmann::json& row);
 
 }  // namespace setia::adapters::postgres

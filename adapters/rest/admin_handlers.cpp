@@ -1,15 +1,19 @@
-// /v1/admin/...: members, points adjustments, what the rule files say, dead
-// letters. An admin token only (a member token is 403); a store admin sees
-// their store only: another store's member or dead letter is 404. Staff
-// look members up, adjust points within their limit and read dead letters;
-// the rest is the owners' (docs/admin-accounts.md).
+// /v1/admin/...: members, points adjustments, a member's data rights
+// (export, erasure, consents), what the rule files say, dead letters. An
+// admin token only (a member token is 403); a store admin sees their
+// store only: another store's member or dead letter is 404. Staff
+// look members up, adjust points within their limit, record a member's
+// withdrawal of consent and read dead letters; the rest (a member's export
+// and erasure among it) is the owners' (docs/admin-accounts.md).
 #include "adapters/rest/admin_scope.h"
 #include "adapters/rest/http_errors.h"
 #include "adapters/rest/json_body.h"
 #include "adapters/rest/pagination.h"
 #include "adapters/rest/rest_api.h"
 #include "adapters/rest/views.h"
+#include "core/services/member_json.h"
 #include "core/services/promos.h"
+#include "core/support/log.h"
 
 namespace setia::adapters::rest {
 namespace {
@@ -101,6 +105,64 @@ Response recovery_code(Call& call) {
                         {"expires_at", call.time(c.expires_at, m.member.store_id)},
                         {"member", m.member.code}},
                        201);
+}
+
+// A member's copy of their data, served to the store's owner (or an
+// operator) who answers the member's request (docs/privacy.md, "Export").
+Response export_member(Call& call) {
+  auto m = member_in_scope(call);
+  auto doc = unwrap(call.backend.data_rights->export_member(m.member.store_id, m.member.id, call.base_url()));
+  // Who read a person's whole record, for the operator's journal (the
+  // member's id only: no name in the log).
+  log::get("rest")->info("{} exported the data of member {} of store {}", admin_actor(call), m.member.id,
+                         m.member.store_id);
+  Response res = json_response(doc);
+  res.headers.emplace_back("Cache-Control", "no-store");
+  return res;
+}
+
+// Erases a member at their request (docs/privacy.md, "Erasure"): {"reason"}
+// says why, for the record. A second request answers the first erasure.
+// An operator names the store (?store=): a booking the erasure cancels
+// tells that store's admins.
+Response erase_member(Call& call) {
+  auto store = admin_store(call, true);
+  JsonBody body(call.request);
+  body.only({"reason"});
+  auto reason = *body.string("reason", true, 500);
+  auto e = unwrap(call.backend.data_rights->erase(store, call.param("id"), admin_actor(call), reason));
+  if (!e.already) {
+    log::get("rest")->info("{} erased member {} of store {} (erasure {})", admin_actor(call), e.member_id, e.store_id,
+                           e.id);
+  }
+  return json_response(core::erasure_json(e, call.rules.get()));
+}
+
+// A member's consents as the store sees them, and a withdrawal the member
+// asked for by phone or at the counter ({"push_promo": false, "note"}): an
+// admin records withdrawals only, an opt-in is the member's in the app.
+Response member_consents(Call& call) {
+  auto m = member_in_scope(call);
+  auto v = unwrap(call.backend.consents->view(m.member.store_id, m.member.id));
+  return json_response(core::consent_view_json(v, m.member.store_id, call.rules.get()));
+}
+
+Response withdraw_member_consents(Call& call) {
+  auto m = member_in_scope(call);
+  JsonBody body(call.request);
+  std::vector<core::ConsentChange> changes;
+  for (const auto& [key, value] : body.json().items()) {
+    if (key == "note") continue;
+    if (!core::is_consent_channel(key)) throw bad_request("'" + key + "' is no consent channel: push_promo (and note)");
+    changes.push_back({key, *body.boolean(key, true)});
+  }
+  core::ConsentContext context{.source = "admin",
+                               .address = std::nullopt,
+                               .actor = admin_actor(call),
+                               .notice = std::nullopt,
+                               .note = body.string("note", false, 500)};
+  auto v = unwrap(call.backend.consents->record(m.member.store_id, m.member.id, changes, context));
+  return json_response(core::consent_view_json(v, m.member.store_id, call.rules.get()));
 }
 
 json rule_set_json(const rules::RuleSet& rs) {
@@ -228,6 +290,10 @@ void add_admin_routes(Router& r) {
   r.add("PATCH", "/v1/admin/members/{id}", Access::owner, patch_member);
   r.add("POST", "/v1/admin/members/{id}/points", Access::admin, adjust_points);
   r.add("POST", "/v1/admin/members/{id}/recovery-code", Access::admin, recovery_code);
+  r.add("GET", "/v1/admin/members/{id}/export", Access::owner, export_member);
+  r.add("POST", "/v1/admin/members/{id}/erase", Access::owner, erase_member);
+  r.add("GET", "/v1/admin/members/{id}/consents", Access::admin, member_consents);
+  r.add("PATCH", "/v1/admin/members/{id}/consents", Access::admin, withdraw_member_consents);
   r.add("GET", "/v1/admin/rules", Access::owner, get_rules);
   r.add("GET", "/v1/admin/promos", Access::owner, admin_promos);
   r.add("GET", "/v1/admin/deadletters", Access::admin, list_dead_letters);

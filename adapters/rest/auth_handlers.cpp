@@ -5,6 +5,7 @@
 #include "adapters/rest/json_body.h"
 #include "adapters/rest/rest_api.h"
 #include "adapters/rest/views.h"
+#include "core/support/log.h"
 
 namespace setia::adapters::rest {
 namespace {
@@ -29,7 +30,7 @@ bool wants_refresh(const JsonBody& body) { return body.boolean("refresh", false)
 
 Response register_member(Call& call) {
   JsonBody body(call.request);
-  body.only({"store", "name", "email", "phone", "birth_date", "password", "refresh"});
+  body.only({"store", "name", "email", "phone", "birth_date", "password", "refresh", "promo_pushes"});
   core::Registration r;
   r.store_id = *body.string("store", true, 63);
   r.name = *body.string("name", true, 100);
@@ -37,7 +38,27 @@ Response register_member(Call& call) {
   r.email = body.string("email", false, 254);
   r.birth_date = body.string("birth_date", false, 10);
   r.password = *body.string("password", true, 1024);
+  // Marketing is opt-in: off unless the form asked and the member said
+  // yes; asked either way, the answer is recorded (docs/privacy.md).
+  auto promo_pushes = body.boolean("promo_pushes", false);
   auto s = unwrap(call.backend.auth->register_member(r, call.client_address(), wants_refresh(body)));
+  if (promo_pushes) {
+    // The member exists now: a consent that cannot be recorded leaves
+    // promo pushes off (what the answer says), never the registration undone.
+    const auto& m = s.profile.member;
+    auto recorded = call.backend.consents->record(m.store_id, m.id, {{"push_promo", *promo_pushes}},
+                                                  {.source = "registration",
+                                                   .address = call.client_address(),
+                                                   .actor = std::nullopt,
+                                                   .notice = std::nullopt,
+                                                   .note = std::nullopt});
+    if (recorded) {
+      s.profile.promo_pushes = recorded->channels.front().granted;
+    } else {
+      log::get("rest")->warn("member {}: the consent given at registration was not recorded: {}", m.code,
+                             recorded.error().message);
+    }
+  }
   return json_response(session_json(call, s), 201);
 }
 

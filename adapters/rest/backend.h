@@ -9,7 +9,9 @@
 #include "core/ports/ops_status.h"
 #include "core/services/admins.h"
 #include "core/services/auth.h"
+#include "core/services/consents.h"
 #include "core/services/crm_reads.h"
+#include "core/services/data_rights.h"
 #include "core/services/dead_letters.h"
 #include "core/services/points.h"
 #include "core/services/profiles.h"
@@ -38,6 +40,8 @@ struct Backend {
   core::Promos* promos = nullptr;
   core::Reservations* reservations = nullptr;
   core::OpsStatus* ops = nullptr;  // operations: ping, backlog
+  core::Consents* consents = nullptr;       // marketing consent
+  core::DataRights* data_rights = nullptr;  // export, erasure
   std::shared_ptr<void> owner;
 };
 

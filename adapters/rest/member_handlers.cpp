@@ -1,4 +1,5 @@
-// The member's own paths: /v1/me and below. A member reaches only their own
+// The member's own paths: /v1/me and below, with the member's data rights
+// (consents, export, erasure: docs/privacy.md). A member reaches only their own
 // data: every query is scoped by the token's member, so another member's
 // id or code answers 404, exactly as an id that does not exist.
 #include <charconv>
@@ -11,6 +12,7 @@
 #include "adapters/rest/pagination.h"
 #include "adapters/rest/rest_api.h"
 #include "adapters/rest/views.h"
+#include "core/services/member_json.h"
 #include "rules/store_time.h"
 
 namespace setia::adapters::rest {
@@ -36,6 +38,16 @@ Response qr_response(const Call& call, const std::string& text, bool png) {
   return Response{200, "image/svg+xml", std::move(*svg), {}, false};
 }
 
+// A consent given in the app: from the client's address, with the
+// version of the wording it showed.
+core::ConsentContext consent_from_app(const Call& call, std::optional<std::string> notice) {
+  return {.source = "app",
+          .address = call.client_address(),
+          .actor = std::nullopt,
+          .notice = std::move(notice),
+          .note = std::nullopt};
+}
+
 json me_json(Call& call) {
   auto profile = unwrap(call.backend.profiles->get(call.who().member_id));
   auto points = unwrap(call.backend.points->summary(profile.member.code));
@@ -59,7 +71,9 @@ Response patch_me(Call& call) {
   patch.phone = body.string("phone", false, 20);
   patch.birth_date = body.string("birth_date", false, 10);
   patch.lang = body.string("language", false, 2);
-  patch.promo_pushes = body.boolean("promo_pushes", false);
+  // Kept from before consents had their own path: the push_promo channel,
+  // recorded as the member's choice in the app (consent_from_app).
+  auto promo_pushes = body.boolean("promo_pushes", false);
   auto password = body.string("password", false, 1024);
   auto current = body.string("current_password", false, 1024);
   if (password && !current) throw bad_request("changing the password needs current_password too");
@@ -69,10 +83,60 @@ Response patch_me(Call& call) {
   // changes (a password change counts the address itself).
   if ((patch.phone || patch.email) && !password) unwrap(call.backend.auth->admit_address(call.client_address()));
   if (password) unwrap(call.backend.auth->change_password(call.who(), *current, *password, call.client_address()));
-  if (patch.name || patch.email || patch.phone || patch.birth_date || patch.lang || patch.promo_pushes) {
+  if (patch.name || patch.email || patch.phone || patch.birth_date || patch.lang) {
     unwrap(call.backend.profiles->update_own(call.who().member_id, patch));
   }
+  if (promo_pushes) {
+    unwrap(call.backend.consents->record(call.who().store_id, call.who().member_id, {{"push_promo", *promo_pushes}},
+                                         consent_from_app(call, std::nullopt)));
+  }
   return json_response(me_json(call));
+}
+
+Response my_consents(Call& call) {
+  auto v = unwrap(call.backend.consents->view(call.who().store_id, call.who().member_id));
+  return json_response(core::consent_view_json(v, call.who().store_id, call.rules.get()));
+}
+
+// {"push_promo": true, "notice": "promo-2026-12"}: each channel named
+// becomes what it says, recorded with when, the client's address and the
+// version of the wording the app showed.
+Response patch_my_consents(Call& call) {
+  JsonBody body(call.request);
+  std::vector<core::ConsentChange> changes;
+  for (const auto& [key, value] : body.json().items()) {
+    if (key == "notice") continue;
+    if (!core::is_consent_channel(key)) {
+      throw bad_request("'" + key + "' is no consent channel: push_promo (and notice, the wording's version)");
+    }
+    changes.push_back({key, *body.boolean(key, true)});
+  }
+  auto notice = body.string("notice", false, 100);
+  auto v = unwrap(call.backend.consents->record(call.who().store_id, call.who().member_id, changes,
+                                                consent_from_app(call, notice)));
+  return json_response(core::consent_view_json(v, call.who().store_id, call.rules.get()));
+}
+
+Response my_export(Call& call) {
+  auto doc =
+      unwrap(call.backend.data_rights->export_member(call.who().store_id, call.who().member_id, call.base_url()));
+  Response res = json_response(doc);
+  // A copy of everything about a person: offered as a file, never cached.
+  res.headers.emplace_back("Content-Disposition", "attachment; filename=\"setia-" + call.who().member_code + ".json\"");
+  res.headers.emplace_back("Cache-Control", "no-store");
+  return res;
+}
+
+// The member's erasure (docs/privacy.md, "Erasure"): their password, and
+// "forfeit_points": true when points would lapse. The token ends with it.
+Response erase_me(Call& call) {
+  JsonBody body(call.request);
+  body.only({"current_password", "forfeit_points"});
+  core::OwnErasure request{.current_password = *body.string("current_password", true, 1024),
+                           .forfeit_points = body.boolean("forfeit_points", false).value_or(false),
+                           .address = call.client_address()};
+  auto e = unwrap(call.backend.data_rights->erase_own(call.who(), request));
+  return json_response(core::erasure_json(e, call.rules.get()));
 }
 
 Response my_qr(Call& call, bool png) { return qr_response(call, call.who().member_code, png); }
@@ -175,6 +239,10 @@ Response my_notifications(Call& call) {
 void add_member_routes(Router& r) {
   r.add("GET", "/v1/me", Access::member, get_me);
   r.add("PATCH", "/v1/me", Access::member, patch_me);
+  r.add("DELETE", "/v1/me", Access::member, erase_me);
+  r.add("GET", "/v1/me/export", Access::member, my_export);
+  r.add("GET", "/v1/me/consents", Access::member, my_consents);
+  r.add("PATCH", "/v1/me/consents", Access::member, patch_my_consents);
   r.add("GET", "/v1/me/qr.svg", Access::member, [](Call& c) { return my_qr(c, false); });
   r.add("GET", "/v1/me/qr.png", Access::member, [](Call& c) { return my_qr(c, true); });
   r.add("GET", "/v1/me/points", Access::member, my_points);

@@ -9,6 +9,7 @@
 #include "adapters/rest/json_body.h"
 #include "adapters/rest/pagination.h"
 #include "adapters/rest/rest_api.h"
+#include "core/services/member_json.h"
 #include "rules/civil_time.h"
 
 namespace setia::adapters::rest {
@@ -17,17 +18,7 @@ namespace {
 using nlohmann::json;
 
 json reservation_json(const Call& call, const core::Reservation& r) {
-  return {{"id", r.id},
-          {"store", r.store_id},
-          {"member", {{"code", r.member_code}, {"name", r.member_name}}},
-          {"date", r.date},
-          {"time", r.time},
-          {"party", r.party},
-          {"note", r.note ? json(*r.note) : json(nullptr)},
-          {"status", r.status},
-          {"starts_at", call.time(r.starts_at, r.store_id)},
-          {"ends_at", call.time(r.ends_at, r.store_id)},
-          {"created_at", call.time(r.created_at, r.store_id)}};
+  return core::reservation_json(r, call.rules.get());  // the member's export shows them alike
 }
 
 std::string query(const Call& call, const std::string& key) {

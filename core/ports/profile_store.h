@@ -14,14 +14,14 @@ namespace setia::core {
 struct Profile {
   domain::Member member;
   std::string lang = "id";  // id | en: the language of their notifications
-  bool promo_pushes = true;  // promo announcements wanted (marketing: their consent)
+  // Consent in force to promo announcements (marketing: opt-in; core/services/consents.h changes it).
+  bool promo_pushes = false;
   std::int64_t created_at = 0;  // unix seconds
 };
 
 // Fields to change; absent ones stay. Validated by core::Profiles.
 struct ProfilePatch {
   std::optional<std::string> name, email, phone, birth_date, lang;
-  std::optional<bool> promo_pushes;
   // A member's own change: a birth date may be set once (while it is
   // empty); an admin corrects it any time.
   bool lock_birth_date = false;

@@ -89,7 +89,6 @@ class FakeMemberTable final : public MemberStore, public ProfileStore, public Me
     if (patch.phone) m.phone = *patch.phone;
     if (patch.birth_date) m.birth_date = *patch.birth_date;
     if (patch.lang) it->second.lang = *patch.lang;
-    if (patch.promo_pushes) it->second.promo_pushes = *patch.promo_pushes;
     return it->second;
   }
 

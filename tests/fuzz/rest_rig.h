@@ -25,7 +25,9 @@
 #include "adapters/rest/rest_api.h"
 #include "core/pipeline/pipeline.h"
 #include "core/services/auth.h"
+#include "core/services/consents.h"
 #include "core/services/crm_reads.h"
+#include "core/services/data_rights.h"
 #include "core/services/dead_letters.h"
 #include "core/services/login_throttle.h"
 #include "core/services/members.h"
@@ -47,6 +49,7 @@
 #include "tests/fakes/fake_ops_status.h"
 #include "tests/fakes/fake_points_store.h"
 #include "tests/fakes/fake_pos_ledger.h"
+#include "tests/fakes/fake_privacy_stores.h"
 #include "tests/fakes/fake_report_queries.h"
 #include "tests/fakes/fake_reservation_store.h"
 #include "tests/fakes/fake_result_sink.h"
@@ -155,6 +158,8 @@ class RestRig {
       b->promos = &promos;
       b->reservations = &reservations;
       b->ops = &ops_status;
+      b->consents = &consents;
+      b->data_rights = &data_rights;
       return b;
     };
     deps.rules = &rules_;
@@ -185,6 +190,8 @@ class RestRig {
   core::fakes::FakeReportQueries report_queries;
   core::fakes::FakeOpsStatus ops_status;
   core::fakes::FakeReservations reservation_store;
+  core::fakes::FakeConsents consent_store{member_table};
+  core::fakes::FakeMemberData member_data{member_table, consent_store};
   core::fakes::FakePoints points_store;
   core::fakes::FakeOffers offers;
   core::fakes::FakeLedger ledger;
@@ -211,6 +218,8 @@ class RestRig {
   core::Rewards rewards{offers, member_table, core::rules_from(rules_), clock, random};
   core::Promos promos{offers, member_table, core::rules_from(rules_), clock, random};
   core::Reservations reservations{reservation_store, core::rules_from(rules_), clock};
+  core::Consents consents{consent_store};
+  core::DataRights data_rights{member_data, member_table, core::rules_from(rules_), clock, auth, credentials, hasher};
   metrics::Registry metrics;
 
   std::unique_ptr<RestApi> api;

@@ -34,7 +34,8 @@ inline YAML::Node resolve_parameter(const YAML::Node& doc, const YAML::Node& n) 
 }
 
 // An example in YAML as JSON (yaml-cpp's flow style is not JSON): integers
-// stay integers, every other scalar is a string.
+// stay integers, plain true and false are booleans, every other scalar is
+// a string.
 inline nlohmann::json yaml_to_json(const YAML::Node& n) {
   if (n.IsMap()) {
     nlohmann::json o = nlohmann::json::object();
@@ -48,6 +49,9 @@ inline nlohmann::json yaml_to_json(const YAML::Node& n) {
   }
   long long i = 0;
   if (YAML::convert<long long>::decode(n, i)) return i;
+  // A plain (unquoted) true or false is a boolean ("?" is yaml-cpp's tag
+  // of a plain scalar); quoted, it stays text.
+  if (n.Tag() == "?" && (n.Scalar() == "true" || n.Scalar() == "false")) return n.Scalar() == "true";
   return n.as<std::string>();
 }
 

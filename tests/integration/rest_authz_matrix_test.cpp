@@ -85,6 +85,12 @@ const Row kMatrix[] = {
     {"GET /v1/me/vouchers",                        {401, 200, 200, 403,        403,   403,         403, 401}},
     {"POST /v1/me/devices",                        {401, 201, 201, 403,        403,   403,         403, 401}},
     {"GET /v1/me/notifications",                   {401, 200, 200, 403,        403,   403,         403, 401}},
+    {"GET /v1/me/consents",                        {401, 200, 200, 403,        403,   403,         403, 401}},
+    {"PATCH /v1/me/consents",                      {401, 200, 200, 403,        403,   403,         403, 401}},
+    {"GET /v1/me/export",                          {401, 200, 200, 403,        403,   403,         403, 401}},
+    // The example's current_password is not A's nor B's: refused, nobody
+    // erased (the erasure itself is RestPrivacy's).
+    {"DELETE /v1/me",                              {401, 403, 403, 403,        403,   403,         403, 401}},
     {"GET /v1/reservations/availability",          {401, 200, 200, 403,        403,   403,         403, 401}},
     {"GET /v1/me/reservations",                    {401, 200, 200, 403,        403,   403,         403, 401}},
     {"POST /v1/me/reservations",                   {401, 201, 201, 403,        403,   403,         403, 401}},
@@ -118,9 +124,14 @@ const Row kMatrix[] = {
     {"POST /v1/admin/reservations/{id}/confirm",   {401, 403, 403, 200,        200,   404,         200, 401}},
     {"POST /v1/admin/reservations/{id}/cancel",    {401, 403, 403, 200,        200,   404,         200, 401}},
     {"GET /v1/admin/deadletters",                  {401, 403, 403, 200,        200,   kOtherStore, 200, 401}},
+    {"GET /v1/admin/members/{id}/consents",        {401, 403, 403, 200,        200,   404,         200, 401}},
+    {"PATCH /v1/admin/members/{id}/consents",      {401, 403, 403, 200,        200,   404,         200, 401}},
     // The owners' (and the operator's): staff get 403 owner_only.
     {"PATCH /v1/admin/members/{id}",               {401, 403, 403, kOwnerOnly, 200,   404,         200, 401}},
     {"POST /v1/admin/deadletters/{id}/replay",     {401, 403, 403, kOwnerOnly, 200,   404,         200, 401}},
+    {"GET /v1/admin/members/{id}/export",          {401, 403, 403, kOwnerOnly, 200,   404,         200, 401}},
+    // A throwaway member of store 1 for each call, named with ?store=.
+    {"POST /v1/admin/members/{id}/erase",          {401, 403, 403, kOwnerOnly, 200,   kOtherStore, 200, 401}},
     {"GET /v1/admin/rules",                        {401, 403, 403, kOwnerOnly, 200,   kOtherStore, 200, 401}},
     {"GET /v1/admin/promos",                       {401, 403, 403, kOwnerOnly, 200,   kOtherStore, 200, 401}},
     {"GET /v1/admin/reports/sales",                {401, 403, 403, kOwnerOnly, 200,   kOtherStore, 200, 401}},
@@ -295,6 +306,14 @@ class RestAuthzMatrix : public RestTest {
          }},
         {"POST /v1/auth/recover", [](Who, ExampleRequest& r) { r.body["code"] = "bukan-kode"; }},
         {"POST /v1/admin/members/{id}/recovery-code", member_a},
+        {"GET /v1/admin/members/{id}/consents", member_a},
+        {"PATCH /v1/admin/members/{id}/consents", member_a},
+        {"GET /v1/admin/members/{id}/export", member_a},
+        {"POST /v1/admin/members/{id}/erase",
+         [this](Who, ExampleRequest& r) {
+           r.params["id"] = register_member("Hapus").code;
+           r.query["store"] = store_;
+         }},
         {"GET /v1/me/transactions/{id}", [this](Who, ExampleRequest& r) { r.params["id"] = a_sale_; }},
         {"GET /v1/me/transactions/{id}/enota.html", [this](Who, ExampleRequest& r) { r.params["id"] = a_sale_; }},
         {"GET /v1/me/vouchers/{code}/qr.svg", [this](Who, ExampleRequest& r) { r.params["code"] = a_voucher_; }},

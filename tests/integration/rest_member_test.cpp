@@ -118,12 +118,16 @@ TEST_F(RestMember, PatchMeChangesWhatAMemberMayChange) {
   r = http().patch("/v1/me", {{"favourite_colour", "green"}}, m.token);
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.body.find("favourite_colour"), std::string::npos);
-  // Promo announcements: on until the member turns them off.
-  EXPECT_EQ(http().get("/v1/me", m.token).json()["promo_pushes"], true);
+  // Promo announcements: off until the member opts in (marketing needs
+  // their consent: docs/privacy.md), and back off when they say so.
+  EXPECT_EQ(http().get("/v1/me", m.token).json()["promo_pushes"], false);
+  r = http().patch("/v1/me", {{"promo_pushes", true}}, m.token);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["promo_pushes"], true);
+  EXPECT_EQ(http().patch("/v1/me", {{"name", "Nino Lagi"}}, m.token).json()["promo_pushes"], true) << "absent: stays";
   r = http().patch("/v1/me", {{"promo_pushes", false}}, m.token);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()["promo_pushes"], false);
-  EXPECT_EQ(http().patch("/v1/me", {{"name", "Nino Lagi"}}, m.token).json()["promo_pushes"], false) << "absent: stays";
   r = http().patch("/v1/me", {{"promo_pushes", "no"}}, m.token);
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.body.find("'promo_pushes' must be true or false"), std::string::npos) << r.body;

@@ -25,14 +25,22 @@ class ScheduledPushes : public ::testing::Test {
     migrate_once();
     sql_ = db();
   }
-  // A member of `store` with one device.
+  // A member of `store` with one device, who opted in to promo pushes.
   TestMember member(const std::string& store, const std::string& lang = "id") {
     auto m = new_member(*sql_, store);
     std::string token = unique("tok");
     *sql_ << "UPDATE members SET lang = :l WHERE id = :m", soci::use(lang), soci::use(m.id);
     *sql_ << "INSERT INTO devices (store_id, token, member_id) VALUES (:s, :t, :m)", soci::use(store), soci::use(token),
         soci::use(m.id);
+    consent(store, m.id, true);
     return m;
+  }
+  // The member's choice about promo pushes, as the app records it.
+  void consent(const std::string& store, long long member, bool granted) {
+    int g = granted ? 1 : 0;
+    *sql_ << "SELECT setia_record_consent(:s, :m, 'push_promo', CAST(:g AS int) <> 0, 'app', '127.0.0.1', NULL, "
+             "NULL, NULL)",
+        soci::use(store), soci::use(member), soci::use(g);
   }
   long long count(const std::string& kind, long long member) {
     return scalar(*sql_, "SELECT count(*) FROM notifications WHERE kind = '" + kind +
@@ -209,8 +217,14 @@ TEST_F(ScheduledPushes, APromoIsAnnouncedOnceToItsStoresMembers) {
   const std::string store = unique("promo"), elsewhere = unique("elsewhere");
   auto job = core::promo_announcement_job(store_, core::rules_from(book_of(promo_rules(store, ", announce: true"))));
   auto a = member(store), b = member(store, "en"), c = new_member(*sql_, store), x = member(elsewhere);
+  consent(store, c.id, true);
   auto no_promos = member(store);
-  *sql_ << "UPDATE members SET promo_pushes = false WHERE id = :m", soci::use(no_promos.id);
+  consent(store, no_promos.id, false);  // opted in, then out
+  auto never_asked = new_member(*sql_, store);
+  auto erased = member(store);
+  std::string erasure, erased_id = std::to_string(erased.id);
+  *sql_ << "SELECT setia_erase_member(:s, :m, 'member', 'test', false)::text", soci::use(store), soci::use(erased_id),
+      soci::into(erasure);
   run(job, at(2026, 11, 30, 12, 0, 7));
   run(job, at(2026, 12, 1, 8, 59, 7));
   EXPECT_EQ(count("promo", a.id), 0) << "before its first day's 09:00";
@@ -220,6 +234,8 @@ TEST_F(ScheduledPushes, APromoIsAnnouncedOnceToItsStoresMembers) {
   EXPECT_EQ(count("promo", c.id), 1) << "recorded for a member without a device (no outbox row)";
   EXPECT_EQ(count("promo", x.id), 0);
   EXPECT_EQ(count("promo", no_promos.id), 0) << "turned promo pushes off";
+  EXPECT_EQ(count("promo", never_asked.id), 0) << "never asked: marketing is opt-in";
+  EXPECT_EQ(count("promo", erased.id), 0) << "erased";
   EXPECT_EQ(last_data("promo", a.id)["title"], "Diskon 10% Nasi Cakalang");
   EXPECT_EQ(scalar(*sql_, "SELECT members FROM promo_announcements WHERE store_id = '" + store + "'"), 3);
   EXPECT_EQ(scalar(*sql_,

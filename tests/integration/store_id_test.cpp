@@ -60,8 +60,9 @@ std::map<std::string, std::string> tables_without_store(soci::session& sql) {
   return out;
 }
 
-// Rows of the seven tables of 0016 whose store is not their parent's (login
-// failures have none: their store is the login's, checked where written).
+// Rows of the seven tables of 0016, and of 0019's, whose store is not
+// their parent's (login failures have none: their store is the login's,
+// checked where written).
 std::map<std::string, long long> rows_off_their_parents_store(soci::session& sql) {
   const std::map<std::string, std::string> queries = {
       {"sale_lines",
@@ -76,6 +77,11 @@ std::map<std::string, long long> rows_off_their_parents_store(soci::session& sql
       {"points_expiry_reminders",
        "SELECT count(*) FROM points_expiry_reminders r JOIN points_ledger l ON l.id = r.lot_id "
        "WHERE r.store_id <> l.store_id"},
+      // 0019_privacy.sql: a member's consents and erasure.
+      {"consents",
+       "SELECT count(*) FROM consents c JOIN members m ON m.id = c.member_id WHERE c.store_id <> m.store_id"},
+      {"member_erasures",
+       "SELECT count(*) FROM member_erasures e JOIN members m ON m.id = e.member_id WHERE e.store_id <> m.store_id"},
   };
   std::map<std::string, long long> out;
   for (const auto& [table, query] : queries) {
@@ -207,6 +213,9 @@ TEST(StoreIdEverywhere, RowsCarryTheirParentsStoreAndStatementsStayInTheirStore)
       soci::use(store), soci::into(reminded);
   EXPECT_EQ(reminded, 1);
   EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM points_expiry_reminders WHERE store_id = '" + store + "'"), 1);
+  // Announced to a member who consents (0019_privacy.sql): the consent is a row of the store too.
+  *sql << "SELECT setia_record_consent(:s, :m, 'push_promo', true, 'app', '127.0.0.1', NULL, NULL, NULL)",
+      soci::use(store), soci::use(ocha.id);
   *sql << "SELECT setia_announce_promo(:s, 'launch', current_date, '{}'::jsonb)", soci::use(store),
       soci::into(announced);
   EXPECT_EQ(announced, 1);
