@@ -240,7 +240,6 @@ PosSummary PosClient::send(const std::vector<PosEvent>& events,
           if (p.first_sent && now >= p.next_due && (stalled || p.held || p.seq < im.answered_seq)) {
             p.held = false;
             ++p.republished;
-            ++sum.republished;
             p.next_due = now + republish_wait(im.opt, p.republished + 1, jitter(im.rng));
             im.to_publish.push_back(p.event);
           }
@@ -261,7 +260,12 @@ PosSummary PosClient::send(const std::vector<PosEvent>& events,
         im.pace_tokens = std::max(0.0, im.pace_tokens - static_cast<double>(went_out.size()));
       for (const auto* e : went_out) {
         auto it = im.pending.find(e->store + "/" + e->event_id);
-        if (it == im.pending.end() || it->second.first_sent) continue;
+        if (it == im.pending.end() || it->second.first_sent) {
+          // Counted when it goes out, not when it is queued: a held store's
+          // queue may wait long, or be answered before it leaves.
+          ++sum.republished;
+          continue;
+        }
         it->second.first_sent = now;
         it->second.seq = ++im.published_seq;
         it->second.next_due = now + republish_wait(im.opt, 1, jitter(im.rng));
