@@ -33,16 +33,15 @@ class Profiles {
                                                   const std::string& token);
 
  private:
-  std::expected<Profile, ServiceError> update(long long member_id, const ProfilePatch& patch);
+  std::expected<Profile, ServiceError> update(long long member_id, ProfilePatch patch);
   ProfileStore& profiles_;
   DeviceStore& devices_;
   int max_devices_;
 };
 
 // What is wrong with a field a person typed (the same rules as
-// Members::add), or none.
+// Members::add), or none; a phone's is domain::phone_problem.
 std::optional<std::string> name_problem(const std::string& name);
-std::optional<std::string> phone_problem(const std::string& phone);
 std::optional<std::string> email_problem(const std::string& email);
 
 }  // namespace setia::core
