@@ -65,18 +65,24 @@ std::expected<Profile, ServiceError> Profiles::update(long long member_id, Profi
     case ProfileStore::PatchError::email_taken:
       return err(Kind::conflict, "email is already registered in this store", "email_taken");
     case ProfileStore::PatchError::birth_date_locked:
-      return err(Kind::conflict, "birth_date can be set once; ask the shop to correct it", "birth_date_locked");
+      return err(Kind::conflict,
+                 "birth_date can be set once, and it is set: ask the shop to correct it (a changed birth date "
+                 "brings no birthday gift for the next weeks)",
+                 "birth_date_locked");
   }
   return err(Kind::unavailable, "unexpected store answer");
 }
 
 std::expected<Profile, ServiceError> Profiles::update_own(long long member_id, ProfilePatch patch) {
   patch.lock_birth_date = true;
+  patch.actor = "member";
   return update(member_id, patch);
 }
 
-std::expected<Profile, ServiceError> Profiles::update_by_admin(long long member_id, ProfilePatch patch) {
+std::expected<Profile, ServiceError> Profiles::update_by_admin(long long member_id, ProfilePatch patch,
+                                                               const std::string& actor) {
   patch.lock_birth_date = false;
+  patch.actor = actor;
   return update(member_id, patch);
 }
 

@@ -76,7 +76,7 @@ TEST(MemberStore, OnePhoneTypedTwoWaysIsOnePhoneInAStore) {
   ASSERT_FALSE(moved);
   EXPECT_EQ(moved.error().reason, "phone_taken");
   patch.phone = "+62 812-1212-3434";
-  auto changed = profiles.update_by_admin(sari->id, patch);
+  auto changed = profiles.update_by_admin(sari->id, patch, "cli:test");
   ASSERT_TRUE(changed) << changed.error().message;
   EXPECT_EQ(changed->member.phone, "+6281212123434");
 
