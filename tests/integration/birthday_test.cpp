@@ -451,6 +451,11 @@ TEST_F(Birthday, ABirthDateSetTooCloseToTheBirthdayBringsNoGiftThatYear) {
             1);
   ASSERT_TRUE(run(job, now + std::chrono::minutes(2)));
   EXPECT_EQ(vouchers(corrected), 0) << "changed today";
+  // No birth date (an erasure empties it): no trace of when it was set.
+  *sql_ << "UPDATE members SET birth_date = NULL WHERE id = :m", soci::use(corrected);
+  EXPECT_EQ(scalar(*sql_, "SELECT count(*) FROM members WHERE id = " + std::to_string(corrected) +
+                              " AND birth_date_set_at IS NULL AND birth_date_set_by IS NULL"),
+            1);
 }
 
 }  // namespace
