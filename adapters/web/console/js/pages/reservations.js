@@ -126,7 +126,7 @@ export async function render(view, args, { rerender }) {
       h('div', { class: 'actions' }, picker, h('button', { class: 'ghost', type: 'button', id: 'refresh', onclick: rerender }, t('common.refresh')))),
     h('p', { class: 'muted sub' }, when(date, { time: false })),
     status,
-    h('div', { class: 'two' },
+    h('div', { class: 'two res-layout' },
       card(null, timeline),
       day.takes_reservations && !day.closed ? card(t('res.new'), form) : h('div', {})),
   );
