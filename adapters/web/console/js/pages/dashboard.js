@@ -40,6 +40,7 @@ export async function render(view, args, { rerender }) {
         t('dash.sales_count', { n: num(month.sales) })),
       stat('dash-members-new', t('dash.members_new'), num(today.new_members),
         t('dash.members_new_detail', { month: num(month.new_members), total: num(d.members) }),
+        h('span', {}, change(month.new_members, last.new_members), ' ', t('dash.members_last_month', { n: num(last.new_members), day })),
         t('dash.member_share', { pct: String(today.members_share_pct).replace('.', lang() === 'en' ? '.' : ',') })),
       stat('dash-points', t('dash.points'), num(today.points_issued - today.points_redeemed),
         t('dash.points_detail', { issued: num(today.points_issued), redeemed: num(today.points_redeemed) })),
