@@ -5,14 +5,11 @@ import { api } from '../api.js';
 import { t } from '../i18n.js';
 import { card, clear, errorBox, h, notice, num, pageHead, when } from '../ui.js';
 
-function todayIn(offsetText) {
-  // The store's today: the API's own clock is the store's; the browser's
-  // date is a fine first guess and the date field changes it.
+// The browser's today: the store's in nearly every case (the console is
+// used where the shop is); the date field picks another day.
+function today() {
   const now = new Date();
-  const y = now.getFullYear();
-  const m = String(now.getMonth() + 1).padStart(2, '0');
-  const d = String(now.getDate()).padStart(2, '0');
-  return offsetText || `${y}-${m}-${d}`;
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
 }
 
 function who(r) {
@@ -22,7 +19,7 @@ function who(r) {
 }
 
 export async function render(view, args, { rerender }) {
-  const date = args[0] && /^\d{4}-\d{2}-\d{2}$/.test(args[0]) ? args[0] : todayIn();
+  const date = args[0] && /^\d{4}-\d{2}-\d{2}$/.test(args[0]) ? args[0] : today();
   const day = await api.get('/v1/admin/reservations?date=' + encodeURIComponent(date));
   const status = h('div', { id: 'res-status' });
 
