@@ -19,6 +19,8 @@
 #      junk     JUNK_SALES sales at once while another client floods the
 #               same topic with JUNK malformed payloads: the time until
 #               every sale is answered, and every junk payload a dead letter;
+#    the steady, burst and backlog shapes each start from a vacuumed,
+#    analyzed and checkpointed database (settle, below);
 # 5. scaling: 1, 2 and 3 setiad processes on one shared subscription, a
 #    burst of SCALE sales each time;
 # 6. a noisy tenant: QUIET sales of quiet-cafe at 20 a second, alone, then
@@ -252,6 +254,16 @@ sale_bench_run() {
   return "$rc"
 }
 
+# Each shape starts from the same database state: vacuumed, analyzed and
+# checkpointed. Without it the shapes measured later in a run (burst,
+# backlog, then every shape of the second setiad) meet the autovacuum and
+# the checkpoint the earlier shapes' inserts set off, at moments no shape
+# controls, and a ratio between two shapes measures that instead.
+settle() {
+  "$SETIA_PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$SETIA_PG_PORT" -U postgres -d setia \
+    -c "VACUUM (ANALYZE)" -c "CHECKPOINT" >/dev/null
+}
+
 add_members() {  # STORE -> comma-separated codes
   local store=$1 codes=() i
   for ((i = 1; i <= MEMBERS; i++)); do
@@ -271,11 +283,14 @@ shapes() {
   members=$(add_members "$store")
   write_config "$cfg" "setiad-bench-$tag-$$" "$PREFIX"
   say "$tag: steady ($SALES sales, window $WINDOW), burst ($BURST at once), backlog ($BACKLOG while stopped), junk ($JUNK among $JUNK_SALES)"
+  settle
   start_setiad "$bin" "$cfg" "$log"
   sale_bench_run "$tag-steady" "$PREFIX" "$store" "$members" "$SALES" "$WINDOW" || failed=1
+  settle
   sale_bench_run "$tag-burst" "$PREFIX" "$store" "$members" "$BURST" 0 || failed=1
   stop_setiads
   RSS[$tag]=$PEAK_RSS_MIB
+  settle
   rm -f "$BENCH_DIR/go-$tag"
   sale_bench_run "$tag-backlog" "$PREFIX" "$store" "$members" "$BACKLOG" 0 "$BENCH_DIR/go-$tag" &
   local bench_pid=$!

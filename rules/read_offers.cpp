@@ -171,11 +171,12 @@ void RuleReader::promos(const YAML::Node& n, std::vector<Promo>& out) {
 }
 
 std::optional<Birthday> RuleReader::birthday(const YAML::Node& n) {
-  if (!keys(n, "birthday", {"send_at", "voucher", "message"})) return std::nullopt;
+  if (!keys(n, "birthday", {"send_at", "notice_days", "voucher", "message"})) return std::nullopt;
   Birthday b;
   if (n["send_at"]) {
     if (auto m = clock(n["send_at"], "birthday.send_at")) b.send_at = *m;
   }
+  get(n, "notice_days", "birthday.notice_days", b.notice_days, 0, 366);
   if (require(n, "voucher", "birthday", "the gift")) {
     if (auto t = voucher(n["voucher"], "birthday.voucher")) b.voucher = std::move(*t);
   }

@@ -38,7 +38,7 @@ void RuleReader::sales(const YAML::Node& n, SaleLimits& out) {
 std::optional<Reservations> RuleReader::reservations(const YAML::Node& n) {
   if (!keys(n, "reservations",
             {"seats", "slot_minutes", "stay_minutes", "max_party", "lead_minutes", "horizon_days",
-             "max_open_per_member", "hours", "closed", "notify_admins"})) {
+             "max_open_per_member", "max_seats_per_member_day", "hours", "closed", "notify_admins"})) {
     return std::nullopt;
   }
   Reservations r;
@@ -63,6 +63,18 @@ std::optional<Reservations> RuleReader::reservations(const YAML::Node& n) {
   get(n, "lead_minutes", "reservations.lead_minutes", r.lead_minutes, 0, 7 * 24 * 60);
   get(n, "horizon_days", "reservations.horizon_days", r.horizon_days, 1, 366);
   get(n, "max_open_per_member", "reservations.max_open_per_member", r.max_open_per_member, 1, 100);
+  if (n["max_seats_per_member_day"]) {
+    get(n, "max_seats_per_member_day", "reservations.max_seats_per_member_day", r.max_seats_per_member_day, 1,
+        1'000'000);
+    if (r.max_seats_per_member_day > 0 && r.max_seats_per_member_day < r.max_party) {
+      error(n["max_seats_per_member_day"], "reservations.max_seats_per_member_day (" +
+                                               std::to_string(r.max_seats_per_member_day) +
+                                               ") is less than max_party (" + std::to_string(r.max_party) +
+                                               "): a party of max_party could never book");
+    }
+  } else {
+    r.max_seats_per_member_day = 2 * r.max_party;  // two full tables a day: lunch and dinner
+  }
   if (require(n, "hours", "reservations", "opening hours, e.g. {mon-fri: \"10:00-22:00\"}")) {
     opening_hours(n["hours"], r);
   }

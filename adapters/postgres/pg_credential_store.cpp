@@ -2,18 +2,16 @@
 
 #include <soci/postgresql/soci-postgresql.h>
 
+#include "core/domain/member.h"
+
 namespace setia::adapters::postgres {
 namespace {
 
-// A login as the phone column is compared: digits and '+' only; empty for
-// an email, which is never a phone.
+// A login as the phone column is compared (domain::normalized_phone);
+// empty for an email, which is never a phone.
 std::string phone_digits(const std::string& login) {
   if (login.find('@') != std::string::npos) return "";
-  std::string out;
-  for (char c : login) {
-    if ((c >= '0' && c <= '9') || c == '+') out.push_back(c);
-  }
-  return out;
+  return domain::normalized_phone(login);
 }
 
 }  // namespace

@@ -89,15 +89,21 @@ std::expected<core::Profile, core::ProfileStore::PatchFailure> PgProfileStore::u
       sql << "SELECT id, birth_date::text FROM members WHERE id = :m AND erased_at IS NULL FOR UPDATE",
           soci::use(member_id), soci::into(id), soci::into(current_birth, current_i);
       if (!sql.got_data()) return;
-      if (p.lock_birth_date && p.birth_date && current_i == soci::i_ok && current_birth != *p.birth_date) {
+      const bool birth_changes = p.birth_date && (current_i != soci::i_ok || current_birth != *p.birth_date);
+      if (p.lock_birth_date && birth_changes && current_i == soci::i_ok) {
         out = std::unexpected(PatchError::birth_date_locked);
         return;
       }
+      // Who set the birth date, for the audit (its instant is the
+      // trigger's, migrations/0021_accounts.sql).
+      std::string by = p.actor;
+      soci::indicator by_i = birth_changes ? soci::i_ok : soci::i_null;
       sql << "UPDATE members SET name = coalesce(CAST(:n AS text), name), email = coalesce(CAST(:e AS text), email), "
              "phone = coalesce(CAST(:p AS text), phone), birth_date = coalesce(CAST(:b AS date), birth_date), "
+             "birth_date_set_by = coalesce(CAST(:by AS text), birth_date_set_by), "
              "lang = coalesce(CAST(:l AS text), lang) WHERE id = :m",
           soci::use(name, name_i), soci::use(email, email_i), soci::use(phone, phone_i), soci::use(birth, birth_i),
-          soci::use(lang, lang_i), soci::use(member_id);
+          soci::use(by, by_i), soci::use(lang, lang_i), soci::use(member_id);
       auto profile = read_profile(sql, member_id);
       tr.commit();
       if (profile) out = *profile;

@@ -89,7 +89,8 @@ std::expected<std::vector<domain::Booked>, core::StoreError> PgReservationStore:
 }
 
 std::expected<core::ReservationStore::Booking, core::StoreError> PgReservationStore::book(
-    const core::NewReservation& r, int seats, int max_open_per_member, std::int64_t now, bool notify_admins) {
+    const core::NewReservation& r, int seats, int max_open_per_member, int max_seats_per_member_day, std::int64_t now,
+    bool notify_admins) {
   Booking out;
   auto done = session_.run([&](soci::session& sql) {
     out = {};
@@ -112,6 +113,19 @@ std::expected<core::ReservationStore::Booking, core::StoreError> PgReservationSt
     }
     if (open >= max_open_per_member) {
       out.refused = Booking::Refused::member_limit;
+      return;  // rolled back
+    }
+    // Nor the tables of one day, a few open bookings at a time (a member's;
+    // a guest the shop books for is nobody's to count).
+    int seated = 0;
+    std::string day = r.date;
+    if (member != 0) {
+      sql << "SELECT coalesce(sum(party), 0) FROM reservations WHERE member_id = :m AND store_id = :s "
+             "AND local_date = CAST(:d AS date) AND status IN ('pending', 'confirmed')",
+          soci::use(member), soci::use(store), soci::use(day), soci::into(seated);
+    }
+    if (member != 0 && seated + r.party > max_seats_per_member_day) {
+      out.refused = Booking::Refused::member_day_seats;
       return;  // rolled back
     }
     const auto held = held_in(sql, r.store_id, r.starts_at, r.ends_at);

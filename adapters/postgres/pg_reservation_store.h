@@ -19,7 +19,8 @@ class PgReservationStore final : public core::ReservationStore {
   std::expected<std::vector<domain::Booked>, core::StoreError> held(const std::string& store, std::int64_t from,
                                                                     std::int64_t to) override;
   std::expected<Booking, core::StoreError> book(const core::NewReservation& r, int seats, int max_open_per_member,
-                                                std::int64_t now, bool notify_admins) override;
+                                                int max_seats_per_member_day, std::int64_t now,
+                                                bool notify_admins) override;
   std::expected<std::optional<core::Reservation>, core::StoreError> find(long long id) override;
   std::expected<core::Page<core::Reservation>, core::StoreError> of_member(long long member_id,
                                                                            core::PageRequest page) override;

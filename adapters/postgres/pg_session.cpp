@@ -1,6 +1,11 @@
 #include "adapters/postgres/pg_session.h"
 
+#include <cxxabi.h>
+
+#include <cstdlib>
 #include <fstream>
+#include <memory>
+#include <typeinfo>
 
 #include <soci/postgresql/soci-postgresql.h>
 
@@ -111,6 +116,53 @@ std::string safe_message(const soci::postgresql_soci_error& e, const std::string
   return out;
 }
 
+// What SOCI's own errors (no SQLSTATE: a connection that failed or broke,
+// a NULL fetched without an indicator, a conversion) may say: a generic
+// class and the statement, never what() or the message, whose context
+// quotes every bound value ('with :phone="..."'). The connection's own
+// failure, before any statement (libpq's "connection to server at ...
+// failed"), names no value and stays, for the operator.
+std::string safe_message(const soci::soci_error& e, bool connected, bool broken) {
+  const std::string statement = statement_of(e.what());
+  if (statement.empty() && !connected) {
+    // SOCI's "Cannot establish connection to the database." and libpq's
+    // reason on the lines after it.
+    std::string msg;
+    for (char c : e.get_error_message()) {
+      if (c == '\n' || c == '\t') c = ' ';
+      if (c != ' ' || (!msg.empty() && msg.back() != ' ')) msg.push_back(c);
+    }
+    if (msg.size() > 300) msg = msg.substr(0, 300) + "...";
+    return "cannot connect: " + msg;
+  }
+  std::string out = broken ? "database connection lost" : "database client error (";
+  if (!broken) {
+    switch (e.get_error_category()) {
+      case soci::soci_error::connection_error: out += "connection"; break;
+      case soci::soci_error::invalid_statement: out += "invalid statement"; break;
+      case soci::soci_error::no_privilege: out += "no privilege"; break;
+      case soci::soci_error::no_data: out += "no data"; break;
+      case soci::soci_error::constraint_violation: out += "constraint violation"; break;
+      case soci::soci_error::unknown_transaction_state: out += "unknown transaction state"; break;
+      case soci::soci_error::system_error: out += "system error"; break;
+      case soci::soci_error::unknown: out += "a NULL, a conversion or a binding"; break;
+    }
+    out += ")";
+  }
+  if (!statement.empty()) out += " in \"" + statement + "\"";
+  return out;
+}
+
+// Anything else thrown while talking to the database (a JSON column that
+// does not parse, out of memory): its type, never its text, which may
+// quote what it read.
+std::string safe_message(const std::exception& e) {
+  const char* mangled = typeid(e).name();
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(mangled, nullptr, nullptr, &status), std::free);
+  return std::string("unexpected error in the database adapter (") + (status == 0 && name ? name.get() : mangled) + ")";
+}
+
 }  // namespace
 
 std::expected<void, core::StoreError> PgSession::run(const std::function<void(soci::session&)>& work) {
@@ -136,10 +188,16 @@ std::expected<void, core::StoreError> PgSession::run(const std::function<void(so
   } catch (const soci::soci_error& e) {
     // Without a SQLSTATE SOCI is telling us about the connection (cannot
     // connect, connection lost): drop it and try again later.
+    const bool connected = sql_ != nullptr;
+    bool broken = !connected;
+    if (sql_) {
+      auto* backend = static_cast<soci::postgresql_session_backend*>(sql_->get_backend());
+      broken = backend == nullptr || backend->conn_ == nullptr || PQstatus(backend->conn_) != CONNECTION_OK;
+    }
     sql_.reset();
-    return std::unexpected(core::StoreError{Kind::transient, e.what()});
+    return std::unexpected(core::StoreError{Kind::transient, safe_message(e, connected, broken)});
   } catch (const std::exception& e) {
-    return std::unexpected(core::StoreError{Kind::permanent, e.what()});
+    return std::unexpected(core::StoreError{Kind::permanent, safe_message(e)});
   }
 }
 

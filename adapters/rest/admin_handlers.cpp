@@ -65,7 +65,13 @@ Response patch_member(Call& call) {
   patch.phone = body.string("phone", false, 20);
   patch.birth_date = body.string("birth_date", false, 10);
   patch.lang = body.string("language", false, 2);
-  auto updated = unwrap(call.backend.profiles->update_by_admin(m.member.id, patch));
+  auto updated = unwrap(call.backend.profiles->update_by_admin(m.member.id, patch, admin_actor(call)));
+  if (updated.member.birth_date != m.member.birth_date) {
+    // Who changed it, for the operator's journal (the member row keeps who
+    // and when, migrations/0021_accounts.sql); no date in the log.
+    log::get("rest")->info("{} changed the birth date of member {} of store {}", admin_actor(call), m.member.id,
+                           m.member.store_id);
+  }
   return json_response(member_detail(call, updated));
 }
 

@@ -34,16 +34,20 @@ class BirthdayStore {
   // Every store that has members (for the default rule file "*").
   virtual std::expected<std::vector<std::string>, StoreError> member_stores() = 0;
   // Members of `store` celebrating on store-local `day` (29 February
-  // birthdays on 28 February in other years) without `day.year`'s gift.
+  // birthdays on 28 February in other years) without `day.year`'s gift,
+  // whose birth date was set before `set_before` (unix seconds; the
+  // birthday section's notice_days).
   virtual std::expected<std::vector<BirthdayCandidate>, StoreError> candidates(const std::string& store,
-                                                                               domain::LocalDate day) = 0;
+                                                                               domain::LocalDate day,
+                                                                               std::int64_t set_before) = 0;
   // Gives each of `gifts` in one transaction: the year's gift row (unique
   // per member and year), the voucher and the 'birthday' notification.
-  // Members given already, or no longer celebrating on `day`, are skipped.
-  // Returns how many were given.
+  // Members given already, no longer celebrating on `day`, or whose birth
+  // date was set at or after `set_before` meanwhile, are skipped. Returns
+  // how many were given.
   virtual std::expected<int, StoreError> give(const std::string& store, domain::LocalDate day, const std::string& title,
                                               const domain::VoucherTerms& terms, const std::vector<BirthdayGift>& gifts,
-                                              std::int64_t now) = 0;
+                                              std::int64_t now, std::int64_t set_before) = 0;
 };
 
 }  // namespace setia::core

@@ -25,6 +25,9 @@ struct ProfilePatch {
   // A member's own change: a birth date may be set once (while it is
   // empty); an admin corrects it any time.
   bool lock_birth_date = false;
+  // Who changes it, recorded with a new birth date: "member", or an
+  // admin's audit name (admin_actor, cli_actor).
+  std::string actor;
 };
 
 // Members' profiles as they read and change them. Each call is one

@@ -48,16 +48,19 @@ class ReservationStore {
   // What book() did: the reservation, or why not.
   struct Booking {
     std::optional<Reservation> reservation;
-    enum class Refused { no, full, member_limit } refused = Refused::no;
+    enum class Refused { no, full, member_limit, member_day_seats } refused = Refused::no;
   };
   // Inserts `r` when, under the store's lock, the member (a guest: any) has fewer than
   // `max_open_per_member` reservations not yet over (pending or confirmed,
-  // ending after `now`) and the seats held during its stay plus its party
-  // are at most `seats` (rules/reservation_slots.h, peak_seats). With
-  // `notify_admins`, a 'new_reservation' notification to the store's admin
-  // topic in the same transaction.
+  // ending after `now`), their pending and confirmed reservations on
+  // `r.date` plus its party seat at most `max_seats_per_member_day`, and
+  // the seats held during its stay plus its party are at most `seats`
+  // (rules/reservation_slots.h, peak_seats). With `notify_admins`, a
+  // 'new_reservation' notification to the store's admin topic in the same
+  // transaction.
   virtual std::expected<Booking, StoreError> book(const NewReservation& r, int seats, int max_open_per_member,
-                                                  std::int64_t now, bool notify_admins) = 0;
+                                                  int max_seats_per_member_day, std::int64_t now,
+                                                  bool notify_admins) = 0;
   virtual std::expected<std::optional<Reservation>, StoreError> find(long long id) = 0;
   // A member's reservations, newest start first.
   virtual std::expected<Page<Reservation>, StoreError> of_member(long long member_id, PageRequest page) = 0;

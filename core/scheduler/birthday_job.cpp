@@ -24,6 +24,10 @@ bool celebrates_on(domain::LocalDate birth, domain::LocalDate day) {
   return birth.month == 2 && birth.day == 29 && day.month == 2 && day.day == 28 && !date::year{day.year}.is_leap();
 }
 
+std::int64_t birth_date_set_before(const date::time_zone* zone, domain::LocalDate birthday, int notice_days) {
+  return rules::to_unix(zone, domain::add_days(birthday, 1 - notice_days), 0);
+}
+
 std::vector<BirthdayDue> birthday_schedule(const rules::RuleBook& book, std::chrono::system_clock::time_point now,
                                            const std::vector<std::string>& other_stores) {
   const auto unix_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
@@ -61,7 +65,8 @@ Job birthday_job(BirthdayStore& store, RulesSource rules, std::function<std::uin
                  if (!d.due) continue;
                  ++stores_due;
                  const rules::Birthday& b = *d.rules->birthday;
-                 auto candidates = store.candidates(d.store, d.local_date);
+                 const auto set_before = birth_date_set_before(d.rules->zone, d.local_date, b.notice_days);
+                 auto candidates = store.candidates(d.store, d.local_date, set_before);
                  if (!candidates) return std::unexpected(candidates.error().message);
                  if (candidates->empty()) continue;
                  std::vector<BirthdayGift> gifts;
@@ -73,7 +78,7 @@ Job birthday_job(BirthdayStore& store, RulesSource rules, std::function<std::uin
                                                 .message_en = rules::birthday_message(b, "en", c.name)});
                  }
                  const std::string title = b.voucher.title.empty() ? "Hadiah Ulang Tahun" : b.voucher.title;
-                 auto n = store.give(d.store, d.local_date, title, b.voucher, gifts, unix_s);
+                 auto n = store.give(d.store, d.local_date, title, b.voucher, gifts, unix_s, set_before);
                  if (!n) return std::unexpected(d.store + ": " + n.error().message);
                  given += *n;
                }

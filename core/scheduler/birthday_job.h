@@ -36,9 +36,16 @@ std::vector<BirthdayDue> birthday_schedule(const rules::RuleBook& book, std::chr
 // day; 29 February birthdays on 28 February in a non-leap year.
 bool celebrates_on(domain::LocalDate birth, domain::LocalDate day);
 
+// The instant (unix seconds) before which a birth date must have been set
+// to bring a gift on `birthday` (store-local): the start of the day
+// `notice_days` - 1 days before it, so that a date set on the day
+// `notice_days` before still counts. 0 days: the end of the birthday.
+std::int64_t birth_date_set_before(const date::time_zone* zone, domain::LocalDate birthday, int notice_days);
+
 // The birthday gifts as a scheduled job: at each run, for each store whose
 // send time has passed today (store-local), every member celebrating today
-// who has not had this year's gift gets the voucher and a 'birthday'
+// who has not had this year's gift, and whose birth date was set at least
+// birthday.notice_days before today, gets the voucher and a 'birthday'
 // notification (once per member and year: the store's unique key). A run
 // after downtime catches up as long as it is still that local day.
 // `random` gives the voucher codes' bits. `store` is used only from the

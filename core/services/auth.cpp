@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/domain/member.h"
 #include "core/domain/store_id.h"
 #include "core/support/log.h"
 
@@ -44,10 +45,7 @@ std::string trim(const std::string& s) {
 // phone another way does not buy more guesses.
 std::string login_key(const std::string& login) {
   if (login.find('@') != std::string::npos) return lower(login);
-  std::string digits;
-  for (char c : login) {
-    if ((c >= '0' && c <= '9') || c == '+') digits.push_back(c);
-  }
+  std::string digits = domain::normalized_phone(login);
   return digits.empty() ? lower(login) : digits;
 }
 

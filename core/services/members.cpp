@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/domain/civil_date.h"
+#include "core/domain/member.h"
 #include "core/pipeline/topic.h"
 #include "core/services/fresh_code.h"
 
@@ -35,11 +36,7 @@ std::expected<domain::Member, ServiceError> Members::add(const NewMember& m) {
   };
   if (!is_valid_store_id(m.store_id)) return invalid("store must match [a-z0-9][a-z0-9-]{0,62}");
   if (m.name.empty() || m.name.size() > 100) return invalid("name must be 1 to 100 characters");
-  bool phone_ok =
-      m.phone.size() >= 6 && m.phone.size() <= 20 && std::all_of(m.phone.begin(), m.phone.end(), [](char c) {
-        return std::isdigit(static_cast<unsigned char>(c)) || c == '+' || c == ' ' || c == '-';
-      });
-  if (!phone_ok) return invalid("phone must be 6 to 20 digits (+, spaces and dashes allowed), e.g. +6281234567890");
+  if (auto problem = domain::phone_problem(m.phone)) return invalid(*problem);
   if (m.email && (m.email->size() > 254 || m.email->find('@') == std::string::npos || m.email->find('@') == 0 ||
                   m.email->find('@') == m.email->size() - 1)) {
     return invalid("email must look like name@example.com");
@@ -48,8 +45,13 @@ std::expected<domain::Member, ServiceError> Members::add(const NewMember& m) {
     if (auto problem = domain::birth_date_problem(*m.birth_date)) return invalid(*problem);
   }
 
-  domain::Member member{
-      .store_id = m.store_id, .name = m.name, .phone = m.phone, .email = m.email, .birth_date = m.birth_date};
+  // Stored as it is compared (domain::normalized_phone): one phone typed
+  // two ways is one phone, and taken in the store either way.
+  domain::Member member{.store_id = m.store_id,
+                        .name = m.name,
+                        .phone = domain::normalized_phone(m.phone),
+                        .email = m.email,
+                        .birth_date = m.birth_date};
   using Answer = std::optional<std::expected<domain::Member, ServiceError>>;
   return with_fresh_code<domain::Member>(
       [&] { return make_member_code(m.store_id, random_()); },
@@ -61,9 +63,9 @@ std::expected<domain::Member, ServiceError> Members::add(const NewMember& m) {
         switch (*r.error().refusal()) {
           case MemberStore::InsertError::code_taken: return std::nullopt;
           case MemberStore::InsertError::phone_taken:
-            return fail(ServiceError::Kind::conflict, "phone is already registered in this store");
+            return fail(ServiceError::Kind::conflict, "phone is already registered in this store", "phone_taken");
           case MemberStore::InsertError::email_taken:
-            return fail(ServiceError::Kind::conflict, "email is already registered in this store");
+            return fail(ServiceError::Kind::conflict, "email is already registered in this store", "email_taken");
         }
         return fail(ServiceError::Kind::unavailable, "unexpected answer from the store");
       },

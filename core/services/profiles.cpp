@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/domain/civil_date.h"
+#include "core/domain/member.h"
 #include "core/services/members.h"
 
 namespace setia::core {
@@ -22,14 +23,6 @@ std::optional<std::string> name_problem(const std::string& name) {
   return std::nullopt;
 }
 
-std::optional<std::string> phone_problem(const std::string& phone) {
-  bool ok = phone.size() >= 6 && phone.size() <= 20 && std::all_of(phone.begin(), phone.end(), [](char c) {
-              return std::isdigit(static_cast<unsigned char>(c)) || c == '+' || c == ' ' || c == '-';
-            });
-  if (!ok) return "phone must be 6 to 20 digits (+, spaces and dashes allowed), e.g. +6281234567890";
-  return std::nullopt;
-}
-
 std::optional<std::string> email_problem(const std::string& email) {
   auto at = email.find('@');
   if (email.size() > 254 || at == std::string::npos || at == 0 || at == email.size() - 1) {
@@ -45,12 +38,15 @@ std::expected<Profile, ServiceError> Profiles::get(long long member_id) {
   return **p;
 }
 
-std::expected<Profile, ServiceError> Profiles::update(long long member_id, const ProfilePatch& patch) {
+std::expected<Profile, ServiceError> Profiles::update(long long member_id, ProfilePatch patch) {
   if (patch.name) {
     if (auto p = name_problem(*patch.name)) return err(Kind::invalid, *p);
   }
   if (patch.phone) {
-    if (auto p = phone_problem(*patch.phone)) return err(Kind::invalid, *p);
+    if (auto p = domain::phone_problem(*patch.phone)) return err(Kind::invalid, *p);
+    // Stored as Members::add stores it: normalised, so that the store's
+    // uniqueness of phones holds however it was typed.
+    patch.phone = domain::normalized_phone(*patch.phone);
   }
   if (patch.email) {
     if (auto p = email_problem(*patch.email)) return err(Kind::invalid, *p);
@@ -69,18 +65,24 @@ std::expected<Profile, ServiceError> Profiles::update(long long member_id, const
     case ProfileStore::PatchError::email_taken:
       return err(Kind::conflict, "email is already registered in this store", "email_taken");
     case ProfileStore::PatchError::birth_date_locked:
-      return err(Kind::conflict, "birth_date can be set once; ask the shop to correct it", "birth_date_locked");
+      return err(Kind::conflict,
+                 "birth_date can be set once, and it is set: ask the shop to correct it (a changed birth date "
+                 "brings no birthday gift for the next weeks)",
+                 "birth_date_locked");
   }
   return err(Kind::unavailable, "unexpected store answer");
 }
 
 std::expected<Profile, ServiceError> Profiles::update_own(long long member_id, ProfilePatch patch) {
   patch.lock_birth_date = true;
+  patch.actor = "member";
   return update(member_id, patch);
 }
 
-std::expected<Profile, ServiceError> Profiles::update_by_admin(long long member_id, ProfilePatch patch) {
+std::expected<Profile, ServiceError> Profiles::update_by_admin(long long member_id, ProfilePatch patch,
+                                                               const std::string& actor) {
   patch.lock_birth_date = false;
+  patch.actor = actor;
   return update(member_id, patch);
 }
 

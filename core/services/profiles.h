@@ -19,10 +19,12 @@ class Profiles {
       : profiles_(profiles), devices_(devices), max_devices_(max_devices) {}
 
   std::expected<Profile, ServiceError> get(long long member_id);
-  // By the member: a birth date already set by them stays.
+  // By the member: a birth date, once set, stays (409 birth_date_locked);
+  // only an admin changes it.
   std::expected<Profile, ServiceError> update_own(long long member_id, ProfilePatch patch);
-  // By an admin: any field, the birth date too.
-  std::expected<Profile, ServiceError> update_by_admin(long long member_id, ProfilePatch patch);
+  // By an admin, `actor` in the audit: any field, the birth date too.
+  std::expected<Profile, ServiceError> update_by_admin(long long member_id, ProfilePatch patch,
+                                                       const std::string& actor);
 
   // Of member `member_id` of store `store_id`. platform: android | ios |
   // web. Refused (conflict) past max_devices, and for a token another
@@ -33,16 +35,15 @@ class Profiles {
                                                   const std::string& token);
 
  private:
-  std::expected<Profile, ServiceError> update(long long member_id, const ProfilePatch& patch);
+  std::expected<Profile, ServiceError> update(long long member_id, ProfilePatch patch);
   ProfileStore& profiles_;
   DeviceStore& devices_;
   int max_devices_;
 };
 
 // What is wrong with a field a person typed (the same rules as
-// Members::add), or none.
+// Members::add), or none; a phone's is domain::phone_problem.
 std::optional<std::string> name_problem(const std::string& name);
-std::optional<std::string> phone_problem(const std::string& phone);
 std::optional<std::string> email_problem(const std::string& email);
 
 }  // namespace setia::core

@@ -2,20 +2,14 @@
 
 #include <cctype>
 
+#include "core/domain/member.h"
+
 namespace setia::core {
 namespace {
 
 using Kind = ServiceError::Kind;
 
 std::unexpected<ServiceError> unavailable(const StoreError& e) { return fail(Kind::unavailable, e.message); }
-
-std::string phone_digits(const std::string& phone) {
-  std::string out;
-  for (char c : phone) {
-    if ((c >= '0' && c <= '9') || c == '+') out.push_back(c);
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -71,7 +65,7 @@ std::expected<RecoveryCode, ServiceError> Recovery::issue(const Profile& member,
 std::expected<Session, ServiceError> Recovery::redeem(const std::string& store_id, const std::string& phone,
                                                       const std::string& code, const std::string& password,
                                                       const std::string& address, bool refresh) {
-  const std::string digits = code_digits(code), tel = phone_digits(phone);
+  const std::string digits = code_digits(code), tel = domain::normalized_phone(phone);
   if (digits.empty()) return fail(Kind::invalid, "code must be the 8 digits the café gave, e.g. 1234-5678", "bad_code");
   if (tel.size() < 6) return fail(Kind::invalid, "phone must be the member's phone number", "bad_phone");
   // The password first: a refused one must not use the code up.

@@ -113,7 +113,7 @@ std::expected<Reservation, ServiceError> Reservations::book_slot(const std::stri
                    .date = day->to_string(),
                    .time = time,
                    .note = note};
-  auto booked = store_.book(n, r->seats, r->max_open_per_member, now(), r->notify_admins);
+  auto booked = store_.book(n, r->seats, r->max_open_per_member, r->max_seats_per_member_day, now(), r->notify_admins);
   if (!booked) return unavailable(booked.error());
   using Refused = ReservationStore::Booking::Refused;
   if (booked->refused == Refused::member_limit) {
@@ -121,6 +121,13 @@ std::expected<Reservation, ServiceError> Reservations::book_slot(const std::stri
                 (by_shop ? "the member has " : "you have ") + std::to_string(r->max_open_per_member) +
                     " reservations coming up already: cancel one, or book this one after one of them",
                 "too_many_reservations");
+  }
+  if (booked->refused == Refused::member_day_seats) {
+    return fail(Kind::conflict,
+                "a member's reservations may seat at most " + std::to_string(r->max_seats_per_member_day) +
+                    " people on one day, and yours on " + n.date + " with this party of " + std::to_string(party) +
+                    " would seat more: book fewer seats, cancel one, or choose another day",
+                "too_many_seats");
   }
   if (booked->refused == Refused::full || !booked->reservation) {
     return fail(Kind::conflict,

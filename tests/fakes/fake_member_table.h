@@ -11,6 +11,7 @@
 #include <map>
 #include <string>
 
+#include "core/domain/member.h"
 #include "core/ports/member_directory.h"
 #include "core/ports/member_store.h"
 #include "core/ports/profile_store.h"
@@ -47,7 +48,10 @@ class FakeMemberTable final : public MemberStore, public ProfileStore, public Me
     for (const auto& [id, p] : rows) {
       if (p.member.code == m.code) return std::unexpected(InsertError::code_taken);
       if (p.member.store_id != m.store_id) continue;
-      if (p.member.phone == m.phone) return std::unexpected(InsertError::phone_taken);
+      // As migrations/0021 keys them: a phone typed two ways is one phone.
+      if (domain::normalized_phone(p.member.phone) == domain::normalized_phone(m.phone)) {
+        return std::unexpected(InsertError::phone_taken);
+      }
       if (m.email && p.member.email && lower(*p.member.email) == lower(*m.email)) {
         return std::unexpected(InsertError::email_taken);
       }
@@ -79,7 +83,9 @@ class FakeMemberTable final : public MemberStore, public ProfileStore, public Me
     }
     for (const auto& [id, p] : rows) {
       if (id == member_id || p.member.store_id != m.store_id) continue;
-      if (patch.phone && p.member.phone == *patch.phone) return std::unexpected(PatchError::phone_taken);
+      if (patch.phone && domain::normalized_phone(p.member.phone) == domain::normalized_phone(*patch.phone)) {
+        return std::unexpected(PatchError::phone_taken);
+      }
       if (patch.email && p.member.email && lower(*p.member.email) == lower(*patch.email)) {
         return std::unexpected(PatchError::email_taken);
       }

@@ -33,14 +33,18 @@ class FakeReservations final : public ReservationStore {
     }
     return out;
   }
-  std::expected<Booking, StoreError> book(const NewReservation& n, int seats, int max_open_per_member, std::int64_t at,
-                                          bool notify_admins) override {
-    int open = 0;
+  std::expected<Booking, StoreError> book(const NewReservation& n, int seats, int max_open_per_member,
+                                          int max_seats_per_member_day, std::int64_t at, bool notify_admins) override {
+    int open = 0, seated = 0;
     for (const auto& r : rows) {
-      open += n.member_id != 0 && r.member_id == n.member_id && (r.status == "pending" || r.status == "confirmed") &&
-              r.ends_at > at;
+      // A guest's bookings (member 0, taken by the shop) count for nobody.
+      const bool held =
+          n.member_id != 0 && r.member_id == n.member_id && (r.status == "pending" || r.status == "confirmed");
+      open += held && r.ends_at > at;
+      seated += held && r.store_id == n.store_id && r.date == n.date ? r.party : 0;
     }
     if (open >= max_open_per_member) return Booking{.refused = Booking::Refused::member_limit};
+    if (seated + n.party > max_seats_per_member_day) return Booking{.refused = Booking::Refused::member_day_seats};
     auto booked = held(n.store_id, n.starts_at, n.ends_at);
     if (rules::peak_seats(*booked, n.starts_at, n.ends_at) + n.party > seats) {
       return Booking{.refused = Booking::Refused::full};

@@ -1,7 +1,8 @@
 // Birthday gifts on real PostgreSQL with a moved clock: the send time in the
 // store's zone, once per member and year, 29 February, local dates in
 // Jayapura, racing runners under the advisory lock and without it, a
-// restart and a catch-up after downtime, and the push the outbox renders.
+// restart and a catch-up after downtime, the push the outbox renders, and
+// no gift for a birth date set too close to the birthday (notice_days).
 // Self-contained (no setiad): the job, the Pg adapters and the migrations
 // in-process on the database tests/run.sh starts (SETIA_TEST_PG).
 #include <atomic>
@@ -22,8 +23,10 @@
 #include "adapters/postgres/migrator.h"
 #include "adapters/postgres/pg_birthday_store.h"
 #include "adapters/postgres/pg_job_lock.h"
+#include "adapters/postgres/pg_member_store.h"
 #include "core/outbox/notification_texts.h"
 #include "core/scheduler/birthday_job.h"
+#include "core/services/members.h"
 #include "rules/loader.h"
 #include "tests/fakes/manual_clock.h"
 #include "tests/support/rule_books.h"
@@ -69,9 +72,11 @@ long long scalar(soci::session& sql, const std::string& query) {
 using test::at;
 using test::book_of;
 
-std::string rule_file(const std::string& store, const std::string& tz, const std::string& send_at) {
-  return "version: 1\nstore: \"" + store + "\"\ntimezone: " + tz + "\nbirthday:\n  send_at: \"" + send_at +
-         "\"\n  voucher: { amount_off: 25000, min_spend: 50000, valid_days: 7, title: \"Hadiah Ulang Tahun\" }\n"
+std::string rule_file(const std::string& store, const std::string& tz, const std::string& send_at,
+                      const std::string& more = "") {
+  return "version: 1\nstore: \"" + store + "\"\ntimezone: " + tz + "\nbirthday:\n  send_at: \"" + send_at + "\"\n" +
+         more +
+         "  voucher: { amount_off: 25000, min_spend: 50000, valid_days: 7, title: \"Hadiah Ulang Tahun\" }\n"
          "  message:\n    id: \"Selamat ulang tahun, {name}! Ada hadiah untukmu.\"\n"
          "    en: \"Happy birthday, {name}! A gift is waiting for you.\"\n";
 }
@@ -85,13 +90,14 @@ class Birthday : public ::testing::Test {
     sql_ = std::make_unique<soci::session>(soci::postgresql, conninfo());
   }
 
-  // A member of `store` born on `birth` (YYYY-MM-DD), with one device.
+  // A member of `store` born on `birth` (YYYY-MM-DD), with one device,
+  // whose birth date the shop has had since 2000 (long before any notice).
   long long member(const std::string& store, const std::string& birth, const std::string& name = "Ocha",
                    const std::string& lang = "id") {
     long long id = 0;
     std::string code = unique("M"), phone = "08" + std::to_string(std::hash<std::string>{}(code) % 10'000'000'000ULL);
-    *sql_ << "INSERT INTO members (store_id, code, name, phone, birth_date, lang) "
-             "VALUES (:s, :c, :n, :p, CAST(:b AS date), :l) RETURNING id",
+    *sql_ << "INSERT INTO members (store_id, code, name, phone, birth_date, lang, birth_date_set_at) "
+             "VALUES (:s, :c, :n, :p, CAST(:b AS date), :l, '2000-01-01T00:00:00Z') RETURNING id",
         soci::use(store), soci::use(code), soci::use(name), soci::use(phone), soci::use(birth), soci::use(lang),
         soci::into(id);
     std::string token = unique("tok");
@@ -391,6 +397,65 @@ TEST_F(Birthday, DefaultRuleFileCoversOtherStores) {
   ASSERT_TRUE(run(job, at(2031, 7, 7, 10, 0, 7)));
   expect_gifts(o, 1, "10:00 WIB");
   expect_gifts(m, 1, "10:00 WIB");
+}
+
+// A birth date set fewer than birthday.notice_days (default 30) before the
+// birthday brings nothing that year: a member who registers today giving
+// today as their birthday gets no voucher today; one whose date was set
+// long enough ago does; a store whose file says notice_days: 0 gives it at
+// once. Registered through the Members service, so the instant is the
+// database's (migrations/0021_accounts.sql), and the job runs at now.
+TEST_F(Birthday, ABirthDateSetTooCloseToTheBirthdayBringsNoGiftThatYear) {
+  const std::string store = unique("notice"), eager = unique("eager");
+  auto book = book_of(
+      {rule_file(store, "Asia/Jakarta", "00:00"), rule_file(eager, "Asia/Jakarta", "00:00", "  notice_days: 0\n")});
+  core::Job job = core::birthday_job(store_, core::rules_from(book), random64);
+  const auto now = std::chrono::system_clock::now();
+  const auto today = core::birthday_schedule(*book, now).at(0).local_date;  // Jakarta's today
+  char born[16];
+  std::snprintf(born, sizeof born, "1990-%02d-%02d", today.month, today.day);
+  if (today.month == 2 && today.day == 29) GTEST_SKIP() << "1990 had no 29 February";
+
+  adapters::postgres::PgMemberStore members_store(conninfo());
+  core::Members members(members_store, random64);
+  auto add = [&](const std::string& shop, const std::string& name) {
+    auto m =
+        members.add({shop, name, "0812" + std::to_string(random64() % 100'000'000), std::nullopt, born, std::nullopt});
+    EXPECT_TRUE(m) << m.error().message;
+    return m ? m->id : 0;
+  };
+  const long long today_new = add(store, "Baru"), long_known = add(store, "Lama"), eager_new = add(eager, "Cepat");
+  EXPECT_EQ(scalar(*sql_, "SELECT count(*) FROM members WHERE id = " + std::to_string(today_new) +
+                              " AND birth_date_set_at > now() - interval '1 minute'"),
+            1)
+      << "registration stamps the birth date";
+  // The shop has known this one's birth date for 60 days.
+  *sql_ << "UPDATE members SET birth_date_set_at = now() - interval '60 days' WHERE id = :m", soci::use(long_known);
+
+  ASSERT_TRUE(run(job, now));
+  EXPECT_EQ(vouchers(today_new), 0) << "registered today with today's birthday";
+  EXPECT_EQ(gifts(today_new), 0);
+  EXPECT_EQ(vouchers(long_known), 1) << "set 60 days ago";
+  EXPECT_EQ(vouchers(eager_new), 1) << "notice_days: 0";
+  // A later run that day does not change its mind.
+  ASSERT_TRUE(run(job, now + std::chrono::minutes(1)));
+  EXPECT_EQ(vouchers(today_new), 0);
+
+  // Changing the date restarts the clock: a member whose date was known
+  // for long, corrected today to today, waits too.
+  const long long corrected = member(store, "1990-01-01", "Koreksi");  // known since 2000
+  *sql_ << "UPDATE members SET birth_date = CAST(:b AS date) WHERE id = :m", soci::use(std::string(born)),
+      soci::use(corrected);
+  EXPECT_EQ(scalar(*sql_, "SELECT count(*) FROM members WHERE id = " + std::to_string(corrected) +
+                              " AND birth_date_set_at > now() - interval '1 minute'"),
+            1);
+  ASSERT_TRUE(run(job, now + std::chrono::minutes(2)));
+  EXPECT_EQ(vouchers(corrected), 0) << "changed today";
+  // No birth date (an erasure empties it): no trace of when it was set.
+  *sql_ << "UPDATE members SET birth_date = NULL WHERE id = :m", soci::use(corrected);
+  EXPECT_EQ(scalar(*sql_, "SELECT count(*) FROM members WHERE id = " + std::to_string(corrected) +
+                              " AND birth_date_set_at IS NULL AND birth_date_set_by IS NULL"),
+            1);
 }
 
 }  // namespace

@@ -1,11 +1,19 @@
 // What a database error may say (adapters/postgres/pg_session.cpp): its
 // SQLSTATE and the statement as written, never a value bound to it, which
 // PostgreSQL quotes in its own messages; our functions' RAISE text stays.
+// SOCI's own errors (no SQLSTATE) say a class and the statement, and no
+// bound value reaches a caller's answer or the log.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <sstream>
+
 #include <soci/soci.h>
+#include <spdlog/sinks/ostream_sink.h>
 
 #include "adapters/postgres/pg_session.h"
+#include "adapters/rest/http_errors.h"
+#include "core/support/log.h"
 #include "points_support.h"
 
 namespace setia::it {
@@ -38,6 +46,71 @@ TEST(PgSession, OurOwnRaisedTextIsKept) {
                                    "be above 0, got 0"),
             std::string::npos)
       << r.error().message;
+}
+
+// Every line the named loggers write while it lives, as text.
+class CapturedLog {
+ public:
+  explicit CapturedLog(std::vector<std::string> names) : names_(std::move(names)) {
+    sink_ = std::make_shared<spdlog::sinks::ostream_sink_mt>(out_);
+    for (const auto& n : names_) log::get(n)->sinks().push_back(sink_);
+  }
+  ~CapturedLog() {
+    for (const auto& n : names_) {
+      auto& sinks = log::get(n)->sinks();
+      sinks.erase(std::remove(sinks.begin(), sinks.end(), sink_), sinks.end());
+    }
+  }
+  CapturedLog(const CapturedLog&) = delete;
+  CapturedLog& operator=(const CapturedLog&) = delete;
+  std::string text() {
+    sink_->flush();
+    return out_.str();
+  }
+
+ private:
+  std::vector<std::string> names_;
+  std::ostringstream out_;
+  std::shared_ptr<spdlog::sinks::ostream_sink_mt> sink_;
+};
+
+// A statement that fails in SOCI itself (a NULL fetched without an
+// indicator: no SQLSTATE), with a distinctive value bound to it: SOCI's
+// what() quotes it ('with :secret="..."'). Neither the error, nor the 503
+// the REST adapter answers with it, nor its log line holds the value.
+TEST(PgSession, ASociErrorWithoutSqlstateSaysItsClassAndStatementButNoBoundValue) {
+  CapturedLog log({"rest", "pg"});
+  adapters::postgres::PgSession session(pg_conninfo());
+  const std::string secret = "bocor-6281299887766";
+  std::string what;
+  auto r = session.run([&](soci::session& sql) {
+    std::string out;
+    try {
+      sql << "SELECT CAST(NULL AS text) WHERE :secret <> ''", soci::use(secret), soci::into(out);
+    } catch (const soci::soci_error& e) {
+      what = e.what();
+      throw;
+    }
+  });
+  ASSERT_FALSE(r);
+  ASSERT_NE(what.find(secret), std::string::npos) << "the test's premise: SOCI quotes it: " << what;
+  const auto& m = r.error().message;
+  EXPECT_EQ(m.find("bocor"), std::string::npos) << m;
+  EXPECT_NE(m.find("database client error ("), std::string::npos) << m;
+  EXPECT_NE(m.find("SELECT CAST(NULL AS text) WHERE :secret"), std::string::npos) << m;
+
+  // Through the REST adapter, as a caller and the operator see it.
+  auto api = adapters::rest::to_api_error(core::ServiceError{core::ServiceError::Kind::unavailable, m});
+  auto answer = adapters::rest::error_response(adapters::rest::unavailable_for_callers("GET", "/v1/me", api));
+  EXPECT_EQ(answer.status, 503u);
+  EXPECT_EQ(answer.body.find("bocor"), std::string::npos) << answer.body;
+  EXPECT_EQ(answer.body.find("SELECT"), std::string::npos) << "no database text in an answer: " << answer.body;
+  const std::string logged = log.text();
+  EXPECT_NE(logged.find("GET /v1/me: 503: database client error"), std::string::npos) << logged;
+  EXPECT_EQ(logged.find("bocor"), std::string::npos) << logged;
+
+  // The session is usable again afterwards.
+  EXPECT_TRUE(session.run([](soci::session& sql) { sql << "SELECT 1"; }));
 }
 
 }  // namespace

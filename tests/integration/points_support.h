@@ -4,6 +4,7 @@
 // lots made straight in the test database, the ledger invariants, a rule
 // book from YAML, a clock the test moves.
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <random>
@@ -77,6 +78,33 @@ inline void expect_ledger_consistent(soci::session& sql, long long member, const
   EXPECT_EQ(bal, scalar(sql, "SELECT coalesce(sum(remaining), 0) FROM points_ledger WHERE member_id = " + m))
       << "balance == what the lots hold, " << when;
 }
+
+// A database of its own on the test server, dropped at the end: for a
+// migration tried on data of an older schema (migrate(conninfo, version)).
+class ScratchDatabase {
+ public:
+  ScratchDatabase() : name_(unique("setia_scratch")) {
+    std::replace(name_.begin(), name_.end(), '-', '_');
+    *db() << "CREATE DATABASE " + name_;
+  }
+  ~ScratchDatabase() {
+    try {
+      // Without FORCE, which would need the right to end other roles'
+      // sessions (an autovacuum worker's): PostgreSQL ends autovacuum on
+      // it and waits a few seconds for sessions that are closing.
+      *db() << "DROP DATABASE IF EXISTS " + name_;
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "could not drop " << name_ << ": " << e.what();
+    }
+  }
+  ScratchDatabase(const ScratchDatabase&) = delete;
+  ScratchDatabase& operator=(const ScratchDatabase&) = delete;
+  // A later dbname in a conninfo wins over the first.
+  std::string conninfo() const { return pg_conninfo() + " dbname=" + name_; }
+
+ private:
+  std::string name_;
+};
 
 using ::setia::test::book_of;  // tests/support/rule_books.h
 

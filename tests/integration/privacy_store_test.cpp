@@ -14,28 +14,6 @@
 namespace setia::it {
 namespace {
 
-// A database of its own on the test server, dropped at the end.
-class ScratchDatabase {
- public:
-  ScratchDatabase() : name_(unique("setia_scratch")) {
-    std::replace(name_.begin(), name_.end(), '-', '_');
-    *db() << "CREATE DATABASE " + name_;
-  }
-  ~ScratchDatabase() {
-    try {
-      *db() << "DROP DATABASE IF EXISTS " + name_;
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << "could not drop " << name_ << ": " << e.what();
-    }
-  }
-  ScratchDatabase(const ScratchDatabase&) = delete;
-  ScratchDatabase& operator=(const ScratchDatabase&) = delete;
-  std::string conninfo() const { return pg_conninfo() + " dbname=" + name_; }
-
- private:
-  std::string name_;
-};
-
 TEST(ConsentMigration, PromoPushesOnByDefaultBecomeOffAndTheRecordSaysWhy) {
   ScratchDatabase scratch;
   auto applied = adapters::postgres::migrate(scratch.conninfo(), 17);

@@ -1,6 +1,7 @@
 // Reservations on real PostgreSQL, below the service: a status change
 // never brings a cancelled reservation back (an admin's confirm that loses
-// the race with the member's cancel), and only a real change notifies.
+// the race with the member's cancel), only a real change notifies, and a
+// member's bookings are capped in number and in seats per day.
 #include <gtest/gtest.h>
 
 #include "adapters/postgres/pg_reservation_store.h"
@@ -29,7 +30,7 @@ TEST_F(ReservationStore, ACancelledReservationStaysCancelledAndIsAnnouncedOnce) 
                             .date = "2031-05-10",
                             .time = "19:00",
                             .note = std::nullopt},
-                           10, 2, at - 86400, true);
+                           10, 2, 20, at - 86400, true);
   ASSERT_TRUE(booked.has_value()) << booked.error().message;
   ASSERT_TRUE(booked->reservation.has_value());
   const long long id = booked->reservation->id;
@@ -72,7 +73,7 @@ TEST_F(ReservationStore, AMemberPastTheOpenBookingsCapIsRefused) {
                        .date = "2031-06-0" + std::to_string(day + 1),
                        .time = "19:00",
                        .note = std::nullopt},
-                      10, 2, now, false);
+                      10, 2, 20, now, false);
   };
   const std::int64_t before = at - 86400;
   auto first = book(0, before), second = book(1, before), third = book(2, before);
@@ -90,6 +91,41 @@ TEST_F(ReservationStore, AMemberPastTheOpenBookingsCapIsRefused) {
   auto later = book(4, at + 86400 + 5400 + 1);
   ASSERT_TRUE(later);
   EXPECT_TRUE(later->reservation) << "a booking that is over frees its place";
+}
+
+// max_seats_per_member_day: the seats of a member's pending and confirmed
+// bookings on one store-local day, the new party included; cancelled ones
+// and other days do not count.
+TEST_F(ReservationStore, AMemberPastTheSeatsOfADayIsRefused) {
+  const std::int64_t at = at_offset(2031, 7, 1, 10, 0, 7);
+  auto book = [&](const std::string& date, int hour, int party) {
+    const std::int64_t start = at + (date == "2031-07-01" ? 0 : 86400) + (hour - 10) * 3600;
+    return store.book({.store_id = shop,
+                       .member_id = m.id,
+                       .party = party,
+                       .starts_at = start,
+                       .ends_at = start + 3600,
+                       .date = date,
+                       .time = std::to_string(hour) + ":00",
+                       .note = std::nullopt},
+                      40, 5, 12, at - 86400, false);
+  };
+  using Refused = core::ReservationStore::Booking::Refused;
+  auto lunch = book("2031-07-01", 12, 6), dinner = book("2031-07-01", 19, 6);
+  ASSERT_TRUE(lunch && lunch->reservation && dinner && dinner->reservation);
+  auto more = book("2031-07-01", 15, 1);
+  ASSERT_TRUE(more);
+  EXPECT_FALSE(more->reservation);
+  EXPECT_EQ(more->refused, Refused::member_day_seats) << "12 seats that day already";
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM reservations WHERE member_id = " + std::to_string(m.id)), 2)
+      << "nothing inserted";
+  auto next_day = book("2031-07-02", 12, 12);
+  ASSERT_TRUE(next_day);
+  EXPECT_TRUE(next_day->reservation) << "another day counts on its own";
+  ASSERT_TRUE(store.set_status(dinner->reservation->id, "cancelled", false, false));
+  auto after_cancel = book("2031-07-01", 15, 6);
+  ASSERT_TRUE(after_cancel);
+  EXPECT_TRUE(after_cancel->reservation) << "a cancelled booking frees its seats";
 }
 
 }  // namespace

@@ -76,6 +76,22 @@ TEST_F(RestAdmin, MembersAreFoundReadAndCorrected) {
   EXPECT_EQ(p.json()["birth_date"], "2000-01-02");
   EXPECT_EQ(http().patch("/v1/admin/members/" + a.code, {{"birth_date", "2000-01-03"}}, admin_).json()["birth_date"],
             "2000-01-03");
+  // Audited: the row says who set it and when (its clock restarts: no gift
+  // for birthday.notice_days), the log who changed it, without the date.
+  {
+    auto sql = db();
+    std::string by;
+    long long age = -1;
+    *sql << "SELECT birth_date_set_by, extract(epoch FROM now() - birth_date_set_at)::bigint FROM members "
+            "WHERE id = :m",
+        soci::use(a.id), soci::into(by), soci::into(age);
+    EXPECT_EQ(by.rfind("admin-token:", 0), 0u) << by;  // admin_actor of setiactl's token
+    EXPECT_GE(age, 0);
+    EXPECT_LT(age, 60);
+    EXPECT_TRUE(daemon_->wait_for_log("changed the birth date of member " + std::to_string(a.id), 5s))
+        << daemon_->log();
+    EXPECT_EQ(daemon_->log().find("2000-01-03"), std::string::npos) << "no birth date in the log";
+  }
   auto bad = http().patch("/v1/admin/members/" + a.code, {{"points", 999}}, admin_);
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.body.find("points"), std::string::npos);

@@ -103,6 +103,15 @@ TEST_F(RestAuth, RegistrationIsValidatedAndUniquePerStore) {
   r = post(same_phone);
   EXPECT_EQ(r.status, 409) << r.body;
   EXPECT_EQ(r.json()["error"]["code"], "conflict");
+  EXPECT_EQ(r.json()["error"]["reason"], "phone_taken");
+  // Typed another way ("0812 3456-7890" for "081234567890"), as login reads
+  // it: the same phone, answered exactly as the same spelling is, so the
+  // spelling tells nothing more.
+  auto respelled = base;
+  respelled["phone"] = ok.phone.substr(0, 4) + " " + ok.phone.substr(4, 4) + "-" + ok.phone.substr(8);
+  auto r2 = post(respelled);
+  EXPECT_EQ(r2.status, 409) << r2.body;
+  EXPECT_EQ(r2.body, r.body);
   auto same_email = base;
   std::string upper = ok.email;
   std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);

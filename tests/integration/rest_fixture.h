@@ -23,8 +23,8 @@ namespace setia::it {
 // fixed dates; the daemon's expiry job must not take their points away
 // when the test runs a year later); a reward of 100 points (stock 50); a
 // promo running from 2020 to 2099, one claim per member and two in all; 10
-// seats to reserve every day 08:00-22:00 (admins told); an e-nota header and
-// footer.
+// seats to reserve every day 08:00-22:00 (admins told), at most 16 a day
+// for one member; an e-nota header and footer.
 inline const char* kRestRules = R"(version: 1
 store: "*"
 timezone: Asia/Jakarta
@@ -56,6 +56,7 @@ reservations:
   lead_minutes: 60
   horizon_days: 30
   max_open_per_member: 3
+  max_seats_per_member_day: 16
   hours: { mon-sun: "08:00-22:00" }
   notify_admins: true
 enota:

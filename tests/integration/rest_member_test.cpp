@@ -108,6 +108,14 @@ TEST_F(RestMember, PatchMeChangesWhatAMemberMayChange) {
   r = http().patch("/v1/me", {{"birth_date", "1990-01-01"}}, m.token);
   EXPECT_EQ(r.status, 409) << r.body;
   EXPECT_EQ(r.json()["error"]["reason"], "birth_date_locked");
+  EXPECT_NE(r.json()["error"]["message"].get<std::string>().find("ask the shop"), std::string::npos) << r.body;
+  EXPECT_EQ(http().get("/v1/me", m.token).json()["birth_date"], "1998-02-03") << "the refused change changed nothing";
+  {
+    auto sql = db();
+    std::string by;
+    *sql << "SELECT birth_date_set_by FROM members WHERE id = :m", soci::use(m.id), soci::into(by);
+    EXPECT_EQ(by, "member");
+  }
   // Fields that are not the member's to set: 400 naming the field.
   for (const char* field : {"points", "store", "code", "role", "id"}) {
     r = http().patch("/v1/me", {{field, 1}}, m.token);

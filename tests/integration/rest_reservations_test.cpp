@@ -116,6 +116,35 @@ TEST_F(RestReservations, RacingBookingsForTheLastSeatsNeverOverbook) {
   EXPECT_EQ(scalar(*sql, "SELECT sum(party) FROM reservations WHERE store_id = '" + store_ + "'"), 9);
 }
 
+// max_seats_per_member_day (16 here): three bookings are allowed
+// (max_open_per_member 3), but not seventeen seats on one day; another day
+// counts on its own.
+TEST_F(RestReservations, AMemberCannotHoldMoreSeatsOfADayThanTheCap) {
+  auto sari = register_member("Sari");
+  ASSERT_EQ(book(sari, "10:00", 6).status, 201);
+  ASSERT_EQ(book(sari, "12:00", 6).status, 201);
+  auto r = book(sari, "14:00", 5);
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(r.json()["error"]["code"], "conflict");
+  EXPECT_EQ(r.json()["error"]["reason"], "too_many_seats");
+  EXPECT_NE(r.json()["error"]["message"].get<std::string>().find("at most 16 people on one day"), std::string::npos)
+      << r.body;
+  EXPECT_EQ(http().get("/v1/me/reservations", sari.token).json()["items"].size(), 2u) << "nothing booked";
+  EXPECT_EQ(book(sari, "14:00", 4).status, 201) << "16 seats exactly";
+  // The day after: a day of its own (then max_open_per_member says no more).
+  using namespace std::chrono;
+  const year_month_day after{floor<days>(system_clock::now() + hours(7) + days(2))};
+  char next[16];
+  std::snprintf(next, sizeof next, "%04d-%02u-%02u", static_cast<int>(after.year()),
+                static_cast<unsigned>(after.month()), static_cast<unsigned>(after.day()));
+  EXPECT_EQ(book(sari, "14:00", 5, next).json()["error"]["reason"], "too_many_reservations");
+  auto mine = http().get("/v1/me/reservations", sari.token).json()["items"];
+  ASSERT_FALSE(mine.empty());
+  ASSERT_EQ(http().del("/v1/me/reservations/" + std::to_string(mine[0]["id"].get<long long>()), sari.token).status,
+            204);
+  EXPECT_EQ(book(sari, "14:00", 6, next).status, 201) << "another day";
+}
+
 TEST_F(RestReservations, RefusalsSayWhatWasExpected) {
   auto r = book(ocha_, "19:10", 2);
   EXPECT_EQ(r.status, 422);

@@ -268,32 +268,6 @@ TEST(StoreIdEverywhere, RowsCarryTheirParentsStoreAndStatementsStayInTheirStore)
   EXPECT_TRUE(off.empty()) << "rows whose store_id is not their parent's:" << listed(off);
 }
 
-// A database of its own on the test server, dropped at the end.
-class ScratchDatabase {
- public:
-  ScratchDatabase() : name_(unique("setia_scratch")) {
-    std::replace(name_.begin(), name_.end(), '-', '_');
-    *db() << "CREATE DATABASE " + name_;
-  }
-  ~ScratchDatabase() {
-    try {
-      // Without FORCE, which would need the right to end other roles'
-      // sessions (an autovacuum worker's): PostgreSQL ends autovacuum on
-      // it and waits a few seconds for sessions that are closing.
-      *db() << "DROP DATABASE IF EXISTS " + name_;
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << "could not drop " << name_ << ": " << e.what();
-    }
-  }
-  ScratchDatabase(const ScratchDatabase&) = delete;
-  ScratchDatabase& operator=(const ScratchDatabase&) = delete;
-  // A later dbname in a conninfo wins over the first.
-  std::string conninfo() const { return pg_conninfo() + " dbname=" + name_; }
-
- private:
-  std::string name_;
-};
-
 TEST(StoreIdMigration, ADatabasePopulatedAtFifteenTakesEachRowsStoreFromItsParent) {
   ScratchDatabase scratch;
   auto applied = adapters::postgres::migrate(scratch.conninfo(), 15);

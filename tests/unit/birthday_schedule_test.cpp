@@ -5,6 +5,7 @@
 
 #include "core/scheduler/birthday_job.h"
 #include "rules/loader.h"
+#include "rules/store_time.h"
 #include "tests/support/rule_books.h"
 
 namespace setia::core {
@@ -85,6 +86,29 @@ TEST(BirthdaySchedule, TwentyNinthOfFebruary) {
   EXPECT_TRUE(celebrates_on({1990, 11, 23}, {2026, 11, 23}));
   EXPECT_FALSE(celebrates_on({1990, 11, 23}, {2026, 11, 24}));
   EXPECT_TRUE(celebrates_on({1990, 2, 28}, {2028, 2, 28}));
+}
+
+// birthday.notice_days: a birth date set on the day N days before the
+// birthday (store-local) still counts; one set the next day does not.
+TEST(BirthdaySchedule, TheNoticeIsCountedInWholeStoreLocalDays) {
+  const auto* wib = rules::find_zone("Asia/Jakarta");
+  ASSERT_NE(wib, nullptr);
+  const domain::LocalDate birthday{2026, 12, 6};
+  const auto seconds_of = [](auto t) {
+    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+  };
+  // 30 days: set before 00:00 WIB on 7 November (17:00 UTC on the 6th).
+  const auto cutoff = birth_date_set_before(wib, birthday, 30);
+  EXPECT_EQ(cutoff, seconds_of(at(2026, 11, 6, 17, 0, 0)));
+  // 0 days: anything set before the birthday is over.
+  EXPECT_EQ(birth_date_set_before(wib, birthday, 0), seconds_of(at(2026, 12, 6, 17, 0, 0)));
+  // The rule file's default, and its key.
+  auto b = test::book_of({file("jkt", "Asia/Jakarta", "09:00")});
+  EXPECT_EQ(b->by_store.at("jkt")->birthday->notice_days, 30);
+  auto seven =
+      test::book_of({"version: 1\nstore: \"k\"\ntimezone: Asia/Jakarta\nbirthday:\n  notice_days: 7\n"
+                     "  voucher: { amount_off: 1000, valid_days: 7 }\n  message: { id: \"Hai {name}\" }\n"});
+  EXPECT_EQ(seven->by_store.at("k")->birthday->notice_days, 7);
 }
 
 }  // namespace

@@ -43,6 +43,18 @@ TEST(ReservationSlots, AStartIsOnASlotWithinTheHoursAndTheStayEndsByClosing) {
   EXPECT_EQ(refusal(rs, {2026, 12, 25}, 12 * 60, 4), "closed: the store is closed on 2026-12-25");
 }
 
+// The seats one member's bookings may hold on a day: 2 × max_party unless
+// the file says, and never below max_party (a full party could not book).
+TEST(ReservationRules, SeatsPerMemberPerDay) {
+  EXPECT_EQ(cafe().reservations->max_seats_per_member_day, 20);
+  const std::string base =
+      std::string(kHead) + "reservations:\n  seats: 40\n  max_party: 10\n  hours: {mon-sun: \"10:00-22:00\"}\n";
+  EXPECT_EQ(load(base + "  max_seats_per_member_day: 12\n").reservations->max_seats_per_member_day, 12);
+  EXPECT_EQ(first_error(base + "  max_seats_per_member_day: 8\n"),
+            "8:29: reservations.max_seats_per_member_day (8) is less than max_party (10): a party of max_party could "
+            "never book");
+}
+
 TEST(ReservationSlots, LeadHorizonAndPartySize) {
   auto rs = cafe();
   EXPECT_EQ(refusal(rs, {2026, 11, 30}, 10 * 60, 2, wib(2026, 11, 30, 9, 0)), "ok") << "exactly the lead";
