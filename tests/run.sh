@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # tests/run.sh -- install what is missing, build with ASan + UBSan, start a
 # private PostgreSQL and Mosquitto, run every test (ctest) under the
-# sanitizers, then fuzz the rule loader, the POS decoders and the REST
-# request path (tests/fuzz/run.sh, 30 s each). Exits non-zero when a test
+# sanitizers (the owner's console in headless Chromium among them:
+# console_browser, its screenshots in $BUILD_DIR/screenshots), then fuzz
+# the rule loader, the POS decoders and the REST request path
+# (tests/fuzz/run.sh, 30 s each). Exits non-zero when a test
 # failed, a sanitizer reported something or the fuzzer found something.
 #
 # One build, sanitized: the suite runs once, and every test (the daemon and

@@ -37,7 +37,9 @@ class FakeReservations final : public ReservationStore {
                                           int max_seats_per_member_day, std::int64_t at, bool notify_admins) override {
     int open = 0, seated = 0;
     for (const auto& r : rows) {
-      const bool held = r.member_id == n.member_id && (r.status == "pending" || r.status == "confirmed");
+      // A guest's bookings (member 0, taken by the shop) count for nobody.
+      const bool held =
+          n.member_id != 0 && r.member_id == n.member_id && (r.status == "pending" || r.status == "confirmed");
       open += held && r.ends_at > at;
       seated += held && r.store_id == n.store_id && r.date == n.date ? r.party : 0;
     }
