@@ -16,7 +16,9 @@
 #      other sales from 08:00 to 22:00 WIB, and a few bad ones; then the
 #      POS sends the paper's sale again, as a POS does when a result is late;
 #   6. shows what happened: the members' points, the paper's sale as
-#      recorded (the e-nota record), the result the POS got, the dead letters.
+#      recorded (the e-nota record), the result the POS got, the dead letters;
+#   7. prints the owner's console's address (http://127.0.0.1:PORT/console/)
+#      and the login of the café's owner it made (docs/console.md).
 #
 # Ctrl-C (or the end of the script with --no-wait, or any failure) stops
 # setiad and the private PostgreSQL and Mosquitto. The database stays in
@@ -26,6 +28,7 @@
 # Environment:
 #   SETIA_BUILD_DIR   build directory (default: build, as tests/run.sh)
 #   SETIA_DEMO_DIR    where the demo keeps its state (default: /tmp/setia-demo-<uid>)
+#   SETIA_DEMO_PORT   the REST API's and the console's port (default: 8080, or a free one)
 set -euo pipefail
 
 usage() {
@@ -139,6 +142,15 @@ psql_demo() {            # psql on the demo database; SQL on stdin, -v NAME=VALU
   "$SETIA_PG_BIN/psql" -X -q -t -A -v ON_ERROR_STOP=1 "$@" "$SETIA_PG_CONNINFO"
 }
 
+# The REST API and the console: 8080 when it is free (kept across runs).
+REST_PORT=${SETIA_DEMO_PORT:-}
+if [[ -z $REST_PORT ]]; then
+  [[ -f $DEMO_DIR/rest.port ]] || echo 8080 >"$DEMO_DIR/rest.port"
+  REST_PORT=$(_setia_pick_port "$DEMO_DIR/rest.port")
+  echo "$REST_PORT" >"$DEMO_DIR/rest.port"
+fi
+CONSOLE_URL="http://127.0.0.1:$REST_PORT/console/"
+
 # ---------------------------------------------------------------------------
 phase "config ($CONFIG)"
 cat >"$CONFIG" <<EOF
@@ -151,6 +163,9 @@ database:
   conninfo: "$SETIA_PG_CONNINFO"
 rules:
   dir: "$REPO/config/rules"     # default.yaml (store "*") and marikh-salatiga.yaml
+rest:
+  listen: 127.0.0.1:$REST_PORT
+  console_dir: "$REPO/adapters/web/console"   # the owner's console at /console/, from the source tree
 log:
   level: info
 EOF
@@ -195,6 +210,28 @@ for m in "${MEMBERS[@]}"; do
   member_args+=(--member "$name=$code")
   printf '  %-5s %-13s %-15s born %s  %s\n' "$name" "$code" "$phone" "$birth" "$how"
 done
+
+# ---------------------------------------------------------------------------
+phase "the owner's console account"
+# One owner of Marikh for the console, made once; its password stays in
+# DEMO_DIR (0600) for the next runs.
+OWNER_LOGIN=pemilik@marikh.example
+OWNER_PW_FILE=$DEMO_DIR/owner-password
+owner_id=$(psql_demo -v login="$OWNER_LOGIN" <<'SQL'
+SELECT id FROM admins WHERE login = :'login'
+SQL
+)
+if [[ -n $owner_id && ! -s $OWNER_PW_FILE ]]; then
+  die "$OWNER_LOGIN exists but its password file $OWNER_PW_FILE is gone: remove $DEMO_DIR to start afresh"
+fi
+if [[ -z $owner_id ]]; then
+  (umask 077 && python3 -c 'import secrets; print("marikh-" + secrets.token_urlsafe(9))' >"$OWNER_PW_FILE")
+  ctl admin add --store "$STORE" --role owner --login "$OWNER_LOGIN" --name "Pemilik Marikh" \
+    --password-file "$OWNER_PW_FILE" >/dev/null
+  echo "  made $OWNER_LOGIN (owner of $STORE)"
+else
+  echo "  $OWNER_LOGIN (owner of $STORE), made by an earlier run"
+fi
 
 # ---------------------------------------------------------------------------
 phase "setiad (log: $LOG)"
@@ -272,12 +309,17 @@ for line in sys.stdin:
     print(json.dumps(d, ensure_ascii=False))
 '
 
+say "The owner's console (docs/console.md): open it in a browser on this machine and sign in as the café's owner:"
+printf '  console        %s\n  owner login    %s\n  password       %s   (also in %s)\n' \
+  "$CONSOLE_URL" "$OWNER_LOGIN" "$(<"$OWNER_PW_FILE")" "$OWNER_PW_FILE"
+
 # ---------------------------------------------------------------------------
 if ((WAIT == 0)); then
   exit 0
 fi
 phase "Setia is running; press Ctrl-C to stop setiad, PostgreSQL and Mosquitto"
 cat <<EOF
+  console        $CONSOLE_URL  (owner: $OWNER_LOGIN, password in $OWNER_PW_FILE)
   setiad log     tail -f $LOG
   database       $SETIA_PG_BIN/psql "$SETIA_PG_CONNINFO"
   MQTT broker    $SETIA_MQTT_URI

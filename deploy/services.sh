@@ -53,6 +53,8 @@ SETIA_DEPS=(
   openssl python3-cryptography   # tests/fake_fcm: test CA and keys, JWT checks
   zbar-tools librsvg2-bin        # QR tests decode the PNG and the rendered SVG
   wrk curl                       # bench/rest_bench.sh: the REST API under load
+  libjs-chart.js                 # the console's charts, served by setiad (rest.chart_js_dir)
+  chromium chromium-driver python3-selenium  # tests/browser: the console in headless Chromium
   procps iproute2
 )
 

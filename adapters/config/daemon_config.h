@@ -6,6 +6,11 @@
 #include "adapters/fcm/fcm_options.h"
 #include "rules/load_error.h"
 
+// Where `cmake --install` puts the console's files (adapters/web/CMakeLists.txt).
+#ifndef SETIA_DEFAULT_CONSOLE_DIR
+#define SETIA_DEFAULT_CONSOLE_DIR "/usr/local/share/setia/console"
+#endif
+
 namespace setia::adapters::config {
 
 // The daemon config, with each key's default (FCM's from fcm_options.h).
@@ -64,6 +69,11 @@ struct RestConfig {
   int login_failure_window_s = 900;       // ...in this window, then 429
   int login_max_attempts_per_address = 30;  // per client address...
   int login_address_window_s = 60;          // ...in this window, then 429
+  // The owner's console (adapters/web/console) at /console/, and the
+  // Chart.js it draws with (Debian's libjs-chart.js) at
+  // /console/lib/chart.js/; empty: not served.
+  std::string console_dir = SETIA_DEFAULT_CONSOLE_DIR;
+  std::string chart_js_dir = "/usr/share/javascript/chart.js";
 };
 
 // The FCM HTTP v1 notifier. Without an fcm section no push is sent: the

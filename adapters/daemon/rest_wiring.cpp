@@ -219,7 +219,12 @@ std::expected<std::unique_ptr<RestService>, std::string> RestService::start(cons
                                       .trust_forwarded_for = c.trust_forwarded_for,
                                       .trusted_proxies = *proxies,
                                       .separate_ops = !c.ops_listen.empty(),
-                                      .workers = static_cast<std::size_t>(c.threads)};
+                                      .workers = static_cast<std::size_t>(c.threads),
+                                      .static_mounts = {}};
+  if (!c.console_dir.empty()) options.static_mounts.push_back({.prefix = "/console/", .dir = c.console_dir});
+  if (!c.console_dir.empty() && !c.chart_js_dir.empty()) {
+    options.static_mounts.push_back({.prefix = "/console/lib/chart.js/", .dir = c.chart_js_dir});
+  }
   p.api = std::make_unique<adapters::rest::RestApi>(options, std::move(deps));
 
   adapters::rest::ServerLimits limits{.body_limit = static_cast<std::size_t>(c.max_body_bytes),

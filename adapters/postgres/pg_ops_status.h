@@ -15,6 +15,7 @@ class PgOpsStatus final : public core::OpsStatus {
   std::expected<std::vector<std::pair<std::string, long long>>, core::StoreError> outbox_backlog() override;
   std::expected<long long, core::StoreError> dead_letter_total() override;
   std::expected<void, core::StoreError> ping() override;
+  std::expected<core::PushHealth, core::StoreError> push_health(const std::string& store_id) override;
 
  private:
   PgSession& session_;

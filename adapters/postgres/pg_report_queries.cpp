@@ -7,11 +7,12 @@
 namespace setia::adapters::postgres {
 namespace {
 
-// Each member of the store with their recency, frequency and spend; the
-// statements below start from it. Parameters come in through p.
+// Each member of the store with their recency, frequency and spend (what
+// they paid less what was refunded); the statements below start from it.
+// Parameters come in through p.
 constexpr const char* kCustomers =
     "c AS (SELECT m.id, m.code, m.name, m.points, max(s.occurred_at) AS last, count(s.id) AS n, "
-    "             coalesce(sum(s.total), 0) AS spend "
+    "             coalesce(sum(s.total - s.refunded), 0) AS spend "
     "        FROM p JOIN members m ON m.store_id = p.store LEFT JOIN sales s ON s.member_id = m.id "
     "       GROUP BY m.id) ";
 
@@ -54,12 +55,28 @@ std::expected<std::vector<core::SalesPeriod>, core::StoreError> PgReportQueries:
                 "        GROUP BY 1), "
                 "vo AS (SELECT to_char(v.redeemed_at AT TIME ZONE b.tz, b.fmt) AS period, count(*) AS n, sum(v.discount) AS d "
                 "         FROM b JOIN vouchers v ON v.store_id = b.store AND v.redeemed_at >= b.lo AND v.redeemed_at < b.hi "
+                "        GROUP BY 1), "
+        // Refunds on the day they were made (a sale refunded a week later
+        // leaves its own day's takings as they were that evening).
+                "rf AS (SELECT to_char(r.occurred_at AT TIME ZONE b.tz, b.fmt) AS period, count(*) AS n, sum(r.amount) AS amount, "
+                "              sum(r.amount) FILTER (WHERE s.member_id IS NOT NULL) AS mamount "
+                "         FROM b JOIN refunds r ON r.store_id = b.store AND r.occurred_at >= b.lo AND r.occurred_at < b.hi "
+                "         JOIN sales s ON s.id = r.sale_id AND s.store_id = r.store_id "
+                "        GROUP BY 1), "
+                "nm AS (SELECT to_char(m.created_at AT TIME ZONE b.tz, b.fmt) AS period, count(*) AS n "
+                "         FROM b JOIN members m ON m.store_id = b.store AND m.created_at >= b.lo AND m.created_at < b.hi "
+                "        GROUP BY 1), "
+                "pc AS (SELECT to_char(c.claimed_at AT TIME ZONE b.tz, b.fmt) AS period, count(*) AS n "
+                "         FROM b JOIN promo_claims c ON c.store_id = b.store AND c.claimed_at >= b.lo AND c.claimed_at < b.hi "
                 "        GROUP BY 1) "
                 "SELECT periods.period, coalesce(sa.n, 0)::bigint, coalesce(sa.amount, 0)::bigint, coalesce(sa.mn, 0)::bigint, "
                 "       coalesce(sa.mamount, 0)::bigint, coalesce(pl.issued, 0)::bigint, coalesce(pl.redeemed, 0)::bigint, "
                 "       coalesce(pl.expired, 0)::bigint, coalesce(pl.reversed, 0)::bigint, coalesce(pl.adjusted, 0)::bigint, "
-                "       coalesce(vo.n, 0)::bigint, coalesce(vo.d, 0)::bigint "
+                "       coalesce(vo.n, 0)::bigint, coalesce(vo.d, 0)::bigint, coalesce(rf.n, 0)::bigint, "
+                "       coalesce(rf.amount, 0)::bigint, coalesce(rf.mamount, 0)::bigint, coalesce(nm.n, 0)::bigint, "
+                "       coalesce(pc.n, 0)::bigint "
                 "  FROM periods LEFT JOIN sa USING (period) LEFT JOIN pl USING (period) LEFT JOIN vo USING (period) "
+                "  LEFT JOIN rf USING (period) LEFT JOIN nm USING (period) LEFT JOIN pc USING (period) "
                 " ORDER BY periods.period",
          soci::use(q.store_id), soci::use(q.timezone), soci::use(q.from), soci::use(q.to), soci::use(fmt));
     for (const auto& r : rs) {
@@ -76,6 +93,11 @@ std::expected<std::vector<core::SalesPeriod>, core::StoreError> PgReportQueries:
       s.points_adjusted = r.get<long long>(9);
       s.vouchers_redeemed = r.get<long long>(10);
       s.voucher_discount = r.get<long long>(11);
+      s.refunds = r.get<long long>(12);
+      s.refunded = r.get<long long>(13);
+      s.member_refunded = r.get<long long>(14);
+      s.new_members = r.get<long long>(15);
+      s.promo_claims = r.get<long long>(16);
       out.push_back(s);
     }
   });
@@ -158,6 +180,40 @@ std::expected<core::Page<core::CustomerRow>, core::StoreError> PgReportQueries::
   });
   if (!done) return std::unexpected(done.error());
   return page_of(std::move(rows), page.limit, [](const auto& c) { return core::Cursor{c.spend, c.member_id}; });
+}
+
+std::expected<std::vector<core::TopProduct>, core::StoreError> PgReportQueries::top_products(
+    const core::SalesReportQuery& q, int limit) {
+  std::vector<core::TopProduct> out;
+  auto done = session_.run([&](soci::session& sql) {
+    out.clear();
+    // The store's sales of the period by sales_store_time, their lines by
+    // sale_lines' key.
+    soci::rowset<soci::row> rs =
+        (sql.prepare << "WITH p AS (SELECT CAST(:store AS text) AS store, CAST(:tz AS text) AS tz, "
+                        "                  CAST(:d0 AS date) AS d0, CAST(:d1 AS date) AS d1) "
+                        "SELECT l.name, coalesce(max(l.sku), ''), sum(l.qty)::bigint, sum(l.amount)::bigint "
+                        "  FROM p JOIN sales s ON s.store_id = p.store "
+                        "   AND s.occurred_at >= (p.d0::timestamp AT TIME ZONE p.tz) "
+                        "   AND s.occurred_at < ((p.d1 + 1)::timestamp AT TIME ZONE p.tz) "
+                        "  JOIN sale_lines l ON l.sale_id = s.id AND l.store_id = s.store_id "
+                        " GROUP BY l.name ORDER BY 4 DESC, 3 DESC, 1 LIMIT :lim",
+         soci::use(q.store_id), soci::use(q.timezone), soci::use(q.from), soci::use(q.to), soci::use(limit));
+    for (const auto& r : rs) {
+      out.push_back({r.get<std::string>(0), r.get<std::string>(1), r.get<long long>(2), r.get<long long>(3)});
+    }
+  });
+  if (!done) return std::unexpected(done.error());
+  return out;
+}
+
+std::expected<long long, core::StoreError> PgReportQueries::member_count(const std::string& store_id) {
+  long long n = 0;
+  auto done = session_.run([&](soci::session& sql) {
+    sql << "SELECT count(*) FROM members WHERE store_id = :s AND erased_at IS NULL", soci::use(store_id), soci::into(n);
+  });
+  if (!done) return std::unexpected(done.error());
+  return n;
 }
 
 }  // namespace setia::adapters::postgres

@@ -18,6 +18,9 @@ class PgReportQueries final : public core::ReportQueries {
   std::expected<core::CustomersReport, core::StoreError> customers_report(const core::CustomersQuery& q) override;
   std::expected<core::Page<core::CustomerRow>, core::StoreError> customers(const std::string& store_id,
                                                                            const core::PageRequest& page) override;
+  std::expected<std::vector<core::TopProduct>, core::StoreError> top_products(const core::SalesReportQuery& q,
+                                                                              int limit) override;
+  std::expected<long long, core::StoreError> member_count(const std::string& store_id) override;
 
  private:
   PgSession& session_;

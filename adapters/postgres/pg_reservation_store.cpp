@@ -8,19 +8,23 @@
 
 namespace setia::adapters::postgres {
 const char* const kReservationColumns =
-    "r.id, r.store_id, r.member_id, m.code AS member_code, m.name AS member_name, r.party, "
+    "r.id, r.store_id, coalesce(r.member_id, 0) AS member_id, m.code AS member_code, m.name AS member_name, "
+    "r.guest_name, r.guest_phone, r.party, "
     "extract(epoch FROM r.starts_at)::bigint AS starts_at, extract(epoch FROM r.ends_at)::bigint AS ends_at, "
     "extract(epoch FROM r.created_at)::bigint AS created_at, to_char(r.local_date, 'YYYY-MM-DD') AS date, "
     "r.local_time AS time, r.note, r.status";
-const char* const kReservationFrom = " FROM reservations r JOIN members m ON m.id = r.member_id ";
+// A guest's booking (migration 0023) has no member.
+const char* const kReservationFrom = " FROM reservations r LEFT JOIN members m ON m.id = r.member_id ";
 
 core::Reservation reservation_from_json(const nlohmann::json& j) {
   core::Reservation r;
   r.id = j["id"];
   r.store_id = j["store_id"];
   r.member_id = j["member_id"];
-  r.member_code = j["member_code"];
-  r.member_name = j["member_name"];
+  if (j["member_code"].is_string()) r.member_code = j["member_code"];
+  if (j["member_name"].is_string()) r.member_name = j["member_name"];
+  if (j["guest_name"].is_string()) r.guest_name = j["guest_name"].get<std::string>();
+  if (j["guest_phone"].is_string()) r.guest_phone = j["guest_phone"].get<std::string>();
   r.party = j["party"];
   r.starts_at = j["starts_at"];
   r.ends_at = j["ends_at"];
@@ -101,9 +105,11 @@ std::expected<core::ReservationStore::Booking, core::StoreError> PgReservationSt
     // One member cannot hold every table of the horizon: a member is in
     // one store, so the store's lock also orders the member's bookings.
     int open = 0;
-    sql << "SELECT count(*) FROM reservations WHERE member_id = :m AND status IN ('pending', 'confirmed') "
-           "AND ends_at > to_timestamp(:now)",
-        soci::use(member), soci::use(at), soci::into(open);
+    if (member != 0) {
+      sql << "SELECT count(*) FROM reservations WHERE member_id = :m AND status IN ('pending', 'confirmed') "
+             "AND ends_at > to_timestamp(:now)",
+          soci::use(member), soci::use(at), soci::into(open);
+    }
     if (open >= max_open_per_member) {
       out.refused = Booking::Refused::member_limit;
       return;  // rolled back
@@ -116,10 +122,16 @@ std::expected<core::ReservationStore::Booking, core::StoreError> PgReservationSt
     int party = r.party;
     std::string date = r.date, time = r.time, note = r.note.value_or("");
     soci::indicator note_ind = r.note ? soci::i_ok : soci::i_null;
-    sql << "INSERT INTO reservations (store_id, member_id, party, starts_at, ends_at, local_date, local_time, note) "
-           "VALUES (:s, :m, :p, to_timestamp(:a), to_timestamp(:e), CAST(:d AS date), :t, :n) RETURNING id",
-        soci::use(store), soci::use(member), soci::use(party), soci::use(starts), soci::use(ends), soci::use(date),
-        soci::use(time), soci::use(note, note_ind), soci::into(id);
+    soci::indicator member_ind = member != 0 ? soci::i_ok : soci::i_null;
+    std::string guest = r.guest_name.value_or(""), phone = r.guest_phone.value_or("");
+    soci::indicator guest_ind = r.guest_name ? soci::i_ok : soci::i_null;
+    soci::indicator phone_ind = r.guest_phone ? soci::i_ok : soci::i_null;
+    sql << "INSERT INTO reservations (store_id, member_id, guest_name, guest_phone, party, starts_at, ends_at, "
+           "local_date, local_time, note) "
+           "VALUES (:s, :m, :g, :gp, :p, to_timestamp(:a), to_timestamp(:e), CAST(:d AS date), :t, :n) RETURNING id",
+        soci::use(store), soci::use(member, member_ind), soci::use(guest, guest_ind), soci::use(phone, phone_ind),
+        soci::use(party), soci::use(starts), soci::use(ends), soci::use(date), soci::use(time),
+        soci::use(note, note_ind), soci::into(id);
     out.reservation = read_one(sql, id);
     if (notify_admins && out.reservation) {
       std::string data = notification_data(*out.reservation), dedupe = "reservation:" + std::to_string(id) + ":new";
@@ -198,7 +210,7 @@ std::expected<std::optional<core::Reservation>, core::StoreError> PgReservationS
     // One notification per change of status: a repeated request changes
     // nothing and tells nobody twice.
     std::string dedupe = "reservation:" + std::to_string(id) + ":" + status;
-    if (notify_member) {
+    if (notify_member && out->member_id != 0) {
       long long member = out->member_id;
       sql << "SELECT setia_notify_member(:s, :m, 'reservation', CAST(:j AS jsonb), :k)", soci::use(store),
           soci::use(member), soci::use(data), soci::use(dedupe);

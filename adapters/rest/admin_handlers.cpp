@@ -44,6 +44,11 @@ json member_detail(Call& call, const core::Profile& m) {
   j["points_history"] = page_json(hp, points_entry_json);
   auto sales = unwrap(call.backend.reads->transactions(m.member.id, {kDefaultPageLimit, std::nullopt}));
   j["transactions"] = page_json(sales, [&](const auto& t) { return transaction_summary_json(call, t); });
+  // What the counter is asked about: the member's vouchers and bookings.
+  auto vouchers = unwrap(call.backend.reads->vouchers(m.member.id, {kDefaultPageLimit, std::nullopt}));
+  j["vouchers"] = page_json(vouchers, [&](const auto& v) { return voucher_json(call, v); });
+  auto bookings = unwrap(call.backend.reservations->of_member(m.member.id, {kDefaultPageLimit, std::nullopt}));
+  j["reservations"] = page_json(bookings, [&](const auto& r) { return core::reservation_json(r, call.rules.get()); });
   return j;
 }
 
@@ -282,9 +287,25 @@ Response replay_dead_letter(Call& call) {
                         {"dead_lettered_again", r.outcome.dead_lettered}});
 }
 
+// The store's pushes: sent in the last day, waiting, failing, dead
+// (docs/operations.md, "Notifications").
+Response push_health(Call& call) {
+  auto store = *admin_store(call, true);
+  auto got = call.backend.ops->push_health(store);
+  if (!got) throw to_api_error(core::ServiceError{core::ServiceError::Kind::unavailable, got.error().message});
+  const auto& h = *got;
+  return json_response({{"store", store},
+                        {"sent_last_day", h.sent_last_day},
+                        {"waiting", h.waiting},
+                        {"failing", h.failing},
+                        {"dead", h.dead},
+                        {"last_error", h.last_error ? json(*h.last_error) : json(nullptr)}});
+}
+
 }  // namespace
 
 void add_admin_routes(Router& r) {
+  r.add("GET", "/v1/admin/pushes", Access::owner, push_health);
   r.add("GET", "/v1/admin/members", Access::admin, search_members);
   r.add("GET", "/v1/admin/members/{id}", Access::admin, get_member);
   r.add("PATCH", "/v1/admin/members/{id}", Access::owner, patch_member);

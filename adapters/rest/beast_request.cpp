@@ -16,6 +16,8 @@ Request to_request(const http::request<http::string_body>& m, const std::string&
   r.content_type = std::string(m[http::field::content_type]);
   r.host = std::string(m[http::field::host]);
   r.forwarded_for = std::string(m["X-Forwarded-For"]);
+  r.origin = std::string(m[http::field::origin]);
+  r.if_none_match = std::string(m[http::field::if_none_match]);
   r.client_address = client;
   return r;
 }

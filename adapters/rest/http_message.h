@@ -15,6 +15,8 @@ struct Request {
   std::string query;    // after '?', still percent-encoded
   std::string body;
   std::string authorization, content_type, host, forwarded_for;
+  std::string origin;         // the Origin header a browser sends (cross-site checks)
+  std::string if_none_match;  // a cached static file's ETag
   std::string client_address;  // the peer's IP
 };
 

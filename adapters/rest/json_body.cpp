@@ -24,6 +24,10 @@ JsonBody::JsonBody(const Request& request) {
   if (!j_.is_object()) throw bad_request("the body must be a JSON object");
 }
 
+JsonBody::JsonBody(nlohmann::json object) : j_(std::move(object)) {
+  if (!j_.is_object()) throw bad_request("expected a JSON object");
+}
+
 void JsonBody::only(std::initializer_list<std::string_view> allowed,
                     std::initializer_list<std::string_view> fixed) const {
   for (auto it = j_.begin(); it != j_.end(); ++it) {

@@ -22,6 +22,7 @@ Response json_response(const nlohmann::json& j, unsigned status = 200);
 class JsonBody {
  public:
   explicit JsonBody(const Request& request);  // throws ApiError (400) unless a JSON object
+  explicit JsonBody(nlohmann::json object);   // a nested object of a body, read the same way
 
   // Refuses fields outside `allowed`: those in `fixed` with "cannot be
   // changed", any other as unknown.

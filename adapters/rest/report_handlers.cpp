@@ -25,13 +25,22 @@ double percent(long long part, long long whole) {
   return std::round(static_cast<double>(part) * 1000.0 / static_cast<double>(whole)) / 10.0;
 }
 
+// amount: what the tills took; refunded: what was given back in the
+// period (on the refund's day); net_amount: the difference, which the
+// members' share is a share of.
 json period_json(const core::SalesPeriod& p) {
   return {{"period", p.period},
           {"sales", p.sales},
           {"amount", p.amount},
+          {"refunds", p.refunds},
+          {"refunded", p.refunded},
+          {"net_amount", p.amount - p.refunded},
           {"member_sales", p.member_sales},
           {"member_amount", p.member_amount},
-          {"members_share_pct", percent(p.member_amount, p.amount)},
+          {"member_refunded", p.member_refunded},
+          {"members_share_pct", percent(p.member_amount - p.member_refunded, p.amount - p.refunded)},
+          {"new_members", p.new_members},
+          {"promo_claims", p.promo_claims},
           {"points_issued", p.points_issued},
           {"points_redeemed", p.points_redeemed},
           {"points_expired", p.points_expired},
@@ -50,17 +59,7 @@ Response sales_report(Call& call) {
   json items = json::array();
   for (const auto& p : periods) {
     items.push_back(period_json(p));
-    total.sales += p.sales;
-    total.amount += p.amount;
-    total.member_sales += p.member_sales;
-    total.member_amount += p.member_amount;
-    total.points_issued += p.points_issued;
-    total.points_redeemed += p.points_redeemed;
-    total.points_expired += p.points_expired;
-    total.points_reversed += p.points_reversed;
-    total.points_adjusted += p.points_adjusted;
-    total.vouchers_redeemed += p.vouchers_redeemed;
-    total.voucher_discount += p.voucher_discount;
+    core::add_to(total, p);
   }
   json totals = period_json(total);
   totals.erase("period");
@@ -105,9 +104,50 @@ Response customers_report(Call& call) {
   return json_response(body);
 }
 
+json days_json(const std::vector<core::SalesPeriod>& days) {
+  json out = json::array();
+  for (const auto& d : days) out.push_back(period_json(d));
+  return out;
+}
+
+// The owner's day at a glance (the console's first page): today, the month
+// to today and last month to the same day, their days, this month's best
+// products, the members, and the day's reservations.
+Response dashboard(Call& call) {
+  auto store = *admin_store(call, true);
+  auto it = call.query.find("date");
+  std::optional<std::string> date;
+  if (it != call.query.end() && !it->second.empty()) date = it->second;
+  auto d = unwrap(call.backend.reports->dashboard(store, date));
+  auto bookings = unwrap(call.backend.reservations->on_day(store, d.date));
+  long long booked = 0, seats = 0, pending = 0;
+  for (const auto& b : bookings) {
+    if (b.status == "cancelled") continue;
+    ++booked;
+    seats += b.party;
+    pending += b.status == "pending";
+  }
+  json top = json::array();
+  for (const auto& p : d.top_products) {
+    top.push_back({{"name", p.name}, {"sku", p.sku}, {"qty", p.qty}, {"amount", p.amount}});
+  }
+  return json_response({{"store", store},
+                        {"timezone", d.timezone},
+                        {"date", d.date},
+                        {"today", period_json(d.today)},
+                        {"month", period_json(d.month)},
+                        {"last_month", period_json(d.last_month)},
+                        {"month_days", days_json(d.month_days)},
+                        {"last_month_days", days_json(d.last_month_days)},
+                        {"top_products", top},
+                        {"members", d.members},
+                        {"reservations", {{"bookings", booked}, {"seats", seats}, {"pending", pending}}}});
+}
+
 }  // namespace
 
 void add_report_routes(Router& r) {
+  r.add("GET", "/v1/admin/dashboard", Access::owner, dashboard);
   r.add("GET", "/v1/admin/reports/sales", Access::owner, sales_report);
   r.add("GET", "/v1/admin/reports/customers", Access::owner, customers_report);
 }

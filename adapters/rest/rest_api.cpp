@@ -63,7 +63,8 @@ std::string Call::base_url() const {
 RestApi::RestApi(RestOptions options, RestDeps deps)
     : options_(std::move(options)),
       deps_(std::move(deps)),
-      pool_(deps_.backends, std::max<std::size_t>(1, options_.workers)) {
+      pool_(deps_.backends, std::max<std::size_t>(1, options_.workers)),
+      static_files_(options_.static_mounts) {
   add_auth_routes(router_);
   add_member_routes(router_);
   add_offer_routes(router_);
@@ -78,7 +79,47 @@ RestApi::RestApi(RestOptions options, RestDeps deps)
 Response RestApi::handle(const Request& request) noexcept { return dispatch(request, false); }
 Response RestApi::handle_ops(const Request& request) noexcept { return dispatch(request, true); }
 
+namespace {
+
+// Whether a browser's request comes from a page of another site: its Origin
+// (which browsers send with every POST, PUT, PATCH and DELETE, and with
+// cross-site requests) names another host than the one asked. Apps and
+// scripts send no Origin.
+bool cross_site(const Request& request, const RestOptions& options) {
+  if (request.origin.empty()) return false;
+  auto authority = [](const std::string& url) {
+    auto scheme = url.find("://");
+    auto from = scheme == std::string::npos ? 0 : scheme + 3;
+    auto to = url.find('/', from);
+    std::string a = url.substr(from, to == std::string::npos ? std::string::npos : to - from);
+    std::transform(a.begin(), a.end(), a.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return a;
+  };
+  const auto origin = authority(request.origin);
+  std::string host = request.host;
+  std::transform(host.begin(), host.end(), host.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (origin == host) return false;
+  // Behind a proxy that rewrites Host: the public address.
+  return options.public_url.empty() || origin != authority(options.public_url);
+}
+
+}  // namespace
+
 Response RestApi::route(const Request& request, bool ops_listener, std::string& label) {
+  if (!ops_listener && !static_files_.empty()) {
+    if (const auto* mount = static_files_.mount_of(request.path)) {
+      label = mount->prefix;
+      return static_files_.serve(*mount, request);
+    }
+  }
+  if (request.method != "GET" && request.method != "HEAD" && cross_site(request, options_)) {
+    // A page of another site cannot act here with a browser's help. (It
+    // could not anyway: the API reads its token from the Authorization
+    // header, which a browser never adds on its own, and answers no CORS
+    // preflight. This refuses the attempt before anything is read.)
+    throw forbidden("requests from pages of another site are refused (Origin: " + request.origin + ")", "cross_site");
+  }
   auto m = router_.match(request.method, request.path);
   bool ops_route = m.route && m.route->access == Access::ops;
   // The ops listener serves only /healthz and /metrics; with a separate ops
@@ -129,13 +170,16 @@ Response RestApi::route(const Request& request, bool ops_listener, std::string& 
 namespace {
 
 // Every response is read as the type it says (nosniff); every HTML page
-// (the e-nota) may run no script at all, load nothing from elsewhere, and
+// the API renders (the e-nota) may run no script at all, load nothing from elsewhere, and
 // be framed by no one. Its one inline <style> is what 'unsafe-inline'
 // allows for styles only.
 void add_security_headers(Response& res) noexcept {
   try {
     res.headers.emplace_back("X-Content-Type-Options", "nosniff");
-    if (res.content_type.starts_with("text/html")) {
+    const bool has_csp = std::any_of(res.headers.begin(), res.headers.end(),
+                                     [](const auto& h) { return h.first == "Content-Security-Policy"; });
+    // The console's pages (static_files.cpp) bring their own policy.
+    if (res.content_type.starts_with("text/html") && !has_csp) {
       res.headers.emplace_back("Content-Security-Policy",
                                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
                                "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");

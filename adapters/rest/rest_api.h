@@ -11,6 +11,7 @@
 #include "adapters/rest/backend.h"
 #include "adapters/rest/http_message.h"
 #include "adapters/rest/router.h"
+#include "adapters/rest/static_files.h"
 #include "core/ports/credential_store.h"
 #include "core/support/metrics.h"
 #include "rules/registry.h"
@@ -23,6 +24,10 @@ struct RestOptions {
   std::vector<std::string> trusted_proxies{"127.0.0.1", "::1"};  // ...when the request comes from one of these
   bool separate_ops = false;        // /healthz and /metrics only on the ops listener
   std::size_t workers = 4;          // backends in the pool: one per server thread
+  // Folders of web pages served under a prefix (the console at /console/):
+  // on the API listener only, to anyone (the pages hold no data; the API
+  // calls they make carry the token).
+  std::vector<StaticMount> static_mounts;
 };
 
 // What the process around the API provides.
@@ -82,6 +87,7 @@ class RestApi {
   RestDeps deps_;
   BackendPool pool_;
   Router router_;
+  StaticFiles static_files_;
 };
 
 // A numeric id in the path; anything else is a 404 (not a 400, so that ids

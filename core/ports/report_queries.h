@@ -29,6 +29,21 @@ struct SalesPeriod {
   domain::Points points_adjusted = 0;  // admins' corrections, net
   long long vouchers_redeemed = 0;
   domain::Money voucher_discount = 0;
+  // Refunds counted on their own day (the refund's occurred_at), not on
+  // their sale's: a period's net takings are amount - refunded.
+  long long refunds = 0;
+  domain::Money refunded = 0;
+  domain::Money member_refunded = 0;  // of members' sales
+  long long new_members = 0;          // who joined in the period
+  long long promo_claims = 0;
+};
+
+// A product's sales in a period, by the name on the receipt.
+struct TopProduct {
+  std::string name;
+  std::string sku;  // one of its SKUs; empty when none was sent
+  long long qty = 0;
+  domain::Money amount = 0;
 };
 
 struct SalesReportQuery {
@@ -38,7 +53,8 @@ struct SalesReportQuery {
   bool by_month = false;
 };
 
-// A member's recency, frequency and spend.
+// A member's recency, frequency and spend (what they paid less what was
+// refunded).
 struct CustomerRow {
   long long member_id = 0;
   std::string code, name;
@@ -75,6 +91,10 @@ class ReportQueries {
   // Every member's recency, frequency and spend, by spend (cursor: spend, id).
   virtual std::expected<Page<CustomerRow>, StoreError> customers(const std::string& store_id,
                                                                  const PageRequest& page) = 0;
+  // The products that sold for the most money from q.from to q.to.
+  virtual std::expected<std::vector<TopProduct>, StoreError> top_products(const SalesReportQuery& q, int limit) = 0;
+  // The store's members (not erased).
+  virtual std::expected<long long, StoreError> member_count(const std::string& store_id) = 0;
 };
 
 }  // namespace setia::core

@@ -16,8 +16,9 @@ namespace setia::core {
 struct Reservation {
   long long id = 0;
   std::string store_id;
-  long long member_id = 0;
+  long long member_id = 0;  // 0: a guest's, taken by the shop (guest_name, guest_phone)
   std::string member_code, member_name;
+  std::optional<std::string> guest_name, guest_phone;
   int party = 0;
   std::int64_t starts_at = 0, ends_at = 0, created_at = 0;  // unix seconds
   std::string date, time;                                   // store-local, "2026-12-05", "19:00"
@@ -27,7 +28,8 @@ struct Reservation {
 
 struct NewReservation {
   std::string store_id;
-  long long member_id = 0;
+  long long member_id = 0;  // 0: a guest's (the member limit does not apply)
+  std::optional<std::string> guest_name, guest_phone;
   int party = 0;
   std::int64_t starts_at = 0, ends_at = 0;
   std::string date, time;
@@ -48,7 +50,7 @@ class ReservationStore {
     std::optional<Reservation> reservation;
     enum class Refused { no, full, member_limit } refused = Refused::no;
   };
-  // Inserts `r` when, under the store's lock, the member has fewer than
+  // Inserts `r` when, under the store's lock, the member (a guest: any) has fewer than
   // `max_open_per_member` reservations not yet over (pending or confirmed,
   // ending after `now`) and the seats held during its stay plus its party
   // are at most `seats` (rules/reservation_slots.h, peak_seats). With

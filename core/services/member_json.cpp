@@ -145,9 +145,13 @@ json notification_json(const NotificationRow& n, const rules::RuleBook* book) {
 }
 
 json reservation_json(const Reservation& r, const rules::RuleBook* book) {
+  // A booking the shop took for a guest has no member, and names the guest.
+  json member = r.member_id ? json{{"code", r.member_code}, {"name", r.member_name}} : json(nullptr);
+  json guest = r.guest_name ? json{{"name", *r.guest_name}, {"phone", opt(r.guest_phone)}} : json(nullptr);
   return {{"id", r.id},
           {"store", r.store_id},
-          {"member", {{"code", r.member_code}, {"name", r.member_name}}},
+          {"member", member},
+          {"guest", guest},
           {"date", r.date},
           {"time", r.time},
           {"party", r.party},

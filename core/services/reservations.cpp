@@ -1,5 +1,8 @@
 #include "core/services/reservations.h"
 
+#include <algorithm>
+
+#include "rules/reservation_rules.h"
 #include "rules/store_time.h"
 
 namespace setia::core {
@@ -69,6 +72,23 @@ std::expected<Availability, ServiceError> Reservations::availability(const std::
 std::expected<Reservation, ServiceError> Reservations::book(const std::string& store, long long member_id,
                                                             const std::string& date, const std::string& time, int party,
                                                             const std::optional<std::string>& note) {
+  return book_slot(store, {.member_id = member_id, .guest_name = {}, .guest_phone = {}}, date, time, party, note,
+                   false);
+}
+
+std::expected<Reservation, ServiceError> Reservations::book_for(const std::string& store, const BookingFor& who,
+                                                                const std::string& date, const std::string& time,
+                                                                int party, const std::optional<std::string>& note) {
+  if (who.member_id == 0 && (!who.guest_name || who.guest_name->empty())) {
+    return fail(Kind::invalid, "a booking is for a member (member) or a guest (guest_name, guest_phone)", "invalid");
+  }
+  return book_slot(store, who, date, time, party, note, true);
+}
+
+std::expected<Reservation, ServiceError> Reservations::book_slot(const std::string& store, const BookingFor& who,
+                                                                 const std::string& date, const std::string& time,
+                                                                 int party, const std::optional<std::string>& note,
+                                                                 bool by_shop) {
   auto day = date_of(date);
   if (!day) return std::unexpected(day.error());
   auto minute = rules::parse_clock(time);
@@ -77,10 +97,16 @@ std::expected<Reservation, ServiceError> Reservations::book(const std::string& s
   auto rules = rules_of(rules_, store);
   if (!rules) return std::unexpected(rules.error());
   const auto& [rs, r] = *rules;
-  auto slot = rules::check_slot(*r, rs->zone, *day, *minute, party, now());
+  // The lead time gives the shop notice of the app's bookings; one the
+  // shop takes itself needs none, only a start that is not past.
+  rules::Reservations checked = *r;
+  if (by_shop) checked.lead_minutes = 0;
+  auto slot = rules::check_slot(checked, rs->zone, *day, *minute, party, now());
   if (!slot) return fail(Kind::rule_says_no, slot.error().message, slot.error().code);
   NewReservation n{.store_id = store,
-                   .member_id = member_id,
+                   .member_id = who.member_id,
+                   .guest_name = who.member_id ? std::nullopt : who.guest_name,
+                   .guest_phone = who.member_id ? std::nullopt : who.guest_phone,
                    .party = party,
                    .starts_at = slot->starts_at,
                    .ends_at = slot->ends_at,
@@ -92,7 +118,7 @@ std::expected<Reservation, ServiceError> Reservations::book(const std::string& s
   using Refused = ReservationStore::Booking::Refused;
   if (booked->refused == Refused::member_limit) {
     return fail(Kind::conflict,
-                "you have " + std::to_string(r->max_open_per_member) +
+                (by_shop ? "the member has " : "you have ") + std::to_string(r->max_open_per_member) +
                     " reservations coming up already: cancel one, or book this one after one of them",
                 "too_many_reservations");
   }
@@ -131,6 +157,36 @@ std::expected<std::vector<Reservation>, ServiceError> Reservations::on_day(const
   auto list = store_.on_day(store, day->to_string());
   if (!list) return unavailable(list.error());
   return std::move(*list);
+}
+
+std::expected<AdminDay, ServiceError> Reservations::admin_day(const std::string& store, const std::string& date) {
+  auto day = date_of(date);
+  if (!day) return std::unexpected(day.error());
+  AdminDay out{.date = day->to_string()};
+  auto list = store_.on_day(store, out.date);
+  if (!list) return unavailable(list.error());
+  out.reservations = std::move(*list);
+  auto rules = rules_of(rules_, store);
+  if (!rules) return out;  // no reservations in the rules: the list alone (bookings made before)
+  const auto& [rs, r] = *rules;
+  out.takes_reservations = true;
+  out.seats = r->seats;
+  out.slot_minutes = r->slot_minutes;
+  out.stay_minutes = r->stay_minutes;
+  auto hours = rules::hours_on(*r, *day);
+  if (!hours) {
+    out.closed = true;
+    return out;
+  }
+  std::vector<domain::Booked> held;
+  for (const auto& b : out.reservations) {
+    if (b.status != "cancelled") held.push_back({b.starts_at, b.ends_at, b.party});
+  }
+  for (int m = hours->start; m < hours->end; m += std::max(1, r->slot_minutes)) {
+    const auto at = rules::to_unix(rs->zone, *day, m);
+    out.slots.push_back({.minute = m, .starts_at = at, .held = rules::peak_seats(held, at, at + r->slot_minutes * 60)});
+  }
+  return out;
 }
 
 std::expected<Reservation, ServiceError> Reservations::in_scope(const std::optional<std::string>& scope, long long id) {

@@ -16,6 +16,7 @@ class FakeOpsStatus final : public OpsStatus {
   std::vector<std::pair<std::string, long long>> backlog{{"pending", 3}, {"dead", 1}};
   long long dead_letters = 2;
   bool down = false;
+  PushHealth pushes{.sent_last_day = 5, .waiting = 1, .failing = 1, .dead = 0, .last_error = "UNAVAILABLE"};
 
   std::expected<std::vector<std::pair<std::string, long long>>, StoreError> outbox_backlog() override {
     if (down) return std::unexpected(StoreError{StoreError::Kind::transient, "connection refused"});
@@ -24,6 +25,10 @@ class FakeOpsStatus final : public OpsStatus {
   std::expected<long long, StoreError> dead_letter_total() override {
     if (down) return std::unexpected(StoreError{StoreError::Kind::transient, "connection refused"});
     return dead_letters;
+  }
+  std::expected<PushHealth, StoreError> push_health(const std::string&) override {
+    if (down) return std::unexpected(StoreError{StoreError::Kind::transient, "connection refused"});
+    return pushes;
   }
   std::expected<void, StoreError> ping() override {
     if (down) return std::unexpected(StoreError{StoreError::Kind::transient, "connection refused"});

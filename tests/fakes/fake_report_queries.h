@@ -19,6 +19,8 @@ class FakeReportQueries final : public ReportQueries {
   CustomersReport report;
   std::vector<CustomerRow> customer_rows;  // any order
   std::vector<SalesReportQuery> sales_asked;
+  std::vector<TopProduct> products;
+  long long members = 0;
 
   std::expected<std::vector<SalesPeriod>, StoreError> sales_report(const SalesReportQuery& q) override {
     sales_asked.push_back(q);
@@ -36,6 +38,12 @@ class FakeReportQueries final : public ReportQueries {
     });
     return keyset_page(rows, page, [](const CustomerRow& c) { return Cursor{c.spend, c.member_id}; });
   }
+  std::expected<std::vector<TopProduct>, StoreError> top_products(const SalesReportQuery&, int limit) override {
+    std::vector<TopProduct> out = products;
+    if (static_cast<int>(out.size()) > limit) out.resize(static_cast<std::size_t>(limit));
+    return out;
+  }
+  std::expected<long long, StoreError> member_count(const std::string&) override { return members; }
 };
 
 }  // namespace setia::core::fakes

@@ -37,7 +37,8 @@ class FakeReservations final : public ReservationStore {
                                           bool notify_admins) override {
     int open = 0;
     for (const auto& r : rows) {
-      open += r.member_id == n.member_id && (r.status == "pending" || r.status == "confirmed") && r.ends_at > at;
+      open += n.member_id != 0 && r.member_id == n.member_id && (r.status == "pending" || r.status == "confirmed") &&
+              r.ends_at > at;
     }
     if (open >= max_open_per_member) return Booking{.refused = Booking::Refused::member_limit};
     auto booked = held(n.store_id, n.starts_at, n.ends_at);

@@ -121,6 +121,8 @@ const Row kMatrix[] = {
     // Member A's one-time code: three allowed calls, the three an hour.
     {"POST /v1/admin/members/{id}/recovery-code",  {401, 403, 403, 201,        201,   404,         201, 401}},
     {"GET /v1/admin/reservations",                 {401, 403, 403, 200,        200,   kOtherStore, 200, 401}},
+    // A guest's booking taken by phone, at a time of each admin's own.
+    {"POST /v1/admin/reservations",                {401, 403, 403, 201,        201,   kOtherStore, 201, 401}},
     // Confirming (cancelling) one already confirmed (cancelled) answers it
     // again: 200 for each admin after the first.
     {"POST /v1/admin/reservations/{id}/confirm",   {401, 403, 403, 200,        200,   404,         200, 401}},
@@ -138,6 +140,9 @@ const Row kMatrix[] = {
     {"GET /v1/admin/promos",                       {401, 403, 403, kOwnerOnly, 200,   kOtherStore, 200, 401}},
     {"GET /v1/admin/reports/sales",                {401, 403, 403, kOwnerOnly, 200,   kOtherStore, 200, 401}},
     {"GET /v1/admin/reports/customers",            {401, 403, 403, kOwnerOnly, 200,   kOtherStore, 200, 401}},
+    // The console's owner pages: today's figures, the pushes' health.
+    {"GET /v1/admin/dashboard",                    {401, 403, 403, kOwnerOnly, 200,   kOtherStore, 200, 401}},
+    {"GET /v1/admin/pushes",                       {401, 403, 403, kOwnerOnly, 200,   kOtherStore, 200, 401}},
     {"GET /v1/admin/admins",                       {401, 403, 403, kOwnerOnly, 200,   kOtherStore, 200, 401}},
     {"POST /v1/admin/admins",                      {401, 403, 403, kOwnerOnly, 201,   kOtherStore, 201, 401}},
     // The staff account's own points_limit, set to what it is.
@@ -369,6 +374,13 @@ class RestAuthzMatrix : public RestTest {
            r.query["date"] = day_;
            r.query["store"] = store_;
          }},
+        {"POST /v1/admin/reservations",
+         [this](Who who, ExampleRequest& r) {
+           r.query["store"] = store_;
+           r.body["date"] = day_;
+           r.body["time"] = who == kStaff1 ? "18:00" : who == kOwner1 ? "19:00" : "20:00";
+           r.body["party"] = 1;
+         }},
         {"POST /v1/admin/reservations/{id}/confirm",
          [this](Who, ExampleRequest& r) { r.params["id"] = c_to_confirm_; }},
         {"POST /v1/admin/reservations/{id}/cancel", [this](Who, ExampleRequest& r) { r.params["id"] = c_to_cancel_; }},
@@ -378,6 +390,8 @@ class RestAuthzMatrix : public RestTest {
         {"POST /v1/admin/deadletters/{id}/replay", [this](Who, ExampleRequest& r) { r.params["id"] = dead_letter_; }},
         {"GET /v1/admin/reports/sales", store_1},
         {"GET /v1/admin/reports/customers", store_1},
+        {"GET /v1/admin/dashboard", store_1},
+        {"GET /v1/admin/pushes", store_1},
     };
   }
 
