@@ -194,10 +194,14 @@ async function home() {
 
 const tabs = ['home', 'promos', 'rewards', 'vouchers', 'reservations', 'history', 'profile'];
 
-function nav(current) {
+function nav(screen) {
+  const current = screen === 'enota' ? 'history' : screen || 'home';
   const el = document.getElementById('tabs');
   el.replaceChildren(...tabs.map((name) => h('a', { href: '#/' + name, id: 'tab-' + name, className: name === current ? 'active' : '', 'aria-current': name === current ? 'page' : undefined }, t(name))));
   el.hidden = !api.loggedIn();
+  // A phone shows four or five tabs: keep the current one in sight.
+  const active = el.querySelector('.active');
+  if (active && !el.hidden) el.scrollLeft = active.offsetLeft - (el.clientWidth - active.offsetWidth) / 2;
 }
 
 export function go(hash) {
