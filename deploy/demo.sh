@@ -18,7 +18,9 @@
 #   6. shows what happened: the members' points, the paper's sale as
 #      recorded (the e-nota record), the result the POS got, the dead letters;
 #   7. prints the owner's console's address (http://127.0.0.1:PORT/console/)
-#      and the login of the café's owner it made (docs/console.md).
+#      and the login of the café's owner it made (docs/console.md), and the
+#      member app's address (/app/, docs/member-app.md) with a member login
+#      for it (Dewi, registered through the REST API).
 #
 # Ctrl-C (or the end of the script with --no-wait, or any failure) stops
 # setiad and the private PostgreSQL and Mosquitto. The database stays in
@@ -166,6 +168,7 @@ rules:
 rest:
   listen: 127.0.0.1:$REST_PORT
   console_dir: "$REPO/adapters/web/console"   # the owner's console at /console/, from the source tree
+  app_dir: "$REPO/adapters/web/app"           # the member app at /app/, from the source tree
 log:
   level: info
 EOF
@@ -255,6 +258,26 @@ for ((i = 0; ; i++)); do
 done
 sed 's/^/    /' "$LOG"
 
+BASE=http://127.0.0.1:$REST_PORT
+
+# A member who signs in to the app: registered through the REST API, as
+# the app does (Ocha, Nino and Sari were enrolled at the till: they have
+# no password until the café gives them a code, docs/rest-api-auth.md).
+APP_LOGIN=dewi@example.com
+APP_PASSWORD=rahasia-dewi-1
+register=$(curl -sS -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+  -d "{\"store\":\"$STORE\",\"name\":\"Dewi\",\"phone\":\"+6281225550404\",\"email\":\"$APP_LOGIN\",\"birth_date\":\"1997-08-17\",\"password\":\"$APP_PASSWORD\"}" \
+  "$BASE/v1/auth/register") || die "the REST API did not answer at $BASE"
+case $register in
+  201) echo "  Dewi registered through POST /v1/auth/register" ;;
+  409) echo "  Dewi already registered (an earlier run)" ;;
+  *) die "registering Dewi answered HTTP $register" ;;
+esac
+DEWI_CODE=$(curl -sS -H 'Content-Type: application/json' \
+  -d "{\"login\":\"$APP_LOGIN\",\"password\":\"$APP_PASSWORD\",\"store\":\"$STORE\"}" "$BASE/v1/auth/login" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["member"]["code"])') || die "Dewi cannot log in"
+member_args+=(--member "Dewi=$DEWI_CODE")
+
 # ---------------------------------------------------------------------------
 RUN_ID="$(date +%y%m%d-%H%M%S)-$(printf '%04x' "$RANDOM")"
 DAY=$DEMO_DIR/day-$RUN_ID.jsonl
@@ -289,6 +312,12 @@ for m in "${MEMBERS[@]}"; do
   ctl member show "${CODE[$name]}"
 done
 
+say "The member app (docs/member-app.md): open it on a phone or in a browser, log in as Dewi, and see her card, points, history and e-nota:"
+cat <<EOF
+  app            $BASE/app/?store=$STORE
+  member login   $APP_LOGIN  /  $APP_PASSWORD   (member $DEWI_CODE)
+EOF
+
 say "The paper's receipt as recorded, the e-nota record (setiactl sale show --store $STORE --receipt $PAPER_RECEIPT; times in UTC, 11:11 WIB is 04:11Z):"
 ctl sale show --store "$STORE" --receipt "$PAPER_RECEIPT"
 
@@ -320,6 +349,7 @@ fi
 phase "Setia is running; press Ctrl-C to stop setiad, PostgreSQL and Mosquitto"
 cat <<EOF
   console        $CONSOLE_URL  (owner: $OWNER_LOGIN, password in $OWNER_PW_FILE)
+  member app     $BASE/app/?store=$STORE   (login $APP_LOGIN / $APP_PASSWORD)
   setiad log     tail -f $LOG
   database       $SETIA_PG_BIN/psql "$SETIA_PG_CONNINFO"
   MQTT broker    $SETIA_MQTT_URI

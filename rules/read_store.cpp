@@ -1,5 +1,5 @@
 // How the store runs: what its tills may claim, table reservations, its
-// e-nota and push texts.
+// e-nota, push texts and the look of its member app.
 #include <algorithm>
 
 #include "rules/push_templates.h"
@@ -179,6 +179,33 @@ void RuleReader::notifications(const YAML::Node& n, PushTemplates& out) {
     }
     if (!t["id"]) error(t, what + " needs 'id' (the Indonesian text; 'en' is optional)");
     out.by_kind[kind] = std::move(tpl);
+  }
+}
+
+void RuleReader::branding(const YAML::Node& n, Branding& out) {
+  if (!keys(n, "branding", {"name", "logo", "primary", "accent"})) return;
+  if (n["name"]) {
+    if (auto s = text(n["name"], "branding.name", kMaxBrandNameChars)) out.name = *s;
+  }
+  if (n["logo"]) {
+    if (auto s = string(n["logo"], "branding.logo")) {
+      if (auto problem = logo_problem(*s)) {
+        error(n["logo"], "branding.logo " + *problem);
+      } else {
+        out.logo = *s;
+      }
+    }
+  }
+  for (auto [key, colour] : {std::pair{"primary", &out.primary}, std::pair{"accent", &out.accent}}) {
+    if (!n[key]) continue;
+    const std::string what = std::string("branding.") + key;
+    auto s = string(n[key], what);
+    if (!s) continue;
+    if (!is_hex_colour(*s)) {
+      error(n[key], what + " must be a colour \"#rrggbb\" (quoted: a bare # starts a YAML comment), got '" + *s + "'");
+      continue;
+    }
+    *colour = *s;
   }
 }
 

@@ -175,7 +175,7 @@ RuleSet RuleReader::read_file(const YAML::Node& root) {
   rs.file = file();
   if (!keys(root, "a rule file",
             {"version", "store", "timezone", "currency", "points", "sales", "rewards", "promos", "birthday",
-             "reservations", "enota", "notifications"})) {
+             "reservations", "enota", "notifications", "branding"})) {
     return rs;
   }
   if (!root["version"]) {
@@ -216,6 +216,7 @@ RuleSet RuleReader::read_file(const YAML::Node& root) {
   if (root["reservations"]) rs.reservations = reservations(root["reservations"]);
   if (root["enota"]) enota(root["enota"], rs.enota);
   if (root["notifications"]) notifications(root["notifications"], rs.notifications);
+  if (root["branding"]) branding(root["branding"], rs.branding);
   return rs;
 }
 

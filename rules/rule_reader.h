@@ -19,7 +19,7 @@ namespace setia::rules {
 // top level and the rule-file scalars are read in rule_reader.cpp, the
 // sections in read_points.cpp, read_offers.cpp (rewards, promos, birthday,
 // voucher terms) and read_store.cpp (sale limits, reservations, e-nota, push
-// texts).
+// texts, branding).
 // An id of a rule, reward, promo or segment: [a-z0-9][a-z0-9_-]{0,62}.
 bool is_rule_id(std::string_view s);
 
@@ -75,6 +75,7 @@ class RuleReader : public YamlReader {
   void opening_hours(const YAML::Node& n, Reservations& out);
   void enota(const YAML::Node& n, EnotaRules& out);
   void notifications(const YAML::Node& n, PushTemplates& out);
+  void branding(const YAML::Node& n, Branding& out);
 
   struct Claimed {
     int line;

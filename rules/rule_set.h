@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "rules/birthday.h"
+#include "rules/branding.h"
 #include "rules/enota_rules.h"
 #include "rules/load_error.h"
 #include "rules/points_rules.h"
@@ -39,6 +40,7 @@ struct RuleSet {
   std::optional<Reservations> reservations;
   EnotaRules enota;
   PushTemplates notifications;  // the store's own push texts
+  Branding branding;            // how its member app looks
 
   const Reward* reward(std::string_view id) const {
     for (const auto& r : rewards) {

@@ -71,6 +71,7 @@ const auto kKeys = std::to_array<ConfigKey>({
     SETIA_TEXT("rest.console_dir", rest.console_dir, "the owner's console's files, served at /console/; empty: none"),
     SETIA_TEXT("rest.chart_js_dir", rest.chart_js_dir,
                "Chart.js (libjs-chart.js), served at /console/lib/chart.js/; empty: none"),
+    SETIA_TEXT("rest.app_dir", rest.app_dir, "the member's web app's files, served at /app/; empty: none"),
     SETIA_TEXT("fcm.project_id", fcm.project_id, "the Firebase project"),
     SETIA_TEXT("fcm.service_account_file", fcm.service_account_file, "the service account's JSON key"),
     SETIA_TEXT("fcm.endpoint", fcm.endpoint, "FCM's base URL"),

@@ -10,6 +10,9 @@
 #ifndef SETIA_DEFAULT_CONSOLE_DIR
 #define SETIA_DEFAULT_CONSOLE_DIR "/usr/local/share/setia/console"
 #endif
+#ifndef SETIA_DEFAULT_APP_DIR
+#define SETIA_DEFAULT_APP_DIR "/usr/local/share/setia/app"
+#endif
 
 namespace setia::adapters::config {
 
@@ -74,6 +77,8 @@ struct RestConfig {
   // /console/lib/chart.js/; empty: not served.
   std::string console_dir = SETIA_DEFAULT_CONSOLE_DIR;
   std::string chart_js_dir = "/usr/share/javascript/chart.js";
+  // The member's web app (adapters/web/app) at /app/; empty: not served.
+  std::string app_dir = SETIA_DEFAULT_APP_DIR;
 };
 
 // The FCM HTTP v1 notifier. Without an fcm section no push is sent: the

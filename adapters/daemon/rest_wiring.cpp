@@ -225,6 +225,7 @@ std::expected<std::unique_ptr<RestService>, std::string> RestService::start(cons
   if (!c.console_dir.empty() && !c.chart_js_dir.empty()) {
     options.static_mounts.push_back({.prefix = "/console/lib/chart.js/", .dir = c.chart_js_dir});
   }
+  if (!c.app_dir.empty()) options.static_mounts.push_back(adapters::rest::member_app_mount(c.app_dir));
   p.api = std::make_unique<adapters::rest::RestApi>(options, std::move(deps));
 
   adapters::rest::ServerLimits limits{.body_limit = static_cast<std::size_t>(c.max_body_bytes),

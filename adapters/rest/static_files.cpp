@@ -173,4 +173,12 @@ Response StaticFiles::serve(const StaticMount& mount, const Request& request) co
   return res;
 }
 
+StaticMount member_app_mount(std::string dir) {
+  StaticMount m{.prefix = "/app/", .dir = std::move(dir)};
+  m.csp =
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; "
+      "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  return m;
+}
+
 }  // namespace setia::adapters::rest

@@ -10,7 +10,7 @@
 namespace setia::adapters::rest {
 
 // A folder of files served under a URL prefix: the owner's console at
-// /console/ (adapters/web/console), Debian's Chart.js under it, later the
+// /console/ (adapters/web/console), Debian's Chart.js under it, and the
 // member's app at /app/. The prefix starts and ends with '/'.
 struct StaticMount {
   std::string prefix;  // "/console/"
@@ -52,6 +52,11 @@ class StaticFiles {
   };
   std::vector<Root> roots_;
 };
+
+// The member's app at /app/ (adapters/web/app, docs/member-app.md): as any
+// mount, and its QR codes, which it fetches with the member's token (never
+// in a URL), shown as blob: URLs.
+StaticMount member_app_mount(std::string dir);
 
 // The Content-Type of a served file's extension, empty when not served.
 std::string static_content_type(const std::string& extension);

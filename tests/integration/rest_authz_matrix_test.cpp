@@ -70,6 +70,8 @@ const Row kMatrix[] = {
     {"POST /v1/auth/recover",                      {400, 400, 400, 400,        400,   400,         400, 400}},
     {"GET /healthz",                               {200, 200, 200, 200,        200,   200,         200, 200}},
     {"GET /metrics",                               {200, 200, 200, 200,        200,   200,         200, 200}},
+    // A store's look, read by the member app before login.
+    {"GET /v1/stores/{store}/branding",            {200, 200, 200, 200,        200,   200,         200, 200}},
     // Any valid token ends itself (each call with a fresh one).
     {"DELETE /v1/auth/token",                      {401, 204, 204, 204,        204,   204,         204, 401}},
     {"POST /v1/auth/logout",                       {401, 204, 204, 204,        204,   204,         204, 401}},
@@ -310,6 +312,7 @@ class RestAuthzMatrix : public RestTest {
            r.body = {{"refresh_token", l.json().value("refresh_token", "")}};
          }},
         {"POST /v1/auth/recover", [](Who, ExampleRequest& r) { r.body["code"] = "bukan-kode"; }},
+        {"GET /v1/stores/{store}/branding", [this](Who, ExampleRequest& r) { r.params["store"] = store_; }},
         {"POST /v1/admin/members/{id}/recovery-code", member_a},
         {"GET /v1/admin/members/{id}/consents", member_a},
         {"PATCH /v1/admin/members/{id}/consents", member_a},

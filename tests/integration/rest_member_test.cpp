@@ -1,9 +1,12 @@
 // The member's own paths, each with its errors: profile and its changes,
 // QR codes, points history with its reasons, transactions and e-nota
-// (JSON and page), vouchers, devices, notifications, promos and rewards.
+// (JSON and page), vouchers, devices, notifications, promos and rewards;
+// and the store's look that the member app reads before login.
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <ctime>
+#include <fstream>
 #include <random>
 #include <thread>
 
@@ -424,6 +427,48 @@ TEST_F(RestMember, NotificationsAreWhatWasSent) {
   http().patch("/v1/me", {{"language", "en"}}, m.token);
   items = http().get("/v1/me/notifications", m.token).json()["items"];
   EXPECT_EQ(items[0]["title"], "Points earned");
+}
+
+TEST_F(RestMember, AStoresBrandingIsReadWithoutAToken) {
+  using namespace std::chrono_literals;
+  // A store served by the default file: its id, Setia's colours, no logo.
+  auto plain = http().get("/v1/stores/" + store_ + "/branding");
+  ASSERT_EQ(plain.status, 200) << plain.body;
+  EXPECT_EQ(plain.json()["name"], store_);
+  EXPECT_EQ(plain.json()["primary"], "#6d4c41");
+  EXPECT_TRUE(plain.json()["logo"].is_null());
+  EXPECT_NE(plain.header("Cache-Control").find("max-age=300"), std::string::npos);
+
+  // A store with its own file and branding, and one whose own file is
+  // broken (never loaded: no rules, no look).
+  const std::string own = unique("kopi");
+  const std::string logo =
+      "data:image/png;base64,"
+      "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGPI9XEEIgYIBQAcFgPpTbD7xgAAAABJRU5ErkJggg==";
+  std::ofstream(daemon_->rules_dir() + "/" + own + ".yaml")
+      << "version: 1\nstore: " << own << "\ntimezone: Asia/Jakarta\nbranding:\n  name: \"Kopi Marikh\"\n  logo: \""
+      << logo << "\"\n  primary: \"#1b5e20\"\n  accent: \"#ffc107\"\n";
+  const std::string broken = unique("rusak");
+  std::ofstream(daemon_->rules_dir() + "/" + broken + ".yaml")
+      << "version: 1\nstore: " << broken << "\ntimezone: Asia/Jakarta\nbranding: {primary: green}\n";
+  auto from = daemon_->log().size();
+  daemon_->signal(SIGHUP);
+  ASSERT_TRUE(daemon_->wait_for_log("broken rule files", 10s, from)) << daemon_->log();
+
+  auto r = http().get("/v1/stores/" + own + "/branding");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(
+      r.json(),
+      json({{"store", own}, {"name", "Kopi Marikh"}, {"logo", logo}, {"primary", "#1b5e20"}, {"accent", "#ffc107"}}));
+  // A member token is not needed, and one that is sent changes nothing.
+  auto m = register_member("Ocha", own);
+  EXPECT_EQ(http().get("/v1/stores/" + own + "/branding", m.token).json()["name"], "Kopi Marikh");
+
+  auto gone = http().get("/v1/stores/" + broken + "/branding");
+  EXPECT_EQ(gone.status, 404) << gone.body;
+  EXPECT_EQ(gone.json()["error"]["code"], "not_found");
+  EXPECT_NE(gone.json()["error"]["message"].get<std::string>().find(broken), std::string::npos) << gone.body;
+  EXPECT_EQ(http().get("/v1/stores/Not_A_Store/branding").status, 404);
 }
 
 }  // namespace

@@ -18,7 +18,7 @@ std::string earn(const std::string& rule) { return std::string(kHead) + "points:
 TEST(LoaderKeys, UnknownKeysAreErrorsWithTheirPosition) {
   EXPECT_EQ(first_error(std::string(kHead) + "pionts: {}\n"),
             "4:1: unknown key 'pionts' in a rule file (expected one of: version, store, timezone, currency, points, "
-            "sales, rewards, promos, birthday, reservations, enota, notifications)");
+            "sales, rewards, promos, birthday, reservations, enota, notifications, branding)");
   EXPECT_EQ(first_error(earn("{name: base, per_amount: 1000, bogus: 1}")),
             "6:38: unknown key 'bogus' in points.earn[0] (expected one of: name, when, per_amount, points, basis, "
             "exclude_categories, categories, multiplier, multiplier_percent, bonus)");
