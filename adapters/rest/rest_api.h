@@ -97,5 +97,6 @@ void add_admin_account_routes(Router& r);
 void add_report_routes(Router& r);
 void add_ops_routes(Router& r);
 void add_reservation_routes(Router& r);
+void add_rules_routes(Router& r);
 
 }  // namespace setia::adapters::rest
