@@ -234,7 +234,6 @@ void Daemon::use_stored_rules() {
         for (auto& v : *newest) out.push_back({v.store_id, v.version, std::move(v.yaml), v.saved_at});
         return out;
       });
-  reload_rules();
   rules_listener_ = std::make_unique<adapters::postgres::PgRulesListener>(conninfo_, [this](const std::string& saved) {
     // "<store> <version>": nothing to do when that version (or a newer
     // one) is in force already, e.g. a file content this setiad recorded.
@@ -250,6 +249,9 @@ void Daemon::use_stored_rules() {
     signals_.cv.notify_all();
   });
   rules_listener_->start();
+  // After LISTEN: a save from now on is notified. Not ready yet: no
+  // RELOADING/READY to systemd for this one.
+  reload_rules(false);
 }
 
 // The sales path: the broker's messages through the pipeline into the
@@ -444,8 +446,10 @@ void Daemon::refresh_disabled_stores(core::StoreRegistry& stores) {
 
 // A bad rule file keeps its store's rules in force; the other stores'
 // changes apply.
-void Daemon::reload_rules() {
-  sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu", static_cast<unsigned long long>(monotonic_usec()));
+void Daemon::reload_rules(bool tell_systemd) {
+  if (tell_systemd) {
+    sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu", static_cast<unsigned long long>(monotonic_usec()));
+  }
   auto rules_log = log::get("rules");
   if (auto book = registry_.reload()) {
     const auto stored =
@@ -463,7 +467,7 @@ void Daemon::reload_rules() {
     rules_log->error("reload failed; the rules in force stay ({}):", registry_.current()->version);
     for (const auto& e : book.error()) rules_log->error("  {}", e.to_string());
   }
-  sd_notify(0, "READY=1");
+  if (tell_systemd) sd_notify(0, "READY=1");
 }
 
 // The event in hand is finished (the transport stops after its callback

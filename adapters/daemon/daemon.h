@@ -70,7 +70,7 @@ class Daemon {
   // the registry reads them at every reload, and a listener reloads when
   // one is saved, by any setiad or setiactl.
   void use_stored_rules();
-  void reload_rules();
+  void reload_rules(bool tell_systemd = true);
   void drain();
 
   const adapters::config::DaemonConfig& cfg_;

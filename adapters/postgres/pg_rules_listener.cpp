@@ -52,9 +52,18 @@ void PgRulesListener::run() {
   auto log = log::get("rules");
   log::RateLimit down(std::chrono::seconds(60));
   auto delay = std::chrono::milliseconds(500);
+  bool first = true;
+  auto first_attempt_done = [&] {
+    if (!first) return;
+    first = false;
+    std::lock_guard lock(mu_);
+    first_done_ = true;
+    cv_.notify_all();
+  };
   while (!stop_) {
     Conn c(PQconnectdb(conninfo_.c_str()), &PQfinish);
     if (PQstatus(c.get()) != CONNECTION_OK || !exec_ok(c.get(), "LISTEN setia_rules")) {
+      first_attempt_done();
       std::size_t suppressed = 0;
       if (down.allow(suppressed)) {
         log->warn("rules: cannot listen for saved rule versions, retrying ({} similar suppressed): {}", suppressed,
@@ -66,7 +75,11 @@ void PgRulesListener::run() {
     }
     delay = std::chrono::milliseconds(500);
     log->info("rules: listening for saved rule versions");
-    changed_("");  // what was saved while no one listened
+    if (first) {
+      first_attempt_done();  // start()'s caller reloads next
+    } else {
+      changed_("");  // what was saved while no one listened
+    }
     auto next_probe = std::chrono::steady_clock::now() + kProbe;
     bool alive = true;
     while (!stop_ && alive) {

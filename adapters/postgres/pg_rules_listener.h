@@ -23,6 +23,9 @@ class PgRulesListener {
   PgRulesListener(const PgRulesListener&) = delete;
   PgRulesListener& operator=(const PgRulesListener&) = delete;
 
+  // Starts listening and waits (a few seconds at most) for the first
+  // connection: when it succeeded, a reload after start() misses nothing,
+  // and that connection calls no `changed`; every later one does.
   void start();
   void stop();
 
@@ -34,6 +37,7 @@ class PgRulesListener {
   std::string conninfo_;
   std::function<void(const std::string& payload)> changed_;
   std::atomic<bool> stop_{false};
+  bool first_done_ = false;  // guarded by mu_
   std::mutex mu_;
   std::condition_variable cv_;
   std::thread thread_;

@@ -416,10 +416,14 @@ Response diff_version(Call& call) {
 Response restore_version(Call& call) {
   auto store = *admin_store(call, true);
   const int n = version_param(call, "n");
-  JsonBody body(call.request);
-  body.only({"base_version", "note"});
-  auto base = body.integer("base_version", false, 0, 1'000'000'000);
-  auto note = body.string("note", false, 500).value_or("");
+  std::optional<std::int64_t> base;
+  std::string note;
+  if (!call.request.body.empty()) {  // the body is optional
+    JsonBody body(call.request);
+    body.only({"base_version", "note"});
+    base = body.integer("base_version", false, 0, 1'000'000'000);
+    note = body.string("note", false, 500).value_or("");
+  }
   auto saved = editor(call).restore(store, n, base ? std::optional<int>(static_cast<int>(*base)) : std::nullopt, note,
                                     admin_actor(call), admin_id(call));
   if (!saved) return save_failure(saved.error());

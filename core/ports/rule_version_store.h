@@ -57,9 +57,9 @@ class RuleVersionStore {
                                                                    const std::optional<NewRuleVersion>& file_text) = 0;
 
   // Records a store's rule file as a new version when the store has
-  // versions and no version of source 'file' has this hash: the first
-  // setiad to see a new file content records it, the others (and later
-  // reloads) find it recorded. The version added, or none.
+  // versions and none of them has this hash: the first setiad to see a new
+  // file content records it, the others (and later reloads) find it
+  // recorded. The version added, or none.
   virtual std::expected<std::optional<RuleVersion>, StoreError> record_file(const NewRuleVersion& v) = 0;
 
   // The newest version of every store that has one (texts included).

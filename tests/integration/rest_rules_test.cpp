@@ -5,7 +5,9 @@
 // this setiad and of another one (LISTEN/NOTIFY), and the rules dir still
 // working beside it.
 #include <chrono>
+#include <csignal>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include <soci/soci.h>

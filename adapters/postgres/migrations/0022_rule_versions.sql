@@ -2,9 +2,9 @@
 -- docs/rules.md, "Rule versions"). Every save is a row: the whole YAML text
 -- as the loader validated it, never a patch. A store with rows is ruled by
 -- its newest row; a store without rows by its file in rules.dir, as before.
--- Once a store has rows, a file content that setiad sees for the first time
--- is recorded as a row too (source 'file'), so "the newest of a file edit
--- and a console save wins".
+-- Once a store has rows, a content of its file that no row of the store
+-- has had is recorded as a row too (source 'file') by the first setiad to
+-- load it, so "the newest of a file edit and a console save wins".
 CREATE TABLE rule_versions (
   store_id      text NOT NULL CHECK (store_id ~ '^[a-z0-9][a-z0-9-]{0,62}$'),
   version       integer NOT NULL CHECK (version > 0),
@@ -19,8 +19,8 @@ CREATE TABLE rule_versions (
   PRIMARY KEY (store_id, version),
   CHECK ((source = 'restore') = (restored_from IS NOT NULL))
 );
--- "Was this file content recorded already?"
-CREATE INDEX rule_versions_file_hash ON rule_versions (store_id, hash) WHERE source = 'file';
+-- "Has the store had this text already?"
+CREATE INDEX rule_versions_hash ON rule_versions (store_id, hash);
 
 -- Every setiad LISTENs on setia_rules and reloads when a row is added: the
 -- NOTIFY goes out when the saving transaction commits, whoever inserts the
