@@ -53,7 +53,7 @@ std::vector<StoredRules> stored_in(const RuleBook& book) {
 
 // The version names the texts in force, in name order (the file's, or
 // "<store>@v<n>" for a stored version): with files alone it is
-// load_rule_dir_by_store's.
+// load_rule_dir_by_store's. `files` stays the dir's files in force.
 void name_version(RuleBook& book) {
   std::vector<std::pair<std::string, const RuleSet*>> in_force;
   auto name = [](const RuleSet& rs) {
@@ -67,7 +67,7 @@ void name_version(RuleBook& book) {
   book.files.clear();
   for (const auto& [file, rs] : in_force) {
     hash_input += name(*rs) + '\0' + rs->source + '\0';
-    book.files.push_back(file);
+    if (rs->stored_version == 0) book.files.push_back(file);  // the dir's files in force
   }
   book.version = version_hash(hash_input);
 }
