@@ -95,8 +95,8 @@ std::expected<std::optional<core::RuleVersion>, core::StoreError> PgRuleVersionS
     lock_store(sql, v.store_id);
     int newest = newest_number(sql, v.store_id);
     int seen = 0;
-    sql << "SELECT count(*) FROM rule_versions WHERE store_id = :s AND hash = :h",
-        soci::use(v.store_id), soci::use(v.hash), soci::into(seen);
+    sql << "SELECT count(*) FROM rule_versions WHERE store_id = :s AND hash = :h", soci::use(v.store_id),
+        soci::use(v.hash), soci::into(seen);
     if (newest == 0 || seen > 0) return;  // not edited from the console, or this content is known
     out = insert(sql, v, newest + 1);
     tx.commit();
