@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -29,6 +30,10 @@ struct RuleSet {
   std::string file;                       // where it came from, for messages
   std::string source;                     // the file's text, of which the book's version is a hash
   std::string store;                      // a store id, or "*" for the default
+  // A version saved in PostgreSQL (docs/rules.md, "Rule versions") that
+  // rules the store in place of its file; 0: the file in rules.dir.
+  int stored_version = 0;
+  std::int64_t stored_at = 0;  // unix seconds, when it was saved
   std::string timezone;                   // IANA name, e.g. Asia/Jakarta
   const date::time_zone* zone = nullptr;  // `timezone` in the tz database; nullptr: UTC
   std::string currency;                   // ISO 4217, IDR

@@ -18,9 +18,9 @@ void add_ops_commands(CLI::App& app, Context& ctx);        // db, pos, deadlette
 void add_member_commands(CLI::App& app, Context& ctx);     // member add|show|export|erase|consents
 void add_voucher_commands(CLI::App& app, Context& ctx);    // voucher issue|show|void
 void add_loyalty_commands(CLI::App& app, Context& ctx);    // rewards, reward, promos, promo, points
-void add_rules_commands(CLI::App& app, Context& ctx);      // rules check|simulate|backtest
-void add_admin_commands(CLI::App& app, Context& ctx);      // admin add/list/..., admin key, admin token create
-void add_store_commands(CLI::App& app, Context& ctx);      // store add|disable|enable|list
+void add_rules_commands(CLI::App& app, Context& ctx);  // rules check|simulate|backtest|versions|show|save|restore
+void add_admin_commands(CLI::App& app, Context& ctx);  // admin add/list/..., admin key, admin token create
+void add_store_commands(CLI::App& app, Context& ctx);  // store add|disable|enable|list
 
 // The owner account of `store` with a random password: (id, password).
 std::expected<std::pair<long long, std::string>, std::string> make_owner_account(const std::string& conninfo,

@@ -1,18 +1,23 @@
 // setiactl rules check|simulate|backtest: the rule files against a sale,
-// and against the sales of a period.
+// and against the sales of a period; rules versions|show|save|restore: a
+// store's rule versions in PostgreSQL (docs/rules.md, "Rule versions").
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <memory>
 #include <sstream>
 
 #include "adapters/cli/commands.h"
 #include "adapters/postgres/pg_member_store.h"
+#include "adapters/postgres/pg_rule_version_store.h"
 #include "adapters/postgres/pg_sale_records.h"
 #include "adapters/postgres/pg_session.h"
 #include "core/pipeline/refund_flow.h"
 #include "core/pipeline/sale_decoder.h"
 #include "rules/evaluator.h"
 #include "rules/loader.h"
+#include "rules/version_hash.h"
 
 namespace setia::cli {
 namespace {
@@ -24,7 +29,96 @@ struct RulesOptions {
   std::string event, rules_dir, since = "30d";
   std::optional<std::string> member;
   long long point_value = 0;
+  // versions, show, save, restore
+  std::string store, note, file;
+  int version = 0, limit = 20;
 };
+
+std::string cli_actor() {
+  const char* user = std::getenv("USER");
+  return std::string("setiactl:") + (user ? user : "?");
+}
+
+std::string time_text(std::int64_t unix_seconds) {
+  std::time_t t = unix_seconds;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+int versions(Context& ctx, const RulesOptions& o) {
+  adapters::postgres::PgSession session(ctx.conninfo("rules versions"));
+  adapters::postgres::PgRuleVersionStore store(session);
+  auto page = store.list(o.store, {.limit = o.limit, .after = std::nullopt});
+  if (!page) return fail(page.error().message);
+  if (page->items.empty()) {
+    std::printf("store %s has no rule versions: its file in rules.dir rules it\n", o.store.c_str());
+    return 0;
+  }
+  for (const auto& v : page->items) {
+    std::printf("%d\t%s\t%s%s\t%s\t%s\n", v.version, time_text(v.saved_at).c_str(), v.source.c_str(),
+                v.restored_from ? (" of " + std::to_string(*v.restored_from)).c_str() : "", v.actor.c_str(),
+                v.note.c_str());
+  }
+  return 0;
+}
+
+int show(Context& ctx, const RulesOptions& o) {
+  adapters::postgres::PgSession session(ctx.conninfo("rules show"));
+  adapters::postgres::PgRuleVersionStore store(session);
+  auto v = o.version > 0 ? store.get(o.store, o.version) : store.newest(o.store);
+  if (!v) return fail(v.error().message);
+  if (!*v)
+    return fail("store " + o.store + " has no rule version" + (o.version > 0 ? " " + std::to_string(o.version) : ""));
+  std::fputs((*v)->yaml.c_str(), stdout);
+  return 0;
+}
+
+// A new version of `text`, validated by the loader, on the newest one.
+int save_version(Context& ctx, const RulesOptions& o, const std::string& text, const std::string& source,
+                 std::optional<int> restored_from, const std::string& command) {
+  auto rs = rules::load_rule_text(text, o.file.empty() ? "rule_versions/" + o.store : o.file);
+  if (!rs) {
+    for (const auto& e : rs.error()) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+    return 1;
+  }
+  if (rs->store != o.store) return fail("the text is for store '" + rs->store + "', not " + o.store);
+  adapters::postgres::PgSession session(ctx.conninfo(command));
+  adapters::postgres::PgRuleVersionStore store(session);
+  auto newest = store.newest(o.store);
+  if (!newest) return fail(newest.error().message);
+  core::NewRuleVersion v{o.store,     text,  rules::version_hash(text), source, restored_from, std::nullopt,
+                         cli_actor(), o.note};
+  auto saved = store.save(v, *newest ? (*newest)->version : 0, std::nullopt);
+  if (!saved) {
+    if (const auto* stale = saved.error().refusal())
+      return fail("saved meanwhile as version " + std::to_string(stale->latest) + ": try again");
+    return fail(saved.error().store_error()->message);
+  }
+  std::printf("store %s: version %d saved; every setiad applies it within seconds\n", o.store.c_str(), saved->version);
+  return 0;
+}
+
+int save(Context& ctx, const RulesOptions& o) {
+  std::ifstream in(o.file);
+  if (!in) return fail("cannot read " + o.file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return save_version(ctx, o, ss.str(), "cli", std::nullopt, "rules save");
+}
+
+int restore(Context& ctx, const RulesOptions& o) {
+  adapters::postgres::PgSession session(ctx.conninfo("rules restore"));
+  adapters::postgres::PgRuleVersionStore store(session);
+  auto v = store.get(o.store, o.version);
+  if (!v) return fail(v.error().message);
+  if (!*v) return fail("store " + o.store + " has no rule version " + std::to_string(o.version));
+  RulesOptions with_note = o;
+  if (with_note.note.empty()) with_note.note = "restored from version " + std::to_string(o.version);
+  return save_version(ctx, with_note, (*v)->yaml, "restore", o.version, "rules restore");
+}
 
 json decision_json(const rules::PointsDecision& d) {
   json j = {{"points", d.points},
@@ -192,6 +286,26 @@ void add_rules_commands(CLI::App& app, Context& ctx) {
   bt->add_option("--since", o->since, "the period, in days back from now: e.g. 30d")->capture_default_str();
   bt->add_option("--point-value", o->point_value, "rupiah a point is worth")->check(CLI::NonNegativeNumber);
   bt->callback([&ctx, o] { ctx.exit_code = backtest(ctx, *o); });
+
+  auto* vs = rules_cmd->add_subcommand("versions", "a store's saved rule versions, newest first");
+  vs->add_option("--store", o->store, "the store")->required();
+  vs->add_option("--limit", o->limit, "how many")->capture_default_str()->check(CLI::Range(1, 1000));
+  vs->callback([&ctx, o] { ctx.exit_code = versions(ctx, *o); });
+  auto* sh = rules_cmd->add_subcommand("show", "the text of a store's rule version (default: the newest)");
+  sh->add_option("--store", o->store, "the store")->required();
+  sh->add_option("--version", o->version, "the version number")->check(CLI::PositiveNumber);
+  sh->callback([&ctx, o] { ctx.exit_code = show(ctx, *o); });
+  auto* sv = rules_cmd->add_subcommand(
+      "save", "save a rule file as the store's newest version (validated first); every setiad applies it");
+  sv->add_option("--store", o->store, "the store")->required();
+  sv->add_option("file", o->file, "the rule file (YAML)")->required();
+  sv->add_option("--note", o->note, "why, for the history");
+  sv->callback([&ctx, o] { ctx.exit_code = save(ctx, *o); });
+  auto* rs = rules_cmd->add_subcommand("restore", "save an older version's text again as the newest version");
+  rs->add_option("--store", o->store, "the store")->required();
+  rs->add_option("--version", o->version, "the version to restore")->required()->check(CLI::PositiveNumber);
+  rs->add_option("--note", o->note, "why, for the history");
+  rs->callback([&ctx, o] { ctx.exit_code = restore(ctx, *o); });
 }
 
 }  // namespace setia::cli

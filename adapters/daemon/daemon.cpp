@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 
@@ -27,6 +28,7 @@
 #include "core/scheduler/push_jobs.h"
 #include "core/scheduler/retention_purge_job.h"
 #include "core/support/log.h"
+#include "rules/version_hash.h"
 
 namespace setia::setiad {
 
@@ -141,6 +143,7 @@ int Daemon::run() {
     case Schema::too_old: return 1;
     case Schema::stopped: return 0;
   }
+  use_stored_rules();
   wire_pipeline();
   // Before the first message: a restart must not apply a disabled store's
   // backlog.
@@ -183,6 +186,72 @@ Daemon::Schema Daemon::wait_for_schema() {
     if (signals_.cv.wait_for(lock, delay, [&] { return signals_.stopping.load(); })) return Schema::stopped;
     delay = std::min(delay * 2, std::chrono::milliseconds(10000));
   }
+}
+
+// The registry takes each store's newest stored version in place of its
+// file; a file content no version has had is recorded first (so that the
+// newest of a file edit and a console save wins). Then every save reaches
+// this setiad through LISTEN setia_rules within a second.
+void Daemon::use_stored_rules() {
+  rules_session_ = std::make_unique<adapters::postgres::PgSession>(conninfo_);
+  rule_versions_ = std::make_unique<adapters::postgres::PgRuleVersionStore>(*rules_session_);
+  auto* versions = rule_versions_.get();
+  registry_.set_stored_versions(
+      [versions](const rules::RuleBook& files) -> std::expected<std::vector<rules::StoredRules>, std::string> {
+        auto newest = versions->newest_of_every_store();
+        if (!newest) return std::unexpected(newest.error().message);
+        bool recorded = false;
+        for (const auto& v : *newest) {
+          // Only a store's own file that loaded: a broken one keeps the
+          // rules in force, a missing one leaves the store to its versions.
+          auto it = files.by_store.find(v.store_id);
+          if (it == files.by_store.end() || it->second->stored_version != 0 || files.broken.contains(v.store_id)) {
+            continue;
+          }
+          const auto& text = it->second->source;
+          auto hash = rules::version_hash(text);
+          if (hash == v.hash) continue;
+          auto r = versions->record_file({.store_id = v.store_id,
+                                          .yaml = text,
+                                          .hash = hash,
+                                          .source = "file",
+                                          .restored_from = std::nullopt,
+                                          .saved_by = std::nullopt,
+                                          .actor = "file:" + it->second->file,
+                                          .note = "the file changed"});
+          if (!r) return std::unexpected(r.error().message);
+          if (*r) {
+            log::get("rules")->info("rules: {} is new: recorded as version {} of store {}", it->second->file,
+                                    (*r)->version, v.store_id);
+            recorded = true;
+          }
+        }
+        if (recorded) {
+          newest = versions->newest_of_every_store();
+          if (!newest) return std::unexpected(newest.error().message);
+        }
+        std::vector<rules::StoredRules> out;
+        for (auto& v : *newest) out.push_back({v.store_id, v.version, std::move(v.yaml), v.saved_at});
+        return out;
+      });
+  rules_listener_ = std::make_unique<adapters::postgres::PgRulesListener>(conninfo_, [this](const std::string& saved) {
+    // "<store> <version>": nothing to do when that version (or a newer
+    // one) is in force already, e.g. a file content this setiad recorded.
+    if (auto space = saved.find(' '); space != std::string::npos) {
+      const int version = std::atoi(saved.c_str() + space + 1);
+      if (auto book = registry_.current()) {
+        auto it = book->by_store.find(saved.substr(0, space));
+        if (it != book->by_store.end() && it->second->stored_version >= version) return;
+      }
+    }
+    std::lock_guard lock(signals_.mu);
+    signals_.reload = true;
+    signals_.cv.notify_all();
+  });
+  rules_listener_->start();
+  // After LISTEN: a save from now on is notified. Not ready yet: no
+  // RELOADING/READY to systemd for this one.
+  reload_rules(false);
 }
 
 // The sales path: the broker's messages through the pipeline into the
@@ -377,11 +446,16 @@ void Daemon::refresh_disabled_stores(core::StoreRegistry& stores) {
 
 // A bad rule file keeps its store's rules in force; the other stores'
 // changes apply.
-void Daemon::reload_rules() {
-  sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu", static_cast<unsigned long long>(monotonic_usec()));
+void Daemon::reload_rules(bool tell_systemd) {
+  if (tell_systemd) {
+    sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu", static_cast<unsigned long long>(monotonic_usec()));
+  }
   auto rules_log = log::get("rules");
   if (auto book = registry_.reload()) {
-    rules_log->info("reloaded {} rule file(s), version {}", (*book)->files.size(), (*book)->version);
+    const auto stored =
+        std::ranges::count_if((*book)->by_store, [](const auto& s) { return s.second->stored_version > 0; });
+    rules_log->info("reloaded {} rule file(s), version {} ({} store(s) on a saved version)", (*book)->files.size(),
+                    (*book)->version, stored);
     if (auto errors = (*book)->errors(); !errors.empty()) {
       rules_log->error(
           "broken rule files; those stores keep the rules they had, or get dead letters "
@@ -393,7 +467,7 @@ void Daemon::reload_rules() {
     rules_log->error("reload failed; the rules in force stay ({}):", registry_.current()->version);
     for (const auto& e : book.error()) rules_log->error("  {}", e.to_string());
   }
-  sd_notify(0, "READY=1");
+  if (tell_systemd) sd_notify(0, "READY=1");
 }
 
 // The event in hand is finished (the transport stops after its callback
@@ -403,6 +477,7 @@ void Daemon::drain() {
   sd_notify(0, "STOPPING=1");
   log->info("stopping: finishing the event in hand");
   if (rest_) rest_->stop();
+  if (rules_listener_) rules_listener_->stop();
   transport_->stop();
   jobs_->scheduler.stop();
   if (dispatcher_) dispatcher_->stop();

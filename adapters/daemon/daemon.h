@@ -16,6 +16,9 @@
 #include "adapters/fcm/fcm_notifier.h"
 #include "adapters/mqtt/mqtt_transport.h"
 #include "adapters/postgres/pg_pos_ledger.h"
+#include "adapters/postgres/pg_rule_version_store.h"
+#include "adapters/postgres/pg_rules_listener.h"
+#include "adapters/postgres/pg_session.h"
 #include "core/outbox/dispatcher.h"
 #include "core/pipeline/disabled_stores.h"
 #include "core/pipeline/pipeline.h"
@@ -63,7 +66,11 @@ class Daemon {
   void main_loop(core::StoreRegistry& stores);
   // Reads the disabled stores into disabled_stores_, saying what changed.
   void refresh_disabled_stores(core::StoreRegistry& stores);
-  void reload_rules();
+  // Rule versions saved in PostgreSQL (docs/rules.md, "Rule versions"):
+  // the registry reads them at every reload, and a listener reloads when
+  // one is saved, by any setiad or setiactl.
+  void use_stored_rules();
+  void reload_rules(bool tell_systemd = true);
   void drain();
 
   const adapters::config::DaemonConfig& cfg_;
@@ -81,6 +88,9 @@ class Daemon {
   std::unique_ptr<RestService> rest_;
   std::unique_ptr<adapters::fcm::FcmNotifier> notifier_;
   std::unique_ptr<core::OutboxDispatcher> dispatcher_;
+  std::unique_ptr<adapters::postgres::PgSession> rules_session_;  // the main loop's: reloads run there
+  std::unique_ptr<adapters::postgres::PgRuleVersionStore> rule_versions_;
+  std::unique_ptr<adapters::postgres::PgRulesListener> rules_listener_;
   struct Jobs;  // the scheduler and its stores
   std::unique_ptr<Jobs> jobs_;
 };

@@ -22,6 +22,8 @@
 #include "adapters/postgres/pg_recovery_store.h"
 #include "adapters/postgres/pg_report_queries.h"
 #include "adapters/postgres/pg_reservation_store.h"
+#include "adapters/postgres/pg_rule_version_store.h"
+#include "adapters/postgres/pg_sale_records.h"
 #include "adapters/postgres/pg_session.h"
 #include "adapters/rest/rest_api.h"
 #include "adapters/rest/server.h"
@@ -89,6 +91,8 @@ struct Worker {
         reservation_store(session),
         consent_store(session),
         member_data_store(session),
+        rule_version_store(session),
+        sale_records(session),
         member_store(conninfo),
         points_store(conninfo),
         offer_store(conninfo),
@@ -107,7 +111,8 @@ struct Worker {
         reservations(reservation_store, core::rules_from(w.rules), w.clock),
         consents(consent_store),
         data_rights(member_data_store, profile_store, core::rules_from(w.rules), w.clock, auth, credential_store,
-                    hasher) {}
+                    hasher),
+        rule_versions(rule_version_store, sale_records, core::rules_from(w.rules), w.clock) {}
 
   pg::PgSession session;
   pg::PgCredentialStore credential_store;
@@ -124,6 +129,8 @@ struct Worker {
   pg::PgReservationStore reservation_store;
   pg::PgConsentStore consent_store;
   pg::PgMemberDataStore member_data_store;
+  pg::PgRuleVersionStore rule_version_store;
+  pg::PgSaleRecords sale_records;
   pg::PgMemberStore member_store;
   pg::PgPointsStore points_store;
   pg::PgOfferStore offer_store;
@@ -141,6 +148,7 @@ struct Worker {
   core::Reservations reservations;
   core::Consents consents;
   core::DataRights data_rights;
+  core::RuleVersions rule_versions;
 };
 
 }  // namespace
@@ -210,6 +218,7 @@ std::expected<std::unique_ptr<RestService>, std::string> RestService::start(cons
     b->ops = &worker->ops_status;
     b->consents = &worker->consents;
     b->data_rights = &worker->data_rights;
+    b->rule_versions = &worker->rule_versions;
     b->owner = worker;
     return b;
   };

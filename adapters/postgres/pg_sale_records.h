@@ -13,8 +13,12 @@ class PgSaleRecords final : public core::SaleRecords {
   std::expected<std::optional<long long>, core::StoreError> sale_id(const std::string& store_id,
                                                                     const std::string& receipt_no) override;
   std::expected<std::vector<core::RecordedSale>, core::StoreError> member_sales_since(std::int64_t since) override;
+  std::expected<std::vector<core::RecordedSale>, core::StoreError> member_sales_of_store_since(
+      const std::string& store_id, std::int64_t since) override;
 
  private:
+  std::expected<std::vector<core::RecordedSale>, core::StoreError> member_sales(
+      const std::optional<std::string>& store_id, std::int64_t since);
   PgSession& session_;
 };
 

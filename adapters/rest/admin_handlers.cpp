@@ -1,5 +1,5 @@
 // /v1/admin/...: members, points adjustments, a member's data rights
-// (export, erasure, consents), what the rule files say, dead letters. An
+// (export, erasure, consents), dead letters (the rules: rules_handlers.cpp). An
 // admin token only (a member token is 403); a store admin sees their
 // store only: another store's member or dead letter is 404. Staff
 // look members up, adjust points within their limit, record a member's
@@ -176,75 +176,6 @@ Response withdraw_member_consents(Call& call) {
   return json_response(core::consent_view_json(v, m.member.store_id, call.rules.get()));
 }
 
-json rule_set_json(const rules::RuleSet& rs) {
-  json earn = json::array();
-  for (const auto& e : rs.points.earn) earn.push_back(e.name);
-  json rewards = json::array();
-  for (const auto& r : rs.rewards) rewards.push_back({{"id", r.id}, {"title", r.title}, {"cost", r.cost}});
-  json promos = json::array();
-  for (const auto& p : rs.promos) promos.push_back({{"id", p.id}, {"title", p.title}});
-  json j = {
-      {"store", rs.store},
-      {"file", rs.file},
-      {"timezone", rs.timezone},
-      {"currency", rs.currency},
-      {"earn_rules", earn},
-      {"max_points_per_sale", rs.points.max_per_sale},
-      {"sales",
-       {{"future_minutes", rs.sales.future_minutes},
-        {"past_days", rs.sales.past_days},
-        {"max_total", rs.sales.max_total}}},
-      {"points_expire_after_days", rs.points.expiry_after_days ? json(*rs.points.expiry_after_days) : json(nullptr)},
-      {"rewards", rewards},
-      {"promos", promos},
-      {"birthday", rs.birthday.has_value()},
-      {"reservations", rs.reservations.has_value()},
-      {"enota", {{"header", rs.enota.header}, {"footer", rs.enota.footer}}}};
-  return j;
-}
-
-Response get_rules(Call& call) {
-  auto store = admin_store(call, false);
-  const auto* registry = call.api.deps().rules;
-  if (!registry || !call.rules) throw ApiError(503, "unavailable", "no rules are loaded");
-  auto status = registry->status();
-  auto at = [&](std::chrono::system_clock::time_point t) {
-    return call.time(std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count(),
-                     store.value_or(""));
-  };
-  json sets = json::array();
-  json files = json::array();
-  if (store) {
-    // A store admin (or ?store=): the rules that apply to that store only.
-    if (const auto* rs = call.rules->for_store(*store)) {
-      sets.push_back(rule_set_json(*rs));
-      files.push_back(rs->file);
-    }
-  } else {
-    for (const auto& [id, rs] : call.rules->by_store) sets.push_back(rule_set_json(*rs));
-    if (call.rules->fallback) sets.push_back(rule_set_json(*call.rules->fallback));
-    files = call.rules->files;
-  }
-  json error = nullptr;
-  if (status.last_error) {
-    json lines = json::array();
-    if (store) {
-      // A store admin sees the errors of their own store's file only.
-      if (auto it = call.rules->broken.find(*store); it != call.rules->broken.end()) {
-        for (const auto& e : it->second) lines.push_back(e.to_string());
-      }
-    } else {
-      for (const auto& e : *status.last_error) lines.push_back(e.to_string());
-    }
-    if (!lines.empty()) error = {{"at", at(status.failed_at)}, {"errors", lines}};
-  }
-  return json_response({{"version", call.rules->version},
-                        {"loaded_at", at(status.loaded_at)},
-                        {"files", files},
-                        {"rule_sets", sets},
-                        {"last_reload_error", error}});
-}
-
 Response admin_promos(Call& call) {
   auto store = *admin_store(call, true);
   auto running = unwrap(call.backend.promos->active_for_store(store));
@@ -321,7 +252,6 @@ void add_admin_routes(Router& r) {
   r.add("POST", "/v1/admin/members/{id}/erase", Access::owner, erase_member);
   r.add("GET", "/v1/admin/members/{id}/consents", Access::admin, member_consents);
   r.add("PATCH", "/v1/admin/members/{id}/consents", Access::admin, withdraw_member_consents);
-  r.add("GET", "/v1/admin/rules", Access::owner, get_rules);
   r.add("GET", "/v1/admin/promos", Access::owner, admin_promos);
   r.add("GET", "/v1/admin/deadletters", Access::admin, list_dead_letters);
   r.add("POST", "/v1/admin/deadletters/{id}/replay", Access::owner, replay_dead_letter);

@@ -20,6 +20,7 @@
 #include "core/services/reports.h"
 #include "core/services/reservations.h"
 #include "core/services/rewards.h"
+#include "core/services/rule_versions.h"
 
 namespace setia::adapters::rest {
 
@@ -42,6 +43,7 @@ struct Backend {
   core::OpsStatus* ops = nullptr;  // operations: ping, backlog
   core::Consents* consents = nullptr;       // marketing consent
   core::DataRights* data_rights = nullptr;  // export, erasure
+  core::RuleVersions* rule_versions = nullptr;  // the console's rule editing
   std::shared_ptr<void> owner;
 };
 

@@ -74,6 +74,7 @@ RestApi::RestApi(RestOptions options, RestDeps deps)
   add_ops_routes(router_);
   add_reservation_routes(router_);
   add_store_routes(router_);
+  add_rules_routes(router_);
 }
 
 Response RestApi::handle(const Request& request) noexcept { return dispatch(request, false); }

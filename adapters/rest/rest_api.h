@@ -104,5 +104,6 @@ void add_report_routes(Router& r);
 void add_ops_routes(Router& r);
 void add_reservation_routes(Router& r);
 void add_store_routes(Router& r);
+void add_rules_routes(Router& r);
 
 }  // namespace setia::adapters::rest

@@ -30,6 +30,9 @@ class SaleRecords {
   // Every sale with a member that occurred at or after `since` (unix
   // seconds), oldest first.
   virtual std::expected<std::vector<RecordedSale>, StoreError> member_sales_since(std::int64_t since) = 0;
+  // The same, of one store (the console's backtest of a rule change).
+  virtual std::expected<std::vector<RecordedSale>, StoreError> member_sales_of_store_since(const std::string& store_id,
+                                                                                           std::int64_t since) = 0;
 };
 
 }  // namespace setia::core

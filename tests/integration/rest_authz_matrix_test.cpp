@@ -137,6 +137,16 @@ const Row kMatrix[] = {
     // A throwaway member of store 1 for each call, named with ?store=.
     {"POST /v1/admin/members/{id}/erase",          {401, 403, 403, kOwnerOnly, 200,   kOtherStore, 200, 401}},
     {"GET /v1/admin/rules",                        {401, 403, 403, kOwnerOnly, 200,   kOtherStore, 200, 401}},
+    // Store 1's rules, edited: saved as they are (each on the newest
+    // version), so that the rows after it see the same rules; version 1 is
+    // owner 1's save, version 2 the operator's.
+    {"PUT /v1/admin/rules",                        {401, 403, 403, kOwnerOnly, 201,   kOtherStore, 201, 401}},
+    {"POST /v1/admin/rules/check",                 {401, 403, 403, kOwnerOnly, 200,   kOtherStore, 200, 401}},
+    {"POST /v1/admin/rules/preview",               {401, 403, 403, kOwnerOnly, 200,   kOtherStore, 200, 401}},
+    {"GET /v1/admin/rules/versions",               {401, 403, 403, kOwnerOnly, 200,   kOtherStore, 200, 401}},
+    {"GET /v1/admin/rules/versions/{n}",           {401, 403, 403, kOwnerOnly, 200,   kOtherStore, 200, 401}},
+    {"GET /v1/admin/rules/versions/{n}/diff",      {401, 403, 403, kOwnerOnly, 200,   kOtherStore, 200, 401}},
+    {"POST /v1/admin/rules/versions/{n}/restore",  {401, 403, 403, kOwnerOnly, 201,   kOtherStore, 201, 401}},
     {"GET /v1/admin/promos",                       {401, 403, 403, kOwnerOnly, 200,   kOtherStore, 200, 401}},
     {"GET /v1/admin/reports/sales",                {401, 403, 403, kOwnerOnly, 200,   kOtherStore, 200, 401}},
     {"GET /v1/admin/reports/customers",            {401, 403, 403, kOwnerOnly, 200,   kOtherStore, 200, 401}},
@@ -385,6 +395,22 @@ class RestAuthzMatrix : public RestTest {
          [this](Who, ExampleRequest& r) { r.params["id"] = c_to_confirm_; }},
         {"POST /v1/admin/reservations/{id}/cancel", [this](Who, ExampleRequest& r) { r.params["id"] = c_to_cancel_; }},
         {"GET /v1/admin/rules", store_1},
+        {"PUT /v1/admin/rules",
+         [this](Who, ExampleRequest& r) {
+           r.query["store"] = store_;
+           auto now = http().get("/v1/admin/rules?store=" + store_, owner1_.token).json();
+           r.body = {{"sections", json::object()}, {"base_version", now["store_rules"].value("version", 0)}};
+         }},
+        {"POST /v1/admin/rules/check", store_1},
+        {"POST /v1/admin/rules/preview", store_1},
+        {"GET /v1/admin/rules/versions", store_1},
+        {"GET /v1/admin/rules/versions/{n}", store_1},
+        {"GET /v1/admin/rules/versions/{n}/diff",
+         [this](Who, ExampleRequest& r) {
+           r.query["store"] = store_;
+           r.params["n"] = "2";
+         }},
+        {"POST /v1/admin/rules/versions/{n}/restore", store_1},
         {"GET /v1/admin/promos", store_1},
         {"GET /v1/admin/deadletters", store_1},
         {"POST /v1/admin/deadletters/{id}/replay", [this](Who, ExampleRequest& r) { r.params["id"] = dead_letter_; }},
