@@ -13,6 +13,7 @@
 #include <soci/soci.h>
 
 #include "rest_fixture.h"
+#include "rules/version_hash.h"
 
 namespace setia::it {
 namespace {
@@ -336,6 +337,41 @@ TEST_F(RestRules, ASaveThroughOneSetiadReachesAnother) {
                 sale(store_, unique("evt"), "D-" + unique("r"), 1, 10000, m.code).dump());
   ASSERT_EQ(probe.wait("/pos/result", 1).size(), 1u);
   EXPECT_EQ(http().get("/v1/me", m.token).json()["points"], 20);
+}
+
+TEST_F(RestRules, SectionsAreSavedOnTheirBaseNotOnAnOlderTextInForce) {
+  ASSERT_EQ(save({{"yaml", own_rules(store_, 1000)}, {"base_version", 0}}).status, 201);
+  ASSERT_TRUE(live(1));
+  // Version 2 changes the earn rule, and this setiad does not hear of it:
+  // saved with the notification trigger off, in one transaction, as if the
+  // NOTIFY were still on its way (another machine's save, a listener
+  // reconnecting).
+  const std::string v2 = own_rules(store_, 500);
+  {
+    auto sql = db();
+    soci::transaction tx(*sql);
+    *sql << "ALTER TABLE rule_versions DISABLE TRIGGER rule_versions_notify";
+    *sql << "INSERT INTO rule_versions (store_id, version, yaml, hash, source, actor) "
+            "VALUES (:s, 2, :y, :h, 'cli', 'cli:test')",
+        soci::use(store_), soci::use(v2), soci::use(rules::version_hash(v2));
+    *sql << "ALTER TABLE rule_versions ENABLE TRIGGER rule_versions_notify";
+    tx.commit();
+  }
+  auto now = store_rules(owner_);
+  EXPECT_EQ(now["version"], 2);
+  EXPECT_EQ(now["live_version"], 1) << "the test needs this setiad to still run version 1";
+  EXPECT_EQ(now["yaml"], v2) << "the text offered for editing is the base's, not the one in force";
+
+  // A promo edited on version 2: version 3 keeps version 2's earn rule.
+  json promos = now["sections"]["promos"];
+  promos[0]["title"] = "Diskon 10% Natal";
+  auto saved = save({{"sections", {{"promos", promos}}}, {"base_version", 2}});
+  ASSERT_EQ(saved.status, 201) << saved.body;
+  auto v3 = http().get("/v1/admin/rules/versions/3", owner_);
+  ASSERT_EQ(v3.status, 200) << v3.body;
+  const auto text = v3.json()["yaml"].get<std::string>();
+  EXPECT_NE(text.find("per_amount: 500"), std::string::npos) << text;
+  EXPECT_NE(text.find("Diskon 10% Natal"), std::string::npos) << text;
 }
 
 }  // namespace
