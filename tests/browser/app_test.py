@@ -116,8 +116,9 @@ class Phone(Browser):
         self.d.save_screenshot(str(path))
         log(f"screenshot {path}")
 
-    def decode_qr(self, css, name):
-        """The text of the QR shown by `css`, read by zbarimg from a shot of it."""
+    def decode_qr(self, css, name, want):
+        """The text of the QR shown by `css`, read by zbarimg from a shot of
+        it; Failure unless it is `want`."""
         img = self.el(css)
         self.wait(lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", img),
                   f"the image '{css}' to load")
@@ -130,7 +131,10 @@ class Phone(Browser):
         r = subprocess.run(["zbarimg", "--raw", "-q", str(path)], capture_output=True, text=True, timeout=60)
         if r.returncode != 0:
             raise Failure(f"zbarimg could not read {path} ({r.returncode}): {r.stderr}")
-        return r.stdout.strip()
+        got = r.stdout.strip()
+        if got != want:
+            raise Failure(f"the QR {css} ({path}) reads {got!r}, not {want!r}")
+        return got
 
 
 def check_headers(base, store):
@@ -227,15 +231,13 @@ def run(args):
         p.fill("#register-form input[name=password]", password)
         p.click("#register-submit")
         p.el("#member-card")
-        p.has_text("#points", "0")
+        p.has_exact("#points", "0")
         code = p.text("#member-code")
         if not re.fullmatch(r"[A-Z0-9]+-[A-Z0-9]{8}", code):
             raise Failure(f"no member code on the card: {code!r}")
         p.has_text("#next-reward", "100 poin lagi untuk Gratis 1 Kopi")
         no_secret_in_url(p.d.current_url)
-        qr = p.decode_qr("#member-qr", "member")
-        if qr != code:
-            raise Failure(f"the member QR reads {qr!r}, not the code {code!r}")
+        p.decode_qr("#member-qr", "member", code)
         log(f"member {code} registered; its QR decodes to it")
         p.shot("home", "#member-card")
         width = p.d.execute_script("return document.getElementById('member-qr').getBoundingClientRect().width")
@@ -268,18 +270,15 @@ def run(args):
         voucher = p.text("#voucher-list .voucher-code")
         if not voucher.startswith("V-"):
             raise Failure(f"no voucher code after the claim: {voucher!r}")
-        got = p.decode_qr(f"#voucher-list img[data-code='{voucher}']", "voucher")
-        if got != voucher:
-            raise Failure(f"the voucher QR reads {got!r}, not {voucher!r}")
+        p.decode_qr(f"#voucher-list img[data-code='{voucher}']", "voucher", voucher)
         log(f"promo claimed: voucher {voucher}; its QR decodes to it")
         p.shot("vouchers", "#voucher-list img.voucher-qr")
 
         # --- rewards: redeem with the sale's points ------------------------
         p.click("#tab-rewards")
-        p.has_text("#points", "156")
+        p.has_exact("#points", "156")
         p.shot("rewards", "#reward-list")
         p.click("#reward-list [data-reward=free-coffee]")
-        p.el("#voucher-list")
         p.has_text("#voucher-list", "Gratis 1 Kopi")
         p.click("#tab-home")
         p.wait(lambda d: p.text("#points") == "56", "the balance to be 156 - 100 = 56")
@@ -314,7 +313,7 @@ def run(args):
             p.d.refresh()
             p.el("#offline-note")
             p.has_text("#member-code", code)
-            p.decode_qr("#member-qr", "offline")
+            p.decode_qr("#member-qr", "offline", code)
             p.shot("offline", "#member-card")
         finally:
             p.d.execute_cdp_cmd("Network.emulateNetworkConditions",

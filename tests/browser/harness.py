@@ -23,7 +23,7 @@ import urllib.request
 from pathlib import Path
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -222,6 +222,7 @@ class Browser:
             pass
 
     def wait(self, cond, what, timeout=WAIT_S):
+        """cond(driver) until it is truthy, every 0.5 s (WebDriverWait's step)."""
         try:
             return WebDriverWait(self.d, timeout).until(cond)
         except TimeoutException:
@@ -232,6 +233,19 @@ class Browser:
 
     def has_text(self, css, text):
         self.wait(EC.text_to_be_present_in_element((By.CSS_SELECTOR, css), text), f"'{text}' in '{css}'")
+
+    def has_exact(self, css, text):
+        """Waits until the text of `css`, stripped, is `text` and nothing else
+        ("1", not "12" nor "10")."""
+        def exact(d):
+            try:
+                return d.find_element(By.CSS_SELECTOR, css).text.strip() == text
+            except StaleElementReferenceException:
+                return False  # re-rendered under us: look again
+        try:
+            self.wait(exact, f"'{css}' to read exactly '{text}'")
+        except Failure as e:
+            raise Failure(f"'{css}' reads {self.text(css).strip()!r}, not {text!r}: {e}") from None
 
     def text(self, css="body"):
         try:
