@@ -46,7 +46,7 @@ import urllib.request
 from pathlib import Path
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -238,8 +238,10 @@ class Browser:
             pass
 
     def wait(self, cond, what, timeout=WAIT_S):
+        # A page that re-renders between a condition's find and its read
+        # (a list refreshed after a booking) is polled again, not a failure.
         try:
-            return WebDriverWait(self.d, timeout).until(cond)
+            return WebDriverWait(self.d, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(cond)
         except TimeoutException:
             raise Failure(f"waited {timeout:.0f} s for {what}; the page says: {self.text()[:1500]}") from None
 
