@@ -351,7 +351,9 @@ def run(args):
             p.d.refresh()
             p.el("#offline-note")
             p.has_text("#member-code", code)
-            p.decode_qr("#member-qr", "offline")
+            offline_qr = p.decode_qr("#member-qr", "offline")
+            if offline_qr != code:
+                raise Failure(f"the offline card's QR reads {offline_qr!r}, not the member code {code!r}")
             p.shot("offline", "#member-card")
         finally:
             p.d.execute_cdp_cmd("Network.emulateNetworkConditions",
