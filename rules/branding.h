@@ -30,4 +30,16 @@ bool is_hex_colour(std::string_view s);
 // the image type it claims; none when it is good.
 std::optional<std::string> logo_problem(std::string_view data_url);
 
+// A good logo, decoded: its media type, its bytes, and its size in pixels
+// as the image's header says (0 x 0 when the header does not say it where
+// this reader looks: PNG's IHDR, JPEG's SOF, WebP's VP8, VP8L or VP8X).
+// The installed app's icon is the logo only when its size is known.
+struct LogoImage {
+  std::string media_type;  // "image/png", "image/jpeg", "image/webp"
+  std::string bytes;
+  int width = 0;
+  int height = 0;
+};
+std::optional<LogoImage> decode_logo(std::string_view data_url);
+
 }  // namespace setia::rules

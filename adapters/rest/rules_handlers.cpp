@@ -191,6 +191,17 @@ Response check_rules(Call& call) {
   return json_response(j);
 }
 
+// A text field of the sample (empty when absent); anything but a string is
+// a 400 naming where it is (json::value would throw, a 500).
+std::string text_field(const json& j, const char* key, const std::string& at) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return "";
+  if (!it->is_string() || it->get_ref<const std::string&>().size() > 200) {
+    throw bad_request(at + "." + key + " must be a text of at most 200 characters");
+  }
+  return it->get<std::string>();
+}
+
 // The sample sale of a preview, as a form gives it: lines, and optionally
 // the time (default now), subtotal and total (default the lines' sum).
 domain::Sale sample_sale(Call& call, const json& j, const std::string& store) {
@@ -217,9 +228,9 @@ domain::Sale sample_sale(Call& call, const json& j, const std::string& store) {
       throw bad_request(at + ": qty 1 to 10000, unit_price 0 to 1000000000");
     }
     sum += qty * price;
-    plan["items"].push_back({{"sku", line.value("sku", "")},
-                             {"name", line.value("name", "")},
-                             {"category", line.value("category", "")},
+    plan["items"].push_back({{"sku", text_field(line, "sku", at)},
+                             {"name", text_field(line, "name", at)},
+                             {"category", text_field(line, "category", at)},
                              {"qty", qty},
                              {"unit_price", price}});
   }
@@ -232,7 +243,7 @@ domain::Sale sample_sale(Call& call, const json& j, const std::string& store) {
   };
   plan["subtotal"] = money("subtotal");
   plan["total"] = money("total");
-  std::string when = j.value("occurred_at", "");
+  std::string when = text_field(j, "occurred_at", "sale");
   if (when.empty()) {
     when = call.time(
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count(),

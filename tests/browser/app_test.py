@@ -197,6 +197,27 @@ def first_view(phone, store):
     return m
 
 
+def installs_as_the_cafe(phone, store):
+    """The manifest Chromium would install from: the café's own."""
+    want = f"/v1/stores/{store}/manifest.webmanifest"
+    got = {}
+
+    def cafe_manifest(d):
+        got.update(d.execute_cdp_cmd("Page.getAppManifest", {}))
+        return got.get("url", "").endswith(want)
+    phone.wait(cafe_manifest, f"the page to link {want}")
+    if got.get("errors"):
+        raise Failure(f"Chromium finds errors in {want}: {got['errors']}")
+    m = json.loads(got["data"])
+    if (m["name"], m["short_name"], m["theme_color"], m["start_url"]) != (
+            "Kopi Senja Test", "Kopi Senja T", "#1b5e20", f"/app/?store={store}"):
+        raise Failure(f"the installed app would not be the café's: {m}")
+    if m["icons"][0]["src"] != f"/v1/stores/{store}/logo":
+        raise Failure(f"the installed app's first icon is not the café's logo: {m['icons']}")
+    log(f"installs as {m['name']!r} ({m['short_name']!r}), icon {m['icons'][0]['sizes']} logo, "
+        f"{len(m['icons'])} icon(s), from {want}")
+
+
 def run(args):
     tmp = setia = phone = None
     try:
@@ -217,6 +238,7 @@ def run(args):
         bar = p.d.execute_script("return getComputedStyle(document.querySelector('.bar')).backgroundColor")
         if bar != "rgb(27, 94, 32)":
             raise Failure(f"the bar is not the store's primary colour #1b5e20: {bar}")
+        installs_as_the_cafe(p, store)
         p.shot("register", "#register-form")
 
         # --- register, the card ------------------------------------------

@@ -222,9 +222,11 @@ class Browser:
             pass
 
     def wait(self, cond, what, timeout=WAIT_S):
-        """cond(driver) until it is truthy, every 0.5 s (WebDriverWait's step)."""
+        """cond(driver) until it is truthy, every 0.5 s (WebDriverWait's step).
+        A page that re-renders between a condition's find and its read (a
+        list refreshed after a booking) is polled again, not a failure."""
         try:
-            return WebDriverWait(self.d, timeout).until(cond)
+            return WebDriverWait(self.d, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(cond)
         except TimeoutException:
             raise Failure(f"waited {timeout:.0f} s for {what}; the page says: {self.text()[:1500]}") from None
 

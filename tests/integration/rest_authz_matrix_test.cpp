@@ -72,6 +72,9 @@ const Row kMatrix[] = {
     {"GET /metrics",                               {200, 200, 200, 200,        200,   200,         200, 200}},
     // A store's look, read by the member app before login.
     {"GET /v1/stores/{store}/branding",            {200, 200, 200, 200,        200,   200,         200, 200}},
+    {"GET /v1/stores/{store}/manifest.webmanifest", {200, 200, 200, 200,       200,   200,         200, 200}},
+    // Store 1 has no logo: a 404 for everybody, token or not.
+    {"GET /v1/stores/{store}/logo",                {404, 404, 404, 404,        404,   404,         404, 404}},
     // Any valid token ends itself (each call with a fresh one).
     {"DELETE /v1/auth/token",                      {401, 204, 204, 204,        204,   204,         204, 401}},
     {"POST /v1/auth/logout",                       {401, 204, 204, 204,        204,   204,         204, 401}},
@@ -323,6 +326,8 @@ class RestAuthzMatrix : public RestTest {
          }},
         {"POST /v1/auth/recover", [](Who, ExampleRequest& r) { r.body["code"] = "bukan-kode"; }},
         {"GET /v1/stores/{store}/branding", [this](Who, ExampleRequest& r) { r.params["store"] = store_; }},
+        {"GET /v1/stores/{store}/manifest.webmanifest", [this](Who, ExampleRequest& r) { r.params["store"] = store_; }},
+        {"GET /v1/stores/{store}/logo", [this](Who, ExampleRequest& r) { r.params["store"] = store_; }},
         {"POST /v1/admin/members/{id}/recovery-code", member_a},
         {"GET /v1/admin/members/{id}/consents", member_a},
         {"PATCH /v1/admin/members/{id}/consents", member_a},

@@ -471,5 +471,68 @@ TEST_F(RestMember, AStoresBrandingIsReadWithoutAToken) {
   EXPECT_EQ(http().get("/v1/stores/Not_A_Store/branding").status, 404);
 }
 
+// Installed from the café's link, the app is the café's: its name, colour,
+// start page and logo, from its own manifest.
+TEST_F(RestMember, AStoresAppInstallsWithItsNameColourAndLogo) {
+  using namespace std::chrono_literals;
+  // No branding: the store's id, Setia's colour and icons; no logo to serve.
+  auto plain = http().get("/v1/stores/" + store_ + "/manifest.webmanifest");
+  ASSERT_EQ(plain.status, 200) << plain.body;
+  EXPECT_EQ(plain.header("Content-Type"), "application/manifest+json");
+  auto m = plain.json();
+  EXPECT_EQ(m["name"], store_);
+  EXPECT_EQ(m["start_url"], "/app/?store=" + store_);
+  EXPECT_EQ(m["id"], "/app/?store=" + store_);
+  EXPECT_EQ(m["scope"], "/app/");
+  EXPECT_EQ(m["theme_color"], "#6d4c41");
+  ASSERT_EQ(m["icons"].size(), 3U) << m.dump();
+  EXPECT_EQ(m["icons"][0]["src"], "/app/icons/icon-192.png");
+  EXPECT_EQ(http().get("/v1/stores/" + store_ + "/logo").status, 404);
+
+  // A small logo (2 x 2) comes first, Setia's bigger icons after it; a
+  // logo of 256 x 192 is the only icon. Long names are cut for the home
+  // screen's label.
+  const std::string small = unique("kecil");
+  const std::string png =
+      "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGPI9XEEIgYIBQAcFgPpTbD7xgAAAABJRU5ErkJggg==";
+  std::ofstream(daemon_->rules_dir() + "/" + small + ".yaml")
+      << "version: 1\nstore: " << small
+      << "\ntimezone: Asia/Jakarta\nbranding:\n  name: \"Kopi Marikh\"\n  primary: \"#1b5e20\"\n  logo: "
+         "\"data:image/png;base64,"
+      << png << "\"\n";
+  const std::string big = unique("besar");
+  std::ofstream(daemon_->rules_dir() + "/" + big + ".yaml")
+      << "version: 1\nstore: " << big
+      << "\ntimezone: Asia/Jakarta\nbranding:\n  name: \"Kedai Kopi Nusantara Jaya\"\n  logo: "
+         "\"data:image/webp;base64,UklGRhYAAABXRUJQVlA4WAoAAAAAAAAA/wAAvwAA\"\n";
+  auto from = daemon_->log().size();
+  daemon_->signal(SIGHUP);
+  ASSERT_TRUE(daemon_->wait_for_log("reloaded ", 10s, from)) << daemon_->log();
+
+  m = http().get("/v1/stores/" + small + "/manifest.webmanifest").json();
+  EXPECT_EQ(m["name"], "Kopi Marikh");
+  EXPECT_EQ(m["short_name"], "Kopi Marikh");
+  EXPECT_EQ(m["theme_color"], "#1b5e20");
+  EXPECT_EQ(m["start_url"], "/app/?store=" + small);
+  ASSERT_EQ(m["icons"].size(), 4U) << m.dump();
+  EXPECT_EQ(m["icons"][0], json({{"src", "/v1/stores/" + small + "/logo"}, {"sizes", "2x2"}, {"type", "image/png"}}));
+  EXPECT_EQ(m["icons"][1]["sizes"], "192x192");
+  auto logo = http().get("/v1/stores/" + small + "/logo");
+  ASSERT_EQ(logo.status, 200) << logo.body;
+  EXPECT_EQ(logo.header("Content-Type"), "image/png");
+  EXPECT_EQ(logo.body.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  EXPECT_EQ(logo.body.size(), 73U);  // the 2 x 2 PNG's bytes, decoded
+
+  m = http().get("/v1/stores/" + big + "/manifest.webmanifest").json();
+  EXPECT_EQ(m["name"], "Kedai Kopi Nusantara Jaya");
+  EXPECT_EQ(m["short_name"], "Kedai Kopi N");
+  ASSERT_EQ(m["icons"].size(), 1U) << m.dump();
+  EXPECT_EQ(m["icons"][0]["sizes"], "256x192");
+  EXPECT_EQ(m["icons"][0]["type"], "image/webp");
+
+  EXPECT_EQ(http().get("/v1/stores/Not_A_Store/manifest.webmanifest").status, 404);
+  EXPECT_EQ(http().get("/v1/stores/Not_A_Store/logo").status, 404);
+}
+
 }  // namespace
 }  // namespace setia::it

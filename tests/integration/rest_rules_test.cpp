@@ -79,6 +79,19 @@ class RestRules : public RestTest {
     return false;
   }
 
+  // Sends SIGHUP and waits (up to 10 s) for the reload's outcome in the
+  // log after `from`: the checks after it then see the reload, not the time
+  // before it.
+  bool reload_done(std::size_t from) {
+    daemon_->signal(SIGHUP);
+    for (int i = 0; i < 100; ++i) {
+      auto log = daemon_->log().substr(from);
+      if (log.find("reloaded ") != std::string::npos || log.find("reload failed") != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+
   HttpResponse save(const json& body) {
     return http().request("PUT", "/v1/admin/rules", body.dump(), owner_, {{"Content-Type", "application/json"}});
   }
@@ -265,6 +278,12 @@ TEST_F(RestRules, PreviewComparesASaleAndTheLast30Days) {
   EXPECT_EQ(
       http().post("/v1/admin/rules/preview", {{"sections", json::object()}, {"sale", json::object()}}, owner_).status,
       400);
+  // A line's sku that is no text is the request's error too, named where it is.
+  auto odd = http().post(
+      "/v1/admin/rules/preview",
+      {{"sections", json::object()}, {"sale", {{"items", {{{"sku", 5}, {"qty", 1}, {"unit_price", 1000}}}}}}}, owner_);
+  EXPECT_EQ(odd.status, 400) << odd.body;
+  EXPECT_NE(odd.body.find("sale.items[0].sku"), std::string::npos) << odd.body;
 }
 
 // The rules dir beside the versions: a store without versions keeps its
@@ -300,15 +319,13 @@ TEST_F(RestRules, AFileEditOfAStoreWithVersionsBecomesTheNewestVersion) {
   // The same content written again (or a SIGHUP) is no new version; a
   // console save after it wins.
   std::ofstream(path) << own_rules(store_, 2000);
-  daemon_->signal(SIGHUP);
-  std::this_thread::sleep_for(std::chrono::seconds(1));
+  ASSERT_TRUE(reload_done(offset = daemon_->log().size())) << daemon_->log();
   EXPECT_EQ(store_rules(owner_)["version"], 3);
   ASSERT_EQ(save({{"yaml", own_rules(store_, 1000)}, {"base_version", 3}}).status, 201);
   ASSERT_TRUE(live(4)) << daemon_->log();
   // A broken file keeps the version in force.
   std::ofstream(path) << "version: 1\nstore: " << store_ << "\npoints: [\n";
-  daemon_->signal(SIGHUP);
-  std::this_thread::sleep_for(std::chrono::seconds(1));
+  ASSERT_TRUE(reload_done(offset = daemon_->log().size())) << daemon_->log();
   EXPECT_EQ(store_rules(owner_)["live_version"], 4);
   EXPECT_EQ(store_rules(owner_)["version"], 4);
 }
@@ -347,13 +364,14 @@ TEST_F(RestRules, SectionsAreSavedOnTheirBaseNotOnAnOlderTextInForce) {
   // NOTIFY were still on its way (another machine's save, a listener
   // reconnecting).
   const std::string v2 = own_rules(store_, 500);
+  const std::string v2_hash = rules::version_hash(v2);  // named: SOCI reads it after the expression
   {
     auto sql = db();
     soci::transaction tx(*sql);
     *sql << "ALTER TABLE rule_versions DISABLE TRIGGER rule_versions_notify";
     *sql << "INSERT INTO rule_versions (store_id, version, yaml, hash, source, actor) "
             "VALUES (:s, 2, :y, :h, 'cli', 'cli:test')",
-        soci::use(store_), soci::use(v2), soci::use(rules::version_hash(v2));
+        soci::use(store_), soci::use(v2), soci::use(v2_hash);
     *sql << "ALTER TABLE rule_versions ENABLE TRIGGER rule_versions_notify";
     tx.commit();
   }

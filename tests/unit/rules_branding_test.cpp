@@ -74,8 +74,8 @@ TEST(RulesBranding, TheLogoMustBeASmallRasterImageAsADataUrl) {
   // 24 KiB and one byte of PNG-looking data.
   std::string big = "iVBORw0KGgo" + std::string(32776 - 11, 'A');
   EXPECT_EQ(logo_error("data:image/png;base64," + big),
-            "5:9: branding.logo is 24582 bytes, at most 24576 (a logo of 128x128 pixels is enough; the app shows "
-            "it at 64)");
+            "5:9: branding.logo is 24582 bytes, at most 24576 (a logo of 192x192 pixels is enough: the app shows "
+            "it at 64, a phone's home screen at 192)");
 }
 
 TEST(RulesBranding, EveryProblemOfTheSectionIsReported) {
@@ -88,6 +88,39 @@ TEST(RulesBranding, ColourCheck) {
   EXPECT_FALSE(is_hex_colour("a0B1c2"));
   EXPECT_FALSE(is_hex_colour("#a0B1c2f"));
   EXPECT_FALSE(logo_problem(kPng).has_value());
+}
+
+// The installed app's icon needs the logo's bytes, type and size: read
+// from each format's header (the JPEG and WebP ones are headers only, made
+// with Python's struct: the reader looks no further).
+TEST(RulesBranding, ALogoIsDecodedWithItsPixelSize) {
+  struct Case {
+    const char* url;
+    const char* type;
+    int width;
+    int height;
+  };
+  const Case cases[] = {
+      {kPng, "image/png", 2, 2},
+      // SOI, APP0 (JFIF), SOF0 of 300 x 48, EOI.
+      {"data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/wAARCAAwASwDASIAAhEBAxEB/9k=", "image/jpeg", 300, 48},
+      {"data:image/webp;base64,UklGRhYAAABXRUJQVlA4WAoAAAAAAAAA/wAAvwAA", "image/webp", 256, 192},  // VP8X
+      {"data:image/webp;base64,UklGRhIAAABXRUJQVlA4TAUAAAAv/8F/AAA=", "image/webp", 512, 512},      // VP8L
+      {"data:image/webp;base64,UklGRhYAAABXRUJQVlA4IAoAAAAAAACdASrAAMAA", "image/webp", 192, 192},  // VP8
+  };
+  for (const auto& c : cases) {
+    auto logo = decode_logo(c.url);
+    ASSERT_TRUE(logo.has_value()) << c.url;
+    EXPECT_EQ(logo->media_type, c.type) << c.url;
+    EXPECT_EQ(logo->width, c.width) << c.url;
+    EXPECT_EQ(logo->height, c.height) << c.url;
+  }
+  EXPECT_EQ(decode_logo(kPng)->bytes.substr(1, 3), "PNG");
+  // A JPEG whose header has no frame before its end: good, size unknown.
+  auto bare = decode_logo("data:image/jpeg;base64,/9j/2Q==");
+  ASSERT_TRUE(bare.has_value());
+  EXPECT_EQ(bare->width, 0);
+  EXPECT_FALSE(decode_logo("data:image/png;base64,R0lGODlh").has_value());
 }
 
 }  // namespace

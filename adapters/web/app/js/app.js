@@ -38,6 +38,9 @@ function applyBranding(b) {
 }
 
 async function loadBranding(id) {
+  // The café's own manifest: installed, the app has its name, colour and
+  // icon, and starts at its store (GET /v1/stores/{store}/manifest.webmanifest).
+  if (id) document.querySelector('link[rel="manifest"]').href = `/v1/stores/${encodeURIComponent(id)}/manifest.webmanifest`;
   const cached = JSON.parse(localStorage.getItem(BRAND) || 'null');
   if (cached && cached.store === id) applyBranding(cached);
   if (!id) return null;

@@ -238,17 +238,9 @@ function sampleLine() {
 
 export async function render(view, _args, { rerender }) {
   const reload = () => rerender();
-  // store_rules.version is the newest saved (the base of a save); yaml and
-  // sections are what this setiad has in force, which follows a save
-  // within moments (NOTIFY). Editing the older text on the newer base
-  // would undo that save: wait for them to agree.
-  let r = await api.get('/v1/admin/rules');
-  for (let i = 0; i < 20 && r.store_rules && r.store_rules.version > 0 && r.store_rules.live_version !== r.store_rules.version; i++) {
-    await new Promise((done) => { setTimeout(done, 250); });
-    r = await api.get('/v1/admin/rules');
-  }
-  const rules = r.store_rules;
-  const behind = rules && rules.version > 0 && rules.live_version !== rules.version;
+  // store_rules: the newest saved version (the base of a save) with its
+  // text and sections, so an edit starts from what it will be saved on.
+  const rules = (await api.get('/v1/admin/rules')).store_rules;
   if (!rules) { view.append(pageHead(t('promos.title')), errorBox({ message: t('pf.unavailable') })); return; }
   const s = rules.sections || { promos: [], rewards: [], birthday: null };
   state = { rules, promos: [...(s.promos || [])], rewards: [...(s.rewards || [])], birthday: s.birthday || null };
@@ -279,11 +271,5 @@ export async function render(view, _args, { rerender }) {
       h('div', { id: 'promo-status', 'aria-live': 'polite' })),
     card(t('pf.versions'), h('div', { id: 'versions' }, h('p', { class: 'muted' }, t('common.loading')))));
   drawForm(view);
-  if (behind) {
-    view.querySelector('#promo-save').disabled = true;
-    status(view, h('div', { class: 'alert', role: 'alert', id: 'promo-behind' },
-      h('p', {}, t('pf.behind', { v: rules.version, live: rules.live_version })),
-      h('button', { type: 'button', onclick: reload }, t('pf.reload'))));
-  }
   try { await versions(view, reload); } catch (e) { clear(view.querySelector('#versions')).append(errorBox(e)); }
 }
