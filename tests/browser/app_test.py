@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The member's app at /app/ in a real browser (docs/member-app.md).
 
-On the browser harness of the owner's console (console_test.py: setiad on
-the private PostgreSQL and Mosquitto of tests/run.sh, headless Chromium
+On the browser harness shared with the owner's console (harness.py: setiad
+on the private PostgreSQL and Mosquitto of tests/run.sh, headless Chromium
 through chromium-driver and python3-selenium), at a phone's size (390x844):
 
   - the first view over a throttled 3G link from an empty cache: bytes
@@ -23,7 +23,6 @@ Every screen is saved as OUT/app-<screen>.png.
   tests/browser/app_test.py --setiad build/adapters/daemon/setiad \\
       --setiactl build/adapters/cli/setiactl --out build/screenshots
 """
-import argparse
 import json
 import re
 import shutil
@@ -31,13 +30,11 @@ import subprocess
 import sys
 import tempfile
 import traceback
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 from selenium.webdriver.common.by import By
 
-from console_test import PHONE, REPO, Browser, Failure, Setia, log  # the harness
+from harness import (PHONE, REPO, Browser, Failure, Setia, csp_violations, get, log, main, no_secret_in_url,
+                     report_failure)
 
 APP_DIR = REPO / "adapters/web/app"
 
@@ -93,7 +90,7 @@ branding:
 
 
 class AppSetia(Setia):
-    """The console's setiad, with the app mounted and a store of its own."""
+    """The harness's setiad, with the app mounted and a store of its own."""
 
     def __init__(self, args, tmp):
         super().__init__(args, tmp)
@@ -119,8 +116,9 @@ class Phone(Browser):
         self.d.save_screenshot(str(path))
         log(f"screenshot {path}")
 
-    def decode_qr(self, css, name):
-        """The text of the QR shown by `css`, read by zbarimg from a shot of it."""
+    def decode_qr(self, css, name, want):
+        """The text of the QR shown by `css`, read by zbarimg from a shot of
+        it; Failure unless it is `want`."""
         img = self.el(css)
         self.wait(lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", img),
                   f"the image '{css}' to load")
@@ -133,23 +131,14 @@ class Phone(Browser):
         r = subprocess.run(["zbarimg", "--raw", "-q", str(path)], capture_output=True, text=True, timeout=60)
         if r.returncode != 0:
             raise Failure(f"zbarimg could not read {path} ({r.returncode}): {r.stderr}")
-        return r.stdout.strip()
-
-    def no_token_in_url(self):
-        url = self.d.current_url
-        if re.search(r"[A-Za-z0-9_-]{43}", url) or "token" in url.lower() or "password" in url.lower():
-            raise Failure(f"a secret reached the URL: {url}")
+        got = r.stdout.strip()
+        if got != want:
+            raise Failure(f"the QR {css} ({path}) reads {got!r}, not {want!r}")
+        return got
 
 
 def check_headers(base, store):
-    def get(path):
-        try:
-            with urllib.request.urlopen(base + path, timeout=30) as r:
-                return r.status, dict(r.headers), r.read()
-        except urllib.error.HTTPError as e:
-            return e.code, dict(e.headers), e.read()
-
-    status, headers, body = get("/app/")
+    status, headers, body = get(base, "/app/")
     if status != 200 or b'<script type="module" src="js/app.js">' not in body:
         raise Failure(f"/app/ answered {status}: {body[:200]!r}")
     csp = headers.get("Content-Security-Policy", "")
@@ -162,10 +151,10 @@ def check_headers(base, store):
         raise Failure(f"/app/ has no nosniff: {headers}")
     for path, kind in (("/app/sw.js", "text/javascript"), ("/app/manifest.webmanifest", "application/manifest+json"),
                        ("/app/icons/icon-192.png", "image/png")):
-        status, headers, _ = get(path)
+        status, headers, _ = get(base, path)
         if status != 200 or not headers.get("Content-Type", "").startswith(kind):
             raise Failure(f"{path}: {status} {headers.get('Content-Type')}, expected {kind}")
-    status, _, body = get(f"/v1/stores/{store}/branding")
+    status, _, body = get(base, f"/v1/stores/{store}/branding")
     b = json.loads(body)
     if status != 200 or b["name"] != "Kopi Senja Test" or b["primary"] != "#1b5e20":
         raise Failure(f"the store's branding: {status} {body[:200]!r}")
@@ -230,10 +219,10 @@ def installs_as_the_cafe(phone, store):
 
 
 def run(args):
-    tmp = tempfile.mkdtemp(prefix="setia-app-")
-    setia = AppSetia(args, tmp)
-    phone = None
+    tmp = setia = phone = None
     try:
+        tmp = tempfile.mkdtemp(prefix="setia-app-")
+        setia = AppSetia(args, tmp)
         setia.start()
         store = setia.store
         log(f"setiad at {setia.base}, store {store}")
@@ -264,15 +253,13 @@ def run(args):
         p.fill("#register-form input[name=password]", password)
         p.click("#register-submit")
         p.el("#member-card")
-        p.has_text("#points", "0")
+        p.has_exact("#points", "0")
         code = p.text("#member-code")
         if not re.fullmatch(r"[A-Z0-9]+-[A-Z0-9]{8}", code):
             raise Failure(f"no member code on the card: {code!r}")
         p.has_text("#next-reward", "100 poin lagi untuk Gratis 1 Kopi")
-        p.no_token_in_url()
-        qr = p.decode_qr("#member-qr", "member")
-        if qr != code:
-            raise Failure(f"the member QR reads {qr!r}, not the code {code!r}")
+        no_secret_in_url(p.d.current_url)
+        p.decode_qr("#member-qr", "member", code)
         log(f"member {code} registered; its QR decodes to it")
         p.shot("home", "#member-card")
         width = p.d.execute_script("return document.getElementById('member-qr').getBoundingClientRect().width")
@@ -305,18 +292,15 @@ def run(args):
         voucher = p.text("#voucher-list .voucher-code")
         if not voucher.startswith("V-"):
             raise Failure(f"no voucher code after the claim: {voucher!r}")
-        got = p.decode_qr(f"#voucher-list img[data-code='{voucher}']", "voucher")
-        if got != voucher:
-            raise Failure(f"the voucher QR reads {got!r}, not {voucher!r}")
+        p.decode_qr(f"#voucher-list img[data-code='{voucher}']", "voucher", voucher)
         log(f"promo claimed: voucher {voucher}; its QR decodes to it")
         p.shot("vouchers", "#voucher-list img.voucher-qr")
 
         # --- rewards: redeem with the sale's points ------------------------
         p.click("#tab-rewards")
-        p.has_text("#points", "156")
+        p.has_exact("#points", "156")
         p.shot("rewards", "#reward-list")
         p.click("#reward-list [data-reward=free-coffee]")
-        p.el("#voucher-list")
         p.has_text("#voucher-list", "Gratis 1 Kopi")
         p.click("#tab-home")
         p.wait(lambda d: p.text("#points") == "56", "the balance to be 156 - 100 = 56")
@@ -351,9 +335,7 @@ def run(args):
             p.d.refresh()
             p.el("#offline-note")
             p.has_text("#member-code", code)
-            offline_qr = p.decode_qr("#member-qr", "offline")
-            if offline_qr != code:
-                raise Failure(f"the offline card's QR reads {offline_qr!r}, not the member code {code!r}")
+            p.decode_qr("#member-qr", "offline", code)
             p.shot("offline", "#member-card")
         finally:
             p.d.execute_cdp_cmd("Network.emulateNetworkConditions",
@@ -377,49 +359,27 @@ def run(args):
         p.click("#login-submit")
         p.has_text("#toast", "Email/nomor HP atau kata sandi salah.")
         p.shot("login-refused", "#login-form")
-        p.no_token_in_url()
+        no_secret_in_url(p.d.current_url)
         if p.d.execute_script("return localStorage.getItem('setia.card') || localStorage.getItem('setia.refresh')"):
             raise Failure("the card or a refresh token stayed in the browser after the account was deleted")
         log("account deleted; its login is refused")
 
-        p.collect_log()
-        csp = [e for e in p.browser_log if "Content Security Policy" in e.get("message", "")]
-        if csp:
-            raise Failure("the browser reported CSP violations:\n" + "\n".join(e["message"] for e in csp))
+        csp_violations(p)
         log("all app checks passed")
         return 0
     except Exception as e:  # noqa: BLE001 - every failure is reported with what helps to read it
         log(f"FAILED: {e}")
         traceback.print_exc()
-        if phone:
-            try:
-                phone.d.save_screenshot(str(Path(args.out) / "app-FAILED.png"))
-                phone.collect_log()
-                for entry in phone.browser_log[-20:]:
-                    log(f"browser: {entry.get('level')} {entry.get('message')}")
-            except Exception:  # noqa: BLE001
-                pass
-        log("setiad's log (last 60 lines):\n" + "\n".join(setia.log().splitlines()[-60:]))
+        report_failure("app", args.out, phone, setia)
         return 1
     finally:
         if phone:
             phone.quit()
-        setia.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--setiad", required=True)
-    p.add_argument("--setiactl", required=True)
-    p.add_argument("--out", required=True, help="where the screenshots go")
-    args = p.parse_args()
-    for tool in ("chromium", "chromedriver", "zbarimg"):
-        if not shutil.which(tool) and not Path(f"/usr/bin/{tool}").exists():
-            print(f"app_test: {tool} is missing (tests/run.sh installs it: setia_install_deps)", file=sys.stderr)
-            return 1
-    return run(args)
+        if setia:
+            setia.stop()
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(__doc__, ("chromium", "chromedriver", "zbarimg"), run))
