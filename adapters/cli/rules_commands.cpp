@@ -3,6 +3,7 @@
 // store's rule versions in PostgreSQL (docs/rules.md, "Rule versions").
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <sstream>
 
@@ -13,10 +14,10 @@
 #include "adapters/postgres/pg_session.h"
 #include "core/pipeline/refund_flow.h"
 #include "core/pipeline/sale_decoder.h"
+#include "core/services/rule_versions.h"
 #include "core/services/store_time_text.h"
 #include "rules/evaluator.h"
 #include "rules/loader.h"
-#include "rules/version_hash.h"
 
 namespace setia::cli {
 namespace {
@@ -61,26 +62,33 @@ int show(Context& ctx, const RulesOptions& o) {
   return 0;
 }
 
-// A new version of `text`, validated by the loader, on the newest one.
-int save_version(Context& ctx, const RulesOptions& o, const std::string& text, const std::string& source,
-                 std::optional<int> restored_from, const std::string& command) {
-  auto rs = rules::load_rule_text(text, o.file.empty() ? "rule_versions/" + o.store : o.file);
-  if (!rs) {
-    for (const auto& e : rs.error()) std::fprintf(stderr, "%s\n", e.to_string().c_str());
-    return 1;
+// Saves and restores go through core::RuleVersions, as the console's do:
+// the loader validates the text, and the store's own file in the config's
+// rules dir is recorded as version 1 before its first save. Without that
+// record, setiad would find the file's text in no version, take it for a
+// newer edit and save it over this one (docs/rules.md, "Rule versions").
+int save_with(Context& ctx, const RulesOptions& o, const std::string& command,
+              const std::function<std::expected<core::RuleVersion, core::RuleSaveFailure>(core::RuleVersions&)>& act) {
+  std::shared_ptr<const rules::RuleBook> book;
+  if (const auto* cfg = ctx.config_if_given()) {
+    auto dir = rules::load_rule_dir_by_store(cfg->rules.dir, nullptr);
+    if (!dir) {
+      for (const auto& e : dir.error()) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+      return fail("cannot read the rules dir " + cfg->rules.dir);
+    }
+    book = std::make_shared<const rules::RuleBook>(std::move(*dir));
   }
-  if (rs->store != o.store) return fail("the text is for store '" + rs->store + "', not " + o.store);
   adapters::postgres::PgSession session(ctx.conninfo(command));
   adapters::postgres::PgRuleVersionStore store(session);
-  auto newest = store.newest(o.store);
-  if (!newest) return fail(newest.error().message);
-  core::NewRuleVersion v{o.store,     text,  rules::version_hash(text), source, restored_from, std::nullopt,
-                         cli_actor(), o.note};
-  auto saved = store.save(v, *newest ? (*newest)->version : 0, std::nullopt);
+  adapters::postgres::PgSaleRecords sales(session);
+  core::SystemClock clock;
+  core::RuleVersions versions(store, sales, core::rules_from(book), clock);
+  auto saved = act(versions);
   if (!saved) {
-    if (const auto* stale = saved.error().refusal())
-      return fail("saved meanwhile as version " + std::to_string(stale->latest) + ": try again");
-    return fail(saved.error().store_error()->message);
+    for (const auto& e : saved.error().fields) {
+      std::fprintf(stderr, "%s%s%s\n", e.field.c_str(), e.field.empty() ? "" : ": ", e.message.c_str());
+    }
+    return saved.error().error ? fail(saved.error().error->message) : 1;
   }
   std::printf("store %s: version %d saved; every setiad applies it within seconds\n", o.store.c_str(), saved->version);
   return 0;
@@ -91,18 +99,24 @@ int save(Context& ctx, const RulesOptions& o) {
   if (!in) return fail("cannot read " + o.file);
   std::stringstream ss;
   ss << in.rdbuf();
-  return save_version(ctx, o, ss.str(), "cli", std::nullopt, "rules save");
+  return save_with(ctx, o, "rules save", [&](core::RuleVersions& v) {
+    auto newest = v.newest(o.store);
+    if (!newest)
+      return std::expected<core::RuleVersion, core::RuleSaveFailure>(
+          std::unexpected(core::RuleSaveFailure{{}, newest.error()}));
+    return v.save({.store = o.store,
+                   .yaml = ss.str(),
+                   .base_version = *newest ? (*newest)->version : 0,
+                   .note = o.note,
+                   .actor = cli_actor(),
+                   .source = "cli"});
+  });
 }
 
 int restore(Context& ctx, const RulesOptions& o) {
-  adapters::postgres::PgSession session(ctx.conninfo("rules restore"));
-  adapters::postgres::PgRuleVersionStore store(session);
-  auto v = store.get(o.store, o.version);
-  if (!v) return fail(v.error().message);
-  if (!*v) return fail("store " + o.store + " has no rule version " + std::to_string(o.version));
-  RulesOptions with_note = o;
-  if (with_note.note.empty()) with_note.note = "restored from version " + std::to_string(o.version);
-  return save_version(ctx, with_note, (*v)->yaml, "restore", o.version, "rules restore");
+  return save_with(ctx, o, "rules restore", [&](core::RuleVersions& v) {
+    return v.restore(o.store, o.version, std::nullopt, o.note, cli_actor(), std::nullopt);
+  });
 }
 
 json decision_json(const rules::PointsDecision& d) {

@@ -6,6 +6,7 @@
 // working beside it.
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -328,6 +329,52 @@ TEST_F(RestRules, AFileEditOfAStoreWithVersionsBecomesTheNewestVersion) {
   ASSERT_TRUE(reload_done(offset = daemon_->log().size())) << daemon_->log();
   EXPECT_EQ(store_rules(owner_)["live_version"], 4);
   EXPECT_EQ(store_rules(owner_)["version"], 4);
+}
+
+// setiactl's save and restore are the console's: a store edited in files
+// gets its file recorded as version 1 first, so that setiad's next reload
+// does not take the file for a newer edit and put it over the save.
+TEST_F(RestRules, SetiactlSavesAndRestoresAsTheConsoleDoes) {
+  const std::string path = daemon_->rules_dir() + "/" + store_ + ".yaml";
+  std::ofstream(path) << own_rules(store_, 1000);
+  ASSERT_TRUE(reload_done(daemon_->log().size())) << daemon_->log();
+  auto setiactl = [this](std::vector<std::string> args) {
+    args.insert(args.begin(), {SETIACTL_PATH, "--config", daemon_->config_path(), "rules"});
+    return run(args);
+  };
+  const auto edited = std::filesystem::temp_directory_path() / (unique("rules") + ".yaml");
+  std::ofstream(edited) << own_rules(store_, 500);
+  auto r = setiactl({"save", "--store", store_, edited.string(), "--note", "promo Desember"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("version 2 saved"), std::string::npos) << r.out;
+  ASSERT_TRUE(live(2)) << daemon_->log();
+  auto items = http().get("/v1/admin/rules/versions", owner_).json()["items"];
+  ASSERT_EQ(items.size(), 2U) << items.dump();
+  EXPECT_EQ(items[0]["source"], "cli");
+  EXPECT_EQ(items[1]["source"], "file");
+  // The file, unchanged, is version 1's text: a reload keeps version 2.
+  ASSERT_TRUE(reload_done(daemon_->log().size())) << daemon_->log();
+  EXPECT_EQ(store_rules(owner_)["live_version"], 2);
+  EXPECT_EQ(store_rules(owner_)["version"], 2);
+
+  r = setiactl({"restore", "--store", store_, "--version", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("version 3 saved"), std::string::npos) << r.out;
+  ASSERT_TRUE(live(3)) << daemon_->log();
+  EXPECT_EQ(http().get("/v1/admin/rules/versions/3", owner_).json()["yaml"], own_rules(store_, 1000));
+
+  // Refused with the loader's words, nothing saved: another store's text,
+  // a broken one.
+  std::ofstream(edited) << own_rules("toko-lain", 500);
+  r = setiactl({"save", "--store", store_, edited.string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("store must be '" + store_ + "'"), std::string::npos) << r.err;
+  std::ofstream(edited) << "version: 1\nstore: " << store_ << "\npoints: [\n";
+  r = setiactl({"save", "--store", store_, edited.string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_FALSE(r.err.empty());
+  EXPECT_EQ(store_rules(owner_)["version"], 3);
+  std::filesystem::remove(edited);
 }
 
 // Two setiad processes on one database: a save through one is in force in
