@@ -46,8 +46,8 @@ SELECT i, :'store', 'seed-' || i, 'R' || lpad(i::text, 9, '0'), t,
        CASE WHEN m IS NOT NULL THEN least(amt / 1000, 500) ELSE 0 END, t
   FROM (SELECT i,
                now() - interval '395 days' + (interval '395 days' * i / :sales) AS t,
-               CASE WHEN i % 10 < 7 THEN 1 + (i * 7919) % :members END AS m,
-               15000 + ((i * 104729) % 136) * 1000 AS amt
+               CASE WHEN i % 10 < 7 THEN 1 + (i::bigint * 7919) % :members END AS m,
+               15000 + ((i::bigint * 104729) % 136)::int * 1000 AS amt
           FROM generate_series(1, :sales) AS i) s;
 SELECT setval(pg_get_serial_sequence('sales', 'id'), :sales);
 
@@ -76,7 +76,7 @@ SELECT store_id, 'refund-' || id, id, total / 2, 'salah pesan', occurred_at + in
   FROM sales WHERE id % 100 = 42;
 UPDATE sales s SET refunded = r.amount FROM refunds r WHERE r.sale_id = s.id;
 
--- Vouchers: one per 50 sales, to a member, Rp 10.000 off; half redeemed on
+-- Vouchers: one per 50 sales (those to a member), Rp 10.000 off; half redeemed on
 -- that sale, the others still active. Promo ones get their claim.
 INSERT INTO vouchers (code, store_id, member_id, title, kind, amount_off, min_spend, valid_from, valid_until,
                       status, source, source_id, redeemed_sale_id, redeemed_at, discount, created_at)
@@ -92,7 +92,7 @@ SELECT 'V-' || substr(c, 1, 4) || '-' || substr(c, 5, 4) || '-' || substr(c, 9, 
        s.occurred_at - interval '7 days'
   FROM sales s
  CROSS JOIN LATERAL (SELECT upper(lpad(to_hex(s.id * 2654435761 % 281474976710656), 12, '0')) AS c) h
- WHERE s.member_id IS NOT NULL AND s.id % 50 = 7;
+ WHERE s.member_id IS NOT NULL AND s.id % 50 = 3;
 INSERT INTO promo_claims (store_id, promo_id, member_id, voucher_id, claimed_at)
 SELECT store_id, source_id, member_id, id, created_at FROM vouchers WHERE source = 'promo';
 INSERT INTO promo_counters (store_id, promo_id, claimed)
