@@ -96,6 +96,7 @@ PSQL_SU=("$SETIA_PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$SETIA_P
 # auto_explain: the plan of every statement slower than EXPLAIN_MS, in
 # postgres.log (new sessions load it; setiad connects after this).
 "${PSQL_SU[@]}" <<EOF
+LOAD 'auto_explain';
 ALTER SYSTEM SET session_preload_libraries = 'auto_explain';
 ALTER SYSTEM SET auto_explain.log_min_duration = '${EXPLAIN_MS}ms';
 ALTER SYSTEM SET auto_explain.log_analyze = on;
