@@ -16,3 +16,17 @@ CREATE INDEX members_name_trgm ON members USING gin (name gin_trgm_ops);
 CREATE INDEX members_code_trgm ON members USING gin (code gin_trgm_ops);
 CREATE INDEX members_phone_trgm ON members USING gin (phone gin_trgm_ops);
 CREATE INDEX members_email_trgm ON members USING gin (email gin_trgm_ops);
+
+-- No JIT for Setia's database. The reports' statements (pg_report_queries.cpp:
+-- a row per period LEFT JOINed to seven aggregates) are estimated at
+-- billions of rows, far over jit_above_cost, so each one was compiled with
+-- inlining and optimisation: 2.2 of the 2.8 s of GET /v1/admin/reports/sales
+-- for a month on bench/console_bench.sh's store were the JIT's (its plan's
+-- "JIT: ... Total 2251 ms"), for statements that run in milliseconds. The
+-- database's owner (the role that migrates) may set its defaults; new
+-- connections take it.
+DO $$
+BEGIN
+  EXECUTE format('ALTER DATABASE %I SET jit = off', current_database());
+END
+$$;
