@@ -95,7 +95,7 @@ PSQL=("$SETIA_PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 "$SETIA_PG_CONNINFO")
 PSQL_SU=("$SETIA_PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$SETIA_PG_PORT" -U postgres -d setia)
 # auto_explain: the plan of every statement slower than EXPLAIN_MS, in
 # postgres.log (new sessions load it; setiad connects after this).
-"${PSQL_SU[@]}" <<EOF
+"${PSQL_SU[@]}" >/dev/null <<EOF
 LOAD 'auto_explain';
 ALTER SYSTEM SET session_preload_libraries = 'auto_explain';
 ALTER SYSTEM SET auto_explain.log_min_duration = '${EXPLAIN_MS}ms';
@@ -154,7 +154,7 @@ say "setiad"
 SETIAD_PID=$!
 PORT=""
 for ((i = 0; i < 300; i++)); do
-  if grep -qw 'ready' "$BENCH_DIR/setiad.log"; then
+  if grep -qsw 'ready' "$BENCH_DIR/setiad.log"; then
     PORT=$(sed -n 's/.*rest: listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$BENCH_DIR/setiad.log" | head -n 1)
     break
   fi
