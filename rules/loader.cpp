@@ -166,7 +166,6 @@ std::expected<RuleBook, LoadErrors> load_rule_dir_by_store(const std::string& di
     }
     by_store[*store].push_back({path, std::move(rules)});
   }
-  std::vector<std::shared_ptr<const RuleSet>> in_force;
   for (auto& [store, candidates] : by_store) {
     std::shared_ptr<const RuleSet> chosen;
     if (candidates.size() == 1 && candidates[0].rules) {
@@ -189,22 +188,32 @@ std::expected<RuleBook, LoadErrors> load_rule_dir_by_store(const std::string& di
       }
     }
     if (!chosen) continue;
-    in_force.push_back(chosen);
     if (store == "*")
       book.fallback = chosen;
     else
       book.by_store.emplace(store, chosen);
   }
-  // The version names the texts in force, in file order: with every file
-  // good it is load_rule_dir's.
-  std::sort(in_force.begin(), in_force.end(), [](const auto& a, const auto& b) { return a->file < b->file; });
+  // With every file good the version is load_rule_dir's.
+  name_version(book);
+  return book;
+}
+
+void name_version(RuleBook& book) {
+  std::vector<std::pair<std::string, const RuleSet*>> in_force;
+  auto name = [](const RuleSet& rs) {
+    return rs.stored_version > 0 ? rs.store + "@v" + std::to_string(rs.stored_version)
+                                 : std::filesystem::path(rs.file).filename().string();
+  };
+  for (const auto& [store, rs] : book.by_store) in_force.emplace_back(rs->file, rs.get());
+  if (book.fallback) in_force.emplace_back(book.fallback->file, book.fallback.get());
+  std::sort(in_force.begin(), in_force.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::string hash_input;
-  for (const auto& rs : in_force) {
-    hash_input += std::filesystem::path(rs->file).filename().string() + '\0' + rs->source + '\0';
-    book.files.push_back(rs->file);
+  book.files.clear();
+  for (const auto& [file, rs] : in_force) {
+    hash_input += name(*rs) + '\0' + rs->source + '\0';
+    if (rs->stored_version == 0) book.files.push_back(file);  // the dir's files in force
   }
   book.version = version_hash(hash_input);
-  return book;
 }
 
 }  // namespace setia::rules

@@ -27,6 +27,11 @@ std::expected<RuleBook, LoadErrors> load_rule_dir(const std::string& dir);
 // other stores take their files. Fails only when the dir cannot be listed.
 std::expected<RuleBook, LoadErrors> load_rule_dir_by_store(const std::string& dir, const RuleBook* previous);
 
+// Names the book's version from the texts in force, in file order (a
+// file's name, or "<store>@v<n>" for a stored version, and its text), and
+// sets `files` to the dir's files in force.
+void name_version(RuleBook& book);
+
 // The store a rule file declares on a top-level `store:` line, read without
 // YAML so that a file that does not parse still names it; nullopt when it
 // cannot be told.

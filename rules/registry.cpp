@@ -1,10 +1,5 @@
 #include "rules/registry.h"
-
-#include <algorithm>
-#include <filesystem>
-
 #include "rules/loader.h"
-#include "rules/version_hash.h"
 
 namespace setia::rules {
 namespace {
@@ -49,27 +44,6 @@ std::vector<StoredRules> stored_in(const RuleBook& book) {
     if (rs->stored_version > 0) out.push_back({store, rs->stored_version, rs->source, rs->stored_at});
   }
   return out;
-}
-
-// The version names the texts in force, in name order (the file's, or
-// "<store>@v<n>" for a stored version): with files alone it is
-// load_rule_dir_by_store's. `files` stays the dir's files in force.
-void name_version(RuleBook& book) {
-  std::vector<std::pair<std::string, const RuleSet*>> in_force;
-  auto name = [](const RuleSet& rs) {
-    return rs.stored_version > 0 ? rs.store + "@v" + std::to_string(rs.stored_version)
-                                 : std::filesystem::path(rs.file).filename().string();
-  };
-  for (const auto& [store, rs] : book.by_store) in_force.emplace_back(rs->file, rs.get());
-  if (book.fallback) in_force.emplace_back(book.fallback->file, book.fallback.get());
-  std::sort(in_force.begin(), in_force.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::string hash_input;
-  book.files.clear();
-  for (const auto& [file, rs] : in_force) {
-    hash_input += name(*rs) + '\0' + rs->source + '\0';
-    if (rs->stored_version == 0) book.files.push_back(file);  // the dir's files in force
-  }
-  book.version = version_hash(hash_input);
 }
 
 }  // namespace

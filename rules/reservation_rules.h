@@ -18,8 +18,9 @@ struct Reservations {
   int horizon_days = 30;  // the latest start is this many days ahead
   int max_open_per_member = 2;  // a member's bookings not yet over (pending or confirmed); then no more
   // Seats a member's bookings (pending or confirmed) may hold on one
-  // store-local day, together; 0 in the struct: the default, 2 × max_party.
-  int max_seats_per_member_day = 0;
+  // store-local day, together. A file that names none gets 2 × its
+  // max_party (the reader); this default is that of the default max_party.
+  int max_seats_per_member_day = 20;
   std::array<std::optional<TimeWindow>, 7> hours;  // by Weekday; none: closed that day
   std::vector<LocalDate> closed;                   // closed on these dates, sorted
   bool notify_admins = false;

@@ -2,7 +2,6 @@
 // admin key create|list|revoke (machines), admin token create (the old
 // shared tokens): docs/admin-accounts.md.
 #include <cstdio>
-#include <ctime>
 #include <fstream>
 #include <memory>
 
@@ -17,6 +16,7 @@
 #include "adapters/sodium/sodium_token_minter.h"
 #include "core/services/admins.h"
 #include "core/services/auth.h"
+#include "core/services/store_time_text.h"
 
 namespace setia::cli {
 namespace {
@@ -74,15 +74,6 @@ struct KeyOptions {
   int days = 90;
   long long id = 0;
 };
-
-std::string utc(std::int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::optional<long long> limit_of(const std::string& text) {
   if (text == "none") return std::nullopt;
@@ -148,7 +139,8 @@ int key_create(Context& ctx, const KeyOptions& o) {
   if (!k) return fail(k.error().message);
   std::fprintf(stderr, "API key %lld '%s' (%s, %s), valid until %s; shown once:\n", k->row.id, k->row.name.c_str(),
                std::string(core::admin_role_name(k->row.role)).c_str(),
-               k->row.store_id ? k->row.store_id->c_str() : "every store", utc(k->row.expires_at).c_str());
+               k->row.store_id ? k->row.store_id->c_str() : "every store",
+               core::store_time_text(k->row.expires_at, nullptr).c_str());
   std::printf("%s\n", k->key.c_str());
   return 0;
 }
@@ -160,8 +152,8 @@ int key_list(Context& ctx, const std::optional<std::string>& store) {
   std::printf("%-6s %-24s %-9s %-21s %-24s %s\n", "ID", "STORE", "ROLE", "EXPIRES", "CREATED_BY", "NAME");
   for (const auto& k : *rows) {
     std::printf("%-6lld %-24s %-9s %-21s %-24s %s\n", k.id, k.store_id.value_or("*").c_str(),
-                std::string(core::admin_role_name(k.role)).c_str(), utc(k.expires_at).c_str(), k.created_by.c_str(),
-                k.name.c_str());
+                std::string(core::admin_role_name(k.role)).c_str(),
+                core::store_time_text(k.expires_at, nullptr).c_str(), k.created_by.c_str(), k.name.c_str());
   }
   return 0;
 }

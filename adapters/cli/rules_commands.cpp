@@ -2,8 +2,6 @@
 // and against the sales of a period; rules versions|show|save|restore: a
 // store's rule versions in PostgreSQL (docs/rules.md, "Rule versions").
 #include <cstdio>
-#include <cstdlib>
-#include <ctime>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -15,6 +13,7 @@
 #include "adapters/postgres/pg_session.h"
 #include "core/pipeline/refund_flow.h"
 #include "core/pipeline/sale_decoder.h"
+#include "core/services/store_time_text.h"
 #include "rules/evaluator.h"
 #include "rules/loader.h"
 #include "rules/version_hash.h"
@@ -34,20 +33,6 @@ struct RulesOptions {
   int version = 0, limit = 20;
 };
 
-std::string cli_actor() {
-  const char* user = std::getenv("USER");
-  return std::string("setiactl:") + (user ? user : "?");
-}
-
-std::string time_text(std::int64_t unix_seconds) {
-  std::time_t t = unix_seconds;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 int versions(Context& ctx, const RulesOptions& o) {
   adapters::postgres::PgSession session(ctx.conninfo("rules versions"));
   adapters::postgres::PgRuleVersionStore store(session);
@@ -58,9 +43,9 @@ int versions(Context& ctx, const RulesOptions& o) {
     return 0;
   }
   for (const auto& v : page->items) {
-    std::printf("%d\t%s\t%s%s\t%s\t%s\n", v.version, time_text(v.saved_at).c_str(), v.source.c_str(),
-                v.restored_from ? (" of " + std::to_string(*v.restored_from)).c_str() : "", v.actor.c_str(),
-                v.note.c_str());
+    std::printf("%d\t%s\t%s%s\t%s\t%s\n", v.version, core::store_time_text(v.saved_at, nullptr).c_str(),
+                v.source.c_str(), v.restored_from ? (" of " + std::to_string(*v.restored_from)).c_str() : "",
+                v.actor.c_str(), v.note.c_str());
   }
   return 0;
 }

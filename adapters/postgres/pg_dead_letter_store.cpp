@@ -97,13 +97,16 @@ std::expected<void, core::StoreError> PgDeadLetterStore::mark_replayed(long long
 
 std::expected<long long, core::StoreError> PgDeadLetterStore::purge_received_before(std::int64_t before, int limit) {
   long long deleted = 0;
+  // Named, not a temporary: SOCI reads a use() when the statement runs, at
+  // the end of the full expression, after a temporary is gone.
+  const long long received_before = before;
   auto done = session_.run([&](soci::session& sql) {
     // A bounded batch per statement (dead_letters_received serves the
     // oldest first): a purge of months never holds one long transaction.
     sql << "WITH gone AS (DELETE FROM dead_letters WHERE id IN ("
            "SELECT id FROM dead_letters WHERE received_at < to_timestamp(:b) ORDER BY received_at LIMIT :n) "
            "RETURNING 1) SELECT count(*) FROM gone",
-        soci::use(static_cast<long long>(before)), soci::use(limit), soci::into(deleted);
+        soci::use(received_before), soci::use(limit), soci::into(deleted);
   });
   if (!done) return std::unexpected(done.error());
   return deleted;

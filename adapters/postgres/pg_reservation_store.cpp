@@ -103,26 +103,22 @@ std::expected<core::ReservationStore::Booking, core::StoreError> PgReservationSt
     // Setia never changes) gives each statement its own.
     sql << "SELECT pg_advisory_xact_lock(CAST(:c AS int), hashtext(:s))", soci::use(lock_class), soci::use(store);
     long long member = r.member_id, starts = r.starts_at, ends = r.ends_at, id = 0, at = now;
-    // One member cannot hold every table of the horizon: a member is in
-    // one store, so the store's lock also orders the member's bookings.
+    // One member cannot hold every table of the horizon, nor the tables of
+    // one day: their open bookings, and the seats of those on this day, in
+    // one read (a guest the shop books for is nobody's to count). A member
+    // is in one store, so the store's lock also orders the member's bookings.
     int open = 0;
+    int seated = 0;
+    std::string day = r.date;
     if (member != 0) {
-      sql << "SELECT count(*) FROM reservations WHERE member_id = :m AND status IN ('pending', 'confirmed') "
-             "AND ends_at > to_timestamp(:now)",
-          soci::use(member), soci::use(at), soci::into(open);
+      sql << "SELECT count(*) FILTER (WHERE ends_at > to_timestamp(:now)), "
+             "coalesce(sum(party) FILTER (WHERE local_date = CAST(:d AS date)), 0) "
+             "FROM reservations WHERE store_id = :s AND member_id = :m AND status IN ('pending', 'confirmed')",
+          soci::use(at), soci::use(day), soci::use(store), soci::use(member), soci::into(open), soci::into(seated);
     }
     if (open >= max_open_per_member) {
       out.refused = Booking::Refused::member_limit;
       return;  // rolled back
-    }
-    // Nor the tables of one day, a few open bookings at a time (a member's;
-    // a guest the shop books for is nobody's to count).
-    int seated = 0;
-    std::string day = r.date;
-    if (member != 0) {
-      sql << "SELECT coalesce(sum(party), 0) FROM reservations WHERE member_id = :m AND store_id = :s "
-             "AND local_date = CAST(:d AS date) AND status IN ('pending', 'confirmed')",
-          soci::use(member), soci::use(store), soci::use(day), soci::into(seated);
     }
     if (member != 0 && seated + r.party > max_seats_per_member_day) {
       out.refused = Booking::Refused::member_day_seats;

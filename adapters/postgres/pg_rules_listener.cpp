@@ -32,6 +32,10 @@ PgRulesListener::~PgRulesListener() { stop(); }
 
 void PgRulesListener::start() {
   thread_ = std::thread([this] { run(); });
+  // The caller reloads next: a save committed before the LISTEN would
+  // otherwise be missed until the next one.
+  std::unique_lock lock(mu_);
+  cv_.wait_for(lock, std::chrono::seconds(5), [&] { return first_done_ || stop_.load(); });
 }
 
 void PgRulesListener::stop() {

@@ -64,11 +64,13 @@ std::string at_time(Call& call, std::int64_t unix_seconds, const std::string& st
 
 // The store's rules for the console: the stored version (number, the
 // newest saved: the base of an edit), the one in force in this setiad,
-// the text, and its form sections.
+// and the base's text and its form sections (the text in force while the
+// store has no saved version).
 json store_rules_json(Call& call, const std::string& store) {
   auto& rv = editor(call);
   auto newest = unwrap(rv.newest(store));
   auto live = rv.live(store);
+  const std::string* text = newest ? &newest->yaml : live ? &live->text : nullptr;
   json j = {{"store", store},
             {"version", newest ? newest->version : 0},
             {"saved_at", newest ? json(at_time(call, newest->saved_at, store)) : json(nullptr)},
@@ -79,10 +81,10 @@ json store_rules_json(Call& call, const std::string& store) {
                        : live->own              ? "file"
                                                 : "default_file"},
             {"file", live ? json(live->file) : json(nullptr)},
-            {"yaml", live ? json(live->text) : json(nullptr)},
+            {"yaml", text ? json(*text) : json(nullptr)},
             {"sections", nullptr}};
-  if (live) {
-    if (auto sections = form_sections(live->text)) j["sections"] = *sections;
+  if (text) {
+    if (auto sections = form_sections(*text)) j["sections"] = *sections;
   }
   return j;
 }
@@ -132,14 +134,28 @@ Response get_rules(Call& call) {
 }
 
 // The candidate of a check, preview or save: {"yaml": the whole file} or
-// {"sections": {promos, rewards, birthday}} merged into the store's text in
-// force (a store on the default file gets its own, `store:` set to it).
-std::string candidate_text(Call& call, const JsonBody& body, const std::string& store) {
+// {"sections": {promos, rewards, birthday}} merged into the text they were
+// edited from: the saved version `base` (a save's base_version), else the
+// newest saved version, else the store's text in force (a store on the
+// default file gets its own, `store:` set to it). Never the text in force
+// when versions exist: this setiad may not have loaded the newest yet, and
+// merging into an older text would undo the newer version's other sections.
+std::string candidate_text(Call& call, const JsonBody& body, const std::string& store,
+                           std::optional<int> base = std::nullopt) {
   if (body.has("yaml") == body.has("sections")) {
     throw bad_request("give the candidate as yaml (the whole rule file) or as sections (promos, rewards, birthday)");
   }
   if (body.has("yaml")) return *body.string("yaml", true, kMaxYaml);
-  auto live = editor(call).live(store);
+  auto& rv = editor(call);
+  std::optional<core::RuleVersion> from;
+  if (!base) {
+    from = unwrap(rv.newest(store));
+  } else if (*base > 0) {
+    // Missing: the save answers 409 (its base is not the newest).
+    if (auto v = rv.get(store, *base)) from = std::move(*v);
+  }
+  if (from) return merge_sections(from->yaml, body.json()["sections"], std::nullopt);
+  auto live = rv.live(store);
   if (!live) {
     return merge_sections("version: 1\nstore: " + store + "\n", body.json()["sections"], std::nullopt);
   }
@@ -175,6 +191,17 @@ Response check_rules(Call& call) {
   return json_response(j);
 }
 
+// A text field of the sample (empty when absent); anything but a string is
+// a 400 naming where it is (json::value would throw, a 500).
+std::string text_field(const json& j, const char* key, const std::string& at) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return "";
+  if (!it->is_string() || it->get_ref<const std::string&>().size() > 200) {
+    throw bad_request(at + "." + key + " must be a text of at most 200 characters");
+  }
+  return it->get<std::string>();
+}
+
 // The sample sale of a preview, as a form gives it: lines, and optionally
 // the time (default now), subtotal and total (default the lines' sum).
 domain::Sale sample_sale(Call& call, const json& j, const std::string& store) {
@@ -201,9 +228,9 @@ domain::Sale sample_sale(Call& call, const json& j, const std::string& store) {
       throw bad_request(at + ": qty 1 to 10000, unit_price 0 to 1000000000");
     }
     sum += qty * price;
-    plan["items"].push_back({{"sku", line.value("sku", "")},
-                             {"name", line.value("name", "")},
-                             {"category", line.value("category", "")},
+    plan["items"].push_back({{"sku", text_field(line, "sku", at)},
+                             {"name", text_field(line, "name", at)},
+                             {"category", text_field(line, "category", at)},
                              {"qty", qty},
                              {"unit_price", price}});
   }
@@ -216,7 +243,7 @@ domain::Sale sample_sale(Call& call, const json& j, const std::string& store) {
   };
   plan["subtotal"] = money("subtotal");
   plan["total"] = money("total");
-  std::string when = j.value("occurred_at", "");
+  std::string when = text_field(j, "occurred_at", "sale");
   if (when.empty()) {
     when = call.time(
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count(),
@@ -311,7 +338,7 @@ Response save_rules(Call& call) {
   body.only({"yaml", "sections", "base_version", "note"});
   auto base = *body.integer("base_version", true, 0, 1'000'000'000);
   auto note = body.string("note", false, 500).value_or("");
-  auto text = candidate_text(call, body, store);
+  auto text = candidate_text(call, body, store, static_cast<int>(base));
   auto saved = editor(call).save({.store = store,
                                   .yaml = text,
                                   .base_version = static_cast<int>(base),

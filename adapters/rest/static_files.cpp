@@ -135,7 +135,7 @@ Response StaticFiles::serve(const StaticMount& mount, const Request& request) co
   if (!segments) return not_here();
   fs::path file = *root->real;
   for (const auto& s : *segments) file /= s;
-  if (segments->empty() || request.path.back() == '/') file /= "index.html";
+  if (segments->empty()) file /= "index.html";  // "<prefix>"; "<prefix>x/" has an empty segment, refused above
 
   std::error_code ec;
   auto real = fs::canonical(file, ec);
@@ -173,12 +173,15 @@ Response StaticFiles::serve(const StaticMount& mount, const Request& request) co
   return res;
 }
 
+std::string page_csp(std::string_view more_img) {
+  std::string img = "img-src 'self' data:";
+  if (!more_img.empty()) img += " " + std::string(more_img);
+  return "default-src 'self'; script-src 'self'; style-src 'self'; " + img +
+         "; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+}
+
 StaticMount member_app_mount(std::string dir) {
-  StaticMount m{.prefix = "/app/", .dir = std::move(dir)};
-  m.csp =
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; "
-      "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
-  return m;
+  return {.prefix = "/app/", .dir = std::move(dir), .csp = page_csp("blob:")};
 }
 
 }  // namespace setia::adapters::rest

@@ -3,11 +3,17 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "adapters/rest/http_message.h"
 
 namespace setia::adapters::rest {
+
+// The Content-Security-Policy of a served page: scripts and styles of this
+// origin only, never inline; connections to this origin only; images also
+// from `more_img` sources (e.g. "blob:").
+std::string page_csp(std::string_view more_img = {});
 
 // A folder of files served under a URL prefix: the owner's console at
 // /console/ (adapters/web/console), Debian's Chart.js under it, and the
@@ -15,11 +21,7 @@ namespace setia::adapters::rest {
 struct StaticMount {
   std::string prefix;  // "/console/"
   std::string dir;     // what it serves; a missing folder serves 404s (logged once at start)
-  // The Content-Security-Policy of its HTML pages: scripts and styles of
-  // this origin only, never inline; connections to this origin only.
-  std::string csp =
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-      "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  std::string csp = page_csp();  // of its HTML pages
 };
 
 // Serves GET and HEAD of the files under the mounts, read from disk at each

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "core/scheduler/batched_purge.h"
+
 namespace setia::core {
 
 Job dead_letter_purge_job(DeadLetterStore& store, std::chrono::days retention, std::chrono::seconds every, int batch) {
@@ -9,17 +11,11 @@ Job dead_letter_purge_job(DeadLetterStore& store, std::chrono::days retention, s
              .every = every,
              .run = [&store, retention,
                      batch](std::chrono::system_clock::time_point now) -> std::expected<std::string, std::string> {
-               const auto before =
-                   std::chrono::duration_cast<std::chrono::seconds>((now - retention).time_since_epoch()).count();
-               long long total = 0;
-               for (;;) {
-                 auto n = store.purge_received_before(before, batch);
-                 if (!n) return std::unexpected(n.error().message);
-                 total += *n;
-                 if (*n < batch) break;
-               }
-               if (total == 0) return "";
-               return "deleted " + std::to_string(total) + " dead letter(s) older than " +
+               auto total = purge_all([&](std::int64_t b, int n) { return store.purge_received_before(b, n); },
+                                      unix_before(now, retention), batch);
+               if (!total) return std::unexpected(total.error());
+               if (*total == 0) return "";
+               return "deleted " + std::to_string(*total) + " dead letter(s) older than " +
                       std::to_string(retention.count()) + " days";
              }};
 }

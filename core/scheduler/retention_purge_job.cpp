@@ -1,29 +1,10 @@
 #include "core/scheduler/retention_purge_job.h"
 
-#include <functional>
 #include <string>
 
+#include "core/scheduler/batched_purge.h"
+
 namespace setia::core {
-namespace {
-
-using Purge = std::function<std::expected<long long, StoreError>(std::int64_t before, int limit)>;
-
-// Batches of `batch` until one comes back short; how many went in all.
-std::expected<long long, std::string> purge_all(const Purge& purge, std::int64_t before, int batch) {
-  long long total = 0;
-  for (;;) {
-    auto n = purge(before, batch);
-    if (!n) return std::unexpected(n.error().message);
-    total += *n;
-    if (*n < batch) return total;
-  }
-}
-
-std::int64_t unix_before(std::chrono::system_clock::time_point now, std::chrono::days age) {
-  return std::chrono::duration_cast<std::chrono::seconds>((now - age).time_since_epoch()).count();
-}
-
-}  // namespace
 
 Job retention_purge_job(RetentionStore& store, Retention retention, std::chrono::seconds every, int batch) {
   return Job{.name = kRetentionPurgeJob,

@@ -2,16 +2,14 @@
 
 #include <algorithm>
 
+#include "core/services/free_text.h"
+
 namespace setia::core {
 namespace {
 
 using Kind = ServiceError::Kind;
 
 bool members_own(const std::string& source) { return source == "registration" || source == "app"; }
-
-bool printable(const std::string& s) {
-  return std::all_of(s.begin(), s.end(), [](unsigned char c) { return c >= 0x20 && c != 0x7f; });
-}
 
 std::string channel_list() {
   std::string out;

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/services/consents.h"
+#include "core/services/free_text.h"
 #include "core/services/member_json.h"
 #include "core/services/points.h"
 #include "core/services/store_time_text.h"
@@ -18,10 +19,6 @@ std::string trimmed(const std::string& s) {
   auto b = s.find_first_not_of(" \t\r\n");
   if (b == std::string::npos) return "";
   return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
-
-bool printable(const std::string& s) {
-  return std::all_of(s.begin(), s.end(), [](unsigned char c) { return c >= 0x20 && c != 0x7f; });
 }
 
 }  // namespace

@@ -13,7 +13,11 @@ setiactl; then drives headless Chromium (chromium-driver, python3-selenium):
     the member's history, a recovery code;
   - the day's reservations, a booking taken by phone for a guest, confirmed;
   - operations: a dead letter and its reason, push health, the rules' version;
-  - the admins' list; "Promo & Hadiah" marked as coming;
+  - the admins' list;
+  - "Promo & Hadiah": a promo made in the form, an end before its start and
+    a negative cost refused at their fields with nothing saved, a preview,
+    a save, the promo claimed by a member through the member API, another
+    admin's save first (409, reload), a version's diff and its restore;
   - staff: no owner's page in the menu, the admins' list refused;
   - no Content-Security-Policy violation in the browser's log.
 
@@ -42,7 +46,7 @@ import urllib.request
 from pathlib import Path
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -234,8 +238,10 @@ class Browser:
             pass
 
     def wait(self, cond, what, timeout=WAIT_S):
+        # A page that re-renders between a condition's find and its read
+        # (a list refreshed after a booking) is polled again, not a failure.
         try:
-            return WebDriverWait(self.d, timeout).until(cond)
+            return WebDriverWait(self.d, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(cond)
         except TimeoutException:
             raise Failure(f"waited {timeout:.0f} s for {what}; the page says: {self.text()[:1500]}") from None
 
@@ -331,6 +337,194 @@ def check_headers(base):
         if status != 404:
             raise Failure(f"{bad} answered {status}, not 404")
     log("headers: CSP, nosniff, Chart.js, refused paths: as they should be")
+
+
+def http(base, method, path, body=None, token=None):
+    """A call of the REST API from the test itself: (status, JSON)."""
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(base + path, data=data, method=method)
+    req.add_header("Accept", "application/json")
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            text = r.read()
+            return r.status, json.loads(text) if text else None
+    except urllib.error.HTTPError as e:
+        text = e.read()
+        try:
+            return e.code, json.loads(text) if text else None
+        except ValueError:
+            return e.code, text
+
+
+def admin_call(b, method, path, body=None):
+    """A call of the REST API with the console's own token: (status, JSON)."""
+    return b.d.execute_async_script("""
+      const [method, path, body, done] = arguments;
+      const t = sessionStorage.getItem('setia.console.token');
+      const headers = {Authorization: 'Bearer ' + t, Accept: 'application/json'};
+      if (body !== null) headers['Content-Type'] = 'application/json';
+      fetch(path, {method, headers, body: body === null ? undefined : JSON.stringify(body)})
+        .then(async r => done([r.status, await r.json().catch(() => null)]), e => done([0, String(e)]));""",
+                                    method, path, body)
+
+
+def store_rules(b):
+    status, body = admin_call(b, "GET", "/v1/admin/rules")
+    if status != 200 or not body.get("store_rules"):
+        raise Failure(f"GET /v1/admin/rules answered {status}: {body}")
+    return body["store_rules"]
+
+
+def set_value(b, css, value):
+    """An input's value as a person would leave it (a date input's typing
+    depends on the browser's locale: set it, then say it changed)."""
+    e = b.el(css)
+    b.d.execute_script("""
+      arguments[0].value = arguments[1];
+      arguments[0].dispatchEvent(new Event('input', {bubbles: true}));
+      arguments[0].dispatchEvent(new Event('change', {bubbles: true}));""", e, value)
+    return e
+
+
+def field(path):
+    return f'[data-field="{path}"]'
+
+
+def field_error(b, path, what):
+    """The error shown at the input of `path` (promos[0].until)."""
+    css = f'label.field.has-error:has({field(path)}) .field-error'
+    b.wait(lambda d: b.text(css).strip(), f"an error at {path} ({what})")
+    return b.text(css)
+
+
+def promos_page(setia, b):
+    """Promo & Hadiah: a promo made in the form, an invalid form refused at
+    its field with nothing saved, a save, the promo claimable by a member,
+    another admin's save first (409), a version's diff and its restore."""
+    today = dt.datetime.now(WIB).date()
+    b.click("#nav-promos")
+    b.el("#promo-form")
+    if b.d.find_elements(By.CSS_SELECTOR, "#nav-promos .soon"):
+        raise Failure("'Promo & Hadiah' is still marked as coming")
+    b.has_text("#reward-list", "Gratis 1 Kopi")
+    before = store_rules(b)["version"]
+
+    # A promo whose end is before its start: the error at 'until', nothing saved.
+    b.click("#add-promo")
+    p = "promos[0]"
+    b.fill(field(f"{p}.id"), "natal-10")
+    b.fill(field(f"{p}.title"), "Diskon Natal 10%")
+    set_value(b, field(f"{p}.from"), (today + dt.timedelta(days=5)).isoformat())
+    set_value(b, field(f"{p}.until"), today.isoformat())
+    b.fill(field(f"{p}.voucher.percent_off"), "10")
+    b.fill(field(f"{p}.voucher.max_off"), "20000")
+    b.click("#promo-check")
+    b.el("#promo-errors")
+    msg = field_error(b, f"{p}.until", "an end before the start")
+    log(f"check: the error at promos[0].until: {msg}")
+    b.click("#promo-save")
+    b.el("#promo-errors")
+    field_error(b, f"{p}.until", "an end before the start, on save")
+    b.shoot("promos-errors", "#promo-errors")
+    if store_rules(b)["version"] != before:
+        raise Failure("an invalid form changed the rules' version")
+
+    # Fixed: running from today for a week. Preview, then save.
+    set_value(b, field(f"{p}.from"), today.isoformat())
+    set_value(b, field(f"{p}.until"), (today + dt.timedelta(days=7)).isoformat())
+    b.click("#promo-check")
+    b.has_text("#promo-status", "valid")
+    b.fill("#sample-total", "52000")
+    b.click("#promo-preview")
+    b.el("#preview-result")
+    b.has_text("#preview-result", "Rp 52.000")
+    b.has_text("#preview-result", "Diskon Natal 10% (Rp 5.200)")
+    b.has_text("#preview-result", "30")
+    b.fill("#save-note", "promo natal")
+    b.click("#promo-save")
+    b.has_text("#promo-status", f"versi {before + 1}")
+    b.has_text("#promo-list", "Diskon Natal 10%")
+    b.has_text("#versions", "promo natal")
+    v1 = store_rules(b)["version"]
+    if v1 != before + 1:
+        raise Failure(f"the save made version {v1}, not {before + 1}")
+    b.click("#promo-preview")
+    b.el("#preview-result")
+    b.shoot("promos", "#preview-result")
+
+    # A member claims it through the member API.
+    phone = f"+62813{random.randrange(10**7, 10**8)}"
+    status, sess = http(setia.base, "POST", "/v1/auth/register",
+                        {"store": setia.store, "name": "Rina Promo", "phone": phone,
+                         "email": f"rina-{setia.store}@example.com", "password": "rahasia-rina-123"})
+    if status != 201:
+        raise Failure(f"register answered {status}: {sess}")
+    status, body = http(setia.base, "POST", "/v1/auth/login",
+                        {"login": phone, "password": "rahasia-rina-123", "store": setia.store})
+    if status != 200:
+        raise Failure(f"member login answered {status}: {body}")
+    token = body["token"]
+    # The save reaches this setiad within seconds (NOTIFY): wait for it.
+    deadline = time.monotonic() + WAIT_S
+    while True:
+        status, body = http(setia.base, "GET", "/v1/promos", token=token)
+        if status == 200 and any(x.get("id") == "natal-10" for x in body["items"]):
+            break
+        if time.monotonic() > deadline:
+            raise Failure(f"GET /v1/promos does not list natal-10: {status} {body}")
+        time.sleep(0.2)
+    status, body = http(setia.base, "POST", "/v1/promos/natal-10/claim", {}, token=token)
+    if status != 201 or not body.get("voucher"):
+        raise Failure(f"claiming natal-10 answered {status}: {body}")
+    log(f"member claimed natal-10: voucher {body['voucher'].get('code', body['voucher'])}")
+
+    # A negative cost: the error at the reward's cost, nothing saved.
+    b.click("#reward-0 > summary")
+    b.fill(field("rewards[0].cost"), "-5")
+    b.click("#promo-save")
+    field_error(b, "rewards[0].cost", "a negative cost")
+    if store_rules(b)["version"] != v1:
+        raise Failure("a negative cost changed the rules' version")
+
+    # Another admin saves first: this page's save is refused and offers a reload.
+    status, body = admin_call(b, "PUT", "/v1/admin/rules", {
+        "base_version": v1, "note": "judul baru",
+        "sections": {"promos": [{"id": "natal-10", "title": "Natal Hemat", "from": today.isoformat(),
+                                 "until": (today + dt.timedelta(days=7)).isoformat(),
+                                 "voucher": {"percent_off": 10, "max_off": 20000}}]}})
+    if status != 201:
+        raise Failure(f"the other admin's save answered {status}: {body}")
+    b.fill(field("rewards[0].cost"), "120")
+    b.click("#promo-save")
+    b.el("#promo-stale")
+    b.has_text("#promo-stale", "Orang lain")
+    b.click("#promo-reload")
+    b.has_text("#promo-list", "Natal Hemat")
+    v2 = store_rules(b)["version"]
+
+    # Versions: the first save's diff against the live one, then its restore.
+    b.click(f"#versions .diff-btn[data-v='{v1}']")
+    b.has_text("#version-diff", "Diskon Natal 10%")
+    b.has_text("#version-diff", "Natal Hemat")
+    b.shoot("promos-versions", "#version-diff")
+    b.click(f"#versions .restore-btn[data-v='{v1}']")
+    b.el("#restore-confirm")
+    b.click("#restore-yes")
+    b.has_text("#promo-status", f"Versi {v1} dipulihkan")
+    b.has_text("#promo-list", "Diskon Natal 10%")
+    rules = store_rules(b)
+    if rules["version"] != v2 + 1 or rules["sections"]["promos"][0]["title"] != "Diskon Natal 10%":
+        raise Failure(f"the restore did not bring version {v1} back as {v2 + 1}: {rules}")
+    status, body = admin_call(b, "GET", "/v1/admin/rules/versions")
+    newest = body["items"][0]
+    if newest["source"] != "restore" or newest["restored_from"] != v1:
+        raise Failure(f"the newest version is not a restore of {v1}: {newest}")
+    log(f"promos: versions {before} -> {v1} (form) -> {v2} (another admin) -> {v2 + 1} (restore of {v1})")
+    b.collect_log()
 
 
 def run(args):
@@ -462,17 +656,13 @@ def run(args):
             raise Failure(f"the rules' version is not shown: {b.text('#rules')}")
         b.shoot("operations", "#deadletters")
 
-        # --- admins and the place kept for promos -------------------------
+        # --- admins -------------------------------------------------------
         b.click("#nav-admins")
         b.has_text("#admins-table", staff)
         b.shoot("admins", "#admins-table")
-        b.click("#nav-promos")
-        b.el("#promos-soon")
-        soon = b.d.execute_script("return document.querySelector('#nav-promos .soon').textContent")
-        if soon != "segera":
-            raise Failure(f"'Promo & Hadiah' is not marked as coming: {soon!r}")
-        b.shoot("promos", "#promos-soon")
         b.collect_log()
+
+        promos_page(setia, b)
 
         # --- staff ----------------------------------------------------------
         b.click("#signout")

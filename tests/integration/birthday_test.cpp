@@ -444,8 +444,10 @@ TEST_F(Birthday, ABirthDateSetTooCloseToTheBirthdayBringsNoGiftThatYear) {
   // Changing the date restarts the clock: a member whose date was known
   // for long, corrected today to today, waits too.
   const long long corrected = member(store, "1990-01-01", "Koreksi");  // known since 2000
-  *sql_ << "UPDATE members SET birth_date = CAST(:b AS date) WHERE id = :m", soci::use(std::string(born)),
-      soci::use(corrected);
+  // Bound by reference and read when the statement runs, at the end of the
+  // full expression: a named string, not a temporary destroyed before it.
+  const std::string born_text = born;
+  *sql_ << "UPDATE members SET birth_date = CAST(:b AS date) WHERE id = :m", soci::use(born_text), soci::use(corrected);
   EXPECT_EQ(scalar(*sql_, "SELECT count(*) FROM members WHERE id = " + std::to_string(corrected) +
                               " AND birth_date_set_at > now() - interval '1 minute'"),
             1);

@@ -168,6 +168,10 @@ Daemon::~Daemon() {
     ::kill(pid_, SIGKILL);
     wait_pid(pid_);
   }
+  if (notify_reader_.joinable()) {
+    notify_reader_.request_stop();
+    notify_reader_.join();
+  }
   if (notify_fd_ >= 0) ::close(notify_fd_);
 }
 
@@ -191,16 +195,31 @@ void Daemon::start() {
     ASSERT_LT(notify_path_.size(), sizeof addr.sun_path);
     std::strcpy(addr.sun_path, notify_path_.c_str());
     ASSERT_EQ(::bind(notify_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0) << std::strerror(errno);
+    notify_reader_ = std::jthread([this](std::stop_token stop) {
+      while (!stop.stop_requested()) {
+        pollfd p{notify_fd_, POLLIN, 0};
+        if (::poll(&p, 1, 100) <= 0) continue;
+        char buf[512];
+        auto n = ::recv(notify_fd_, buf, sizeof buf - 1, 0);
+        if (n > 0 && std::string(buf, static_cast<std::size_t>(n)).find("READY=1") != std::string::npos) {
+          std::lock_guard lock(notify_mu_);
+          ++ready_count_;
+        }
+      }
+    });
   }
+  auto ready_before = [this] {
+    std::lock_guard lock(notify_mu_);
+    return ready_count_;
+  }();
   launch();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
-    pollfd p{notify_fd_, POLLIN, 0};
-    if (::poll(&p, 1, 200) > 0) {
-      char buf[512];
-      auto n = ::recv(notify_fd_, buf, sizeof buf - 1, 0);
-      if (n > 0 && std::string(buf, static_cast<std::size_t>(n)).find("READY=1") != std::string::npos) return;
+    {
+      std::lock_guard lock(notify_mu_);
+      if (ready_count_ > ready_before) return;
     }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;

@@ -107,6 +107,12 @@ class Daemon {
   int pid_ = -1;
   int notify_fd_ = -1;
   std::string notify_path_;
+  // Reads the notify socket all the time, as systemd does: a reader that
+  // stops after READY=1 lets the socket's queue fill, and setiad's next
+  // sd_notify (each reload says RELOADING=1, READY=1) then blocks forever.
+  mutable std::mutex notify_mu_;
+  std::size_t ready_count_ = 0;  // READY=1 messages read so far
+  std::jthread notify_reader_;
 };
 
 // A TCP proxy on 127.0.0.1 in front of another local port, that a test can

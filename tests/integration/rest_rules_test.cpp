@@ -13,6 +13,7 @@
 #include <soci/soci.h>
 
 #include "rest_fixture.h"
+#include "rules/version_hash.h"
 
 namespace setia::it {
 namespace {
@@ -73,6 +74,19 @@ class RestRules : public RestTest {
   bool live(int version, HttpClient* on = nullptr) {
     for (int i = 0; i < 100; ++i) {
       if (store_rules(owner_, on).value("live_version", -1) == version) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+
+  // Sends SIGHUP and waits (up to 10 s) for the reload's outcome in the
+  // log after `from`: the checks after it then see the reload, not the time
+  // before it.
+  bool reload_done(std::size_t from) {
+    daemon_->signal(SIGHUP);
+    for (int i = 0; i < 100; ++i) {
+      auto log = daemon_->log().substr(from);
+      if (log.find("reloaded ") != std::string::npos || log.find("reload failed") != std::string::npos) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     return false;
@@ -264,6 +278,12 @@ TEST_F(RestRules, PreviewComparesASaleAndTheLast30Days) {
   EXPECT_EQ(
       http().post("/v1/admin/rules/preview", {{"sections", json::object()}, {"sale", json::object()}}, owner_).status,
       400);
+  // A line's sku that is no text is the request's error too, named where it is.
+  auto odd = http().post(
+      "/v1/admin/rules/preview",
+      {{"sections", json::object()}, {"sale", {{"items", {{{"sku", 5}, {"qty", 1}, {"unit_price", 1000}}}}}}}, owner_);
+  EXPECT_EQ(odd.status, 400) << odd.body;
+  EXPECT_NE(odd.body.find("sale.items[0].sku"), std::string::npos) << odd.body;
 }
 
 // The rules dir beside the versions: a store without versions keeps its
@@ -299,15 +319,13 @@ TEST_F(RestRules, AFileEditOfAStoreWithVersionsBecomesTheNewestVersion) {
   // The same content written again (or a SIGHUP) is no new version; a
   // console save after it wins.
   std::ofstream(path) << own_rules(store_, 2000);
-  daemon_->signal(SIGHUP);
-  std::this_thread::sleep_for(std::chrono::seconds(1));
+  ASSERT_TRUE(reload_done(offset = daemon_->log().size())) << daemon_->log();
   EXPECT_EQ(store_rules(owner_)["version"], 3);
   ASSERT_EQ(save({{"yaml", own_rules(store_, 1000)}, {"base_version", 3}}).status, 201);
   ASSERT_TRUE(live(4)) << daemon_->log();
   // A broken file keeps the version in force.
   std::ofstream(path) << "version: 1\nstore: " << store_ << "\npoints: [\n";
-  daemon_->signal(SIGHUP);
-  std::this_thread::sleep_for(std::chrono::seconds(1));
+  ASSERT_TRUE(reload_done(offset = daemon_->log().size())) << daemon_->log();
   EXPECT_EQ(store_rules(owner_)["live_version"], 4);
   EXPECT_EQ(store_rules(owner_)["version"], 4);
 }
@@ -336,6 +354,42 @@ TEST_F(RestRules, ASaveThroughOneSetiadReachesAnother) {
                 sale(store_, unique("evt"), "D-" + unique("r"), 1, 10000, m.code).dump());
   ASSERT_EQ(probe.wait("/pos/result", 1).size(), 1u);
   EXPECT_EQ(http().get("/v1/me", m.token).json()["points"], 20);
+}
+
+TEST_F(RestRules, SectionsAreSavedOnTheirBaseNotOnAnOlderTextInForce) {
+  ASSERT_EQ(save({{"yaml", own_rules(store_, 1000)}, {"base_version", 0}}).status, 201);
+  ASSERT_TRUE(live(1));
+  // Version 2 changes the earn rule, and this setiad does not hear of it:
+  // saved with the notification trigger off, in one transaction, as if the
+  // NOTIFY were still on its way (another machine's save, a listener
+  // reconnecting).
+  const std::string v2 = own_rules(store_, 500);
+  const std::string v2_hash = rules::version_hash(v2);  // named: SOCI reads it after the expression
+  {
+    auto sql = db();
+    soci::transaction tx(*sql);
+    *sql << "ALTER TABLE rule_versions DISABLE TRIGGER rule_versions_notify";
+    *sql << "INSERT INTO rule_versions (store_id, version, yaml, hash, source, actor) "
+            "VALUES (:s, 2, :y, :h, 'cli', 'cli:test')",
+        soci::use(store_), soci::use(v2), soci::use(v2_hash);
+    *sql << "ALTER TABLE rule_versions ENABLE TRIGGER rule_versions_notify";
+    tx.commit();
+  }
+  auto now = store_rules(owner_);
+  EXPECT_EQ(now["version"], 2);
+  EXPECT_EQ(now["live_version"], 1) << "the test needs this setiad to still run version 1";
+  EXPECT_EQ(now["yaml"], v2) << "the text offered for editing is the base's, not the one in force";
+
+  // A promo edited on version 2: version 3 keeps version 2's earn rule.
+  json promos = now["sections"]["promos"];
+  promos[0]["title"] = "Diskon 10% Natal";
+  auto saved = save({{"sections", {{"promos", promos}}}, {"base_version", 2}});
+  ASSERT_EQ(saved.status, 201) << saved.body;
+  auto v3 = http().get("/v1/admin/rules/versions/3", owner_);
+  ASSERT_EQ(v3.status, 200) << v3.body;
+  const auto text = v3.json()["yaml"].get<std::string>();
+  EXPECT_NE(text.find("per_amount: 500"), std::string::npos) << text;
+  EXPECT_NE(text.find("Diskon 10% Natal"), std::string::npos) << text;
 }
 
 }  // namespace

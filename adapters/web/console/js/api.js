@@ -48,7 +48,7 @@ export function setOperatorStore(s) {
 let me = null;
 export function currentAdmin() { return me; }
 
-async function call(method, path, body, { auth = true } = {}) {
+async function request(method, path, body, { auth = true } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (auth && token) headers.Authorization = `Bearer ${token}`;
@@ -69,14 +69,19 @@ async function call(method, path, body, { auth = true } = {}) {
   if (text) {
     try { json = JSON.parse(text); } catch { json = null; }
   }
+  if (res.status === 401 && auth) {
+    keep(null);
+    me = null;
+    onSignedOut();
+  }
+  return { res, json };
+}
+
+async function call(method, path, body, opts = {}) {
+  const { res, json } = await request(method, path, body, opts);
   if (!res.ok) {
     const err = new ApiError(res.status, json);
     err.retryAfter = Number(res.headers.get('Retry-After') || 0);
-    if (res.status === 401 && auth) {
-      keep(null);
-      me = null;
-      onSignedOut();
-    }
     throw err;
   }
   return json;
@@ -86,7 +91,15 @@ export const api = {
   get: (path) => call('GET', path),
   post: (path, body = {}) => call('POST', path, body),
   patch: (path, body = {}) => call('PATCH', path, body),
+  put: (path, body = {}) => call('PUT', path, body),
   del: (path) => call('DELETE', path),
+  // The whole answer, for a caller that reads an error's body itself (the
+  // rules' 422 lists errors[] beside error{}): {status, ok, body}.
+  raw: async (method, path, body) => {
+    const { res, json } = await request(method, path, body);
+    if (res.status === 401) throw new ApiError(401, json);
+    return { status: res.status, ok: res.ok, body: json };
+  },
 };
 
 export async function signIn(login, password) {

@@ -11,7 +11,7 @@ const PAGES = [
   { id: 'members', module: './pages/members.js' },
   { id: 'reservations', module: './pages/reservations.js' },
   { id: 'operations', module: './pages/operations.js' },
-  { id: 'promos', module: './pages/promos.js', owner: true, soon: true },
+  { id: 'promos', module: './pages/promos.js', owner: true },
   { id: 'admins', module: './pages/admins.js', owner: true },
 ];
 
