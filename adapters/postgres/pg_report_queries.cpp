@@ -9,12 +9,20 @@ namespace {
 
 // Each member of the store with their recency, frequency and spend (what
 // they paid less what was refunded); the statements below start from it.
-// Parameters come in through p.
+// Parameters come in through p. A member's sales before the store's rolled
+// days end (report_members, migration 0025; the rollup's own zone, whatever
+// the report's) plus their sales since, read live by sales_store_time.
 constexpr const char* kCustomers =
-    "c AS (SELECT m.id, m.code, m.name, m.points, max(s.occurred_at) AS last, count(s.id) AS n, "
-    "             coalesce(sum(s.total - s.refunded), 0) AS spend "
-    "        FROM p JOIN members m ON m.store_id = p.store LEFT JOIN sales s ON s.member_id = m.id "
-    "       GROUP BY m.id) ";
+    "since AS (SELECT coalesce((SELECT r.rolled_until::timestamp AT TIME ZONE r.tz FROM report_rollups r "
+    "                            WHERE r.store_id = p.store), '-infinity'::timestamptz) AS t FROM p), "
+    "lv AS (SELECT s.member_id, max(s.occurred_at) AS last, count(*) AS n, sum(s.total - s.refunded) AS spend "
+    "         FROM p CROSS JOIN since JOIN sales s ON s.occurred_at >= since.t "
+    "        WHERE s.store_id = p.store AND s.member_id IS NOT NULL GROUP BY s.member_id), "
+    "c AS (SELECT m.id, m.code, m.name, m.points, greatest(t.last_at, lv.last) AS last, "
+    "             coalesce(t.purchases, 0) + coalesce(lv.n, 0) AS n, coalesce(t.spend, 0) + coalesce(lv.spend, 0) AS spend "
+    "        FROM p CROSS JOIN since JOIN members m ON m.store_id = p.store "
+    "        LEFT JOIN report_members t ON t.store_id = p.store AND t.member_id = m.id AND since.t > '-infinity' "
+    "        LEFT JOIN lv ON lv.member_id = m.id) ";
 
 core::CustomerRow customer_from_row(const soci::row& r) {
   return {r.get<long long>(0), r.get<std::string>(1), r.get<std::string>(2), nullable<long long>(r, 3),
@@ -36,48 +44,60 @@ std::expected<std::vector<core::SalesPeriod>, core::StoreError> PgReportQueries:
         (sql.prepare
              << "WITH p AS (SELECT CAST(:store AS text) AS store, CAST(:tz AS text) AS tz, CAST(:d0 AS date) AS d0, "
                 "                  CAST(:d1 AS date) AS d1, CAST(:fmt AS text) AS fmt), "
-                "b AS (SELECT p.*, (p.d0::timestamp AT TIME ZONE p.tz) AS lo, ((p.d1 + 1)::timestamp AT TIME ZONE p.tz) AS hi FROM p), "
+                "b AS (SELECT p.*, (p.d0::timestamp AT TIME ZONE p.tz) AS lo, ((p.d1 + 1)::timestamp AT TIME ZONE p.tz) AS hi, "
+        // The first day read live: the rollup's first day not rolled (or d0
+        // when the store has none in this zone), within d0 .. d1 + 1.
+                "              greatest(p.d0, least(p.d1 + 1, coalesce((SELECT r.rolled_until FROM report_rollups r "
+                "                WHERE r.store_id = p.store AND r.tz = p.tz), p.d0))) AS live_d0 FROM p), "
+                "l AS (SELECT b.*, (b.live_d0::timestamp AT TIME ZONE b.tz) AS live_lo FROM b), "
         // Every period of the range, also those without a sale.
-                "periods AS (SELECT DISTINCT to_char(d, b.fmt) AS period "
-                "              FROM b, generate_series(b.d0::timestamp, b.d1::timestamp, interval '1 day') d), "
-                "sa AS (SELECT to_char(s.occurred_at AT TIME ZONE b.tz, b.fmt) AS period, count(*) AS n, sum(s.total) AS amount, "
-                "              count(*) FILTER (WHERE s.member_id IS NOT NULL) AS mn, "
-                "              sum(s.total) FILTER (WHERE s.member_id IS NOT NULL) AS mamount "
-                "         FROM b JOIN sales s ON s.store_id = b.store AND s.occurred_at >= b.lo AND s.occurred_at < b.hi "
-                "        GROUP BY 1), "
-                "pl AS (SELECT to_char(l.created_at AT TIME ZONE b.tz, b.fmt) AS period, "
-                "              sum(l.points) FILTER (WHERE l.kind = 'earn') AS issued, "
-                "              -sum(l.points) FILTER (WHERE l.kind = 'redeem') AS redeemed, "
-                "              -sum(l.points) FILTER (WHERE l.kind = 'expire') AS expired, "
-                "              -sum(l.points) FILTER (WHERE l.kind = 'reverse') AS reversed, "
-                "              sum(l.points) FILTER (WHERE l.kind = 'adjust') AS adjusted "
-                "         FROM b JOIN points_ledger l ON l.store_id = b.store AND l.created_at >= b.lo AND l.created_at < b.hi "
-                "        GROUP BY 1), "
-                "vo AS (SELECT to_char(v.redeemed_at AT TIME ZONE b.tz, b.fmt) AS period, count(*) AS n, sum(v.discount) AS d "
-                "         FROM b JOIN vouchers v ON v.store_id = b.store AND v.redeemed_at >= b.lo AND v.redeemed_at < b.hi "
-                "        GROUP BY 1), "
+                "periods AS (SELECT DISTINCT to_char(d, l.fmt) AS period "
+                "              FROM l, generate_series(l.d0::timestamp, l.d1::timestamp, interval '1 day') d), "
+        // One row per rolled day and per live row, in the columns of the
+        // SELECT below; the rolled days' sums are those of the same live rows
+        // (setia_report_roll_days, migration 0025).
+                "x AS (SELECT to_char(d.day, l.fmt) AS period, d.sales AS n, d.amount, d.member_sales AS mn, "
+                "             d.member_amount AS mamount, d.points_issued AS issued, d.points_redeemed AS redeemed, "
+                "             d.points_expired AS expired, d.points_reversed AS reversed, d.points_adjusted AS adjusted, "
+                "             0::bigint AS von, 0::bigint AS vod, d.refunds AS rn, d.refunded AS ramount, "
+                "             d.member_refunded AS rmamount, d.new_members AS nm, d.promo_claims AS pc "
+                "        FROM l JOIN report_days d ON d.store_id = l.store AND d.day >= l.d0 AND d.day < l.live_d0 "
+                "      UNION ALL "
+                "      SELECT to_char(s.occurred_at AT TIME ZONE l.tz, l.fmt), 1, s.total, (s.member_id IS NOT NULL)::int, "
+                "             CASE WHEN s.member_id IS NOT NULL THEN s.total ELSE 0 END, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 "
+                "        FROM l JOIN sales s ON s.store_id = l.store AND s.occurred_at >= l.live_lo AND s.occurred_at < l.hi "
+                "      UNION ALL "
+                "      SELECT to_char(pl.created_at AT TIME ZONE l.tz, l.fmt), 0, 0, 0, 0, "
+                "             CASE WHEN pl.kind = 'earn' THEN pl.points ELSE 0 END, CASE WHEN pl.kind = 'redeem' THEN -pl.points ELSE 0 END, "
+                "             CASE WHEN pl.kind = 'expire' THEN -pl.points ELSE 0 END, CASE WHEN pl.kind = 'reverse' THEN -pl.points ELSE 0 END, "
+                "             CASE WHEN pl.kind = 'adjust' THEN pl.points ELSE 0 END, 0, 0, 0, 0, 0, 0, 0 "
+                "        FROM l JOIN points_ledger pl ON pl.store_id = l.store AND pl.created_at >= l.live_lo AND pl.created_at < l.hi "
+                "      UNION ALL "
+        // Vouchers are never rolled (a full refund un-redeems one): the
+        // whole range, by vouchers_store_redeemed.
+                "      SELECT to_char(v.redeemed_at AT TIME ZONE l.tz, l.fmt), 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, v.discount, 0, 0, 0, 0, 0 "
+                "        FROM l JOIN vouchers v ON v.store_id = l.store AND v.redeemed_at >= l.lo AND v.redeemed_at < l.hi "
+                "      UNION ALL "
         // Refunds on the day they were made (a sale refunded a week later
         // leaves its own day's takings as they were that evening).
-                "rf AS (SELECT to_char(r.occurred_at AT TIME ZONE b.tz, b.fmt) AS period, count(*) AS n, sum(r.amount) AS amount, "
-                "              sum(r.amount) FILTER (WHERE s.member_id IS NOT NULL) AS mamount "
-                "         FROM b JOIN refunds r ON r.store_id = b.store AND r.occurred_at >= b.lo AND r.occurred_at < b.hi "
-                "         JOIN sales s ON s.id = r.sale_id AND s.store_id = r.store_id "
-                "        GROUP BY 1), "
-                "nm AS (SELECT to_char(m.created_at AT TIME ZONE b.tz, b.fmt) AS period, count(*) AS n "
-                "         FROM b JOIN members m ON m.store_id = b.store AND m.created_at >= b.lo AND m.created_at < b.hi "
-                "        GROUP BY 1), "
-                "pc AS (SELECT to_char(c.claimed_at AT TIME ZONE b.tz, b.fmt) AS period, count(*) AS n "
-                "         FROM b JOIN promo_claims c ON c.store_id = b.store AND c.claimed_at >= b.lo AND c.claimed_at < b.hi "
-                "        GROUP BY 1) "
-                "SELECT periods.period, coalesce(sa.n, 0)::bigint, coalesce(sa.amount, 0)::bigint, coalesce(sa.mn, 0)::bigint, "
-                "       coalesce(sa.mamount, 0)::bigint, coalesce(pl.issued, 0)::bigint, coalesce(pl.redeemed, 0)::bigint, "
-                "       coalesce(pl.expired, 0)::bigint, coalesce(pl.reversed, 0)::bigint, coalesce(pl.adjusted, 0)::bigint, "
-                "       coalesce(vo.n, 0)::bigint, coalesce(vo.d, 0)::bigint, coalesce(rf.n, 0)::bigint, "
-                "       coalesce(rf.amount, 0)::bigint, coalesce(rf.mamount, 0)::bigint, coalesce(nm.n, 0)::bigint, "
-                "       coalesce(pc.n, 0)::bigint "
-                "  FROM periods LEFT JOIN sa USING (period) LEFT JOIN pl USING (period) LEFT JOIN vo USING (period) "
-                "  LEFT JOIN rf USING (period) LEFT JOIN nm USING (period) LEFT JOIN pc USING (period) "
-                " ORDER BY periods.period",
+                "      SELECT to_char(r.occurred_at AT TIME ZONE l.tz, l.fmt), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, r.amount, "
+                "             CASE WHEN s.member_id IS NOT NULL THEN r.amount ELSE 0 END, 0, 0 "
+                "        FROM l JOIN refunds r ON r.store_id = l.store AND r.occurred_at >= l.live_lo AND r.occurred_at < l.hi "
+                "        JOIN sales s ON s.id = r.sale_id AND s.store_id = r.store_id "
+                "      UNION ALL "
+                "      SELECT to_char(m.created_at AT TIME ZONE l.tz, l.fmt), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0 "
+                "        FROM l JOIN members m ON m.store_id = l.store AND m.created_at >= l.live_lo AND m.created_at < l.hi "
+                "      UNION ALL "
+                "      SELECT to_char(c.claimed_at AT TIME ZONE l.tz, l.fmt), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 "
+                "        FROM l JOIN promo_claims c ON c.store_id = l.store AND c.claimed_at >= l.live_lo AND c.claimed_at < l.hi) "
+                "SELECT periods.period, coalesce(sum(x.n), 0)::bigint, coalesce(sum(x.amount), 0)::bigint, "
+                "       coalesce(sum(x.mn), 0)::bigint, coalesce(sum(x.mamount), 0)::bigint, coalesce(sum(x.issued), 0)::bigint, "
+                "       coalesce(sum(x.redeemed), 0)::bigint, coalesce(sum(x.expired), 0)::bigint, "
+                "       coalesce(sum(x.reversed), 0)::bigint, coalesce(sum(x.adjusted), 0)::bigint, "
+                "       coalesce(sum(x.von), 0)::bigint, coalesce(sum(x.vod), 0)::bigint, coalesce(sum(x.rn), 0)::bigint, "
+                "       coalesce(sum(x.ramount), 0)::bigint, coalesce(sum(x.rmamount), 0)::bigint, "
+                "       coalesce(sum(x.nm), 0)::bigint, coalesce(sum(x.pc), 0)::bigint "
+                "  FROM periods LEFT JOIN x USING (period) GROUP BY periods.period ORDER BY periods.period",
          soci::use(q.store_id), soci::use(q.timezone), soci::use(q.from), soci::use(q.to), soci::use(fmt));
     for (const auto& r : rs) {
       core::SalesPeriod s;
@@ -150,12 +170,22 @@ std::expected<core::CustomersReport, core::StoreError> PgReportQueries::customer
         (sql.prepare
              << params +
                     "months AS (SELECT generate_series(date_trunc('month', p.now AT TIME ZONE p.tz) - interval '5 months', "
-                    "                                  date_trunc('month', p.now AT TIME ZONE p.tz), interval '1 month') AS m FROM p) "
-                    "SELECT to_char(months.m, 'YYYY-MM'), count(DISTINCT s.member_id)::bigint "
-                    "  FROM p CROSS JOIN months LEFT JOIN sales s ON s.store_id = p.store AND s.member_id IS NOT NULL "
-                    "   AND s.occurred_at >= (months.m AT TIME ZONE p.tz) "
-                    "   AND s.occurred_at < ((months.m + interval '1 month') AT TIME ZONE p.tz) "
-                    " GROUP BY months.m ORDER BY months.m",
+                    "                                  date_trunc('month', p.now AT TIME ZONE p.tz), interval '1 month') AS m FROM p), "
+        // The rolled days' buyers of each month (report_member_months, when
+        // rolled in this zone), and the live days' buyers not among them.
+                    "r AS (SELECT coalesce((SELECT r.rolled_until FROM report_rollups r WHERE r.store_id = p.store AND r.tz = p.tz), "
+                    "                      '-infinity'::date) AS until FROM p), "
+                    "lv AS (SELECT DISTINCT date_trunc('month', s.occurred_at AT TIME ZONE p.tz) AS m, s.member_id "
+                    "         FROM p CROSS JOIN r JOIN sales s ON s.occurred_at >= (r.until::timestamp AT TIME ZONE p.tz) "
+                    "        WHERE s.store_id = p.store AND s.member_id IS NOT NULL "
+                    "          AND s.occurred_at >= ((SELECT min(m) FROM months) AT TIME ZONE p.tz)) "
+                    "SELECT to_char(months.m, 'YYYY-MM'), "
+                    "       ((SELECT count(*) FROM report_member_months x WHERE x.store_id = p.store AND x.month = months.m::date "
+                    "           AND r.until > '-infinity'::date) "
+                    "        + (SELECT count(*) FROM lv WHERE lv.m = months.m AND NOT EXISTS (SELECT 1 FROM report_member_months x "
+                    "             WHERE x.store_id = p.store AND x.month = months.m::date AND x.member_id = lv.member_id "
+                    "               AND r.until > '-infinity'::date)))::bigint "
+                    "  FROM p, r, months ORDER BY months.m",
          soci::use(q.store_id), soci::use(q.timezone), soci::use(now));
     for (const auto& r : months) out.active_by_month.emplace_back(r.get<std::string>(0), r.get<long long>(1));
   });
@@ -187,17 +217,23 @@ std::expected<std::vector<core::TopProduct>, core::StoreError> PgReportQueries::
   std::vector<core::TopProduct> out;
   auto done = session_.run([&](soci::session& sql) {
     out.clear();
-    // The store's sales of the period by sales_store_time, their lines by
-    // sale_lines' key.
+    // The rolled days' products (report_day_products), then the live
+    // days' sales by sales_store_time and their lines by sale_lines' key.
     soci::rowset<soci::row> rs =
-        (sql.prepare << "WITH p AS (SELECT CAST(:store AS text) AS store, CAST(:tz AS text) AS tz, "
-                        "                  CAST(:d0 AS date) AS d0, CAST(:d1 AS date) AS d1) "
-                        "SELECT l.name, coalesce(max(l.sku), ''), sum(l.qty)::bigint, sum(l.amount)::bigint "
-                        "  FROM p JOIN sales s ON s.store_id = p.store "
-                        "   AND s.occurred_at >= (p.d0::timestamp AT TIME ZONE p.tz) "
-                        "   AND s.occurred_at < ((p.d1 + 1)::timestamp AT TIME ZONE p.tz) "
-                        "  JOIN sale_lines l ON l.sale_id = s.id AND l.store_id = s.store_id "
-                        " GROUP BY l.name ORDER BY 4 DESC, 3 DESC, 1 LIMIT :lim",
+        (sql.prepare
+             << "WITH p AS (SELECT CAST(:store AS text) AS store, CAST(:tz AS text) AS tz, "
+                "                  CAST(:d0 AS date) AS d0, CAST(:d1 AS date) AS d1), "
+                "b AS (SELECT p.*, ((p.d1 + 1)::timestamp AT TIME ZONE p.tz) AS hi, "
+                "             greatest(p.d0, least(p.d1 + 1, coalesce((SELECT r.rolled_until FROM report_rollups r "
+                "               WHERE r.store_id = p.store AND r.tz = p.tz), p.d0))) AS live_d0 FROM p), "
+                "x AS (SELECT d.name, d.sku, d.qty, d.amount FROM b JOIN report_day_products d "
+                "        ON d.store_id = b.store AND d.day >= b.d0 AND d.day < b.live_d0 "
+                "      UNION ALL "
+                "      SELECT l.name, l.sku, l.qty, l.amount FROM b JOIN sales s ON s.store_id = b.store "
+                "         AND s.occurred_at >= (b.live_d0::timestamp AT TIME ZONE b.tz) AND s.occurred_at < b.hi "
+                "        JOIN sale_lines l ON l.sale_id = s.id AND l.store_id = s.store_id) "
+                "SELECT x.name, coalesce(max(x.sku), ''), sum(x.qty)::bigint, sum(x.amount)::bigint "
+                "  FROM x GROUP BY x.name ORDER BY 4 DESC, 3 DESC, 1 LIMIT :lim",
          soci::use(q.store_id), soci::use(q.timezone), soci::use(q.from), soci::use(q.to), soci::use(limit));
     for (const auto& r : rs) {
       out.push_back({r.get<std::string>(0), r.get<std::string>(1), r.get<long long>(2), r.get<long long>(3)});
