@@ -7,21 +7,30 @@
 namespace setia::adapters::postgres {
 namespace {
 
-// Each member of the store with their recency, frequency and spend (what
-// they paid less what was refunded); the statements below start from it.
-// Parameters come in through p. A member's sales before the store's rolled
-// days end (report_members, migration 0025; the rollup's own zone, whatever
-// the report's) plus their sales since, read live by sales_store_time.
-constexpr const char* kCustomers =
+// A member's recency, frequency and spend (what they paid less what was
+// refunded) are their sales before the store's rolled days end
+// (report_members, migration 0025, whose rows are the members who bought
+// then; the boundary in the rollup's own zone, whatever the report's) plus
+// their sales since, read live by sales_store_time (lv). Parameters come in
+// through p. Without a rollup every sale is live.
+constexpr const char* kLive =
     "since AS (SELECT coalesce((SELECT r.rolled_until::timestamp AT TIME ZONE r.tz FROM report_rollups r "
     "                            WHERE r.store_id = p.store), '-infinity'::timestamptz) AS t FROM p), "
+    // Not materialized, and the store a scalar: a statement that wants the
+    // first few by spend reads them off report_members_spend(_top).
+    "rolled AS NOT MATERIALIZED (SELECT t.* FROM report_members t WHERE t.store_id = (SELECT p.store FROM p) "
+    "                              AND (SELECT since.t FROM since) > '-infinity'), "
     "lv AS (SELECT s.member_id, max(s.occurred_at) AS last, count(*) AS n, sum(s.total - s.refunded) AS spend "
     "         FROM p CROSS JOIN since JOIN sales s ON s.occurred_at >= since.t "
-    "        WHERE s.store_id = p.store AND s.member_id IS NOT NULL GROUP BY s.member_id), "
+    "        WHERE s.store_id = p.store AND s.member_id IS NOT NULL GROUP BY s.member_id), ";
+
+// The candidates' (cand, defined by each statement) rows: a member's rolled
+// totals plus their live ones. A member in neither has bought nothing.
+constexpr const char* kCustomers =
     "c AS (SELECT m.id, m.code, m.name, m.points, greatest(t.last_at, lv.last) AS last, "
     "             coalesce(t.purchases, 0) + coalesce(lv.n, 0) AS n, coalesce(t.spend, 0) + coalesce(lv.spend, 0) AS spend "
-    "        FROM p CROSS JOIN since JOIN members m ON m.store_id = p.store "
-    "        LEFT JOIN report_members t ON t.store_id = p.store AND t.member_id = m.id AND since.t > '-infinity' "
+    "        FROM p JOIN members m ON m.store_id = p.store AND m.id IN (SELECT id FROM cand) "
+    "        LEFT JOIN rolled t ON t.member_id = m.id "
     "        LEFT JOIN lv ON lv.member_id = m.id) ";
 
 core::CustomerRow customer_from_row(const soci::row& r) {
@@ -138,18 +147,27 @@ std::expected<core::CustomersReport, core::StoreError> PgReportQueries::customer
     // their natural order.
     soci::rowset<soci::row> buckets =
         (sql.prepare
-             << params + kCustomers +
+             << params + kLive +
+                    // Every buyer's totals (rolled, live or both), one row
+                    // each (w = 1), and one row (w = how many) for the members
+                    // who bought nothing, when there are any.
+                    "b AS (SELECT greatest(t.last_at, lv.last) AS last, coalesce(t.purchases, 0) + coalesce(lv.n, 0) AS n, "
+                    "             coalesce(t.spend, 0) + coalesce(lv.spend, 0) AS spend, 1 AS w "
+                    "        FROM rolled t FULL JOIN lv ON lv.member_id = t.member_id), "
+                    "c AS (SELECT * FROM b UNION ALL "
+                    "      SELECT NULL, 0, 0, x.w FROM (SELECT (SELECT count(*) FROM members m WHERE m.store_id = p.store) "
+                    "                                          - (SELECT count(*) FROM b) AS w FROM p) x WHERE x.w > 0) "
                     "SELECT 'recency', CASE WHEN c.last IS NULL THEN 'never' WHEN c.last >= p.now - interval '30 days' THEN '0-30' "
                     "  WHEN c.last >= p.now - interval '90 days' THEN '31-90' WHEN c.last >= p.now - interval '180 days' THEN '91-180' "
-                    "  ELSE '181+' END AS label, count(*)::bigint, min(CASE WHEN c.last IS NULL THEN 5 "
+                    "  ELSE '181+' END AS label, sum(c.w)::bigint, min(CASE WHEN c.last IS NULL THEN 5 "
                     "  WHEN c.last >= p.now - interval '30 days' THEN 1 WHEN c.last >= p.now - interval '90 days' THEN 2 "
                     "  WHEN c.last >= p.now - interval '180 days' THEN 3 ELSE 4 END) AS ord FROM c, p GROUP BY 2 "
                     "UNION ALL SELECT 'frequency', CASE WHEN c.n = 0 THEN '0' WHEN c.n = 1 THEN '1' WHEN c.n <= 4 THEN '2-4' "
-                    "  WHEN c.n <= 9 THEN '5-9' ELSE '10+' END, count(*)::bigint, min(CASE WHEN c.n = 0 THEN 0 WHEN c.n = 1 THEN 1 "
+                    "  WHEN c.n <= 9 THEN '5-9' ELSE '10+' END, sum(c.w)::bigint, min(CASE WHEN c.n = 0 THEN 0 WHEN c.n = 1 THEN 1 "
                     "  WHEN c.n <= 4 THEN 2 WHEN c.n <= 9 THEN 3 ELSE 4 END) FROM c GROUP BY 2 "
                     "UNION ALL SELECT 'spend', CASE WHEN c.spend = 0 THEN '0' WHEN c.spend < 100000 THEN '1-99999' "
                     "  WHEN c.spend < 500000 THEN '100000-499999' WHEN c.spend < 2000000 THEN '500000-1999999' ELSE '2000000+' END, "
-                    "  count(*)::bigint, min(CASE WHEN c.spend = 0 THEN 0 WHEN c.spend < 100000 THEN 1 WHEN c.spend < 500000 THEN 2 "
+                    "  sum(c.w)::bigint, min(CASE WHEN c.spend = 0 THEN 0 WHEN c.spend < 100000 THEN 1 WHEN c.spend < 500000 THEN 2 "
                     "  WHEN c.spend < 2000000 THEN 3 ELSE 4 END) FROM c GROUP BY 2 "
                     "ORDER BY 1, 4",
          soci::use(q.store_id), soci::use(q.timezone), soci::use(now));
@@ -162,9 +180,19 @@ std::expected<core::CustomersReport, core::StoreError> PgReportQueries::customer
         if (r.get<std::string>(1) != "0") out.buyers += r.get<long long>(2);
       }
     }
-    soci::rowset<soci::row> best = (sql.prepare << params + kCustomers + "SELECT " + kCustomerColumns +
-                                                       " FROM c WHERE c.n > 0 ORDER BY c.spend DESC, c.id LIMIT :top",
-                                    soci::use(q.store_id), soci::use(q.timezone), soci::use(now), soci::use(top));
+    // The top by their rolled spend among those who bought nothing since
+    // (report_members_spend_top) and everyone who did: adding today's
+    // sales only raises a spend, so no one else can be above them.
+    int top2 = top;
+    soci::rowset<soci::row> best =
+        (sql.prepare << params + kLive +
+                            "cand AS ((SELECT t.member_id AS id FROM rolled t "
+                            "           WHERE NOT EXISTS (SELECT 1 FROM lv WHERE lv.member_id = t.member_id) "
+                            "           ORDER BY t.spend DESC, t.member_id LIMIT :top) "
+                            "         UNION SELECT lv.member_id FROM lv), " +
+                            kCustomers + "SELECT " + kCustomerColumns +
+                            " FROM c WHERE c.n > 0 ORDER BY c.spend DESC, c.id LIMIT :top2",
+         soci::use(q.store_id), soci::use(q.timezone), soci::use(now), soci::use(top), soci::use(top2));
     for (const auto& r : best) out.top.push_back(customer_from_row(r));
     soci::rowset<soci::row> months =
         (sql.prepare
@@ -201,11 +229,30 @@ std::expected<core::Page<core::CustomerRow>, core::StoreError> PgReportQueries::
   int fetch = page.limit + 1;
   auto done = session_.run([&](soci::session& sql) {
     rows.clear();
-    soci::rowset<soci::row> rs = (sql.prepare << std::string("WITH p AS (SELECT CAST(:store AS text) AS store), ") +
-                                                     kCustomers + "SELECT " + kCustomerColumns +
-                                                     " FROM c WHERE (:has = 0 OR (c.spend, c.id) < (:a, :b)) "
-                                                     "ORDER BY c.spend DESC, c.id DESC LIMIT :lim",
-                                  soci::use(store_id), soci::use(has), soci::use(a), soci::use(b), soci::use(fetch));
+    // The page's candidates: the next members by rolled spend among those
+    // who bought nothing since (report_members_spend, backwards), everyone
+    // who did, and, when the former do not fill the page with spend above
+    // 0, the next members by id who bought nothing at all (spend 0).
+    soci::rowset<soci::row> rs =
+        (sql.prepare
+             << std::string("WITH p AS (SELECT CAST(:store AS text) AS store), ") + kLive +
+                    "rc AS (SELECT t.member_id, t.spend FROM rolled t "
+                    "        WHERE NOT EXISTS (SELECT 1 FROM lv WHERE lv.member_id = t.member_id) "
+                    "          AND (:has = 0 OR (t.spend, t.member_id) < (:a, :b)) "
+                    "        ORDER BY t.spend DESC, t.member_id DESC LIMIT :lim), "
+                    "cand AS (SELECT rc.member_id AS id FROM rc UNION SELECT lv.member_id FROM lv "
+                    "         UNION (SELECT m.id FROM p JOIN members m ON m.store_id = p.store "
+                    "                 WHERE ((SELECT count(*) FROM rc) < :lim2 OR (SELECT min(rc.spend) FROM rc) <= 0) "
+                    "                   AND NOT EXISTS (SELECT 1 FROM rolled t WHERE t.member_id = m.id) "
+                    "                   AND NOT EXISTS (SELECT 1 FROM lv WHERE lv.member_id = m.id) "
+                    "                   AND (:has2 = 0 OR (0, m.id) < (:a2, :b2)) "
+                    "                 ORDER BY m.id DESC LIMIT :lim3)), " +
+                    kCustomers + "SELECT " + kCustomerColumns +
+                    " FROM c WHERE (:has3 = 0 OR (c.spend, c.id) < (:a3, :b3)) "
+                    "ORDER BY c.spend DESC, c.id DESC LIMIT :lim4",
+         soci::use(store_id), soci::use(has), soci::use(a), soci::use(b), soci::use(fetch), soci::use(fetch),
+         soci::use(has), soci::use(a), soci::use(b), soci::use(fetch), soci::use(has), soci::use(a), soci::use(b),
+         soci::use(fetch));
     for (const auto& r : rs) rows.push_back(customer_from_row(r));
   });
   if (!done) return std::unexpected(done.error());
