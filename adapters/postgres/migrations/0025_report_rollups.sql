@@ -145,23 +145,40 @@ LANGUAGE sql AS $$
 $$;
 
 -- Sets the totals of the store's members p_members (NULL: all of them) from
--- their sales before p_until, and adds the months they bought in.
+-- their sales before p_until, and adds the months they bought in. A few
+-- members are read by sales_member (member_id, occurred_at), one by one;
+-- all of them by sales_store_time.
 CREATE FUNCTION setia_report_roll_members(p_store text, p_tz text, p_members bigint[], p_until timestamptz)
-RETURNS void LANGUAGE sql AS $$
-  INSERT INTO report_members (store_id, member_id, purchases, last_at, spend)
-  SELECT p_store, s.member_id, count(*), max(s.occurred_at), sum(s.total - s.refunded)
-    FROM sales s
-   WHERE s.store_id = p_store AND s.member_id IS NOT NULL AND s.occurred_at < p_until
-     AND (p_members IS NULL OR s.member_id = ANY (p_members))
-   GROUP BY s.member_id
-  ON CONFLICT (store_id, member_id) DO UPDATE
-    SET purchases = EXCLUDED.purchases, last_at = EXCLUDED.last_at, spend = EXCLUDED.spend;
-  INSERT INTO report_member_months (store_id, month, member_id)
-  SELECT DISTINCT p_store, date_trunc('month', s.occurred_at AT TIME ZONE p_tz)::date, s.member_id
-    FROM sales s
-   WHERE s.store_id = p_store AND s.member_id IS NOT NULL AND s.occurred_at < p_until
-     AND (p_members IS NULL OR s.member_id = ANY (p_members))
-  ON CONFLICT DO NOTHING;
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF p_members IS NULL THEN
+    INSERT INTO report_members (store_id, member_id, purchases, last_at, spend)
+    SELECT p_store, s.member_id, count(*), max(s.occurred_at), sum(s.total - s.refunded)
+      FROM sales s
+     WHERE s.store_id = p_store AND s.member_id IS NOT NULL AND s.occurred_at < p_until
+     GROUP BY s.member_id
+    ON CONFLICT (store_id, member_id) DO UPDATE
+      SET purchases = EXCLUDED.purchases, last_at = EXCLUDED.last_at, spend = EXCLUDED.spend;
+    INSERT INTO report_member_months (store_id, month, member_id)
+    SELECT DISTINCT p_store, date_trunc('month', s.occurred_at AT TIME ZONE p_tz)::date, s.member_id
+      FROM sales s
+     WHERE s.store_id = p_store AND s.member_id IS NOT NULL AND s.occurred_at < p_until
+    ON CONFLICT DO NOTHING;
+  ELSE
+    INSERT INTO report_members (store_id, member_id, purchases, last_at, spend)
+    SELECT p_store, s.member_id, count(*), max(s.occurred_at), sum(s.total - s.refunded)
+      FROM (SELECT DISTINCT unnest(p_members) AS id) u
+      JOIN sales s ON s.member_id = u.id AND s.store_id = p_store AND s.occurred_at < p_until
+     GROUP BY s.member_id
+    ON CONFLICT (store_id, member_id) DO UPDATE
+      SET purchases = EXCLUDED.purchases, last_at = EXCLUDED.last_at, spend = EXCLUDED.spend;
+    INSERT INTO report_member_months (store_id, month, member_id)
+    SELECT DISTINCT p_store, date_trunc('month', s.occurred_at AT TIME ZONE p_tz)::date, s.member_id
+      FROM (SELECT DISTINCT unnest(p_members) AS id) u
+      JOIN sales s ON s.member_id = u.id AND s.store_id = p_store AND s.occurred_at < p_until
+    ON CONFLICT DO NOTHING;
+  END IF;
+END
 $$;
 
 -- Rolls the store's days from where it stopped to yesterday (its today in
@@ -232,12 +249,17 @@ BEGIN
       UNION ALL
       SELECT c.store_id, c.claimed_at FROM promo_claims c
        WHERE c.id > (SELECT seen_before FROM mk WHERE source = 'promo_claims'))
-    SELECT DISTINCT t.store_id, st.tz, (t.at AT TIME ZONE st.tz)::date AS day
-      FROM touched t JOIN report_rollups st ON st.store_id = t.store_id
-     WHERE (t.at AT TIME ZONE st.tz)::date < st.rolled_until
+    , days AS (
+      SELECT DISTINCT t.store_id, st.tz, (t.at AT TIME ZONE st.tz)::date AS day
+        FROM touched t JOIN report_rollups st ON st.store_id = t.store_id
+       WHERE (t.at AT TIME ZONE st.tz)::date < st.rolled_until)
+    -- Runs of consecutive days, each rolled in one go.
+    SELECT store_id, tz, min(day) AS d0, max(day) AS d1
+      FROM (SELECT days.*, day - (row_number() OVER (PARTITION BY store_id ORDER BY day))::integer AS run FROM days) x
+     GROUP BY store_id, tz, run
   LOOP
-    PERFORM setia_report_roll_days(d.store_id, d.tz, d.day, d.day);
-    v_days := v_days + 1;
+    PERFORM setia_report_roll_days(d.store_id, d.tz, d.d0, d.d1);
+    v_days := v_days + (d.d1 - d.d0 + 1);
   END LOOP;
   -- Members: a late sale of theirs, or a refund of one of their sales on a
   -- rolled day (it changed sales.refunded).
