@@ -83,6 +83,15 @@ CREATE TABLE report_member_months (
   PRIMARY KEY (store_id, month, member_id)
 );
 
+-- How many members bought in each store-local month on rolled days: the
+-- rows of report_member_months, counted as they are added.
+CREATE TABLE report_months (
+  store_id  text NOT NULL,
+  month     date NOT NULL,
+  buyers    bigint NOT NULL,
+  PRIMARY KEY (store_id, month)
+);
+
 -- The ids each source table had at the last run (seen) and at the one
 -- before (seen_before); a run re-rolls what rows above seen_before touch.
 -- Started at today's ids: a store's first roll reads all of its rows.
@@ -159,11 +168,16 @@ BEGIN
      GROUP BY s.member_id
     ON CONFLICT (store_id, member_id) DO UPDATE
       SET purchases = EXCLUDED.purchases, last_at = EXCLUDED.last_at, spend = EXCLUDED.spend;
+    WITH added AS (
     INSERT INTO report_member_months (store_id, month, member_id)
     SELECT DISTINCT p_store, date_trunc('month', s.occurred_at AT TIME ZONE p_tz)::date, s.member_id
       FROM sales s
      WHERE s.store_id = p_store AND s.member_id IS NOT NULL AND s.occurred_at < p_until
-    ON CONFLICT DO NOTHING;
+    ON CONFLICT DO NOTHING
+    RETURNING month)
+    INSERT INTO report_months (store_id, month, buyers)
+    SELECT p_store, month, count(*) FROM added GROUP BY month
+    ON CONFLICT (store_id, month) DO UPDATE SET buyers = report_months.buyers + EXCLUDED.buyers;
   ELSE
     INSERT INTO report_members (store_id, member_id, purchases, last_at, spend)
     SELECT p_store, s.member_id, count(*), max(s.occurred_at), sum(s.total - s.refunded)
@@ -172,11 +186,16 @@ BEGIN
      GROUP BY s.member_id
     ON CONFLICT (store_id, member_id) DO UPDATE
       SET purchases = EXCLUDED.purchases, last_at = EXCLUDED.last_at, spend = EXCLUDED.spend;
+    WITH added AS (
     INSERT INTO report_member_months (store_id, month, member_id)
     SELECT DISTINCT p_store, date_trunc('month', s.occurred_at AT TIME ZONE p_tz)::date, s.member_id
       FROM (SELECT DISTINCT unnest(p_members) AS id) u
       JOIN sales s ON s.member_id = u.id AND s.store_id = p_store AND s.occurred_at < p_until
-    ON CONFLICT DO NOTHING;
+    ON CONFLICT DO NOTHING
+    RETURNING month)
+    INSERT INTO report_months (store_id, month, buyers)
+    SELECT p_store, month, count(*) FROM added GROUP BY month
+    ON CONFLICT (store_id, month) DO UPDATE SET buyers = report_months.buyers + EXCLUDED.buyers;
   END IF;
 END
 $$;
@@ -207,6 +226,7 @@ BEGIN
     DELETE FROM report_day_products WHERE store_id = p_store;
     DELETE FROM report_members WHERE store_id = p_store;
     DELETE FROM report_member_months WHERE store_id = p_store;
+    DELETE FROM report_months WHERE store_id = p_store;
     -- least() skips NULLs: the store's first row of any source.
     v_from := (least((SELECT min(occurred_at) FROM sales WHERE store_id = p_store),
                      (SELECT min(created_at) FROM points_ledger WHERE store_id = p_store),
