@@ -136,6 +136,16 @@ SELECT :'store', 'bad-' || i, 'setia/' || :'store' || '/pos/sale', 'invalid_payl
        now() - interval '395 days' * i / 2000, now()
   FROM generate_series(1, 2000) AS i;
 
+-- Lots past their expiry as the points-expiry job leaves them, each on the
+-- day it expired: an 'expire' row at its expires_at, nothing remaining.
+-- Without this setiad's first run expired the oldest month of lots at
+-- once (~55,000 rows dated today), a backlog no running store has.
+WITH due AS (UPDATE points_ledger SET remaining = 0
+              WHERE kind = 'earn' AND remaining > 0 AND expires_at <= now()
+             RETURNING id, member_id, store_id, points, expires_at)
+INSERT INTO points_ledger (member_id, store_id, kind, points, lot_id, created_at)
+SELECT member_id, store_id, 'expire', -points, id, expires_at FROM due;
+
 -- Balances: each member's unspent lots.
 UPDATE members m SET points = l.p
   FROM (SELECT member_id, sum(remaining) AS p FROM points_ledger GROUP BY member_id) l

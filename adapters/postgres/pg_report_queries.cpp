@@ -67,10 +67,13 @@ constexpr const char* kLive =
 
 // The candidates' (cand, defined by each statement) rows: a member's rolled
 // totals plus their live ones. A member in neither has bought nothing.
+// Each candidate's member by the primary key (LIMIT 1 keeps the lateral
+// subquery from being flattened into a hash join over every member).
 constexpr const char* kCustomers =
     "c AS (SELECT m.id, m.code, m.name, m.points, greatest(t.last_at, lv.last) AS last, "
     "             coalesce(t.purchases, 0) + coalesce(lv.n, 0) AS n, coalesce(t.spend, 0) + coalesce(lv.spend, 0) AS spend "
-    "        FROM cand JOIN members m ON m.id = cand.id AND m.store_id = (SELECT p.store FROM p) "
+    "        FROM cand CROSS JOIN LATERAL (SELECT m.* FROM members m WHERE m.id = cand.id "
+    "                                        AND m.store_id = (SELECT p.store FROM p) LIMIT 1) m "
     "        LEFT JOIN rolled t ON t.member_id = m.id "
     "        LEFT JOIN lv ON lv.member_id = m.id) ";
 
@@ -211,12 +214,20 @@ std::expected<core::CustomersReport, core::StoreError> PgReportQueries::customer
     soci::rowset<soci::row> buckets =
         (sql.prepare
              << params + kLive +
-                    "b AS (SELECT greatest(t.last_at, lv.last) AS last, coalesce(t.purchases, 0) + coalesce(lv.n, 0) AS n, "
-                    "             coalesce(t.spend, 0) + coalesce(lv.spend, 0) AS spend, 1 AS w "
-                    "        FROM rolled t FULL JOIN lv ON lv.member_id = t.member_id), "
-                    "c AS (SELECT * FROM b UNION ALL "
-                    "      SELECT NULL, 0, 0, x.w FROM (SELECT (SELECT count(*) FROM members m WHERE m.store_id = p.store) "
-                    "                                          - (SELECT count(*) FROM b) AS w FROM p) x WHERE x.w > 0), "
+                    // Buyers with rolled totals and no sale since (the hashed lv
+                    // filters them), those who bought since, merged, and one row
+                    // for the members who bought nothing, weighted.
+                    "nb AS MATERIALIZED (SELECT (SELECT count(*) FROM members m WHERE m.store_id = p.store) "
+                    "                           - (SELECT count(*) FROM rolled) "
+                    "                           - (SELECT count(*) FROM lv WHERE NOT EXISTS (SELECT 1 FROM rolled t "
+                    "                                                         WHERE t.member_id = lv.member_id)) AS w "
+                    "                      FROM p), "
+                    "c AS (SELECT t.last_at AS last, t.purchases AS n, t.spend, 1 AS w FROM rolled t "
+                    "       WHERE t.member_id NOT IN (SELECT lv.member_id FROM lv) "
+                    "      UNION ALL "
+                    "      SELECT greatest(t.last_at, lv.last), coalesce(t.purchases, 0) + lv.n, coalesce(t.spend, 0) + lv.spend, 1 "
+                    "        FROM lv LEFT JOIN LATERAL (SELECT t.* FROM rolled t WHERE t.member_id = lv.member_id LIMIT 1) t ON true "
+                    "      UNION ALL SELECT NULL, 0, 0, nb.w FROM nb WHERE nb.w > 0), "
                     "k AS (SELECT c.w, "
                     "             CASE WHEN c.last IS NULL THEN 5 WHEN c.last >= p.now - interval '30 days' THEN 1 "
                     "                  WHEN c.last >= p.now - interval '90 days' THEN 2 "
