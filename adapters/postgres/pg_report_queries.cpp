@@ -207,56 +207,59 @@ std::expected<core::CustomersReport, core::StoreError> PgReportQueries::customer
     long long since = until.value_or(kBeforeAllSales);
     const std::string params =
         std::string("WITH ") + kLiveParams + ", CAST(:tz AS text) AS tz, to_timestamp(:now) AS now), ";
-    // The three segmentations in one pass (grouping sets) over every
-    // buyer's totals, rolled, live or both, one row each (w = 1), and one
-    // row (w = how many) for the members who bought nothing; ord keeps the
-    // buckets in their natural order.
-    soci::rowset<soci::row> buckets =
-        (sql.prepare
-             << params + kLive +
-                    // Buyers with rolled totals and no sale since (the hashed lv
-                    // filters them), those who bought since, merged, and one row
-                    // for the members who bought nothing, weighted.
-                    "nb AS MATERIALIZED (SELECT (SELECT count(*) FROM members m WHERE m.store_id = p.store) "
-                    "                           - (SELECT count(*) FROM rolled) "
-                    "                           - (SELECT count(*) FROM lv WHERE NOT EXISTS (SELECT 1 FROM rolled t "
-                    "                                                         WHERE t.member_id = lv.member_id)) AS w "
-                    "                      FROM p), "
-                    "c AS (SELECT t.last_at AS last, t.purchases AS n, t.spend, 1 AS w FROM rolled t "
-                    "       WHERE t.member_id NOT IN (SELECT lv.member_id FROM lv) "
-                    "      UNION ALL "
-                    "      SELECT greatest(t.last_at, lv.last), coalesce(t.purchases, 0) + lv.n, coalesce(t.spend, 0) + lv.spend, 1 "
-                    "        FROM lv LEFT JOIN LATERAL (SELECT t.* FROM rolled t WHERE t.member_id = lv.member_id LIMIT 1) t ON true "
-                    "      UNION ALL SELECT NULL, 0, 0, nb.w FROM nb WHERE nb.w > 0), "
-                    "k AS (SELECT c.w, "
-                    "             CASE WHEN c.last IS NULL THEN 5 WHEN c.last >= p.now - interval '30 days' THEN 1 "
-                    "                  WHEN c.last >= p.now - interval '90 days' THEN 2 "
-                    "                  WHEN c.last >= p.now - interval '180 days' THEN 3 ELSE 4 END AS recency, "
-                    "             CASE WHEN c.n = 0 THEN 0 WHEN c.n = 1 THEN 1 WHEN c.n <= 4 THEN 2 WHEN c.n <= 9 THEN 3 ELSE 4 END "
-                    "               AS frequency, "
-                    "             CASE WHEN c.spend = 0 THEN 0 WHEN c.spend < 100000 THEN 1 WHEN c.spend < 500000 THEN 2 "
-                    "                  WHEN c.spend < 2000000 THEN 3 ELSE 4 END AS spend "
-                    "        FROM c, p), "
-                    "g AS (SELECT recency, frequency, spend, sum(w) AS n FROM k "
-                    "       GROUP BY GROUPING SETS ((recency), (frequency), (spend))) "
-                    "SELECT dim, (ARRAY[ARRAY['0', '0-30', '31-90', '91-180', '181+', 'never'], "
-                    "                   ARRAY['0', '1', '2-4', '5-9', '10+', ''], "
-                    "                   ARRAY['0', '1-99999', '100000-499999', '500000-1999999', '2000000+', '']])"
-                    "         [CASE dim WHEN 'recency' THEN 1 WHEN 'frequency' THEN 2 ELSE 3 END][ord + 1], n::bigint "
-                    "  FROM (SELECT CASE WHEN recency IS NOT NULL THEN 'recency' WHEN frequency IS NOT NULL THEN 'frequency' "
-                    "                    ELSE 'spend' END AS dim, coalesce(recency, frequency, spend) AS ord, n FROM g) y "
-                    " ORDER BY 1, ord",
-         soci::use(q.store_id), soci::use(rolled), soci::use(q.timezone), soci::use(now), soci::use(q.store_id),
-         soci::use(since));
-    for (const auto& r : buckets) {
-      auto dim = r.get<std::string>(0);
-      auto& target = dim == "recency" ? out.recency : dim == "frequency" ? out.frequency : out.spend;
-      target.emplace_back(r.get<std::string>(1), r.get<long long>(2));
-      if (dim == "frequency") {
-        out.members += r.get<long long>(2);
-        if (r.get<std::string>(1) != "0") out.buyers += r.get<long long>(2);
-      }
-    }
+    // The three segmentations in one pass over every buyer's totals (those
+    // with rolled totals and no sale since, filtered by the hashed lv, and
+    // those who bought since, merged): each buyer's bucket of each, then
+    // one aggregate of counts; the members who bought nothing are the
+    // store's members less the buyers. The recency bounds once, in p.
+    soci::row counts;
+    sql << params + kLive +
+               "k AS (SELECT CASE WHEN x.last >= (SELECT p.now - interval '30 days' FROM p) THEN 1 "
+               "                  WHEN x.last >= (SELECT p.now - interval '90 days' FROM p) THEN 2 "
+               "                  WHEN x.last >= (SELECT p.now - interval '180 days' FROM p) THEN 3 ELSE 4 END AS r, "
+               "             CASE WHEN x.n = 1 THEN 1 WHEN x.n <= 4 THEN 2 WHEN x.n <= 9 THEN 3 ELSE 4 END AS f, "
+               "             CASE WHEN x.spend = 0 THEN 0 WHEN x.spend < 100000 THEN 1 WHEN x.spend < 500000 THEN 2 "
+               "                  WHEN x.spend < 2000000 THEN 3 ELSE 4 END AS s "
+               "        FROM (SELECT t.last_at AS last, t.purchases AS n, t.spend FROM rolled t "
+               "               WHERE t.member_id NOT IN (SELECT lv.member_id FROM lv) "
+               "              UNION ALL "
+               "              SELECT greatest(t.last_at, lv.last), coalesce(t.purchases, 0) + lv.n, "
+               "                     coalesce(t.spend, 0) + lv.spend "
+               "                FROM lv LEFT JOIN LATERAL (SELECT t.* FROM rolled t WHERE t.member_id = lv.member_id "
+               "                                            LIMIT 1) t ON true) x) "
+               "SELECT (SELECT count(*) FROM members m WHERE m.store_id = (SELECT p.store FROM p)), count(*), "
+               "       count(*) FILTER (WHERE r = 1), count(*) FILTER (WHERE r = 2), count(*) FILTER (WHERE r = 3), "
+               "       count(*) FILTER (WHERE r = 4), count(*) FILTER (WHERE f = 1), count(*) FILTER (WHERE f = 2), "
+               "       count(*) FILTER (WHERE f = 3), count(*) FILTER (WHERE f = 4), count(*) FILTER (WHERE s = 0), "
+               "       count(*) FILTER (WHERE s = 1), count(*) FILTER (WHERE s = 2), count(*) FILTER (WHERE s = 3), "
+               "       count(*) FILTER (WHERE s = 4) "
+               "  FROM k",
+        soci::use(q.store_id), soci::use(rolled), soci::use(q.timezone), soci::use(now), soci::use(q.store_id),
+        soci::use(since), soci::into(counts);
+    // Each bucket that has members, in its natural order (labels as
+    // docs/openapi.yaml has them).
+    auto count = [&](std::size_t i) { return counts.get<long long>(i); };
+    out.members = count(0);
+    out.buyers = count(1);
+    const long long never = out.members - out.buyers;
+    auto add = [](core::CustomersReport::Buckets& b, const char* label, long long n) {
+      if (n > 0) b.emplace_back(label, n);
+    };
+    add(out.recency, "0-30", count(2));
+    add(out.recency, "31-90", count(3));
+    add(out.recency, "91-180", count(4));
+    add(out.recency, "181+", count(5));
+    add(out.recency, "never", never);
+    add(out.frequency, "0", never);
+    add(out.frequency, "1", count(6));
+    add(out.frequency, "2-4", count(7));
+    add(out.frequency, "5-9", count(8));
+    add(out.frequency, "10+", count(9));
+    add(out.spend, "0", never + count(10));
+    add(out.spend, "1-99999", count(11));
+    add(out.spend, "100000-499999", count(12));
+    add(out.spend, "500000-1999999", count(13));
+    add(out.spend, "2000000+", count(14));
     // The top by their rolled spend among those who bought nothing since
     // (report_members_spend_top) and everyone who did: adding today's
     // sales only raises a spend, so no one else can be above them.
