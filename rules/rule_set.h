@@ -82,6 +82,13 @@ struct RuleBook {
     if (broken.contains(store)) return nullptr;
     return fallback.get();
   }
+  // The store's IANA zone name, "UTC" without rules or a zone: the zone
+  // its reports count days in (core/services/reports.h) and its rollups
+  // are rolled in (core/scheduler/report_rollup_job.h).
+  std::string timezone_of(std::string_view store) const {
+    const RuleSet* rs = for_store(store);
+    return rs && !rs->timezone.empty() ? rs->timezone : "UTC";
+  }
   // The errors of the broken file that leaves this store without rules (its
   // own, or without one the default's, never loaded); nullptr when the
   // store has rules or was never meant to have any.

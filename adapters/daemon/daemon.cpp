@@ -18,6 +18,7 @@
 #include "adapters/postgres/pg_job_lock.h"
 #include "adapters/postgres/pg_outbox_store.h"
 #include "adapters/postgres/pg_points_store.h"
+#include "adapters/postgres/pg_report_rollup_store.h"
 #include "adapters/postgres/pg_retention_store.h"
 #include "adapters/postgres/pg_scheduled_push_store.h"
 #include "adapters/postgres/pg_session.h"
@@ -26,6 +27,7 @@
 #include "core/scheduler/dead_letter_purge_job.h"
 #include "core/scheduler/points_expiry_job.h"
 #include "core/scheduler/push_jobs.h"
+#include "core/scheduler/report_rollup_job.h"
 #include "core/scheduler/retention_purge_job.h"
 #include "core/support/log.h"
 #include "rules/version_hash.h"
@@ -119,6 +121,7 @@ struct Daemon::Jobs {
         letters_session(conninfo),
         letters(letters_session),
         retention(letters_session),
+        rollups(letters_session),
         scheduler(clock, lock) {}
   adapters::postgres::PgJobLock lock;
   adapters::postgres::PgPointsStore expiry;
@@ -126,7 +129,8 @@ struct Daemon::Jobs {
   adapters::postgres::PgScheduledPushStore pushes;
   adapters::postgres::PgSession letters_session;
   adapters::postgres::PgDeadLetterStore letters;
-  adapters::postgres::PgRetentionStore retention;  // the purges share the scheduler thread's session
+  adapters::postgres::PgRetentionStore retention;  // the purges and the rollups share the scheduler thread's session
+  adapters::postgres::PgReportRollupStore rollups;
   core::Scheduler scheduler;
 };
 
@@ -348,6 +352,9 @@ void Daemon::start_scheduler() {
   auto& s = jobs_->scheduler;
   s.add(core::points_expiry_job(jobs_->expiry));
   s.add(core::birthday_job(jobs_->birthdays, core::rules_from(registry_)));
+  // Before the purges: at start (a first run may purge a backlog for
+  // minutes) the reports' rollups come first.
+  s.add(core::report_rollup_job(jobs_->rollups, core::rules_from(registry_)));
   s.add(core::dead_letter_purge_job(jobs_->letters, std::chrono::days(cfg_.dead_letters.retention_days)));
   s.add(core::retention_purge_job(jobs_->retention,
                                   {.notifications = std::chrono::days(cfg_.retention.notifications_days),

@@ -7,14 +7,81 @@
 namespace setia::adapters::postgres {
 namespace {
 
-// Each member of the store with their recency, frequency and spend (what
-// they paid less what was refunded); the statements below start from it.
-// Parameters come in through p.
+// The store's first day not rolled up (report_rollups, migration 0025),
+// when it has a rollup in `tz`: the reports read the days before it from
+// the rollups and the rest live. Read first, so that the statement that
+// follows is planned for its real ranges (SOCI prepares each one anew: a
+// custom plan).
+std::optional<std::string> rolled_until(soci::session& sql, const std::string& store, const std::string& tz) {
+  std::string day;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT to_char(rolled_until, 'YYYY-MM-DD') FROM report_rollups WHERE store_id = :s AND tz = :tz",
+      soci::use(store), soci::use(tz), soci::into(day, ind);
+  if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
+  return day;
+}
+
+// The first day of from .. to a report reads live, and its start in `tz`
+// (unix seconds): the store's first day not rolled up in `tz`, within from
+// .. to + 1; from without a rollup.
+struct LiveFrom {
+  std::string day;
+  long long start = 0;
+};
+LiveFrom live_from(soci::session& sql, const std::string& store, const std::string& tz, const std::string& from,
+                   const std::string& to) {
+  const std::string until = rolled_until(sql, store, tz).value_or(from);
+  LiveFrom out;
+  sql << "SELECT to_char(x.d, 'YYYY-MM-DD'), floor(extract(epoch FROM x.d::timestamp AT TIME ZONE :tz))::bigint "
+         "  FROM (SELECT greatest(CAST(:d0 AS date), least(CAST(:d1 AS date) + 1, CAST(:u AS date))) AS d) x",
+      soci::use(tz), soci::use(from), soci::use(to), soci::use(until), soci::into(out.day), soci::into(out.start);
+  return out;
+}
+
+// Where a store's rolled members' totals (report_members) end, unix
+// seconds: the start of its first day not rolled, in the rollup's own
+// zone (whatever the report's); none without a rollup.
+std::optional<long long> members_rolled_until(soci::session& sql, const std::string& store) {
+  long long t = 0;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT floor(extract(epoch FROM rolled_until::timestamp AT TIME ZONE tz))::bigint FROM report_rollups "
+         "WHERE store_id = :s",
+      soci::use(store), soci::into(t, ind);
+  if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
+  return t;
+}
+
+// A member's recency, frequency and spend (what they paid less what was
+// refunded) are their sales before the rollup's end (report_members: the members
+// who bought then; none when p.rolled = 0) plus their sales since, read
+// live by sales_store_time (lv). Parameters come in through p.
+constexpr const char* kLive =
+    // Not materialized: a statement that wants the first few by spend reads
+    // them off report_members_spend(_top).
+    "rolled AS NOT MATERIALIZED (SELECT t.* FROM report_members t "
+    "                             WHERE t.store_id = (SELECT p.store FROM p) AND (SELECT p.rolled FROM p) = 1), "
+    // Its own parameters (not p's) for the planner to see the range.
+    "lv AS (SELECT s.member_id, max(s.occurred_at) AS last, count(*) AS n, sum(s.total - s.refunded) AS spend "
+    "         FROM sales s WHERE s.store_id = :lvstore AND s.occurred_at >= to_timestamp(:lvsince) "
+    "          AND s.member_id IS NOT NULL GROUP BY s.member_id), ";
+
+// The candidates' (cand, defined by each statement) rows: a member's rolled
+// totals plus their live ones. A member in neither has bought nothing.
+// Each candidate's member by the primary key (LIMIT 1 keeps the lateral
+// subquery from being flattened into a hash join over every member).
 constexpr const char* kCustomers =
-    "c AS (SELECT m.id, m.code, m.name, m.points, max(s.occurred_at) AS last, count(s.id) AS n, "
-    "             coalesce(sum(s.total - s.refunded), 0) AS spend "
-    "        FROM p JOIN members m ON m.store_id = p.store LEFT JOIN sales s ON s.member_id = m.id "
-    "       GROUP BY m.id) ";
+    "c AS (SELECT m.id, m.code, m.name, m.points, greatest(t.last_at, lv.last) AS last, "
+    "             coalesce(t.purchases, 0) + coalesce(lv.n, 0) AS n, coalesce(t.spend, 0) + coalesce(lv.spend, 0) AS spend "
+    "        FROM cand CROSS JOIN LATERAL (SELECT m.* FROM members m WHERE m.id = cand.id "
+    "                                        AND m.store_id = (SELECT p.store FROM p) LIMIT 1) m "
+    "        LEFT JOIN rolled t ON t.member_id = m.id "
+    "        LEFT JOIN lv ON lv.member_id = m.id) ";
+
+// p for kLive: the store, and whether it has rolled totals.
+constexpr const char* kLiveParams = "p AS (SELECT CAST(:store AS text) AS store, CAST(:rolled AS integer) AS rolled";
+
+// lv's lower bound without a rollup: every sale (0001-01-01).
+constexpr long long kBeforeAllSales = -62135596800;
 
 core::CustomerRow customer_from_row(const soci::row& r) {
   return {r.get<long long>(0), r.get<std::string>(1), r.get<std::string>(2), nullable<long long>(r, 3),
@@ -32,53 +99,76 @@ std::expected<std::vector<core::SalesPeriod>, core::StoreError> PgReportQueries:
   std::string fmt = q.by_month ? "YYYY-MM" : "YYYY-MM-DD";
   auto done = session_.run([&](soci::session& sql) {
     out.clear();
+    // The live branches compare with their own parameters (lo1 .. lo5, the
+    // live days' start), which the planner sees, not with l's.
+    const LiveFrom live = live_from(sql, q.store_id, q.timezone, q.from, q.to);
     soci::rowset<soci::row> rs =
         (sql.prepare
              << "WITH p AS (SELECT CAST(:store AS text) AS store, CAST(:tz AS text) AS tz, CAST(:d0 AS date) AS d0, "
-                "                  CAST(:d1 AS date) AS d1, CAST(:fmt AS text) AS fmt), "
-                "b AS (SELECT p.*, (p.d0::timestamp AT TIME ZONE p.tz) AS lo, ((p.d1 + 1)::timestamp AT TIME ZONE p.tz) AS hi FROM p), "
+                "                  CAST(:d1 AS date) AS d1, CAST(:fmt AS text) AS fmt, CAST(:live AS date) AS live_d0), "
+                "l AS (SELECT p.*, (p.d0::timestamp AT TIME ZONE p.tz) AS lo, ((p.d1 + 1)::timestamp AT TIME ZONE p.tz) AS hi "
+                "        FROM p), "
         // Every period of the range, also those without a sale.
-                "periods AS (SELECT DISTINCT to_char(d, b.fmt) AS period "
-                "              FROM b, generate_series(b.d0::timestamp, b.d1::timestamp, interval '1 day') d), "
-                "sa AS (SELECT to_char(s.occurred_at AT TIME ZONE b.tz, b.fmt) AS period, count(*) AS n, sum(s.total) AS amount, "
-                "              count(*) FILTER (WHERE s.member_id IS NOT NULL) AS mn, "
-                "              sum(s.total) FILTER (WHERE s.member_id IS NOT NULL) AS mamount "
-                "         FROM b JOIN sales s ON s.store_id = b.store AND s.occurred_at >= b.lo AND s.occurred_at < b.hi "
-                "        GROUP BY 1), "
-                "pl AS (SELECT to_char(l.created_at AT TIME ZONE b.tz, b.fmt) AS period, "
-                "              sum(l.points) FILTER (WHERE l.kind = 'earn') AS issued, "
-                "              -sum(l.points) FILTER (WHERE l.kind = 'redeem') AS redeemed, "
-                "              -sum(l.points) FILTER (WHERE l.kind = 'expire') AS expired, "
-                "              -sum(l.points) FILTER (WHERE l.kind = 'reverse') AS reversed, "
-                "              sum(l.points) FILTER (WHERE l.kind = 'adjust') AS adjusted "
-                "         FROM b JOIN points_ledger l ON l.store_id = b.store AND l.created_at >= b.lo AND l.created_at < b.hi "
-                "        GROUP BY 1), "
-                "vo AS (SELECT to_char(v.redeemed_at AT TIME ZONE b.tz, b.fmt) AS period, count(*) AS n, sum(v.discount) AS d "
-                "         FROM b JOIN vouchers v ON v.store_id = b.store AND v.redeemed_at >= b.lo AND v.redeemed_at < b.hi "
-                "        GROUP BY 1), "
+                "periods AS (SELECT DISTINCT to_char(d, l.fmt) AS period "
+                "              FROM l, generate_series(l.d0::timestamp, l.d1::timestamp, interval '1 day') d), "
+        // Per period, the rolled days' sums and each source's live rows',
+        // in the columns of the SELECT below; the rolled days' sums are
+        // those of the same live rows (setia_report_roll_days, 0025).
+                "x AS (SELECT to_char(d.day, l.fmt) AS period, sum(d.sales) AS n, sum(d.amount) AS amount, "
+                "             sum(d.member_sales) AS mn, sum(d.member_amount) AS mamount, sum(d.points_issued) AS issued, "
+                "             sum(d.points_redeemed) AS redeemed, sum(d.points_expired) AS expired, "
+                "             sum(d.points_reversed) AS reversed, sum(d.points_adjusted) AS adjusted, 0 AS von, 0 AS vod, "
+                "             sum(d.refunds) AS rn, sum(d.refunded) AS ramount, sum(d.member_refunded) AS rmamount, "
+                "             sum(d.new_members) AS nm, sum(d.promo_claims) AS pc "
+                "        FROM l JOIN report_days d ON d.store_id = l.store AND d.day >= l.d0 AND d.day < l.live_d0 GROUP BY 1 "
+                "      UNION ALL "
+                "      SELECT to_char(s.occurred_at AT TIME ZONE l.tz, l.fmt), count(*), sum(s.total), "
+                "             count(*) FILTER (WHERE s.member_id IS NOT NULL), "
+                "             coalesce(sum(s.total) FILTER (WHERE s.member_id IS NOT NULL), 0), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 "
+                "        FROM l JOIN sales s ON s.store_id = l.store AND s.occurred_at >= to_timestamp(:lo1) AND s.occurred_at < l.hi "
+                "       GROUP BY 1 "
+                "      UNION ALL "
+                "      SELECT to_char(pl.created_at AT TIME ZONE l.tz, l.fmt), 0, 0, 0, 0, "
+                "             coalesce(sum(pl.points) FILTER (WHERE pl.kind = 'earn'), 0), "
+                "             coalesce(-sum(pl.points) FILTER (WHERE pl.kind = 'redeem'), 0), "
+                "             coalesce(-sum(pl.points) FILTER (WHERE pl.kind = 'expire'), 0), "
+                "             coalesce(-sum(pl.points) FILTER (WHERE pl.kind = 'reverse'), 0), "
+                "             coalesce(sum(pl.points) FILTER (WHERE pl.kind = 'adjust'), 0), 0, 0, 0, 0, 0, 0, 0 "
+                "        FROM l JOIN points_ledger pl ON pl.store_id = l.store AND pl.created_at >= to_timestamp(:lo2) AND pl.created_at < l.hi "
+                "       GROUP BY 1 "
+                "      UNION ALL "
+        // Vouchers are never rolled (a full refund un-redeems one): the
+        // whole range, by vouchers_store_redeemed.
+                "      SELECT to_char(v.redeemed_at AT TIME ZONE l.tz, l.fmt), 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*), "
+                "             coalesce(sum(v.discount), 0), 0, 0, 0, 0, 0 "
+                "        FROM l JOIN vouchers v ON v.store_id = l.store AND v.redeemed_at >= l.lo AND v.redeemed_at < l.hi "
+                "       GROUP BY 1 "
+                "      UNION ALL "
         // Refunds on the day they were made (a sale refunded a week later
         // leaves its own day's takings as they were that evening).
-                "rf AS (SELECT to_char(r.occurred_at AT TIME ZONE b.tz, b.fmt) AS period, count(*) AS n, sum(r.amount) AS amount, "
-                "              sum(r.amount) FILTER (WHERE s.member_id IS NOT NULL) AS mamount "
-                "         FROM b JOIN refunds r ON r.store_id = b.store AND r.occurred_at >= b.lo AND r.occurred_at < b.hi "
-                "         JOIN sales s ON s.id = r.sale_id AND s.store_id = r.store_id "
-                "        GROUP BY 1), "
-                "nm AS (SELECT to_char(m.created_at AT TIME ZONE b.tz, b.fmt) AS period, count(*) AS n "
-                "         FROM b JOIN members m ON m.store_id = b.store AND m.created_at >= b.lo AND m.created_at < b.hi "
-                "        GROUP BY 1), "
-                "pc AS (SELECT to_char(c.claimed_at AT TIME ZONE b.tz, b.fmt) AS period, count(*) AS n "
-                "         FROM b JOIN promo_claims c ON c.store_id = b.store AND c.claimed_at >= b.lo AND c.claimed_at < b.hi "
-                "        GROUP BY 1) "
-                "SELECT periods.period, coalesce(sa.n, 0)::bigint, coalesce(sa.amount, 0)::bigint, coalesce(sa.mn, 0)::bigint, "
-                "       coalesce(sa.mamount, 0)::bigint, coalesce(pl.issued, 0)::bigint, coalesce(pl.redeemed, 0)::bigint, "
-                "       coalesce(pl.expired, 0)::bigint, coalesce(pl.reversed, 0)::bigint, coalesce(pl.adjusted, 0)::bigint, "
-                "       coalesce(vo.n, 0)::bigint, coalesce(vo.d, 0)::bigint, coalesce(rf.n, 0)::bigint, "
-                "       coalesce(rf.amount, 0)::bigint, coalesce(rf.mamount, 0)::bigint, coalesce(nm.n, 0)::bigint, "
-                "       coalesce(pc.n, 0)::bigint "
-                "  FROM periods LEFT JOIN sa USING (period) LEFT JOIN pl USING (period) LEFT JOIN vo USING (period) "
-                "  LEFT JOIN rf USING (period) LEFT JOIN nm USING (period) LEFT JOIN pc USING (period) "
-                " ORDER BY periods.period",
-         soci::use(q.store_id), soci::use(q.timezone), soci::use(q.from), soci::use(q.to), soci::use(fmt));
+                "      SELECT to_char(r.occurred_at AT TIME ZONE l.tz, l.fmt), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*), "
+                "             sum(r.amount), coalesce(sum(r.amount) FILTER (WHERE s.member_id IS NOT NULL), 0), 0, 0 "
+                "        FROM l JOIN refunds r ON r.store_id = l.store AND r.occurred_at >= to_timestamp(:lo3) AND r.occurred_at < l.hi "
+                "        JOIN sales s ON s.id = r.sale_id AND s.store_id = r.store_id GROUP BY 1 "
+                "      UNION ALL "
+                "      SELECT to_char(m.created_at AT TIME ZONE l.tz, l.fmt), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*), 0 "
+                "        FROM l JOIN members m ON m.store_id = l.store AND m.created_at >= to_timestamp(:lo4) AND m.created_at < l.hi "
+                "       GROUP BY 1 "
+                "      UNION ALL "
+                "      SELECT to_char(c.claimed_at AT TIME ZONE l.tz, l.fmt), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*) "
+                "        FROM l JOIN promo_claims c ON c.store_id = l.store AND c.claimed_at >= to_timestamp(:lo5) AND c.claimed_at < l.hi "
+                "       GROUP BY 1) "
+                "SELECT periods.period, coalesce(sum(x.n), 0)::bigint, coalesce(sum(x.amount), 0)::bigint, "
+                "       coalesce(sum(x.mn), 0)::bigint, coalesce(sum(x.mamount), 0)::bigint, coalesce(sum(x.issued), 0)::bigint, "
+                "       coalesce(sum(x.redeemed), 0)::bigint, coalesce(sum(x.expired), 0)::bigint, "
+                "       coalesce(sum(x.reversed), 0)::bigint, coalesce(sum(x.adjusted), 0)::bigint, "
+                "       coalesce(sum(x.von), 0)::bigint, coalesce(sum(x.vod), 0)::bigint, coalesce(sum(x.rn), 0)::bigint, "
+                "       coalesce(sum(x.ramount), 0)::bigint, coalesce(sum(x.rmamount), 0)::bigint, "
+                "       coalesce(sum(x.nm), 0)::bigint, coalesce(sum(x.pc), 0)::bigint "
+                "  FROM periods LEFT JOIN x USING (period) GROUP BY periods.period ORDER BY periods.period",
+         soci::use(q.store_id), soci::use(q.timezone), soci::use(q.from), soci::use(q.to), soci::use(fmt),
+         soci::use(live.day), soci::use(live.start), soci::use(live.start), soci::use(live.start),
+         soci::use(live.start), soci::use(live.start));
     for (const auto& r : rs) {
       core::SalesPeriod s;
       s.period = r.get<std::string>(0);
@@ -112,51 +202,103 @@ std::expected<core::CustomersReport, core::StoreError> PgReportQueries::customer
   int top = q.top;
   auto done = session_.run([&](soci::session& sql) {
     out = {};
+    const auto until = members_rolled_until(sql, q.store_id);
+    int rolled = until ? 1 : 0;
+    long long since = until.value_or(kBeforeAllSales);
     const std::string params =
-        "WITH p AS (SELECT CAST(:store AS text) AS store, CAST(:tz AS text) AS tz, to_timestamp(:now) AS now), ";
-    // The three segmentations in one pass over c; ord keeps the buckets in
-    // their natural order.
-    soci::rowset<soci::row> buckets =
-        (sql.prepare
-             << params + kCustomers +
-                    "SELECT 'recency', CASE WHEN c.last IS NULL THEN 'never' WHEN c.last >= p.now - interval '30 days' THEN '0-30' "
-                    "  WHEN c.last >= p.now - interval '90 days' THEN '31-90' WHEN c.last >= p.now - interval '180 days' THEN '91-180' "
-                    "  ELSE '181+' END AS label, count(*)::bigint, min(CASE WHEN c.last IS NULL THEN 5 "
-                    "  WHEN c.last >= p.now - interval '30 days' THEN 1 WHEN c.last >= p.now - interval '90 days' THEN 2 "
-                    "  WHEN c.last >= p.now - interval '180 days' THEN 3 ELSE 4 END) AS ord FROM c, p GROUP BY 2 "
-                    "UNION ALL SELECT 'frequency', CASE WHEN c.n = 0 THEN '0' WHEN c.n = 1 THEN '1' WHEN c.n <= 4 THEN '2-4' "
-                    "  WHEN c.n <= 9 THEN '5-9' ELSE '10+' END, count(*)::bigint, min(CASE WHEN c.n = 0 THEN 0 WHEN c.n = 1 THEN 1 "
-                    "  WHEN c.n <= 4 THEN 2 WHEN c.n <= 9 THEN 3 ELSE 4 END) FROM c GROUP BY 2 "
-                    "UNION ALL SELECT 'spend', CASE WHEN c.spend = 0 THEN '0' WHEN c.spend < 100000 THEN '1-99999' "
-                    "  WHEN c.spend < 500000 THEN '100000-499999' WHEN c.spend < 2000000 THEN '500000-1999999' ELSE '2000000+' END, "
-                    "  count(*)::bigint, min(CASE WHEN c.spend = 0 THEN 0 WHEN c.spend < 100000 THEN 1 WHEN c.spend < 500000 THEN 2 "
-                    "  WHEN c.spend < 2000000 THEN 3 ELSE 4 END) FROM c GROUP BY 2 "
-                    "ORDER BY 1, 4",
-         soci::use(q.store_id), soci::use(q.timezone), soci::use(now));
-    for (const auto& r : buckets) {
-      auto dim = r.get<std::string>(0);
-      auto& target = dim == "recency" ? out.recency : dim == "frequency" ? out.frequency : out.spend;
-      target.emplace_back(r.get<std::string>(1), r.get<long long>(2));
-      if (dim == "frequency") {
-        out.members += r.get<long long>(2);
-        if (r.get<std::string>(1) != "0") out.buyers += r.get<long long>(2);
-      }
-    }
-    soci::rowset<soci::row> best = (sql.prepare << params + kCustomers + "SELECT " + kCustomerColumns +
-                                                       " FROM c WHERE c.n > 0 ORDER BY c.spend DESC, c.id LIMIT :top",
-                                    soci::use(q.store_id), soci::use(q.timezone), soci::use(now), soci::use(top));
+        std::string("WITH ") + kLiveParams + ", CAST(:tz AS text) AS tz, to_timestamp(:now) AS now), ";
+    // The three segmentations in one pass over every buyer's totals (those
+    // with rolled totals and no sale since, filtered by the hashed lv, and
+    // those who bought since, merged): each buyer's bucket of each, then
+    // one aggregate of counts; the members who bought nothing are the
+    // store's members less the buyers. The recency bounds once, in p.
+    soci::row counts;
+    sql << params + kLive +
+               "k AS (SELECT CASE WHEN x.last >= (SELECT p.now - interval '30 days' FROM p) THEN 1 "
+               "                  WHEN x.last >= (SELECT p.now - interval '90 days' FROM p) THEN 2 "
+               "                  WHEN x.last >= (SELECT p.now - interval '180 days' FROM p) THEN 3 ELSE 4 END AS r, "
+               "             CASE WHEN x.n = 1 THEN 1 WHEN x.n <= 4 THEN 2 WHEN x.n <= 9 THEN 3 ELSE 4 END AS f, "
+               "             CASE WHEN x.spend = 0 THEN 0 WHEN x.spend < 100000 THEN 1 WHEN x.spend < 500000 THEN 2 "
+               "                  WHEN x.spend < 2000000 THEN 3 ELSE 4 END AS s "
+               "        FROM (SELECT t.last_at AS last, t.purchases AS n, t.spend FROM rolled t "
+               "               WHERE t.member_id NOT IN (SELECT lv.member_id FROM lv) "
+               "              UNION ALL "
+               "              SELECT greatest(t.last_at, lv.last), coalesce(t.purchases, 0) + lv.n, "
+               "                     coalesce(t.spend, 0) + lv.spend "
+               "                FROM lv LEFT JOIN LATERAL (SELECT t.* FROM rolled t WHERE t.member_id = lv.member_id "
+               "                                            LIMIT 1) t ON true) x) "
+               "SELECT (SELECT count(*) FROM members m WHERE m.store_id = (SELECT p.store FROM p)), count(*), "
+               "       count(*) FILTER (WHERE r = 1), count(*) FILTER (WHERE r = 2), count(*) FILTER (WHERE r = 3), "
+               "       count(*) FILTER (WHERE r = 4), count(*) FILTER (WHERE f = 1), count(*) FILTER (WHERE f = 2), "
+               "       count(*) FILTER (WHERE f = 3), count(*) FILTER (WHERE f = 4), count(*) FILTER (WHERE s = 0), "
+               "       count(*) FILTER (WHERE s = 1), count(*) FILTER (WHERE s = 2), count(*) FILTER (WHERE s = 3), "
+               "       count(*) FILTER (WHERE s = 4) "
+               "  FROM k",
+        soci::use(q.store_id), soci::use(rolled), soci::use(q.timezone), soci::use(now), soci::use(q.store_id),
+        soci::use(since), soci::into(counts);
+    // Each bucket that has members, in its natural order (labels as
+    // docs/openapi.yaml has them).
+    auto count = [&](std::size_t i) { return counts.get<long long>(i); };
+    out.members = count(0);
+    out.buyers = count(1);
+    const long long never = out.members - out.buyers;
+    auto add = [](core::CustomersReport::Buckets& b, const char* label, long long n) {
+      if (n > 0) b.emplace_back(label, n);
+    };
+    add(out.recency, "0-30", count(2));
+    add(out.recency, "31-90", count(3));
+    add(out.recency, "91-180", count(4));
+    add(out.recency, "181+", count(5));
+    add(out.recency, "never", never);
+    add(out.frequency, "0", never);
+    add(out.frequency, "1", count(6));
+    add(out.frequency, "2-4", count(7));
+    add(out.frequency, "5-9", count(8));
+    add(out.frequency, "10+", count(9));
+    add(out.spend, "0", never + count(10));
+    add(out.spend, "1-99999", count(11));
+    add(out.spend, "100000-499999", count(12));
+    add(out.spend, "500000-1999999", count(13));
+    add(out.spend, "2000000+", count(14));
+    // The top by their rolled spend among those who bought nothing since
+    // (report_members_spend_top) and everyone who did: adding today's
+    // sales only raises a spend, so no one else can be above them.
+    int top2 = top;
+    soci::rowset<soci::row> best =
+        (sql.prepare << params + kLive +
+                            "cand AS ((SELECT t.member_id AS id FROM rolled t "
+                            "           WHERE t.member_id NOT IN (SELECT lv.member_id FROM lv) "
+                            "           ORDER BY t.spend DESC, t.member_id LIMIT :top) "
+                            "         UNION SELECT lv.member_id FROM lv), " +
+                            kCustomers + "SELECT " + kCustomerColumns +
+                            " FROM c WHERE c.n > 0 ORDER BY c.spend DESC, c.id LIMIT :top2",
+         soci::use(q.store_id), soci::use(rolled), soci::use(q.timezone), soci::use(now), soci::use(q.store_id),
+         soci::use(since), soci::use(top), soci::use(top2));
     for (const auto& r : best) out.top.push_back(customer_from_row(r));
+    // Each month's buyers on rolled days (report_months, when rolled in
+    // this zone) and the live days' buyers not among them.
+    const auto live_from = rolled_until(sql, q.store_id, q.timezone);
+    int in_zone = live_from ? 1 : 0;
+    std::string live_day = live_from.value_or("1970-01-01");
     soci::rowset<soci::row> months =
         (sql.prepare
-             << params +
-                    "months AS (SELECT generate_series(date_trunc('month', p.now AT TIME ZONE p.tz) - interval '5 months', "
-                    "                                  date_trunc('month', p.now AT TIME ZONE p.tz), interval '1 month') AS m FROM p) "
-                    "SELECT to_char(months.m, 'YYYY-MM'), count(DISTINCT s.member_id)::bigint "
-                    "  FROM p CROSS JOIN months LEFT JOIN sales s ON s.store_id = p.store AND s.member_id IS NOT NULL "
-                    "   AND s.occurred_at >= (months.m AT TIME ZONE p.tz) "
-                    "   AND s.occurred_at < ((months.m + interval '1 month') AT TIME ZONE p.tz) "
-                    " GROUP BY months.m ORDER BY months.m",
-         soci::use(q.store_id), soci::use(q.timezone), soci::use(now));
+             << "WITH p AS (SELECT CAST(:store AS text) AS store, CAST(:tz AS text) AS tz, to_timestamp(:now) AS now, "
+                "                  CAST(:rolled AS integer) AS rolled, CAST(:live AS date) AS live), "
+                "months AS (SELECT generate_series(date_trunc('month', p.now AT TIME ZONE p.tz) - interval '5 months', "
+                "                                  date_trunc('month', p.now AT TIME ZONE p.tz), interval '1 month') AS m FROM p), "
+                "lv AS (SELECT DISTINCT date_trunc('month', s.occurred_at AT TIME ZONE p.tz) AS m, s.member_id "
+                "         FROM p JOIN sales s ON s.store_id = p.store AND s.member_id IS NOT NULL "
+                "          AND s.occurred_at >= greatest((SELECT min(m) FROM months) AT TIME ZONE p.tz, "
+                "                                        CASE WHEN p.rolled = 1 THEN p.live::timestamp AT TIME ZONE p.tz "
+                "                                             ELSE '-infinity' END)) "
+                "SELECT to_char(months.m, 'YYYY-MM'), "
+                "       (coalesce((SELECT x.buyers FROM report_months x WHERE p.rolled = 1 AND x.store_id = p.store "
+                "                     AND x.month = months.m::date), 0) "
+                "        + (SELECT count(*) FROM lv WHERE lv.m = months.m AND NOT EXISTS (SELECT 1 FROM report_member_months x "
+                "             WHERE p.rolled = 1 AND x.store_id = p.store AND x.month = months.m::date "
+                "               AND x.member_id = lv.member_id)))::bigint "
+                "  FROM p, months ORDER BY months.m",
+         soci::use(q.store_id), soci::use(q.timezone), soci::use(now), soci::use(in_zone), soci::use(live_day));
     for (const auto& r : months) out.active_by_month.emplace_back(r.get<std::string>(0), r.get<long long>(1));
   });
   if (!done) return std::unexpected(done.error());
@@ -171,11 +313,33 @@ std::expected<core::Page<core::CustomerRow>, core::StoreError> PgReportQueries::
   int fetch = page.limit + 1;
   auto done = session_.run([&](soci::session& sql) {
     rows.clear();
-    soci::rowset<soci::row> rs = (sql.prepare << std::string("WITH p AS (SELECT CAST(:store AS text) AS store), ") +
-                                                     kCustomers + "SELECT " + kCustomerColumns +
-                                                     " FROM c WHERE (:has = 0 OR (c.spend, c.id) < (:a, :b)) "
-                                                     "ORDER BY c.spend DESC, c.id DESC LIMIT :lim",
-                                  soci::use(store_id), soci::use(has), soci::use(a), soci::use(b), soci::use(fetch));
+    const auto until = members_rolled_until(sql, store_id);
+    int rolled = until ? 1 : 0;
+    long long since = until.value_or(kBeforeAllSales);
+    // The page's candidates: the next members by rolled spend among those
+    // who bought nothing since (report_members_spend, backwards), everyone
+    // who did, and, when the former do not fill the page with spend above
+    // 0, the next members by id who bought nothing at all (spend 0).
+    soci::rowset<soci::row> rs =
+        (sql.prepare
+             << std::string("WITH ") + kLiveParams + "), " + kLive +
+                    "rc AS (SELECT t.member_id, t.spend FROM rolled t "
+                    "        WHERE t.member_id NOT IN (SELECT lv.member_id FROM lv) "
+                    "          AND (:has = 0 OR (t.spend, t.member_id) < (:a, :b)) "
+                    "        ORDER BY t.spend DESC, t.member_id DESC LIMIT :lim), "
+                    "cand AS (SELECT rc.member_id AS id FROM rc UNION SELECT lv.member_id FROM lv "
+                    "         UNION (SELECT m.id FROM p JOIN members m ON m.store_id = p.store "
+                    "                 WHERE ((SELECT count(*) FROM rc) < :lim2 OR (SELECT min(rc.spend) FROM rc) <= 0) "
+                    "                   AND NOT EXISTS (SELECT 1 FROM rolled t WHERE t.member_id = m.id) "
+                    "                   AND m.id NOT IN (SELECT lv.member_id FROM lv) "
+                    "                   AND (:has2 = 0 OR (0, m.id) < (:a2, :b2)) "
+                    "                 ORDER BY m.id DESC LIMIT :lim3)), " +
+                    kCustomers + "SELECT " + kCustomerColumns +
+                    " FROM c WHERE (:has3 = 0 OR (c.spend, c.id) < (:a3, :b3)) "
+                    "ORDER BY c.spend DESC, c.id DESC LIMIT :lim4",
+         soci::use(store_id), soci::use(rolled), soci::use(store_id), soci::use(since), soci::use(has), soci::use(a),
+         soci::use(b), soci::use(fetch), soci::use(fetch), soci::use(has), soci::use(a), soci::use(b), soci::use(fetch),
+         soci::use(has), soci::use(a), soci::use(b), soci::use(fetch));
     for (const auto& r : rs) rows.push_back(customer_from_row(r));
   });
   if (!done) return std::unexpected(done.error());
@@ -187,18 +351,25 @@ std::expected<std::vector<core::TopProduct>, core::StoreError> PgReportQueries::
   std::vector<core::TopProduct> out;
   auto done = session_.run([&](soci::session& sql) {
     out.clear();
-    // The store's sales of the period by sales_store_time, their lines by
-    // sale_lines' key.
+    // The rolled days' products (report_day_products), then the live
+    // days' sales by sales_store_time and their lines by sale_lines' key.
+    const LiveFrom live = live_from(sql, q.store_id, q.timezone, q.from, q.to);
     soci::rowset<soci::row> rs =
-        (sql.prepare << "WITH p AS (SELECT CAST(:store AS text) AS store, CAST(:tz AS text) AS tz, "
-                        "                  CAST(:d0 AS date) AS d0, CAST(:d1 AS date) AS d1) "
-                        "SELECT l.name, coalesce(max(l.sku), ''), sum(l.qty)::bigint, sum(l.amount)::bigint "
-                        "  FROM p JOIN sales s ON s.store_id = p.store "
-                        "   AND s.occurred_at >= (p.d0::timestamp AT TIME ZONE p.tz) "
-                        "   AND s.occurred_at < ((p.d1 + 1)::timestamp AT TIME ZONE p.tz) "
-                        "  JOIN sale_lines l ON l.sale_id = s.id AND l.store_id = s.store_id "
-                        " GROUP BY l.name ORDER BY 4 DESC, 3 DESC, 1 LIMIT :lim",
-         soci::use(q.store_id), soci::use(q.timezone), soci::use(q.from), soci::use(q.to), soci::use(limit));
+        (sql.prepare
+             << "WITH p AS (SELECT CAST(:store AS text) AS store, CAST(:tz AS text) AS tz, "
+                "                  CAST(:d0 AS date) AS d0, CAST(:d1 AS date) AS d1, CAST(:live AS date) AS live_d0), "
+                "b AS (SELECT p.*, ((p.d1 + 1)::timestamp AT TIME ZONE p.tz) AS hi FROM p), "
+                "x AS (SELECT d.name, max(d.sku) AS sku, sum(d.qty) AS qty, sum(d.amount) AS amount "
+                "        FROM b JOIN report_day_products d "
+                "          ON d.store_id = b.store AND d.day >= b.d0 AND d.day < b.live_d0 GROUP BY d.name "
+                "      UNION ALL "
+                "      SELECT l.name, max(l.sku), sum(l.qty), sum(l.amount) FROM b JOIN sales s ON s.store_id = b.store "
+                "         AND s.occurred_at >= to_timestamp(:lo) AND s.occurred_at < b.hi "
+                "        JOIN sale_lines l ON l.sale_id = s.id AND l.store_id = s.store_id GROUP BY l.name) "
+                "SELECT x.name, coalesce(max(x.sku), ''), sum(x.qty)::bigint, sum(x.amount)::bigint "
+                "  FROM x GROUP BY x.name ORDER BY 4 DESC, 3 DESC, 1 LIMIT :lim",
+         soci::use(q.store_id), soci::use(q.timezone), soci::use(q.from), soci::use(q.to), soci::use(live.day),
+         soci::use(live.start), soci::use(limit));
     for (const auto& r : rs) {
       out.push_back({r.get<std::string>(0), r.get<std::string>(1), r.get<long long>(2), r.get<long long>(3)});
     }

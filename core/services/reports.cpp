@@ -95,8 +95,7 @@ std::expected<Dashboard, ServiceError> Reports::dashboard(const std::string& sto
 
 std::string Reports::timezone(const std::string& store_id) const {
   auto book = rules_ ? rules_() : nullptr;
-  const rules::RuleSet* rs = book ? book->for_store(store_id) : nullptr;
-  return rs && !rs->timezone.empty() ? rs->timezone : "UTC";
+  return book ? book->timezone_of(store_id) : "UTC";
 }
 
 std::expected<std::vector<SalesPeriod>, ServiceError> Reports::sales(const std::string& store_id,

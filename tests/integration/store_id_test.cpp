@@ -28,6 +28,8 @@ namespace {
 // The tables that belong to no store, each with why.
 const std::map<std::string, std::string> kNoStore = {
     {"schema_migrations", "the migrator's record of the schema's versions"},
+    {"report_rollup_marks",
+     "the report-rollup job's marks of the source tables' ids, one sequence each for all stores"},
 };
 // The tables whose store_id may be NULL, each with why.
 const std::map<std::string, std::string> kStoreMayBeNull = {
