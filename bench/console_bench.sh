@@ -41,9 +41,9 @@ STORE=bench-cafe
 OWNER=owner@bench-cafe.example
 BENCH_DIR=/tmp/setia-console-bench-$(id -u)
 
-say() { printf '\n== %s\n' "$*"; }
-die() { printf 'console_bench: ERROR: %s\n' "$*" >&2; exit 1; }
-
+BENCH_NAME=console_bench
+# shellcheck source=SCRIPTDIR/rest_bench_lib.sh
+source "$REPO/bench/rest_bench_lib.sh"
 for v in MEMBERS SALES N TARGET_MS EXPLAIN_MS REST_THREADS MAX_S; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive whole number, not '${!v}'"
 done
@@ -52,45 +52,8 @@ for tool in curl python3; do
   command -v "$tool" >/dev/null || die "$tool is needed (Debian: apt-get install curl python3)"
 done
 
-say "build ($BUILD)"
-if [[ -f $BUILD/CMakeCache.txt ]]; then
-  build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD/CMakeCache.txt")
-  sanitize=$(sed -n 's/^SETIA_SANITIZE:[A-Z]*=//p' "$BUILD/CMakeCache.txt")
-  case $build_type in
-    Release | RelWithDebInfo) ;;
-    *) die "$BUILD is configured as '${build_type:-no build type}'; benchmark an optimised build (BUILD_DIR=...)" ;;
-  esac
-  [[ $sanitize != ON ]] || die "$BUILD is built with SETIA_SANITIZE=ON; benchmark a build without sanitizers"
-else
-  generator=()
-  command -v ninja >/dev/null && generator=(-G Ninja)
-  cmake -S "$REPO" -B "$BUILD" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo
-fi
-cmake --build "$BUILD" --target setiad setiactl
-SETIAD=$BUILD/adapters/daemon/setiad
-SETIACTL=$BUILD/adapters/cli/setiactl
-
-say "services ($BENCH_DIR)"
-# shellcheck source=SCRIPTDIR/../deploy/services.sh
-source "$REPO/deploy/services.sh"
-SETIAD_PID=""
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  if [[ -n $SETIAD_PID ]] && kill -0 "$SETIAD_PID" 2>/dev/null; then
-    kill -TERM "$SETIAD_PID" 2>/dev/null || true
-    wait "$SETIAD_PID" 2>/dev/null || true
-  fi
-  setia_services_stop "$BENCH_DIR" || true
-  ((rc == 0)) || printf 'console_bench: FAILED (exit %d); logs in %s\n' "$rc" "$BENCH_DIR" >&2
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-setia_services_stop "$BENCH_DIR" || true
-rm -rf -- "$BENCH_DIR"
-setia_services_start "$BENCH_DIR"
+bench_build
+bench_services
 PSQL=("$SETIA_PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 "$SETIA_PG_CONNINFO")
 PSQL_SU=("$SETIA_PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$SETIA_PG_PORT" -U postgres -d setia)
 # auto_explain: the plan of every statement slower than EXPLAIN_MS, in

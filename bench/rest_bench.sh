@@ -32,9 +32,9 @@ REST_THREADS=${REST_THREADS:-4}
 STORE=marikh-salatiga
 BENCH_DIR=/tmp/setia-rest-bench-$(id -u)
 
-say() { printf '\n== %s\n' "$*"; }
-die() { printf 'rest_bench: ERROR: %s\n' "$*" >&2; exit 1; }
-
+BENCH_NAME=rest_bench
+# shellcheck source=SCRIPTDIR/rest_bench_lib.sh
+source "$REPO/bench/rest_bench_lib.sh"
 for v in CONNECTIONS DURATION WRK_THREADS REST_THREADS; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive whole number, not '${!v}'"
 done
@@ -42,45 +42,8 @@ for tool in wrk curl python3; do
   command -v "$tool" >/dev/null || die "$tool is needed (Debian: apt-get install wrk curl python3)"
 done
 
-say "build ($BUILD)"
-if [[ -f $BUILD/CMakeCache.txt ]]; then
-  build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD/CMakeCache.txt")
-  sanitize=$(sed -n 's/^SETIA_SANITIZE:[A-Z]*=//p' "$BUILD/CMakeCache.txt")
-  case $build_type in
-    Release | RelWithDebInfo) ;;
-    *) die "$BUILD is configured as '${build_type:-no build type}'; benchmark an optimised build (BUILD_DIR=...)" ;;
-  esac
-  [[ $sanitize != ON ]] || die "$BUILD is built with SETIA_SANITIZE=ON; benchmark a build without sanitizers"
-else
-  generator=()
-  command -v ninja >/dev/null && generator=(-G Ninja)
-  cmake -S "$REPO" -B "$BUILD" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo
-fi
-cmake --build "$BUILD" --target setiad setiactl
-SETIAD=$BUILD/adapters/daemon/setiad
-SETIACTL=$BUILD/adapters/cli/setiactl
-
-say "services ($BENCH_DIR)"
-# shellcheck source=SCRIPTDIR/../deploy/services.sh
-source "$REPO/deploy/services.sh"
-SETIAD_PID=""
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  if [[ -n $SETIAD_PID ]] && kill -0 "$SETIAD_PID" 2>/dev/null; then
-    kill -TERM "$SETIAD_PID" 2>/dev/null || true
-    wait "$SETIAD_PID" 2>/dev/null || true
-  fi
-  setia_services_stop "$BENCH_DIR" || true
-  ((rc == 0)) || printf 'rest_bench: FAILED (exit %d); logs in %s\n' "$rc" "$BENCH_DIR" >&2
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-setia_services_stop "$BENCH_DIR" || true
-rm -rf -- "$BENCH_DIR"
-setia_services_start "$BENCH_DIR"
+bench_build
+bench_services
 
 CFG=$BENCH_DIR/setiad.yaml
 cat >"$CFG" <<EOF
