@@ -2,9 +2,11 @@
 // correct), audited points adjustments, what the rule files say (and the
 // last reload error), promos, dead letters and their replay through the
 // pipeline, and the sales and customers reports in the store's time zone.
+#include <algorithm>
 #include <csignal>
 #include <ctime>
 #include <fstream>
+#include <vector>
 
 #include "rest_fixture.h"
 
@@ -15,6 +17,26 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 
 // Today and yesterday on the store's clock (Asia/Jakarta, UTC+7 all year).
+// Store-local times of today for a test's sales, `n` minutes apart, that
+// are today whenever the test runs: from ten minutes before now, or from
+// one minute after midnight (WIB) when that is later (then at most a few
+// minutes ahead, within the sales window's 5). Fixed times of day (00:10)
+// failed when the run fell between midnight and them: sales in the future.
+std::vector<std::string> jakarta_times_today(int n) {
+  const std::time_t now = std::time(nullptr) + 7 * 3600;
+  const std::time_t start = std::max(now - 600, now - now % 86400 + 60);
+  std::vector<std::string> out;
+  for (int i = 0; i < n; ++i) {
+    std::time_t t = start + i * 60;
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S+07:00", &tm);
+    out.emplace_back(buf);
+  }
+  return out;
+}
+
 std::string jakarta_date(int days_ago) {
   std::time_t t = std::time(nullptr) + 7 * 3600 - days_ago * 86400;
   std::tm tm{};
@@ -242,10 +264,10 @@ TEST_F(RestAdmin, DeadLettersListedAndReplayedThroughThePipeline) {
 TEST_F(RestAdmin, SalesReportByDayAndMonthInTheStoresZone) {
   auto m = register_member("Eko");
   std::string today = jakarta_date(0), yesterday = jakarta_date(1);
+  const auto at = jakarta_times_today(2);
   // Yesterday 23:30 WIB is 16:30 UTC: still yesterday in the store.
-  send_sales({member_sale(m, "R-Y", 3, yesterday + "T23:30:00+07:00"),
-              member_sale(m, "R-T1", 4, today + "T00:10:00+07:00"),
-              member_sale(m, "R-T2", 2, today + "T00:20:00+07:00"),
+  send_sales({member_sale(m, "R-Y", 3, yesterday + "T23:30:00+07:00"), member_sale(m, "R-T1", 4, at[0]),
+              member_sale(m, "R-T2", 2, at[1]),
               sale(store_, unique("evt"), "R-G", 1, 13000)});  // a guest, occurred_at 2026-11-23T10:00+07:00
   // Points: redeem the reward (100 of the 117 earned), adjust +10, and one
   // voucher redeemed at a till.
@@ -302,8 +324,8 @@ TEST_F(RestAdmin, CustomersReportSegmentsTopCustomersAndActiveMonths) {
   auto m = register_member("Fitri");
   auto quiet = register_member("Gilang");
   std::string today = jakarta_date(0);
-  send_sales({member_sale(m, "C-1", 4, today + "T00:10:00+07:00"), member_sale(m, "C-2", 2, today + "T00:20:00+07:00"),
-              member_sale(m, "C-3", 3, today + "T00:30:00+07:00")});
+  const auto at = jakarta_times_today(3);
+  send_sales({member_sale(m, "C-1", 4, at[0]), member_sale(m, "C-2", 2, at[1]), member_sale(m, "C-3", 3, at[2])});
   auto r = http().get("/v1/admin/reports/customers", admin_);
   ASSERT_EQ(r.status, 200) << r.body;
   auto j = r.json();
