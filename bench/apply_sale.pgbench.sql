@@ -11,9 +11,10 @@
 --
 --   pgbench -n -M simple -c 1 -j 1 -t N -D member=CODE -f bench/apply_sale.pgbench.sql ...
 --
--- -M simple is required: pgbench substitutes :member as text, inside the
--- quotes below; the extended modes would turn it into a $1 inside a string
--- literal. The basket is a typical one of sale_bench (3 lines, Rp 61.000);
+-- -M simple is required as written: pgbench substitutes :member as text,
+-- inside the quotes below; the extended modes would turn it into a $1 inside
+-- a string literal. bench/run.sh replaces ':member' with an expression and
+-- runs it -M prepared, as setiad sends it. The basket is a typical one of sale_bench (3 lines, Rp 61.000);
 -- the points (61: Rp 1.000 = 1 point), rule ids and the lot's expiry (a
 -- year on) are what the daemon computes from the shipped rules. p_raw_hex
 -- is only read on a receipt conflict, so it is left empty.

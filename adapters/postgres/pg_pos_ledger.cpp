@@ -39,37 +39,57 @@ core::StoredOutcome outcome_from_result(std::string result_json) {
 }
 
 std::expected<core::StoredOutcome, core::StoreError> PgPosLedger::apply_sale(const core::SaleCommand& cmd) {
-  std::string result;
-  std::string store = cmd.sale.store_id, event_id = cmd.sale.event_id, sale(cmd.raw_payload);
-  std::string topic(cmd.topic), raw_hex = to_hex(cmd.raw_payload), ruleset = cmd.ruleset_version;
-  std::string rule_ids = pg_text_array(cmd.rule_ids);
-  long long points = cmd.points;
-  long long expiry = cmd.expires_at_unix.value_or(0);
-  soci::indicator expiry_ind = cmd.expires_at_unix ? soci::i_ok : soci::i_null;
-  auto done = session_.run([&](soci::session& sql) {
-    sql << "SELECT setia_apply_sale(:store, :event_id, CAST(:sale AS jsonb), :points, :ruleset, "
-           "CAST(:rule_ids AS text[]), to_timestamp(:expiry), :topic, :raw)::text",
-        soci::use(store), soci::use(event_id), soci::use(sale), soci::use(points), soci::use(ruleset),
-        soci::use(rule_ids), soci::use(expiry, expiry_ind), soci::use(topic), soci::use(raw_hex), soci::into(result);
+  SaleBinds& b = sale_;
+  b.store = cmd.sale.store_id;
+  b.event_id = cmd.sale.event_id;
+  b.sale.assign(cmd.raw_payload);
+  b.topic.assign(cmd.topic);
+  b.raw_hex = to_hex(cmd.raw_payload);
+  b.ruleset = cmd.ruleset_version;
+  b.rule_ids = pg_text_array(cmd.rule_ids);
+  b.points = cmd.points;
+  b.expiry = cmd.expires_at_unix.value_or(0);
+  b.expiry_ind = cmd.expires_at_unix ? soci::i_ok : soci::i_null;
+  auto done = session_.run([&](soci::session&) {
+    session_
+        .prepared(kApplySale,
+                  [&](soci::session& sql) {
+                    return soci::statement(
+                        (sql.prepare << "SELECT setia_apply_sale(:store, :event_id, CAST(:sale AS jsonb), :points, "
+                                        ":ruleset, CAST(:rule_ids AS text[]), to_timestamp(:expiry), :topic, :raw)::text",
+                         soci::use(b.store), soci::use(b.event_id), soci::use(b.sale), soci::use(b.points),
+                         soci::use(b.ruleset), soci::use(b.rule_ids), soci::use(b.expiry, b.expiry_ind),
+                         soci::use(b.topic), soci::use(b.raw_hex), soci::into(b.result)));
+                  })
+        .execute(true);
   });
   if (!done) return std::unexpected(done.error());
-  return outcome_from_result(std::move(result));
+  return outcome_from_result(std::move(b.result));
 }
 
 std::expected<core::StoredOutcome, core::StoreError> PgPosLedger::reject(const core::RejectCommand& cmd) {
-  std::string result;
-  std::string store = cmd.store.value_or(""), event_id = cmd.rejection.event_id.value_or("");
-  soci::indicator store_ind = cmd.store ? soci::i_ok : soci::i_null;
-  soci::indicator event_ind = cmd.rejection.event_id ? soci::i_ok : soci::i_null;
-  std::string reason(domain::reason_code(cmd.rejection.reason)), detail = cmd.rejection.detail;
-  std::string topic(cmd.topic), raw_hex = to_hex(cmd.raw_payload);
-  auto done = session_.run([&](soci::session& sql) {
-    sql << "SELECT setia_reject_event(:store, :event_id, :reason, :detail, :topic, :raw)::text",
-        soci::use(store, store_ind), soci::use(event_id, event_ind), soci::use(reason), soci::use(detail),
-        soci::use(topic), soci::use(raw_hex), soci::into(result);
+  RejectBinds& b = reject_;
+  b.store = cmd.store.value_or("");
+  b.event_id = cmd.rejection.event_id.value_or("");
+  b.store_ind = cmd.store ? soci::i_ok : soci::i_null;
+  b.event_ind = cmd.rejection.event_id ? soci::i_ok : soci::i_null;
+  b.reason = domain::reason_code(cmd.rejection.reason);
+  b.detail = cmd.rejection.detail;
+  b.topic.assign(cmd.topic);
+  b.raw_hex = to_hex(cmd.raw_payload);
+  auto done = session_.run([&](soci::session&) {
+    session_
+        .prepared(kReject,
+                  [&](soci::session& sql) {
+                    return soci::statement(
+                        (sql.prepare << "SELECT setia_reject_event(:store, :event_id, :reason, :detail, :topic, :raw)::text",
+                         soci::use(b.store, b.store_ind), soci::use(b.event_id, b.event_ind), soci::use(b.reason),
+                         soci::use(b.detail), soci::use(b.topic), soci::use(b.raw_hex), soci::into(b.result)));
+                  })
+        .execute(true);
   });
   if (!done) return std::unexpected(done.error());
-  auto outcome = outcome_from_result(std::move(result));
+  auto outcome = outcome_from_result(std::move(b.result));
   // Without a store and an event id there is no result to send, only the
   // dead letter.
   if (!cmd.store || !cmd.rejection.event_id) outcome.result_json.clear();

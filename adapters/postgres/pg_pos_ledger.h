@@ -29,6 +29,22 @@ class PgPosLedger final : public core::PosLedger {
   std::expected<std::string, core::StoreError> lookup(const domain::Lookup& q) override;
 
  private:
+  // The values bound to the prepared statements of apply_sale and reject
+  // (PgSession::prepared), set before each execution. Declared before
+  // session_, so that the statements bound to them go first.
+  struct SaleBinds {
+    std::string store, event_id, sale, ruleset, rule_ids, topic, raw_hex, result;
+    long long points = 0, expiry = 0;
+    soci::indicator expiry_ind = soci::i_ok;
+  };
+  struct RejectBinds {
+    std::string store, event_id, reason, detail, topic, raw_hex, result;
+    soci::indicator store_ind = soci::i_ok, event_ind = soci::i_ok;
+  };
+  enum Prepared : std::size_t { kApplySale, kReject };
+
+  SaleBinds sale_;
+  RejectBinds reject_;
   PgSession session_;
 };
 

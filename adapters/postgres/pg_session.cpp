@@ -165,6 +165,17 @@ std::string safe_message(const std::exception& e) {
 
 }  // namespace
 
+void PgSession::disconnect() {
+  prepared_.clear();
+  sql_.reset();
+}
+
+soci::statement& PgSession::prepared(std::size_t slot, const std::function<soci::statement(soci::session&)>& make) {
+  if (slot >= prepared_.size()) prepared_.resize(slot + 1);
+  if (!prepared_[slot]) prepared_[slot] = std::make_unique<soci::statement>(make(*sql_));
+  return *prepared_[slot];
+}
+
 std::expected<void, core::StoreError> PgSession::run(const std::function<void(soci::session&)>& work) {
   using Kind = core::StoreError::Kind;
   try {
@@ -182,7 +193,7 @@ std::expected<void, core::StoreError> PgSession::run(const std::function<void(so
       auto* backend = static_cast<soci::postgresql_session_backend*>(sql_->get_backend());
       broken = backend == nullptr || backend->conn_ == nullptr || PQstatus(backend->conn_) != CONNECTION_OK;
     }
-    if (broken) sql_.reset();
+    if (broken) disconnect();
     bool transient = broken || is_transient_sqlstate(state);
     return std::unexpected(core::StoreError{transient ? Kind::transient : Kind::permanent, safe_message(e, state)});
   } catch (const soci::soci_error& e) {
@@ -194,7 +205,7 @@ std::expected<void, core::StoreError> PgSession::run(const std::function<void(so
       auto* backend = static_cast<soci::postgresql_session_backend*>(sql_->get_backend());
       broken = backend == nullptr || backend->conn_ == nullptr || PQstatus(backend->conn_) != CONNECTION_OK;
     }
-    sql_.reset();
+    disconnect();
     return std::unexpected(core::StoreError{Kind::transient, safe_message(e, connected, broken)});
   } catch (const std::exception& e) {
     return std::unexpected(core::StoreError{Kind::permanent, safe_message(e)});

@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <soci/soci.h>
 
@@ -26,9 +27,23 @@ class PgSession {
 
   void on_connect(std::function<void(soci::session&)> prepare) { prepare_ = std::move(prepare); }
 
+  // The statement in `slot`, prepared on the server (PQprepare) by `make`
+  // the first time it is asked for on each connection: PostgreSQL then
+  // parses and plans it once per connection, not on every call as it does
+  // a one-time `sql << ...` (PQexecParams). For the statements run once per
+  // message (the sale: bench/README.md, "The per-sale statement"). Call it
+  // inside run(). `make` binds use() and into() to variables that must
+  // outlive this session; the statements are dropped before their
+  // connection is.
+  soci::statement& prepared(std::size_t slot, const std::function<soci::statement(soci::session&)>& make);
+
  private:
+  void disconnect();
+
   std::string conninfo_;
   std::unique_ptr<soci::session> sql_;
+  // After sql_: destroyed first (a statement deallocates on its session).
+  std::vector<std::unique_ptr<soci::statement>> prepared_;
   std::function<void(soci::session&)> prepare_;
 };
 

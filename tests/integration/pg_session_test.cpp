@@ -113,5 +113,50 @@ TEST(PgSession, ASociErrorWithoutSqlstateSaysItsClassAndStatementButNoBoundValue
   EXPECT_TRUE(session.run([](soci::session& sql) { sql << "SELECT 1"; }));
 }
 
+// A statement prepared once per connection (PgSession::prepared): run three
+// times, it is one server-side prepared statement, bound afresh each time;
+// an error in one execution leaves it usable; when the connection is
+// killed, the next call fails as transient and the one after prepares it
+// again on the new connection, with no statement of the dead one left.
+TEST(PgSession, APreparedStatementIsPreparedOncePerConnectionAndAgainAfterItBreaks) {
+  adapters::postgres::PgSession session(pg_conninfo());
+  std::string in;
+  long long out = 0, prepared = 0, pid = 0;
+  auto call = [&](const std::string& value) {
+    in = value;
+    return session.run([&](soci::session& sql) {
+      session
+          .prepared(0,
+                    [&](soci::session& s) {
+                      return soci::statement((s.prepare << "SELECT CAST(:v AS bigint) * 2", soci::use(in), soci::into(out)));
+                    })
+          .execute(true);
+      sql << "SELECT count(*) FROM pg_prepared_statements", soci::into(prepared);
+      sql << "SELECT pg_backend_pid()", soci::into(pid);
+    });
+  };
+  for (long long v : {1, 20, 300}) {
+    ASSERT_TRUE(call(std::to_string(v)));
+    EXPECT_EQ(out, v * 2);
+    EXPECT_EQ(prepared, 1) << "one statement on the server, prepared once";
+  }
+  auto bad = call("dua");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().kind, core::StoreError::Kind::permanent) << bad.error().message;
+  ASSERT_TRUE(call("7"));
+  EXPECT_EQ(out, 14) << "usable after an error in one execution";
+
+  const long long first_pid = pid;
+  adapters::postgres::PgSession killer(pg_conninfo());
+  ASSERT_TRUE(killer.run([&](soci::session& sql) { sql << "SELECT pg_terminate_backend(:p)", soci::use(first_pid); }));
+  auto broken = call("8");
+  ASSERT_FALSE(broken);
+  EXPECT_EQ(broken.error().kind, core::StoreError::Kind::transient) << broken.error().message;
+  ASSERT_TRUE(call("9")) << "prepared again on a new connection";
+  EXPECT_EQ(out, 18);
+  EXPECT_NE(pid, first_pid);
+  EXPECT_EQ(prepared, 1);
+}
+
 }  // namespace
 }  // namespace setia::it
