@@ -1,22 +1,9 @@
 #include "adapters/enota/text_layout.h"
 
+#include "core/support/utf8.h"
+
 namespace setia::adapters::enota::text {
 namespace {
-
-bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
-
-// Byte length of the first `cols` code points of s.
-std::size_t prefix_bytes(std::string_view s, std::size_t cols) {
-  std::size_t i = 0, seen = 0;
-  while (i < s.size()) {
-    if (!is_continuation(s[i])) {
-      if (seen == cols) break;
-      ++seen;
-    }
-    ++i;
-  }
-  return i;
-}
 
 std::string spaces(std::size_t n) { return std::string(n, ' '); }
 
@@ -31,11 +18,7 @@ std::string printable(std::string_view s) {
   return out;
 }
 
-std::size_t columns(std::string_view s) {
-  std::size_t n = 0;
-  for (char c : s) n += is_continuation(c) ? 0 : 1;
-  return n;
-}
+std::size_t columns(std::string_view s) { return utf8::length(s); }
 
 std::vector<std::string> wrap(std::string_view s, std::size_t width) {
   std::vector<std::string> lines;
@@ -57,7 +40,7 @@ std::vector<std::string> wrap(std::string_view s, std::size_t width) {
     if (!line.empty()) lines.push_back(std::move(line));
     line.clear();
     while (columns(word) > width) {
-      const std::size_t cut = prefix_bytes(word, width);
+      const std::size_t cut = utf8::prefix_bytes(word, width);
       lines.emplace_back(word.substr(0, cut));
       word.remove_prefix(cut);
     }

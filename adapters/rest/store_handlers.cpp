@@ -5,6 +5,7 @@
 #include "adapters/rest/json_body.h"
 #include "adapters/rest/rest_api.h"
 #include "core/domain/store_id.h"
+#include "core/support/utf8.h"
 #include "rules/branding.h"
 
 namespace setia::adapters::rest {
@@ -25,15 +26,6 @@ const rules::RuleSet& served_store(Call& call, const std::string& store) {
 Response cached_a_while(Response res) {
   res.headers.emplace_back("Cache-Control", "public, max-age=300");
   return res;
-}
-
-// The first `n` characters (code points) of UTF-8 text.
-std::string first_chars(const std::string& s, std::size_t n) {
-  std::size_t chars = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && chars++ == n) return s.substr(0, i);
-  }
-  return s;
 }
 
 Response store_branding(Call& call) {
@@ -74,7 +66,7 @@ Response store_manifest(Call& call) {
   }
   Response res = json_response({{"id", start},
                                 {"name", name},
-                                {"short_name", first_chars(name, 12)},
+                                {"short_name", name.substr(0, utf8::prefix_bytes(name, 12))},
                                 {"description", "Kartu member, poin, promo, voucher dan reservasi " + name},
                                 {"lang", "id"},
                                 {"start_url", start},
