@@ -207,33 +207,73 @@ std::expected<core::CustomersReport, core::StoreError> PgReportQueries::customer
     long long since = until.value_or(kBeforeAllSales);
     const std::string params =
         std::string("WITH ") + kLiveParams + ", CAST(:tz AS text) AS tz, to_timestamp(:now) AS now), ";
-    // The three segmentations in one pass over every buyer's totals (those
-    // with rolled totals and no sale since, filtered by the hashed lv, and
-    // those who bought since, merged): each buyer's bucket of each, then
-    // one aggregate of counts; the members who bought nothing are the
-    // store's members less the buyers. The recency bounds once, in p.
+    // The segments: the store's rolled buyers counted per bucket by the
+    // report-rollup job (report_segments, report_last_days: migration
+    // 0027), corrected by those who bought since (lv): each one's rolled
+    // row out (sign -1) and their merged totals in (+1). Recency's bounds
+    // are instants: the rolled buyers whose last purchase is at or after
+    // one are the days after its UTC day plus that day's, read by
+    // report_members_last. The members who bought nothing are the store's
+    // members less the buyers.
     soci::row counts;
     sql << params + kLive +
-               "k AS (SELECT CASE WHEN x.last >= (SELECT p.now - interval '30 days' FROM p) THEN 1 "
-               "                  WHEN x.last >= (SELECT p.now - interval '90 days' FROM p) THEN 2 "
-               "                  WHEN x.last >= (SELECT p.now - interval '180 days' FROM p) THEN 3 ELSE 4 END AS r, "
-               "             CASE WHEN x.n = 1 THEN 1 WHEN x.n <= 4 THEN 2 WHEN x.n <= 9 THEN 3 ELSE 4 END AS f, "
-               "             CASE WHEN x.spend = 0 THEN 0 WHEN x.spend < 100000 THEN 1 WHEN x.spend < 500000 THEN 2 "
-               "                  WHEN x.spend < 2000000 THEN 3 ELSE 4 END AS s "
-               "        FROM (SELECT t.last_at AS last, t.purchases AS n, t.spend FROM rolled t "
-               "               WHERE t.member_id NOT IN (SELECT lv.member_id FROM lv) "
-               "              UNION ALL "
-               "              SELECT greatest(t.last_at, lv.last), coalesce(t.purchases, 0) + lv.n, "
-               "                     coalesce(t.spend, 0) + lv.spend "
-               "                FROM lv LEFT JOIN LATERAL (SELECT t.* FROM rolled t WHERE t.member_id = lv.member_id "
-               "                                            LIMIT 1) t ON true) x) "
-               "SELECT (SELECT count(*) FROM members m WHERE m.store_id = (SELECT p.store FROM p)), count(*), "
-               "       count(*) FILTER (WHERE r = 1), count(*) FILTER (WHERE r = 2), count(*) FILTER (WHERE r = 3), "
-               "       count(*) FILTER (WHERE r = 4), count(*) FILTER (WHERE f = 1), count(*) FILTER (WHERE f = 2), "
-               "       count(*) FILTER (WHERE f = 3), count(*) FILTER (WHERE f = 4), count(*) FILTER (WHERE s = 0), "
-               "       count(*) FILTER (WHERE s = 1), count(*) FILTER (WHERE s = 2), count(*) FILTER (WHERE s = 3), "
-               "       count(*) FILTER (WHERE s = 4) "
-               "  FROM k",
+               "b AS (SELECT p.now - interval '30 days' AS b1, p.now - interval '90 days' AS b2, "
+               "             p.now - interval '180 days' AS b3 FROM p), "
+               "j AS MATERIALIZED (SELECT lv.last, lv.n, lv.spend, t.last_at AS t_last, t.purchases AS t_n, "
+               "                          t.spend AS t_spend "
+               "                     FROM lv LEFT JOIN LATERAL (SELECT t.* FROM rolled t WHERE t.member_id = lv.member_id "
+               "                                                 LIMIT 1) t ON true), "
+               "d AS (SELECT -1 AS sign, j.t_last AS last, j.t_n AS n, j.t_spend AS spend FROM j WHERE j.t_n IS NOT NULL "
+               "      UNION ALL "
+               "      SELECT 1, greatest(j.t_last, j.last), coalesce(j.t_n, 0) + j.n, coalesce(j.t_spend, 0) + j.spend FROM j), "
+               "k AS (SELECT d.sign, CASE WHEN d.last >= b.b1 THEN 1 WHEN d.last >= b.b2 THEN 2 "
+               "                          WHEN d.last >= b.b3 THEN 3 ELSE 4 END AS r, "
+               "             setia_frequency_bucket(d.n) AS f, setia_spend_bucket(d.spend) AS s FROM d, b), "
+               "dv AS (SELECT coalesce(sum(k.sign), 0) AS buyers, "
+               "              coalesce(sum(k.sign) FILTER (WHERE k.r = 1), 0) AS r1, "
+               "              coalesce(sum(k.sign) FILTER (WHERE k.r = 2), 0) AS r2, "
+               "              coalesce(sum(k.sign) FILTER (WHERE k.r = 3), 0) AS r3, "
+               "              coalesce(sum(k.sign) FILTER (WHERE k.r = 4), 0) AS r4, "
+               "              coalesce(sum(k.sign) FILTER (WHERE k.f = 1), 0) AS f1, "
+               "              coalesce(sum(k.sign) FILTER (WHERE k.f = 2), 0) AS f2, "
+               "              coalesce(sum(k.sign) FILTER (WHERE k.f = 3), 0) AS f3, "
+               "              coalesce(sum(k.sign) FILTER (WHERE k.f = 4), 0) AS f4, "
+               "              coalesce(sum(k.sign) FILTER (WHERE k.s = 0), 0) AS s0, "
+               "              coalesce(sum(k.sign) FILTER (WHERE k.s = 1), 0) AS s1, "
+               "              coalesce(sum(k.sign) FILTER (WHERE k.s = 2), 0) AS s2, "
+               "              coalesce(sum(k.sign) FILTER (WHERE k.s = 3), 0) AS s3, "
+               "              coalesce(sum(k.sign) FILTER (WHERE k.s = 4), 0) AS s4 FROM k), "
+               "seg AS (SELECT x.* FROM p JOIN report_segments x ON x.store_id = p.store AND p.rolled = 1), "
+               "rv AS (SELECT coalesce(sum(seg.buyers) FILTER (WHERE seg.segment = 'frequency'), 0) AS buyers, "
+               "              coalesce(sum(seg.buyers) FILTER (WHERE seg.segment = 'frequency' AND seg.bucket = 1), 0) AS f1, "
+               "              coalesce(sum(seg.buyers) FILTER (WHERE seg.segment = 'frequency' AND seg.bucket = 2), 0) AS f2, "
+               "              coalesce(sum(seg.buyers) FILTER (WHERE seg.segment = 'frequency' AND seg.bucket = 3), 0) AS f3, "
+               "              coalesce(sum(seg.buyers) FILTER (WHERE seg.segment = 'frequency' AND seg.bucket = 4), 0) AS f4, "
+               "              coalesce(sum(seg.buyers) FILTER (WHERE seg.segment = 'spend' AND seg.bucket = 0), 0) AS s0, "
+               "              coalesce(sum(seg.buyers) FILTER (WHERE seg.segment = 'spend' AND seg.bucket = 1), 0) AS s1, "
+               "              coalesce(sum(seg.buyers) FILTER (WHERE seg.segment = 'spend' AND seg.bucket = 2), 0) AS s2, "
+               "              coalesce(sum(seg.buyers) FILTER (WHERE seg.segment = 'spend' AND seg.bucket = 3), 0) AS s3, "
+               "              coalesce(sum(seg.buyers) FILTER (WHERE seg.segment = 'spend' AND seg.bucket = 4), 0) AS s4 "
+               "         FROM seg), "
+               // The rolled buyers last at or after each bound (g1, g2, g3).
+               "ge AS (SELECT max(y.n) FILTER (WHERE y.i = 1) AS g1, max(y.n) FILTER (WHERE y.i = 2) AS g2, "
+               "              max(y.n) FILTER (WHERE y.i = 3) AS g3 "
+               "         FROM (SELECT v.i, "
+               "                      (SELECT coalesce(sum(x.buyers), 0) FROM report_last_days x "
+               "                        WHERE x.store_id = p.store AND p.rolled = 1 "
+               "                          AND x.day > (v.bound AT TIME ZONE 'UTC')::date) "
+               "                      + (SELECT count(*) FROM report_members t "
+               "                          WHERE t.store_id = p.store AND p.rolled = 1 AND t.last_at >= v.bound "
+               "                            AND t.last_at < (((v.bound AT TIME ZONE 'UTC')::date + 1)::timestamp "
+               "                                             AT TIME ZONE 'UTC')) AS n "
+               "                 FROM p, b, LATERAL (VALUES (1, b.b1), (2, b.b2), (3, b.b3)) v(i, bound)) y) "
+               "SELECT (SELECT count(*) FROM members m WHERE m.store_id = (SELECT p.store FROM p)), "
+               "       (rv.buyers + dv.buyers)::bigint, (ge.g1 + dv.r1)::bigint, (ge.g2 - ge.g1 + dv.r2)::bigint, "
+               "       (ge.g3 - ge.g2 + dv.r3)::bigint, (rv.buyers - ge.g3 + dv.r4)::bigint, (rv.f1 + dv.f1)::bigint, "
+               "       (rv.f2 + dv.f2)::bigint, (rv.f3 + dv.f3)::bigint, (rv.f4 + dv.f4)::bigint, "
+               "       (rv.s0 + dv.s0)::bigint, (rv.s1 + dv.s1)::bigint, (rv.s2 + dv.s2)::bigint, "
+               "       (rv.s3 + dv.s3)::bigint, (rv.s4 + dv.s4)::bigint "
+               "  FROM rv, dv, ge",
         soci::use(q.store_id), soci::use(rolled), soci::use(q.timezone), soci::use(now), soci::use(q.store_id),
         soci::use(since), soci::into(counts);
     // Each bucket that has members, in its natural order (labels as
