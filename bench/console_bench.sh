@@ -8,8 +8,8 @@
 #
 # 1. builds setiad and setiactl (an optimised build; BUILD_DIR, default
 #    <repo>/build);
-# 2. starts a fresh private PostgreSQL 15 + Mosquitto in
-#    /tmp/setia-console-bench-$(id -u) (wiped at the start, stopped on exit,
+# 2. starts a fresh private PostgreSQL 15 + Mosquitto in BENCH_DIR
+#    (/tmp/setia-console-bench-$(id -u); wiped at the start, stopped on exit,
 #    logs kept) with auto_explain on: every statement slower than
 #    EXPLAIN_MS is logged with its EXPLAIN ANALYZE plan;
 # 3. migrates, adds the store bench-cafe with its owner's account
@@ -25,7 +25,8 @@
 #    (console-plans.log) and the summary (summary.txt).
 #
 # Environment: MEMBERS (100000), SALES (1000000), N (200), TARGET_MS (200),
-# EXPLAIN_MS (100), REST_THREADS (4), MAX_S (30), BUILD_DIR.
+# EXPLAIN_MS (100), REST_THREADS (4), MAX_S (30), BUILD_DIR, BENCH_DIR (its
+# own per run when two run side by side as the same user: each wipes it).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -39,7 +40,7 @@ REST_THREADS=${REST_THREADS:-4}
 MAX_S=${MAX_S:-30}
 STORE=bench-cafe
 OWNER=owner@bench-cafe.example
-BENCH_DIR=/tmp/setia-console-bench-$(id -u)
+BENCH_DIR=${BENCH_DIR:-/tmp/setia-console-bench-$(id -u)}
 
 BENCH_NAME=console_bench
 # shellcheck source=SCRIPTDIR/rest_bench_lib.sh
@@ -48,6 +49,8 @@ for v in MEMBERS SALES N TARGET_MS EXPLAIN_MS REST_THREADS MAX_S; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive whole number, not '${!v}'"
 done
 ((MEMBERS >= 100)) || die "MEMBERS must be at least 100"
+# It is wiped at the start: a directory of its own under /tmp, nothing else.
+[[ $BENCH_DIR =~ ^/tmp/[A-Za-z0-9._-]+$ ]] || die "BENCH_DIR must be a directory directly under /tmp, not '$BENCH_DIR'"
 for tool in curl python3; do
   command -v "$tool" >/dev/null || die "$tool is needed (Debian: apt-get install curl python3)"
 done
