@@ -29,7 +29,8 @@
 # own per run when two run side by side as the same user: each wipes it),
 # STORE_TZ (Asia/Jakarta): the store's zone. The reports read the store's
 # today live, so they are slowest late in its day; STORE_TZ=late picks the
-# fixed-offset zone (Etc/GMT-N) in which it is 23:00-23:59 now, the
+# fixed-offset zone (Etc/GMT-N) in which it will be 23:00-23:59 in 15
+# minutes (22:45-23:44 at the start: the timing ends before midnight), the
 # worst case whatever the hour of the run.
 set -euo pipefail
 
@@ -57,8 +58,8 @@ done
 # It is wiped at the start: a directory of its own under /tmp, nothing else.
 [[ $BENCH_DIR =~ ^/tmp/[A-Za-z0-9._-]+$ ]] || die "BENCH_DIR must be a directory directly under /tmp, not '$BENCH_DIR'"
 if [[ $STORE_TZ == late ]]; then
-  # UTC+off is 23:xx now; the Etc zones' signs are POSIX's, the other way round.
-  off=$(((23 - 10#$(date -u +%H) + 24) % 24))
+  # UTC+off is 23:xx in 15 minutes; the Etc zones' signs are POSIX's, the other way round.
+  off=$(((23 - 10#$(date -u -d '+15 minutes' +%H) + 24) % 24))
   ((off <= 14)) || off=$((off - 24))
   if ((off > 0)); then STORE_TZ=Etc/GMT-$off; elif ((off < 0)); then STORE_TZ=Etc/GMT+$((-off)); else STORE_TZ=UTC; fi
 fi
