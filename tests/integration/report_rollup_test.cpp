@@ -397,6 +397,17 @@ TEST(ReportRollup, SegmentCountsFromTheRollupAreThoseOfTheRawSales) {
                   many = add_member(*sql, store, 300), refunded = add_member(*sql, store, 300),
                   today_only = add_member(*sql, store, 300);
   add_member(*sql, store, 300);  // never buys
+  {
+    // Members, no buyer yet: no top (the statement's one row has the
+    // counts alone).
+    PgReportQueries q(session);
+    auto none = q.customers_report({.store_id = store, .timezone = kJakarta, .now = 0, .top = 2});
+    ASSERT_TRUE(none) << none.error().message;
+    EXPECT_EQ(none->members, 6);
+    EXPECT_EQ(none->buyers, 0);
+    EXPECT_TRUE(none->top.empty());
+    EXPECT_EQ(none->recency, (core::CustomersReport::Buckets{{"never", 6}}));
+  }
   add_sale_ago(*sql, store, 200 * kDay, 50000, moves);
   for (int i = 0; i < 4; ++i) add_sale_ago(*sql, store, (40 + 5 * i) * kDay, 100000, five);
   for (int i = 0; i < 10; ++i) add_sale_ago(*sql, store, (60 + i) * kDay, 250000, many);
