@@ -1,6 +1,6 @@
 -- bench/console_seed.sql -- a real store's history for bench/console_bench.sh.
 --
--- psql -v store=S -v members=N -v sales=M -f bench/console_seed.sql
+-- psql -v store=S -v members=N -v sales=M -v tz=Z -f bench/console_seed.sql   (Z: the store's zone)
 --
 -- Set-based (generate_series), on a freshly migrated database holding only
 -- the store's row and its owner: members get ids 1..N and sales 1..M (the
@@ -104,13 +104,13 @@ INSERT INTO reservations (store_id, member_id, guest_name, guest_phone, party, s
                           local_time, status, created_at, updated_at)
 SELECT :'store', CASE WHEN k % 5 <> 0 THEN 1 + (d * 31 + k * 977) % :members END,
        CASE WHEN k % 5 = 0 THEN 'Tamu ' || k END, CASE WHEN k % 5 = 0 THEN '0813' || lpad(k::text, 8, '0') END,
-       2 + k % 5, st, st + interval '90 minutes', (st AT TIME ZONE 'Asia/Jakarta')::date,
-       to_char(st AT TIME ZONE 'Asia/Jakarta', 'HH24:MI'),
+       2 + k % 5, st, st + interval '90 minutes', (st AT TIME ZONE :'tz')::date,
+       to_char(st AT TIME ZONE :'tz', 'HH24:MI'),
        CASE WHEN k % 10 = 0 THEN 'cancelled' WHEN k % 2 = 0 THEN 'confirmed' ELSE 'pending' END,
        st - interval '2 days', st - interval '2 days'
   FROM generate_series(-30, 14) AS d, generate_series(1, 30) AS k
- CROSS JOIN LATERAL (SELECT (date_trunc('day', now() AT TIME ZONE 'Asia/Jakarta') + d * interval '1 day'
-                             + interval '10 hours' + (k % 12) * interval '1 hour') AT TIME ZONE 'Asia/Jakarta' AS st) x;
+ CROSS JOIN LATERAL (SELECT (date_trunc('day', now() AT TIME ZONE :'tz') + d * interval '1 day'
+                             + interval '10 hours' + (k % 12) * interval '1 hour') AT TIME ZONE :'tz' AS st) x;
 
 -- Pushes: a notification and an outbox row for each of the newest 100,000
 -- member sales; 2% dead, the others sent.

@@ -83,10 +83,16 @@ constexpr const char* kLiveParams = "p AS (SELECT CAST(:store AS text) AS store,
 // lv's lower bound without a rollup: every sale (0001-01-01).
 constexpr long long kBeforeAllSales = -62135596800;
 
-core::CustomerRow customer_from_row(const soci::row& r) {
-  return {r.get<long long>(0), r.get<std::string>(1), r.get<std::string>(2), nullable<long long>(r, 3),
-          r.get<long long>(4), r.get<long long>(5),   r.get<long long>(6)};
+// A customer from the row's columns `at` on (kCustomerColumns).
+core::CustomerRow customer_from_row(const soci::row& r, std::size_t at = 0) {
+  return {r.get<long long>(at),           r.get<std::string>(at + 1), r.get<std::string>(at + 2),
+          nullable<long long>(r, at + 3), r.get<long long>(at + 4),   r.get<long long>(at + 5),
+          r.get<long long>(at + 6)};
 }
+
+// The customers report's counts before its top's columns: members, buyers,
+// recency 1-4, frequency 1-4, spend 0-4.
+constexpr std::size_t kSegmentColumns = 15;
 
 constexpr const char* kCustomerColumns =
     "c.id, c.code, c.name, floor(extract(epoch from c.last))::bigint, c.n::bigint, c.spend::bigint, c.points";
@@ -207,74 +213,135 @@ std::expected<core::CustomersReport, core::StoreError> PgReportQueries::customer
     long long since = until.value_or(kBeforeAllSales);
     const std::string params =
         std::string("WITH ") + kLiveParams + ", CAST(:tz AS text) AS tz, to_timestamp(:now) AS now), ";
-    // The three segmentations in one pass over every buyer's totals (those
-    // with rolled totals and no sale since, filtered by the hashed lv, and
-    // those who bought since, merged): each buyer's bucket of each, then
-    // one aggregate of counts; the members who bought nothing are the
-    // store's members less the buyers. The recency bounds once, in p.
-    soci::row counts;
-    sql << params + kLive +
-               "k AS (SELECT CASE WHEN x.last >= (SELECT p.now - interval '30 days' FROM p) THEN 1 "
-               "                  WHEN x.last >= (SELECT p.now - interval '90 days' FROM p) THEN 2 "
-               "                  WHEN x.last >= (SELECT p.now - interval '180 days' FROM p) THEN 3 ELSE 4 END AS r, "
-               "             CASE WHEN x.n = 1 THEN 1 WHEN x.n <= 4 THEN 2 WHEN x.n <= 9 THEN 3 ELSE 4 END AS f, "
-               "             CASE WHEN x.spend = 0 THEN 0 WHEN x.spend < 100000 THEN 1 WHEN x.spend < 500000 THEN 2 "
-               "                  WHEN x.spend < 2000000 THEN 3 ELSE 4 END AS s "
-               "        FROM (SELECT t.last_at AS last, t.purchases AS n, t.spend FROM rolled t "
-               "               WHERE t.member_id NOT IN (SELECT lv.member_id FROM lv) "
-               "              UNION ALL "
-               "              SELECT greatest(t.last_at, lv.last), coalesce(t.purchases, 0) + lv.n, "
-               "                     coalesce(t.spend, 0) + lv.spend "
-               "                FROM lv LEFT JOIN LATERAL (SELECT t.* FROM rolled t WHERE t.member_id = lv.member_id "
-               "                                            LIMIT 1) t ON true) x) "
-               "SELECT (SELECT count(*) FROM members m WHERE m.store_id = (SELECT p.store FROM p)), count(*), "
-               "       count(*) FILTER (WHERE r = 1), count(*) FILTER (WHERE r = 2), count(*) FILTER (WHERE r = 3), "
-               "       count(*) FILTER (WHERE r = 4), count(*) FILTER (WHERE f = 1), count(*) FILTER (WHERE f = 2), "
-               "       count(*) FILTER (WHERE f = 3), count(*) FILTER (WHERE f = 4), count(*) FILTER (WHERE s = 0), "
-               "       count(*) FILTER (WHERE s = 1), count(*) FILTER (WHERE s = 2), count(*) FILTER (WHERE s = 3), "
-               "       count(*) FILTER (WHERE s = 4) "
-               "  FROM k",
-        soci::use(q.store_id), soci::use(rolled), soci::use(q.timezone), soci::use(now), soci::use(q.store_id),
-        soci::use(since), soci::into(counts);
-    // Each bucket that has members, in its natural order (labels as
-    // docs/openapi.yaml has them).
-    auto count = [&](std::size_t i) { return counts.get<long long>(i); };
-    out.members = count(0);
-    out.buyers = count(1);
-    const long long never = out.members - out.buyers;
-    auto add = [](core::CustomersReport::Buckets& b, const char* label, long long n) {
-      if (n > 0) b.emplace_back(label, n);
-    };
-    add(out.recency, "0-30", count(2));
-    add(out.recency, "31-90", count(3));
-    add(out.recency, "91-180", count(4));
-    add(out.recency, "181+", count(5));
-    add(out.recency, "never", never);
-    add(out.frequency, "0", never);
-    add(out.frequency, "1", count(6));
-    add(out.frequency, "2-4", count(7));
-    add(out.frequency, "5-9", count(8));
-    add(out.frequency, "10+", count(9));
-    add(out.spend, "0", never + count(10));
-    add(out.spend, "1-99999", count(11));
-    add(out.spend, "100000-499999", count(12));
-    add(out.spend, "500000-1999999", count(13));
-    add(out.spend, "2000000+", count(14));
-    // The top by their rolled spend among those who bought nothing since
-    // (report_members_spend_top) and everyone who did: adding today's
-    // sales only raises a spend, so no one else can be above them.
-    int top2 = top;
-    soci::rowset<soci::row> best =
-        (sql.prepare << params + kLive +
-                            "cand AS ((SELECT t.member_id AS id FROM rolled t "
-                            "           WHERE t.member_id NOT IN (SELECT lv.member_id FROM lv) "
-                            "           ORDER BY t.spend DESC, t.member_id LIMIT :top) "
-                            "         UNION SELECT lv.member_id FROM lv), " +
-                            kCustomers + "SELECT " + kCustomerColumns +
-                            " FROM c WHERE c.n > 0 ORDER BY c.spend DESC, c.id LIMIT :top2",
+    // One statement for the segments and the top, which share today's
+    // buyers (lv) and their rolled rows (j): its first row has the counts
+    // and the top's first customer, each further row the next customer (no
+    // customer: one row, the customer's columns NULL).
+    //
+    // The segments: the store's rolled buyers counted per bucket by the
+    // report-rollup job (report_segments, report_last_days: migration
+    // 0027), corrected by those who bought since (lv): each one's rolled
+    // row out (sign -1) and their merged totals in (+1). Recency's bounds
+    // are instants: the rolled buyers whose last purchase is at or after
+    // one are the days after its UTC day plus that day's, read by
+    // report_members_last. The members who bought nothing are the store's
+    // members less the buyers.
+    //
+    // The top: the first among two sets that make up the buyers, the first
+    // by their rolled spend of those who bought nothing since
+    // (report_members_spend_top), and the first by their merged spend of
+    // those who did (lt, sorted: the members' rows are read for the first
+    // ones only, not for each of today's ~1,800 buyers at 1,000,000 sales);
+    // no one else can be above both.
+    int top2 = top, top3 = top;
+    soci::rowset<soci::row> rs =
+        (sql.prepare
+             << params + kLive +
+                    "b AS (SELECT p.now - interval '30 days' AS b1, p.now - interval '90 days' AS b2, "
+                    "             p.now - interval '180 days' AS b3 FROM p), "
+                    "j AS MATERIALIZED (SELECT lv.member_id, lv.last, lv.n, lv.spend, t.last_at AS t_last, "
+                    "                          t.purchases AS t_n, t.spend AS t_spend "
+                    "                     FROM lv LEFT JOIN LATERAL (SELECT t.* FROM rolled t WHERE t.member_id = lv.member_id "
+                    "                                                 LIMIT 1) t ON true), "
+                    "d AS (SELECT -1 AS sign, j.t_last AS last, j.t_n AS n, j.t_spend AS spend FROM j WHERE j.t_n IS NOT NULL "
+                    "      UNION ALL "
+                    "      SELECT 1, greatest(j.t_last, j.last), coalesce(j.t_n, 0) + j.n, coalesce(j.t_spend, 0) + j.spend FROM j), "
+                    "k AS (SELECT d.sign, CASE WHEN d.last >= b.b1 THEN 1 WHEN d.last >= b.b2 THEN 2 "
+                    "                          WHEN d.last >= b.b3 THEN 3 ELSE 4 END AS r, "
+                    "             setia_frequency_bucket(d.n) AS f, setia_spend_bucket(d.spend) AS s FROM d, b), "
+                    "dv AS (SELECT coalesce(sum(k.sign), 0) AS buyers, "
+                    "              coalesce(sum(k.sign) FILTER (WHERE k.r = 1), 0) AS r1, "
+                    "              coalesce(sum(k.sign) FILTER (WHERE k.r = 2), 0) AS r2, "
+                    "              coalesce(sum(k.sign) FILTER (WHERE k.r = 3), 0) AS r3, "
+                    "              coalesce(sum(k.sign) FILTER (WHERE k.r = 4), 0) AS r4, "
+                    "              coalesce(sum(k.sign) FILTER (WHERE k.f = 1), 0) AS f1, "
+                    "              coalesce(sum(k.sign) FILTER (WHERE k.f = 2), 0) AS f2, "
+                    "              coalesce(sum(k.sign) FILTER (WHERE k.f = 3), 0) AS f3, "
+                    "              coalesce(sum(k.sign) FILTER (WHERE k.f = 4), 0) AS f4, "
+                    "              coalesce(sum(k.sign) FILTER (WHERE k.s = 0), 0) AS s0, "
+                    "              coalesce(sum(k.sign) FILTER (WHERE k.s = 1), 0) AS s1, "
+                    "              coalesce(sum(k.sign) FILTER (WHERE k.s = 2), 0) AS s2, "
+                    "              coalesce(sum(k.sign) FILTER (WHERE k.s = 3), 0) AS s3, "
+                    "              coalesce(sum(k.sign) FILTER (WHERE k.s = 4), 0) AS s4 FROM k), "
+                    "seg AS (SELECT x.* FROM p JOIN report_segments x ON x.store_id = p.store AND p.rolled = 1), "
+                    "rv AS (SELECT coalesce(sum(seg.buyers) FILTER (WHERE seg.segment = 'frequency'), 0) AS buyers, "
+                    "              coalesce(sum(seg.buyers) FILTER (WHERE seg.segment = 'frequency' AND seg.bucket = 1), 0) AS f1, "
+                    "              coalesce(sum(seg.buyers) FILTER (WHERE seg.segment = 'frequency' AND seg.bucket = 2), 0) AS f2, "
+                    "              coalesce(sum(seg.buyers) FILTER (WHERE seg.segment = 'frequency' AND seg.bucket = 3), 0) AS f3, "
+                    "              coalesce(sum(seg.buyers) FILTER (WHERE seg.segment = 'frequency' AND seg.bucket = 4), 0) AS f4, "
+                    "              coalesce(sum(seg.buyers) FILTER (WHERE seg.segment = 'spend' AND seg.bucket = 0), 0) AS s0, "
+                    "              coalesce(sum(seg.buyers) FILTER (WHERE seg.segment = 'spend' AND seg.bucket = 1), 0) AS s1, "
+                    "              coalesce(sum(seg.buyers) FILTER (WHERE seg.segment = 'spend' AND seg.bucket = 2), 0) AS s2, "
+                    "              coalesce(sum(seg.buyers) FILTER (WHERE seg.segment = 'spend' AND seg.bucket = 3), 0) AS s3, "
+                    "              coalesce(sum(seg.buyers) FILTER (WHERE seg.segment = 'spend' AND seg.bucket = 4), 0) AS s4 "
+                    "         FROM seg), "
+                    // The rolled buyers last at or after each bound (g1, g2, g3).
+                    "ge AS (SELECT max(y.n) FILTER (WHERE y.i = 1) AS g1, max(y.n) FILTER (WHERE y.i = 2) AS g2, "
+                    "              max(y.n) FILTER (WHERE y.i = 3) AS g3 "
+                    "         FROM (SELECT v.i, "
+                    "                      (SELECT coalesce(sum(x.buyers), 0) FROM report_last_days x "
+                    "                        WHERE x.store_id = p.store AND p.rolled = 1 "
+                    "                          AND x.day > (v.bound AT TIME ZONE 'UTC')::date) "
+                    "                      + (SELECT count(*) FROM report_members t "
+                    "                          WHERE t.store_id = p.store AND p.rolled = 1 AND t.last_at >= v.bound "
+                    "                            AND t.last_at < (((v.bound AT TIME ZONE 'UTC')::date + 1)::timestamp "
+                    "                                             AT TIME ZONE 'UTC')) AS n "
+                    "                 FROM p, b, LATERAL (VALUES (1, b.b1), (2, b.b2), (3, b.b3)) v(i, bound)) y), "
+                    "counts AS (SELECT (SELECT count(*) FROM members m WHERE m.store_id = (SELECT p.store FROM p)) AS members, "
+                    "                  (rv.buyers + dv.buyers)::bigint AS buyers, (ge.g1 + dv.r1)::bigint AS r1, "
+                    "                  (ge.g2 - ge.g1 + dv.r2)::bigint AS r2, (ge.g3 - ge.g2 + dv.r3)::bigint AS r3, "
+                    "                  (rv.buyers - ge.g3 + dv.r4)::bigint AS r4, (rv.f1 + dv.f1)::bigint AS f1, "
+                    "                  (rv.f2 + dv.f2)::bigint AS f2, (rv.f3 + dv.f3)::bigint AS f3, "
+                    "                  (rv.f4 + dv.f4)::bigint AS f4, (rv.s0 + dv.s0)::bigint AS s0, "
+                    "                  (rv.s1 + dv.s1)::bigint AS s1, (rv.s2 + dv.s2)::bigint AS s2, "
+                    "                  (rv.s3 + dv.s3)::bigint AS s3, (rv.s4 + dv.s4)::bigint AS s4 "
+                    "             FROM rv, dv, ge), "
+                    "lt AS (SELECT j.member_id, coalesce(j.t_spend, 0) + j.spend AS spend FROM j "
+                    // Not flattened: the ORDER BY below reads it in this
+                    // order and stops at the LIMIT.
+                    "        ORDER BY 2 DESC, 1 OFFSET 0), "
+                    "cand AS ((SELECT t.member_id AS id FROM rolled t "
+                    "           WHERE t.member_id NOT IN (SELECT lv.member_id FROM lv) "
+                    "           ORDER BY t.spend DESC, t.member_id LIMIT :top) "
+                    "         UNION (SELECT lt.member_id FROM lt WHERE EXISTS (SELECT 1 FROM members m "
+                    "                  WHERE m.id = lt.member_id AND m.store_id = (SELECT p.store FROM p)) "
+                    "                 ORDER BY lt.spend DESC, lt.member_id LIMIT :top3)), " +
+                    kCustomers + ", best AS (SELECT " + kCustomerColumns +
+                    " FROM c WHERE c.n > 0 ORDER BY c.spend DESC, c.id LIMIT :top2) "
+                    "SELECT counts.*, best.* FROM counts LEFT JOIN best ON true ORDER BY best.spend DESC, best.id",
          soci::use(q.store_id), soci::use(rolled), soci::use(q.timezone), soci::use(now), soci::use(q.store_id),
-         soci::use(since), soci::use(top), soci::use(top2));
-    for (const auto& r : best) out.top.push_back(customer_from_row(r));
+         soci::use(since), soci::use(top), soci::use(top3), soci::use(top2));
+    bool first = true;
+    for (const auto& r : rs) {
+      if (first) {
+        auto count = [&](std::size_t i) { return r.get<long long>(i); };
+        out.members = count(0);
+        out.buyers = count(1);
+        const long long never = out.members - out.buyers;
+        auto add = [](core::CustomersReport::Buckets& b, const char* label, long long n) {
+          if (n > 0) b.emplace_back(label, n);
+        };
+        // Each bucket that has members, in its natural order (labels as
+        // docs/openapi.yaml has them).
+        add(out.recency, "0-30", count(2));
+        add(out.recency, "31-90", count(3));
+        add(out.recency, "91-180", count(4));
+        add(out.recency, "181+", count(5));
+        add(out.recency, "never", never);
+        add(out.frequency, "0", never);
+        add(out.frequency, "1", count(6));
+        add(out.frequency, "2-4", count(7));
+        add(out.frequency, "5-9", count(8));
+        add(out.frequency, "10+", count(9));
+        add(out.spend, "0", never + count(10));
+        add(out.spend, "1-99999", count(11));
+        add(out.spend, "100000-499999", count(12));
+        add(out.spend, "500000-1999999", count(13));
+        add(out.spend, "2000000+", count(14));
+        first = false;
+      }
+      if (r.get_indicator(kSegmentColumns) != soci::i_null) out.top.push_back(customer_from_row(r, kSegmentColumns));
+    }
     // Each month's buyers on rolled days (report_months, when rolled in
     // this zone) and the live days' buyers not among them.
     const auto live_from = rolled_until(sql, q.store_id, q.timezone);

@@ -5,6 +5,7 @@
 // several days, a late sale into a rolled day, refunds of old sales, days in
 // Asia/Jakarta and in UTC, and two stores side by side. The job and the Pg
 // adapters in-process (no setiad, no broker).
+#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -171,6 +172,94 @@ Answers read(PgSession& session, const std::string& store, const std::string& tz
   return a;
 }
 
+// A sale of `total` rupiah by `member` `minutes_ago` minutes before the
+// database's now (no lines, no points: the customers' segments read sales
+// alone). Returns its id.
+long long add_sale_ago(soci::session& sql, const std::string& store, long long minutes_ago, long long total,
+                       long long member) {
+  const std::string event = unique("evt");
+  long long id = 0;
+  sql << "INSERT INTO sales (store_id, event_id, receipt_no, occurred_at, member_id, subtotal, total) "
+         "VALUES (:s, :e, :e2, now() - make_interval(mins => CAST(:m AS integer)), :mb, :t, :t2) RETURNING id",
+      soci::use(store), soci::use(event), soci::use(event), soci::use(minutes_ago), soci::use(member),
+      soci::use(total), soci::use(total), soci::into(id);
+  return id;
+}
+
+std::string text_scalar(soci::session& sql, const std::string& query) {
+  std::string out;
+  soci::indicator ind = soci::i_null;
+  sql << query, soci::into(out, ind);
+  return ind == soci::i_ok ? out : "";
+}
+
+// The segments' counts (migration 0027) are the store's report_members rows
+// counted: per frequency and spend bucket, and per UTC day of the last
+// purchase.
+void expect_counts_follow_members(soci::session& sql, const std::string& store, const std::string& what) {
+  const std::string s = "'" + store + "'";
+  EXPECT_EQ(text_scalar(sql, "SELECT string_agg(segment || ':' || bucket || '=' || buyers, ' ' ORDER BY segment, bucket) "
+                             "FROM report_segments WHERE buyers <> 0 AND store_id = " + s),
+            text_scalar(sql, "SELECT string_agg(g || ':' || b || '=' || n, ' ' ORDER BY g, b) FROM ("
+                             "SELECT 'frequency' AS g, setia_frequency_bucket(purchases) AS b, count(*) AS n "
+                             "FROM report_members WHERE store_id = " + s + " GROUP BY 2 UNION ALL "
+                             "SELECT 'spend', setia_spend_bucket(spend), count(*) FROM report_members "
+                             "WHERE store_id = " + s + " GROUP BY 2) x"))
+      << what;
+  EXPECT_EQ(text_scalar(sql, "SELECT string_agg(day || '=' || buyers, ' ' ORDER BY day) FROM report_last_days "
+                             "WHERE store_id = " + s),
+            text_scalar(sql, "SELECT string_agg(d || '=' || n, ' ' ORDER BY d) FROM (SELECT (last_at AT TIME ZONE "
+                             "'UTC')::date AS d, count(*) AS n FROM report_members WHERE store_id = " + s +
+                             " GROUP BY 1) x"))
+      << what;
+}
+
+// The customers report's segments computed straight from the store's
+// sales and members (each member's count, last sale, and total less
+// refunded), with the buckets written out here: what docs/openapi.yaml
+// says the report answers.
+struct Segments {
+  core::CustomersReport::Buckets recency, frequency, spend;
+  long long members = 0, buyers = 0;
+};
+
+Segments direct_segments(soci::session& sql, const std::string& store, long long now) {
+  std::map<std::string, long long> n;
+  soci::rowset<soci::row> rs =
+      (sql.prepare << "WITH m AS (SELECT s.member_id, count(*) AS n, max(s.occurred_at) AS last, "
+                      "                  sum(s.total - s.refunded) AS spend "
+                      "             FROM sales s WHERE s.store_id = :s AND s.member_id IS NOT NULL GROUP BY 1) "
+                      "SELECT 'r' || CASE WHEN last >= to_timestamp(:now) - interval '30 days' THEN '0-30' "
+                      "                   WHEN last >= to_timestamp(:now2) - interval '90 days' THEN '31-90' "
+                      "                   WHEN last >= to_timestamp(:now3) - interval '180 days' THEN '91-180' "
+                      "                   ELSE '181+' END, count(*) FROM m GROUP BY 1 "
+                      "UNION ALL SELECT 'f' || CASE WHEN n = 1 THEN '1' WHEN n BETWEEN 2 AND 4 THEN '2-4' "
+                      "                             WHEN n BETWEEN 5 AND 9 THEN '5-9' ELSE '10+' END, count(*) "
+                      "            FROM m GROUP BY 1 "
+                      "UNION ALL SELECT 's' || CASE WHEN spend = 0 THEN '0' WHEN spend BETWEEN 1 AND 99999 THEN '1-99999' "
+                      "                             WHEN spend BETWEEN 100000 AND 499999 THEN '100000-499999' "
+                      "                             WHEN spend BETWEEN 500000 AND 1999999 THEN '500000-1999999' "
+                      "                             ELSE '2000000+' END, count(*) FROM m GROUP BY 1 "
+                      "UNION ALL SELECT 'buyers', count(*) FROM m "
+                      "UNION ALL SELECT 'members', count(*) FROM members WHERE store_id = :s2",
+       soci::use(store), soci::use(now), soci::use(now), soci::use(now), soci::use(store));
+  for (const auto& r : rs) n[r.get<std::string>(0)] = r.get<long long>(1);
+  Segments out{.members = n["members"], .buyers = n["buyers"]};
+  const long long never = out.members - out.buyers;
+  n["rnever"] = never;
+  n["f0"] = never;
+  n["s0"] += never;
+  auto fill = [&](core::CustomersReport::Buckets& b, char segment, std::vector<std::string> labels) {
+    for (const auto& l : labels) {
+      if (n[segment + l] > 0) b.emplace_back(l, n[segment + l]);
+    }
+  };
+  fill(out.recency, 'r', {"0-30", "31-90", "91-180", "181+", "never"});
+  fill(out.frequency, 'f', {"0", "1", "2-4", "5-9", "10+"});
+  fill(out.spend, 's', {"0", "1-99999", "100000-499999", "500000-1999999", "2000000+"});
+  return out;
+}
+
 // The same answers from the live rows alone: the store's report_rollups
 // row deleted in a transaction that is rolled back.
 Answers read_live(PgSession& session, const std::string& store, const std::string& tz) {
@@ -291,6 +380,107 @@ TEST(ReportRollup, LateSalesAndRefundsOfOldSalesAreRolledAtTheNextRun) {
   expect_same(rolled, live, "after the late rows");
 }
 
+// The segments from the rolled counts (0027) corrected by today's buyers
+// are those of the raw sales: buyers on rolled days only, on rolled days
+// and today (moving to other buckets of every segment), today only (a sale
+// refunded in full: spend 0), a refund of a rolled day's sale (after the
+// job's next run), and rolled last purchases ten minutes either side of
+// each recency bound.
+TEST(ReportRollup, SegmentCountsFromTheRollupAreThoseOfTheRawSales) {
+  migrate_once();
+  auto sql = db();
+  PgSession session(pg_conninfo());
+  PgReportRollupStore rollups(session);
+  const std::string store = unique("rollup-seg");
+  constexpr long long kDay = 24 * 60;
+  const long long moves = add_member(*sql, store, 300), five = add_member(*sql, store, 300),
+                  many = add_member(*sql, store, 300), refunded = add_member(*sql, store, 300),
+                  today_only = add_member(*sql, store, 300);
+  add_member(*sql, store, 300);  // never buys
+  {
+    // Members, no buyer yet: no top (the statement's one row has the
+    // counts alone).
+    PgReportQueries q(session);
+    auto none = q.customers_report({.store_id = store, .timezone = kJakarta, .now = 0, .top = 2});
+    ASSERT_TRUE(none) << none.error().message;
+    EXPECT_EQ(none->members, 6);
+    EXPECT_EQ(none->buyers, 0);
+    EXPECT_TRUE(none->top.empty());
+    EXPECT_EQ(none->recency, (core::CustomersReport::Buckets{{"never", 6}}));
+  }
+  add_sale_ago(*sql, store, 200 * kDay, 50000, moves);
+  for (int i = 0; i < 4; ++i) add_sale_ago(*sql, store, (40 + 5 * i) * kDay, 100000, five);
+  for (int i = 0; i < 10; ++i) add_sale_ago(*sql, store, (60 + i) * kDay, 250000, many);
+  const long long old_sale = add_sale_ago(*sql, store, 102 * kDay, 60000, refunded);
+  add_sale_ago(*sql, store, 101 * kDay, 60000, refunded);
+  add_sale_ago(*sql, store, 100 * kDay, 30000, refunded);
+  for (int bound : {30, 90, 180}) {
+    add_sale_ago(*sql, store, bound * kDay - 10, 10000, add_member(*sql, store, 300));
+    add_sale_ago(*sql, store, bound * kDay + 10, 10000, add_member(*sql, store, 300));
+  }
+  add_sale(*sql, store, kJakarta, 5, "12:00", 40000, std::nullopt, "teh");
+
+  ASSERT_TRUE(rollups.roll_store(store, kJakarta));
+  ASSERT_TRUE(rollups.roll_late());
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM report_members WHERE store_id = '" + store + "'"), 10);
+  expect_counts_follow_members(*sql, store, "rolled");
+
+  // Today (from the store's midnight, never in the future): `moves` buys
+  // again (181+ to 0-30, 1 to 2-4, 1-99999 to 100000-499999), `five` a
+  // fifth time (2-4 to 5-9, to 500000-1999999), `today_only` buys and is
+  // refunded in full, an old sale of `refunded` is refunded (150,000 to
+  // 90,000), and someone without a card buys.
+  add_sale(*sql, store, kJakarta, 0, "00:00", 80000, moves, "kopi");
+  add_sale(*sql, store, kJakarta, 0, "00:00", 100000, five, "kopi");
+  const long long gone = add_sale(*sql, store, kJakarta, 0, "00:00", 120000, today_only, "kopi");
+  add_refund(*sql, store, gone, 120000, kJakarta, 0, "00:00");
+  add_refund(*sql, store, old_sale, 60000, kJakarta, 0, "00:00");
+  add_sale(*sql, store, kJakarta, 0, "00:00", 20000, std::nullopt, "teh");
+  // The refund of the rolled day's sale reaches report_members at the
+  // job's next run (0025), its update through the counts' triggers.
+  auto job = core::report_rollup_job(rollups, core::rules_from(rules_with_timezone(store, kJakarta)));
+  auto r = job.run(std::chrono::system_clock::now());
+  ASSERT_TRUE(r) << r.error();
+  expect_counts_follow_members(*sql, store, "after the job's run");
+
+  const auto now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const Segments raw = direct_segments(*sql, store, now);
+  using B = core::CustomersReport::Buckets;
+  EXPECT_EQ(raw.members, 12);
+  EXPECT_EQ(raw.buyers, 11);
+  EXPECT_EQ(raw.recency, (B{{"0-30", 4}, {"31-90", 3}, {"91-180", 3}, {"181+", 1}, {"never", 1}}));
+  EXPECT_EQ(raw.frequency, (B{{"0", 1}, {"1", 7}, {"2-4", 2}, {"5-9", 1}, {"10+", 1}}));
+  EXPECT_EQ(raw.spend, (B{{"0", 2}, {"1-99999", 7}, {"100000-499999", 1}, {"500000-1999999", 1}, {"2000000+", 1}}));
+
+  PgReportQueries q(session);
+  auto rolled = q.customers_report({.store_id = store, .timezone = kJakarta, .now = now, .top = 2});
+  ASSERT_TRUE(rolled) << rolled.error().message;
+  EXPECT_EQ(rolled->recency, raw.recency);
+  EXPECT_EQ(rolled->frequency, raw.frequency);
+  EXPECT_EQ(rolled->spend, raw.spend);
+  EXPECT_EQ(rolled->members, raw.members);
+  EXPECT_EQ(rolled->buyers, raw.buyers);
+  // And the live path's (no rollup) answer is the same.
+  session.run([&](soci::session& s) {
+    s << "BEGIN";
+    s << "DELETE FROM report_rollups WHERE store_id = :s", soci::use(store);
+  });
+  auto live = q.customers_report({.store_id = store, .timezone = kJakarta, .now = now, .top = 2});
+  session.run([](soci::session& s) { s << "ROLLBACK"; });
+  ASSERT_TRUE(live) << live.error().message;
+  EXPECT_EQ(live->recency, raw.recency);
+  EXPECT_EQ(live->frequency, raw.frequency);
+  EXPECT_EQ(live->spend, raw.spend);
+  // The top two: one who bought only on rolled days and one of today's
+  // three buyers (the third left out by the LIMIT on today's).
+  ASSERT_EQ(rolled->top.size(), 2u);
+  EXPECT_EQ(rolled->top[0].member_id, many);
+  EXPECT_EQ(rolled->top[1].member_id, five);
+  EXPECT_EQ(rolled->top[1].spend, 500000);
+  EXPECT_EQ(texts(rolled->top), texts(live->top));
+}
+
 TEST(ReportRollup, DaysAreTheStoresDaysInItsZoneAndAnotherZoneReadsLive) {
   migrate_once();
   auto sql = db();
@@ -318,6 +508,7 @@ TEST(ReportRollup, DaysAreTheStoresDaysInItsZoneAndAnotherZoneReadsLive) {
   ASSERT_TRUE(rollups.roll_store(a.store, "UTC"));
   EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM report_rollups WHERE tz = 'UTC' AND store_id = '" + a.store + "'"), 1);
   expect_same(read(session, a.store, "UTC"), read_live(session, a.store, "UTC"), "UTC, rolled in UTC");
+  expect_counts_follow_members(*sql, a.store, "rolled again in UTC");
 }
 
 }  // namespace
