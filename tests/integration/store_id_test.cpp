@@ -270,6 +270,98 @@ TEST(StoreIdEverywhere, RowsCarryTheirParentsStoreAndStatementsStayInTheirStore)
   EXPECT_TRUE(off.empty()) << "rows whose store_id is not their parent's:" << listed(off);
 }
 
+// Migration 0026: the refund and the points functions find rows by store
+// and id. A store's call naming another store's sale or member finds
+// nothing and changes nothing (until 0026 each found the row by its id
+// alone and changed it); in the row's own store each works as before.
+TEST(StoreIdEverywhere, TheRefundAndThePointsFunctionsFindRowsByIdInTheirStoreOnly) {
+  migrate_once();
+  auto sql = db();
+  const std::string store = unique("kopi"), other = unique("teh");
+  auto ocha = new_member(*sql, store);
+  auto budi = new_member(*sql, other);
+
+  // Budi's sale in his store: 10 points, his voucher redeemed on it.
+  const std::string code = voucher_code();
+  *sql << "SELECT (setia_insert_voucher(:s, :m, :c, 'Diskon', CAST(:t AS jsonb), 'admin', NULL, now())).id",
+      soci::use(other), soci::use(budi.id), soci::use(code), soci::use(kTerms);
+  const std::string event = unique("e");
+  auto sold = apply_sale(*sql, other, event, two_line_sale(other, event, budi.code, {code}));
+  ASSERT_EQ(sold["status"], "applied") << sold.dump();
+  ASSERT_EQ(sold["vouchers"][0]["redeemed"], true) << sold.dump();
+  const long long budis_sale = scalar(*sql, "SELECT id FROM sales WHERE store_id = '" + other + "'");
+  const std::string sale_text = std::to_string(budis_sale), budi_text = std::to_string(budi.id);
+  ASSERT_EQ(balance(*sql, budi.id), 10);
+
+  // The whole sale refunded, naming Budi's sale id, as the daemon calls it.
+  const std::string body = R"({"amount": 55000, "occurred_at": "2026-01-01T00:00:00Z", "receipt_no": "R-x"})";
+  auto refund = [&](const std::string& in_store, const std::string& refund_event) {
+    std::string answer;
+    long long sale_id = budis_sale, expected = 0, reversal = 10;
+    *sql << "SELECT setia_apply_refund(:s, :e, CAST(:b AS jsonb), :sale, :exp, :rev, 'setia/x/pos/refund', '')::text",
+        soci::use(in_store), soci::use(refund_event), soci::use(body), soci::use(sale_id), soci::use(expected),
+        soci::use(reversal), soci::into(answer);
+    return nlohmann::json::parse(answer);
+  };
+  const std::string elsewhere = unique("refund");
+  auto stale = refund(store, elsewhere);
+  EXPECT_EQ(stale, nlohmann::json({{"stale", true}})) << "another store's sale id is no sale of this store";
+  EXPECT_EQ(scalar(*sql, "SELECT refunded FROM sales WHERE id = " + sale_text), 0);
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM refunds WHERE sale_id = " + sale_text), 0);
+  EXPECT_EQ(balance(*sql, budi.id), 10) << "no points taken back";
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM vouchers WHERE code = '" + code + "' AND status = 'redeemed'"), 1);
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM events WHERE event_id = '" + elsewhere + "'"), 0)
+      << "the claim is given back: the daemon plans again, in its store";
+  auto applied = refund(other, unique("refund"));
+  EXPECT_EQ(applied["status"], "applied") << applied.dump();
+  EXPECT_EQ(applied["member"]["points_reversed"], 10) << applied.dump();
+  EXPECT_EQ(applied["vouchers"][0]["reactivated"], true) << applied.dump();
+  EXPECT_EQ(balance(*sql, budi.id), 0);
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM points_ledger WHERE member_id = " + budi_text +
+                             " AND kind = 'reverse' AND refund_id IS NOT NULL AND store_id = '" + other + "'"),
+            1)
+      << "the reversal is linked to its refund, in the sale's store";
+  expect_ledger_consistent(*sql, budi.id, "after his refund");
+
+  // The points functions with Budi's id and Ocha's store: no member there.
+  credit(*sql, budi.id, 30);  // no store named: the member's
+  ASSERT_EQ(balance(*sql, budi.id), 30);
+  long long budi_id = budi.id;
+  auto refused = [&](const std::string& statement) -> std::string {
+    try {
+      *sql << statement, soci::use(budi_id), soci::use(store);
+    } catch (const soci::postgresql_soci_error& e) {
+      return e.sqlstate() + " " + e.what();
+    }
+    return "";
+  };
+  EXPECT_NE(refused("SELECT setia_credit_points(:m, 5, 'earn', p_store => :s)").find("no member"), std::string::npos);
+  EXPECT_NE(refused("SELECT * FROM setia_take_points(:m, 5, 'reverse', p_store => :s)").find("no member"),
+            std::string::npos);
+  long long spent = 0;
+  soci::indicator spent_i = soci::i_ok;
+  *sql << "SELECT setia_spend_points(:m, 5, 'redeem', p_store => :s)", soci::use(budi_id), soci::use(store),
+      soci::into(spent, spent_i);
+  EXPECT_EQ(spent_i, soci::i_null) << "nothing to spend in another store";
+  EXPECT_EQ(balance(*sql, budi.id), 30);
+
+  // In his store, and by his code (an operator's adjustment, any store).
+  *sql << "SELECT setia_spend_points(:m, 5, 'redeem', p_store => :s)", soci::use(budi_id), soci::use(other),
+      soci::into(spent, spent_i);
+  EXPECT_EQ(spent, 25);
+  std::string adjusted;
+  *sql << "SELECT setia_adjust_points(:c, -4, 'test', 'cli:test')::text", soci::use(budi.code), soci::into(adjusted);
+  EXPECT_EQ(nlohmann::json::parse(adjusted)["after"], 21) << adjusted;
+  expect_ledger_consistent(*sql, budi.id, "after the points functions");
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM points_ledger WHERE member_id = " + budi_text + " AND store_id <> '" +
+                             other + "'"),
+            0)
+      << "every ledger row of Budi's is of his store";
+  EXPECT_EQ(balance(*sql, ocha.id), 0);
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM points_ledger WHERE store_id = '" + store + "'"), 0)
+      << "nothing was written in Ocha's store";
+}
+
 TEST(StoreIdMigration, ADatabasePopulatedAtFifteenTakesEachRowsStoreFromItsParent) {
   ScratchDatabase scratch;
   auto applied = adapters::postgres::migrate(scratch.conninfo(), 15);
