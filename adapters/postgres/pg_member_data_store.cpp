@@ -71,7 +71,8 @@ std::expected<std::optional<core::MemberData>, core::StoreError> PgMemberDataSto
     for (const auto& r : json_rows(
              sql,
              "SELECT n.id, n.store_id, n.kind, n.data::text AS data, floor(extract(epoch FROM n.created_at))::bigint "
-             "AS at, m.lang, m.name FROM notifications n JOIN members m ON m.id = n.member_id "
+             "AS at, m.lang, m.name FROM notifications n "
+             "JOIN members m ON m.store_id = n.store_id AND m.id = n.member_id "
              "WHERE n.store_id = :s AND n.member_id = :m",
              "t.id", store, member_id)) {
       d.notifications.push_back({r["id"], r["store_id"], r["kind"], r["data"], r["at"], r["lang"], r["name"]});

@@ -41,7 +41,8 @@ const char* const kVoucherColumns =
     "CASE WHEN v.status = 'active' AND v.valid_until <= now() THEN 'expired' ELSE v.status END AS status, v.source, "
     "s.receipt_no AS redeemed_receipt, v.discount, floor(extract(epoch from v.created_at))::bigint AS created_at";
 const char* const kVoucherFrom =
-    " FROM vouchers v LEFT JOIN members m ON m.id = v.member_id LEFT JOIN sales s ON s.id = v.redeemed_sale_id ";
+    " FROM vouchers v LEFT JOIN members m ON m.store_id = v.store_id AND m.id = v.member_id "
+    "LEFT JOIN sales s ON s.store_id = v.store_id AND s.id = v.redeemed_sale_id ";
 
 core::VoucherRow voucher_from_json(const nlohmann::json& r) {
   core::VoucherRow out;
@@ -117,8 +118,9 @@ core::Transaction transaction_from_json(const nlohmann::json& j) {
 }
 
 std::expected<core::Page<core::TransactionSummary>, core::StoreError> PgMemberHistory::member_transactions(
-    long long member_id, const core::PageRequest& page) {
+    const std::string& store_id, long long member_id, const core::PageRequest& page) {
   std::vector<core::TransactionSummary> rows;
+  std::string store = store_id;
   After after(page);
   int fetch = page.limit + 1;
   auto done = session_.run([&](soci::session& sql) {
@@ -130,10 +132,10 @@ std::expected<core::Page<core::TransactionSummary>, core::StoreError> PgMemberHi
         "SELECT s.id, s.store_id, s.receipt_no, floor(extract(epoch from s.occurred_at))::bigint AS at, s.total, "
         "s.points_earned, (SELECT coalesce(sum(l.qty), 0) FROM sale_lines l "
         "  WHERE l.store_id = s.store_id AND l.sale_id = s.id)::bigint AS items "
-        "FROM sales s WHERE s.member_id = :m AND (:has = 0 OR "
+        "FROM sales s WHERE s.store_id = :s AND s.member_id = :m AND (:has = 0 OR "
         "  (floor(extract(epoch from s.occurred_at))::bigint, s.id) < (:a, :b)) "
         "ORDER BY floor(extract(epoch from s.occurred_at)) DESC, s.id DESC LIMIT :lim",
-        "t.at DESC, t.id DESC", member_id, after.has, after.a, after.b, fetch);
+        "t.at DESC, t.id DESC", store, member_id, after.has, after.a, after.b, fetch);
     for (const auto& r : list) {
       rows.push_back({r["id"], r["store_id"], r["receipt_no"], r["at"], r["total"], r["points_earned"], r["items"]});
     }
@@ -166,8 +168,9 @@ std::expected<std::optional<core::Transaction>, core::StoreError> PgMemberHistor
 }
 
 std::expected<core::Page<core::NotificationRow>, core::StoreError> PgMemberHistory::notifications(
-    long long member_id, const core::PageRequest& page) {
+    const std::string& store_id, long long member_id, const core::PageRequest& page) {
   std::vector<core::NotificationRow> rows;
+  std::string store = store_id;
   After after(page);
   int fetch = page.limit + 1;
   auto done = session_.run([&](soci::session& sql) {
@@ -175,9 +178,9 @@ std::expected<core::Page<core::NotificationRow>, core::StoreError> PgMemberHisto
     auto list = json_rows(
         sql,
         "SELECT n.id, n.store_id, n.kind, n.data::text AS data, floor(extract(epoch from n.created_at))::bigint AS at, "
-        "m.lang, m.name FROM notifications n JOIN members m ON m.id = n.member_id "
-        "WHERE n.member_id = :m AND (:has = 0 OR n.id < :a) ORDER BY n.id DESC LIMIT :lim",
-        "t.id DESC", member_id, after.has, after.a, fetch);
+        "m.lang, m.name FROM notifications n JOIN members m ON m.store_id = n.store_id AND m.id = n.member_id "
+        "WHERE n.store_id = :s AND n.member_id = :m AND (:has = 0 OR n.id < :a) ORDER BY n.id DESC LIMIT :lim",
+        "t.id DESC", store, member_id, after.has, after.a, fetch);
     for (const auto& r : list) {
       rows.push_back({r["id"], r["store_id"], r["kind"], r["data"], r["at"], r["lang"], r["name"]});
     }
@@ -187,8 +190,9 @@ std::expected<core::Page<core::NotificationRow>, core::StoreError> PgMemberHisto
 }
 
 std::expected<core::Page<core::VoucherRow>, core::StoreError> PgMemberHistory::member_vouchers(
-    long long member_id, const core::PageRequest& page) {
+    const std::string& store_id, long long member_id, const core::PageRequest& page) {
   std::vector<core::VoucherRow> rows;
+  std::string store = store_id;
   std::vector<long long> ids;
   After after(page);
   int fetch = page.limit + 1;
@@ -197,8 +201,9 @@ std::expected<core::Page<core::VoucherRow>, core::StoreError> PgMemberHistory::m
     ids.clear();
     auto list = json_rows(sql,
                           std::string("SELECT ") + kVoucherColumns + kVoucherFrom +
-                              "WHERE v.member_id = :m AND (:has = 0 OR v.id < :a) ORDER BY v.id DESC LIMIT :lim",
-                          "t.id DESC", member_id, after.has, after.a, fetch);
+                              "WHERE v.store_id = :s AND v.member_id = :m AND (:has = 0 OR v.id < :a) "
+                              "ORDER BY v.id DESC LIMIT :lim",
+                          "t.id DESC", store, member_id, after.has, after.a, fetch);
     for (const auto& r : list) {
       rows.push_back(voucher_from_json(r));
       ids.push_back(r["id"]);
@@ -215,14 +220,16 @@ std::expected<core::Page<core::VoucherRow>, core::StoreError> PgMemberHistory::m
 }
 
 std::expected<std::optional<core::VoucherRow>, core::StoreError> PgMemberHistory::member_voucher(
-    long long member_id, const std::string& code) {
+    const std::string& store_id, long long member_id, const std::string& code) {
   std::optional<core::VoucherRow> out;
+  std::string store = store_id, typed = code;
   auto done = session_.run([&](soci::session& sql) {
     out.reset();
     auto list = json_rows(sql,
                           std::string("SELECT ") + kVoucherColumns + kVoucherFrom +
-                              "WHERE v.code = setia_normalize_voucher_code(:c) AND v.member_id = :m",
-                          "t.id", code, member_id);
+                              "WHERE v.code = setia_normalize_voucher_code(:c) AND v.store_id = :s "
+                              "AND v.member_id = :m",
+                          "t.id", typed, store, member_id);
     for (const auto& r : list) out = voucher_from_json(r);
   });
   if (!done) return std::unexpected(done.error());

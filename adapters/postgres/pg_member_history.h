@@ -16,14 +16,16 @@ class PgMemberHistory final : public core::MemberHistory {
 
   // core::MemberHistory
   std::expected<core::Page<core::TransactionSummary>, core::StoreError> member_transactions(
-      long long member_id, const core::PageRequest& page) override;
+      const std::string& store_id, long long member_id, const core::PageRequest& page) override;
   std::expected<std::optional<core::Transaction>, core::StoreError> transaction(
       long long sale_id, std::optional<long long> member_id, std::optional<std::string> store_id) override;
   std::expected<core::Page<core::NotificationRow>, core::StoreError> notifications(
-      long long member_id, const core::PageRequest& page) override;
-  std::expected<core::Page<core::VoucherRow>, core::StoreError> member_vouchers(long long member_id,
+      const std::string& store_id, long long member_id, const core::PageRequest& page) override;
+  std::expected<core::Page<core::VoucherRow>, core::StoreError> member_vouchers(const std::string& store_id,
+                                                                                long long member_id,
                                                                                 const core::PageRequest& page) override;
-  std::expected<std::optional<core::VoucherRow>, core::StoreError> member_voucher(long long member_id,
+  std::expected<std::optional<core::VoucherRow>, core::StoreError> member_voucher(const std::string& store_id,
+                                                                                  long long member_id,
                                                                                   const std::string& code) override;
 
  private:

@@ -123,10 +123,10 @@ std::expected<core::OfferCounts, core::StoreError> PgOfferStore::promo_counts(co
         (sql.prepare << "SELECT promo_id, claimed FROM promo_counters WHERE store_id = :s", soci::use(store_id));
     for (const auto& r : rows) c.taken[r.get<std::string>(0)] = r.get<long long>(1);
     if (member_code.empty()) return;
-    soci::rowset<soci::row> mine =
-        (sql.prepare << "SELECT c.promo_id, count(*) FROM promo_claims c JOIN members m ON m.id = c.member_id "
-                        "WHERE m.code = :m AND c.store_id = :s GROUP BY c.promo_id",
-         soci::use(member_code, "m"), soci::use(store_id, "s"));
+    soci::rowset<soci::row> mine = (sql.prepare << "SELECT c.promo_id, count(*) FROM promo_claims c "
+                                                   "JOIN members m ON m.store_id = c.store_id AND m.id = c.member_id "
+                                                   "WHERE m.code = :m AND c.store_id = :s GROUP BY c.promo_id",
+                                    soci::use(member_code, "m"), soci::use(store_id, "s"));
     for (const auto& r : mine) c.by_member[r.get<std::string>(0)] = r.get<long long>(1);
   });
   if (!done) return std::unexpected(done.error());

@@ -6,6 +6,7 @@ namespace setia::adapters::postgres {
 
 // One ledger row with its sources as JSON (nulls where a source does not
 // apply). An expire row shows its lot's expiry and the receipt that earned it.
+// Each source is a row of the ledger row's store, and joined in it.
 const char* const kPointsEntryJson = R"SQL(
   SELECT json_build_object(
     'id', l.id, 'kind', l.kind, 'points', l.points, 'at', extract(epoch FROM l.created_at)::bigint,
@@ -15,18 +16,18 @@ const char* const kPointsEntryJson = R"SQL(
     'expires_at', extract(epoch FROM coalesce(l.expires_at, lot.expires_at))::bigint,
     'remaining', l.remaining, 'reason', a.reason, 'actor', a.actor)::text
   FROM points_ledger l
-  LEFT JOIN sales s ON s.id = l.sale_id
-  LEFT JOIN vouchers v ON v.id = l.voucher_id
-  LEFT JOIN points_adjustments a ON a.id = l.adjustment_id
-  LEFT JOIN points_ledger lot ON lot.id = l.lot_id
-  LEFT JOIN sales ls ON ls.id = lot.sale_id
+  LEFT JOIN sales s ON s.store_id = l.store_id AND s.id = l.sale_id
+  LEFT JOIN vouchers v ON v.store_id = l.store_id AND v.id = l.voucher_id
+  LEFT JOIN points_adjustments a ON a.store_id = l.store_id AND a.id = l.adjustment_id
+  LEFT JOIN points_ledger lot ON lot.store_id = l.store_id AND lot.id = l.lot_id
+  LEFT JOIN sales ls ON ls.store_id = lot.store_id AND ls.id = lot.sale_id
 )SQL";
 
 namespace {
 
-// A member's rows by code, newest first, a page of them.
+// A member's rows by code (a key of every store), newest first, a page of them.
 const std::string kHistory = std::string(kPointsEntryJson) + R"SQL(
-  JOIN members m ON m.id = l.member_id
+  JOIN members m ON m.store_id = l.store_id AND m.id = l.member_id
   WHERE m.code = :code AND (:before = 0 OR l.id < :before)
   ORDER BY l.id DESC
   LIMIT :lim
@@ -77,8 +78,8 @@ std::expected<std::optional<core::PointsAccount>, core::StoreError> PgPointsStor
     a.balance = balance;
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT id, remaining, extract(epoch FROM expires_at)::bigint FROM points_ledger "
-                        "WHERE member_id = :m AND remaining > 0 ORDER BY expires_at NULLS LAST, id",
-         soci::use(a.member_id));
+                        "WHERE store_id = :s AND member_id = :m AND remaining > 0 ORDER BY expires_at NULLS LAST, id",
+         soci::use(a.store_id), soci::use(a.member_id));
     for (const auto& r : rows) {
       core::PointsLot lot;
       lot.id = r.get<long long>(0);

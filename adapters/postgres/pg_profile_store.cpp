@@ -38,18 +38,19 @@ core::ProfileStore::PatchError taken(const soci::postgresql_soci_error& e) {
 // One statement in one round trip: `sql << ...` is SOCI's one-time query
 // (PQexecParams), where a rowset prepares, executes and deallocates a named
 // statement (three). Reads on the request path use this form.
-std::optional<core::Profile> read_profile(soci::session& sql, long long member_id) {
+std::optional<core::Profile> read_profile(soci::session& sql, const std::string& store_id, long long member_id) {
   core::Profile p;
   std::string email, birth;
   soci::indicator email_i = soci::i_null, birth_i = soci::i_null;
   long long points = 0, created = 0;
   int promo_pushes = 0;
   // An erased member (migrations/0019_privacy.sql) has no profile.
-  sql << std::string("SELECT ") + kProfileColumns + " FROM members m WHERE m.id = :id AND m.erased_at IS NULL",
-      soci::use(member_id), soci::into(p.member.id), soci::into(p.member.store_id), soci::into(p.member.code),
-      soci::into(p.member.name), soci::into(p.member.phone), soci::into(email, email_i), soci::into(birth, birth_i),
-      soci::into(points), soci::into(p.member.created_at), soci::into(p.lang), soci::into(created),
-      soci::into(promo_pushes);
+  sql << std::string("SELECT ") + kProfileColumns +
+             " FROM members m WHERE m.store_id = :s AND m.id = :id AND m.erased_at IS NULL",
+      soci::use(store_id), soci::use(member_id), soci::into(p.member.id), soci::into(p.member.store_id),
+      soci::into(p.member.code), soci::into(p.member.name), soci::into(p.member.phone), soci::into(email, email_i),
+      soci::into(birth, birth_i), soci::into(points), soci::into(p.member.created_at), soci::into(p.lang),
+      soci::into(created), soci::into(promo_pushes);
   if (!sql.got_data()) return std::nullopt;
   if (email_i == soci::i_ok) p.member.email = email;
   if (birth_i == soci::i_ok) p.member.birth_date = birth;
@@ -61,15 +62,16 @@ std::optional<core::Profile> read_profile(soci::session& sql, long long member_i
 
 }  // namespace
 
-std::expected<std::optional<core::Profile>, core::StoreError> PgProfileStore::profile(long long member_id) {
+std::expected<std::optional<core::Profile>, core::StoreError> PgProfileStore::profile(const std::string& store_id,
+                                                                                      long long member_id) {
   std::optional<core::Profile> out;
-  auto done = session_.run([&](soci::session& sql) { out = read_profile(sql, member_id); });
+  auto done = session_.run([&](soci::session& sql) { out = read_profile(sql, store_id, member_id); });
   if (!done) return std::unexpected(done.error());
   return out;
 }
 
 std::expected<core::Profile, core::ProfileStore::PatchFailure> PgProfileStore::update_profile(
-    long long member_id, const core::ProfilePatch& p) {
+    const std::string& store_id, long long member_id, const core::ProfilePatch& p) {
   std::expected<core::Profile, PatchFailure> out = std::unexpected(PatchError::no_such_member);
   auto text = [](const std::optional<std::string>& v) {
     return std::pair(v.value_or(""), v ? soci::i_ok : soci::i_null);
@@ -86,8 +88,9 @@ std::expected<core::Profile, core::ProfileStore::PatchFailure> PgProfileStore::u
       std::string current_birth;
       soci::indicator current_i = soci::i_null;
       long long id = 0;
-      sql << "SELECT id, birth_date::text FROM members WHERE id = :m AND erased_at IS NULL FOR UPDATE",
-          soci::use(member_id), soci::into(id), soci::into(current_birth, current_i);
+      sql << "SELECT id, birth_date::text FROM members WHERE store_id = :s AND id = :m AND erased_at IS NULL "
+             "FOR UPDATE",
+          soci::use(store_id), soci::use(member_id), soci::into(id), soci::into(current_birth, current_i);
       if (!sql.got_data()) return;
       const bool birth_changes = p.birth_date && (current_i != soci::i_ok || current_birth != *p.birth_date);
       if (p.lock_birth_date && birth_changes && current_i == soci::i_ok) {
@@ -101,10 +104,10 @@ std::expected<core::Profile, core::ProfileStore::PatchFailure> PgProfileStore::u
       sql << "UPDATE members SET name = coalesce(CAST(:n AS text), name), email = coalesce(CAST(:e AS text), email), "
              "phone = coalesce(CAST(:p AS text), phone), birth_date = coalesce(CAST(:b AS date), birth_date), "
              "birth_date_set_by = coalesce(CAST(:by AS text), birth_date_set_by), "
-             "lang = coalesce(CAST(:l AS text), lang) WHERE id = :m",
+             "lang = coalesce(CAST(:l AS text), lang) WHERE store_id = :s AND id = :m",
           soci::use(name, name_i), soci::use(email, email_i), soci::use(phone, phone_i), soci::use(birth, birth_i),
-          soci::use(by, by_i), soci::use(lang, lang_i), soci::use(member_id);
-      auto profile = read_profile(sql, member_id);
+          soci::use(by, by_i), soci::use(lang, lang_i), soci::use(store_id), soci::use(member_id);
+      auto profile = read_profile(sql, store_id, member_id);
       tr.commit();
       if (profile) out = *profile;
     } catch (const soci::postgresql_soci_error& e) {

@@ -12,8 +12,9 @@ class PgProfileStore final : public core::ProfileStore {
   explicit PgProfileStore(PgSession& session) : session_(session) {}
 
   // core::ProfileStore
-  std::expected<std::optional<core::Profile>, core::StoreError> profile(long long member_id) override;
-  std::expected<core::Profile, PatchFailure> update_profile(long long member_id,
+  std::expected<std::optional<core::Profile>, core::StoreError> profile(const std::string& store_id,
+                                                                        long long member_id) override;
+  std::expected<core::Profile, PatchFailure> update_profile(const std::string& store_id, long long member_id,
                                                             const core::ProfilePatch& patch) override;
 
  private:

@@ -14,7 +14,8 @@ const char* const kReservationColumns =
     "extract(epoch FROM r.created_at)::bigint AS created_at, to_char(r.local_date, 'YYYY-MM-DD') AS date, "
     "r.local_time AS time, r.note, r.status";
 // A guest's booking (migration 0023) has no member.
-const char* const kReservationFrom = " FROM reservations r LEFT JOIN members m ON m.id = r.member_id ";
+const char* const kReservationFrom =
+    " FROM reservations r LEFT JOIN members m ON m.store_id = r.store_id AND m.id = r.member_id ";
 
 core::Reservation reservation_from_json(const nlohmann::json& j) {
   core::Reservation r;
@@ -48,9 +49,14 @@ std::vector<core::Reservation> list_of(const nlohmann::json& rows) {
   return out;
 }
 
-std::optional<core::Reservation> read_one(soci::session& sql, long long id) {
-  auto rows =
-      json_rows(sql, std::string("SELECT ") + kReservationColumns + kReservationFrom + "WHERE r.id = :id", "t.id", id);
+// Reservation `id` of `store`; without a store (an operator's scope, every
+// store) by its id alone.
+std::optional<core::Reservation> read_one(soci::session& sql, const std::optional<std::string>& store, long long id) {
+  const std::string select = std::string("SELECT ") + kReservationColumns + kReservationFrom;
+  long long rid = id;
+  std::string s = store.value_or("");
+  auto rows = store ? json_rows(sql, select + "WHERE r.store_id = :s AND r.id = :id", "t.id", s, rid)
+                    : json_rows(sql, select + "WHERE r.id = :id", "t.id", rid);
   if (rows.empty()) return std::nullopt;
   return reservation_from_json(rows[0]);
 }
@@ -142,7 +148,7 @@ std::expected<core::ReservationStore::Booking, core::StoreError> PgReservationSt
         soci::use(store), soci::use(member, member_ind), soci::use(guest, guest_ind), soci::use(phone, phone_ind),
         soci::use(party), soci::use(starts), soci::use(ends), soci::use(date), soci::use(time),
         soci::use(note, note_ind), soci::into(id);
-    out.reservation = read_one(sql, id);
+    out.reservation = read_one(sql, store, id);
     if (notify_admins && out.reservation) {
       std::string data = notification_data(*out.reservation), dedupe = "reservation:" + std::to_string(id) + ":new";
       sql << "SELECT setia_notify_admins(:s, 'new_reservation', CAST(:j AS jsonb), :k)", soci::use(store),
@@ -154,25 +160,28 @@ std::expected<core::ReservationStore::Booking, core::StoreError> PgReservationSt
   return out;
 }
 
-std::expected<std::optional<core::Reservation>, core::StoreError> PgReservationStore::find(long long id) {
+std::expected<std::optional<core::Reservation>, core::StoreError> PgReservationStore::find(
+    const std::optional<std::string>& store, long long id) {
   std::optional<core::Reservation> out;
-  auto done = session_.run([&](soci::session& sql) { out = read_one(sql, id); });
+  auto done = session_.run([&](soci::session& sql) { out = read_one(sql, store, id); });
   if (!done) return std::unexpected(done.error());
   return out;
 }
 
-std::expected<core::Page<core::Reservation>, core::StoreError> PgReservationStore::of_member(long long member_id,
+std::expected<core::Page<core::Reservation>, core::StoreError> PgReservationStore::of_member(const std::string& store,
+                                                                                             long long member_id,
                                                                                              core::PageRequest page) {
   std::vector<core::Reservation> rows;
+  std::string s = store;
   int has = page.after ? 1 : 0, fetch = page.limit + 1;
   long long a = page.after ? page.after->a : 0, b = page.after ? page.after->b : 0;
   auto done = session_.run([&](soci::session& sql) {
     rows = list_of(json_rows(sql,
                              std::string("SELECT ") + kReservationColumns + kReservationFrom +
-                                 "WHERE r.member_id = :m AND (:has = 0 OR "
+                                 "WHERE r.store_id = :s AND r.member_id = :m AND (:has = 0 OR "
                                  "(extract(epoch FROM r.starts_at)::bigint, r.id) < (:a, :b)) "
                                  "ORDER BY r.starts_at DESC, r.id DESC LIMIT :lim",
-                             "t.starts_at DESC, t.id DESC", member_id, has, a, b, fetch));
+                             "t.starts_at DESC, t.id DESC", s, member_id, has, a, b, fetch));
   });
   if (!done) return std::unexpected(done.error());
   return page_of(std::move(rows), page.limit, [](const core::Reservation& r) {
@@ -195,12 +204,12 @@ std::expected<std::vector<core::Reservation>, core::StoreError> PgReservationSto
 }
 
 std::expected<std::optional<core::Reservation>, core::StoreError> PgReservationStore::set_status(
-    long long id, const std::string& status, bool notify_member, bool notify_admins) {
+    const std::string& store_id, long long id, const std::string& status, bool notify_member, bool notify_admins) {
   std::optional<core::Reservation> out;
   auto done = session_.run([&](soci::session& sql) {
     out.reset();
     soci::transaction tr(sql);
-    std::string st = status;
+    std::string st = status, in_store = store_id;
     long long rid = id;
     // Never out of 'cancelled' (its seats may be taken since), and only a
     // real change tells anyone: a member cancelling while an admin confirms
@@ -208,10 +217,10 @@ std::expected<std::optional<core::Reservation>, core::StoreError> PgReservationS
     long long changed_id = 0;
     soci::indicator changed_ind = soci::i_null;
     sql << "UPDATE reservations SET status = :st, updated_at = now() "
-           "WHERE id = :id AND status <> 'cancelled' AND status <> :st2 RETURNING id",
-        soci::use(st), soci::use(rid), soci::use(st), soci::into(changed_id, changed_ind);
+           "WHERE store_id = :s AND id = :id AND status <> 'cancelled' AND status <> :st2 RETURNING id",
+        soci::use(st), soci::use(in_store), soci::use(rid), soci::use(st), soci::into(changed_id, changed_ind);
     const bool changed = sql.got_data() && changed_ind == soci::i_ok;
-    out = read_one(sql, id);
+    out = read_one(sql, in_store, id);
     if (!out || !changed) {
       tr.commit();
       return;

@@ -21,12 +21,15 @@ class PgReservationStore final : public core::ReservationStore {
   std::expected<Booking, core::StoreError> book(const core::NewReservation& r, int seats, int max_open_per_member,
                                                 int max_seats_per_member_day, std::int64_t now,
                                                 bool notify_admins) override;
-  std::expected<std::optional<core::Reservation>, core::StoreError> find(long long id) override;
-  std::expected<core::Page<core::Reservation>, core::StoreError> of_member(long long member_id,
+  std::expected<std::optional<core::Reservation>, core::StoreError> find(const std::optional<std::string>& store,
+                                                                         long long id) override;
+  std::expected<core::Page<core::Reservation>, core::StoreError> of_member(const std::string& store,
+                                                                           long long member_id,
                                                                            core::PageRequest page) override;
   std::expected<std::vector<core::Reservation>, core::StoreError> on_day(const std::string& store,
                                                                          const std::string& date) override;
-  std::expected<std::optional<core::Reservation>, core::StoreError> set_status(long long id, const std::string& status,
+  std::expected<std::optional<core::Reservation>, core::StoreError> set_status(const std::string& store, long long id,
+                                                                               const std::string& status,
                                                                                bool notify_member,
                                                                                bool notify_admins) override;
 

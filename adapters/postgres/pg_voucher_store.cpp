@@ -17,7 +17,8 @@ constexpr const char* kVoucherJson = R"SQL(
     'min_spend', v.min_spend, 'valid_from', v.valid_from, 'valid_until', v.valid_until,
     'status', CASE WHEN v.status = 'active' AND v.valid_until <= now() THEN 'expired' ELSE v.status END,
     'source', v.source, 'redeemed_receipt', s.receipt_no, 'discount', v.discount)::text
-  FROM vouchers v LEFT JOIN members m ON m.id = v.member_id LEFT JOIN sales s ON s.id = v.redeemed_sale_id
+  FROM vouchers v LEFT JOIN members m ON m.store_id = v.store_id AND m.id = v.member_id
+  LEFT JOIN sales s ON s.store_id = v.store_id AND s.id = v.redeemed_sale_id
 )SQL";
 
 domain::Voucher from_json(const std::string& text) {
@@ -95,7 +96,8 @@ std::expected<domain::Voucher, core::VoucherStore::InsertFailure> PgVoucherStore
           soci::use(min_spend, "min_spend"), soci::use(days, "days"), soci::use(v.source, "source"),
           soci::use(source_id, source_id_i, "source_id"), soci::into(json, ind);
       if (ind != soci::i_ok) return;  // no such member
-      sql << std::string(kVoucherJson) + " WHERE v.code = :c", soci::use(v.code), soci::into(json);
+      sql << std::string(kVoucherJson) + " WHERE v.store_id = :s AND v.code = :c", soci::use(v.store_id),
+          soci::use(v.code), soci::into(json);
       out = from_json(json);
     } catch (const soci::postgresql_soci_error& e) {
       if (e.sqlstate() != "23505") throw;

@@ -42,12 +42,15 @@ json member_detail(Call& call, const core::Profile& m) {
   core::Page<core::PointsHistoryItem> hp{std::move(history.items), std::nullopt};
   if (history.next_cursor) hp.next = core::Cursor{*history.next_cursor, 0};
   j["points_history"] = page_json(hp, points_entry_json);
-  auto sales = unwrap(call.backend.reads->transactions(m.member.id, {kDefaultPageLimit, std::nullopt}));
+  auto sales =
+      unwrap(call.backend.reads->transactions(m.member.store_id, m.member.id, {kDefaultPageLimit, std::nullopt}));
   j["transactions"] = page_json(sales, [&](const auto& t) { return transaction_summary_json(call, t); });
   // What the counter is asked about: the member's vouchers and bookings.
-  auto vouchers = unwrap(call.backend.reads->vouchers(m.member.id, {kDefaultPageLimit, std::nullopt}));
+  auto vouchers =
+      unwrap(call.backend.reads->vouchers(m.member.store_id, m.member.id, {kDefaultPageLimit, std::nullopt}));
   j["vouchers"] = page_json(vouchers, [&](const auto& v) { return voucher_json(call, v); });
-  auto bookings = unwrap(call.backend.reservations->of_member(m.member.id, {kDefaultPageLimit, std::nullopt}));
+  auto bookings =
+      unwrap(call.backend.reservations->of_member(m.member.store_id, m.member.id, {kDefaultPageLimit, std::nullopt}));
   j["reservations"] = page_json(bookings, [&](const auto& r) { return core::reservation_json(r, call.rules.get()); });
   return j;
 }
@@ -65,7 +68,8 @@ Response patch_member(Call& call) {
   patch.phone = body.string("phone", false, 20);
   patch.birth_date = body.string("birth_date", false, 10);
   patch.lang = body.string("language", false, 2);
-  auto updated = unwrap(call.backend.profiles->update_by_admin(m.member.id, patch, admin_actor(call)));
+  auto updated =
+      unwrap(call.backend.profiles->update_by_admin(m.member.store_id, m.member.id, patch, admin_actor(call)));
   if (updated.member.birth_date != m.member.birth_date) {
     // Who changed it, for the operator's journal (the member row keeps who
     // and when, migrations/0021_accounts.sql); no date in the log.

@@ -49,7 +49,7 @@ core::ConsentContext consent_from_app(const Call& call, std::optional<std::strin
 }
 
 json me_json(Call& call) {
-  auto profile = unwrap(call.backend.profiles->get(call.who().member_id));
+  auto profile = unwrap(call.backend.profiles->get(call.who().store_id, call.who().member_id));
   auto points = unwrap(call.backend.points->summary(profile.member.code));
   json j = profile_json(call, profile);
   j["points"] = points.balance;
@@ -84,7 +84,7 @@ Response patch_me(Call& call) {
   if ((patch.phone || patch.email) && !password) unwrap(call.backend.auth->admit_address(call.client_address()));
   if (password) unwrap(call.backend.auth->change_password(call.who(), *current, *password, call.client_address()));
   if (patch.name || patch.email || patch.phone || patch.birth_date || patch.lang) {
-    unwrap(call.backend.profiles->update_own(call.who().member_id, patch));
+    unwrap(call.backend.profiles->update_own(call.who().store_id, call.who().member_id, patch));
   }
   if (promo_pushes) {
     unwrap(call.backend.consents->record(call.who().store_id, call.who().member_id, {{"push_promo", *promo_pushes}},
@@ -152,7 +152,7 @@ Response my_points(Call& call) {
 }
 
 Response my_transactions(Call& call) {
-  auto p = unwrap(call.backend.reads->transactions(call.who().member_id, page_request(call)));
+  auto p = unwrap(call.backend.reads->transactions(call.who().store_id, call.who().member_id, page_request(call)));
   return json_response(page_json(p, [&](const auto& t) { return transaction_summary_json(call, t); }));
 }
 
@@ -160,7 +160,7 @@ std::string enota_path(long long id) { return "/v1/me/transactions/" + std::to_s
 
 Response my_transaction(Call& call) {
   long long id = path_id(call, "id", "transaction");
-  auto t = unwrap(call.backend.reads->transaction(id, call.who().member_id, std::nullopt));
+  auto t = unwrap(call.backend.reads->transaction(id, call.who().member_id, call.who().store_id));
   return json_response(transaction_json(call, t, enota_path(id)));
 }
 
@@ -175,7 +175,7 @@ std::string receipt_time(const rules::RuleSet* rs, std::int64_t at) {
 
 Response my_enota(Call& call) {
   long long id = path_id(call, "id", "transaction");
-  auto t = unwrap(call.backend.reads->transaction(id, call.who().member_id, std::nullopt));
+  auto t = unwrap(call.backend.reads->transaction(id, call.who().member_id, call.who().store_id));
   const auto* rs = call.store_rules(t.summary.store_id);
   domain::Receipt r;
   if (rs) {
@@ -206,12 +206,12 @@ Response my_enota(Call& call) {
 }
 
 Response my_vouchers(Call& call) {
-  auto p = unwrap(call.backend.reads->vouchers(call.who().member_id, page_request(call)));
+  auto p = unwrap(call.backend.reads->vouchers(call.who().store_id, call.who().member_id, page_request(call)));
   return json_response(page_json(p, [&](const auto& v) { return voucher_json(call, v); }));
 }
 
 Response my_voucher_qr(Call& call, bool png) {
-  auto v = unwrap(call.backend.reads->voucher(call.who().member_id, call.param("code")));
+  auto v = unwrap(call.backend.reads->voucher(call.who().store_id, call.who().member_id, call.param("code")));
   return qr_response(call, v.voucher.code, png);
 }
 
@@ -230,7 +230,7 @@ Response remove_device(Call& call) {
 }
 
 Response my_notifications(Call& call) {
-  auto p = unwrap(call.backend.reads->notifications(call.who().member_id, page_request(call)));
+  auto p = unwrap(call.backend.reads->notifications(call.who().store_id, call.who().member_id, page_request(call)));
   return json_response(page_json(p, [&](const auto& n) { return notification_json(call, n); }));
 }
 

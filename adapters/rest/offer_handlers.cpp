@@ -12,7 +12,7 @@ using nlohmann::json;
 
 json voucher_of(Call& call, const domain::Voucher& v) {
   // Read back as the voucher list shows it (times in the store's offset).
-  auto row = call.backend.reads->voucher(call.who().member_id, v.code);
+  auto row = call.backend.reads->voucher(call.who().store_id, call.who().member_id, v.code);
   if (!row) return {{"code", v.code}, {"title", v.title}};
   return voucher_json(call, *row);
 }

@@ -72,12 +72,14 @@ Response book(Call& call) {
 }
 
 Response mine(Call& call) {
-  auto page = unwrap(call.backend.reservations->of_member(call.who().member_id, page_request(call)));
+  auto page =
+      unwrap(call.backend.reservations->of_member(call.who().store_id, call.who().member_id, page_request(call)));
   return json_response(page_json(page, [&](const auto& r) { return reservation_json(call, r); }));
 }
 
 Response cancel_mine(Call& call) {
-  unwrap(call.backend.reservations->cancel_by_member(call.who().member_id, path_id(call, "id", "reservation")));
+  unwrap(call.backend.reservations->cancel_by_member(call.who().store_id, call.who().member_id,
+                                                     path_id(call, "id", "reservation")));
   return Response{204, "application/json", "", {}, false};
 }
 

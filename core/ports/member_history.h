@@ -74,8 +74,11 @@ class MemberHistory {
  public:
   virtual ~MemberHistory() = default;
 
+  // A member's rows are read in the member's store (`store_id`): a member
+  // id of another store has none.
   // A member's sales, newest first (cursor: at, id).
-  virtual std::expected<Page<TransactionSummary>, StoreError> member_transactions(long long member_id,
+  virtual std::expected<Page<TransactionSummary>, StoreError> member_transactions(const std::string& store_id,
+                                                                                  long long member_id,
                                                                                   const PageRequest& page) = 0;
   // One sale, only when it is the member's (member_id) or in the store
   // (store_id); none otherwise, whether or not it exists.
@@ -83,12 +86,15 @@ class MemberHistory {
                                                                             std::optional<long long> member_id,
                                                                             std::optional<std::string> store_id) = 0;
   // Newest first (cursor: id).
-  virtual std::expected<Page<NotificationRow>, StoreError> notifications(long long member_id,
+  virtual std::expected<Page<NotificationRow>, StoreError> notifications(const std::string& store_id,
+                                                                         long long member_id,
                                                                          const PageRequest& page) = 0;
   // Newest first (cursor: id).
-  virtual std::expected<Page<VoucherRow>, StoreError> member_vouchers(long long member_id, const PageRequest& page) = 0;
+  virtual std::expected<Page<VoucherRow>, StoreError> member_vouchers(const std::string& store_id, long long member_id,
+                                                                      const PageRequest& page) = 0;
   // The member's own voucher by code as typed (any case, dashes or not).
-  virtual std::expected<std::optional<VoucherRow>, StoreError> member_voucher(long long member_id,
+  virtual std::expected<std::optional<VoucherRow>, StoreError> member_voucher(const std::string& store_id,
+                                                                              long long member_id,
                                                                               const std::string& code) = 0;
 };
 

@@ -38,8 +38,12 @@ class ProfileStore {
   using PatchFailure = WriteFailure<PatchError>;
   virtual ~ProfileStore() = default;
 
-  virtual std::expected<std::optional<Profile>, StoreError> profile(long long member_id) = 0;
-  virtual std::expected<Profile, PatchFailure> update_profile(long long member_id, const ProfilePatch& patch) = 0;
+  // Member `member_id` of `store_id` (the caller's token's store, or the
+  // member row's): none in another store.
+  virtual std::expected<std::optional<Profile>, StoreError> profile(const std::string& store_id,
+                                                                    long long member_id) = 0;
+  virtual std::expected<Profile, PatchFailure> update_profile(const std::string& store_id, long long member_id,
+                                                              const ProfilePatch& patch) = 0;
 };
 
 }  // namespace setia::core

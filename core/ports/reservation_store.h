@@ -61,9 +61,13 @@ class ReservationStore {
   virtual std::expected<Booking, StoreError> book(const NewReservation& r, int seats, int max_open_per_member,
                                                   int max_seats_per_member_day, std::int64_t now,
                                                   bool notify_admins) = 0;
-  virtual std::expected<std::optional<Reservation>, StoreError> find(long long id) = 0;
-  // A member's reservations, newest start first.
-  virtual std::expected<Page<Reservation>, StoreError> of_member(long long member_id, PageRequest page) = 0;
+  // Reservation `id` of `store` (nullopt: of any store, for an operator,
+  // whose scope is every store).
+  virtual std::expected<std::optional<Reservation>, StoreError> find(const std::optional<std::string>& store,
+                                                                     long long id) = 0;
+  // A member's reservations (in the member's store), newest start first.
+  virtual std::expected<Page<Reservation>, StoreError> of_member(const std::string& store, long long member_id,
+                                                                 PageRequest page) = 0;
   // A store's reservations on its local `date` (YYYY-MM-DD), by start,
   // cancelled ones included.
   virtual std::expected<std::vector<Reservation>, StoreError> on_day(const std::string& store,
@@ -73,8 +77,10 @@ class ReservationStore {
   // transaction with a 'reservation' notification to its member
   // (`notify_member`) and a 'reservation_cancelled' one to the store's
   // admin topic (`notify_admins`), sent only when the status changed.
-  // Returns the reservation as it is afterwards; nullopt: no such one.
-  virtual std::expected<std::optional<Reservation>, StoreError> set_status(long long id, const std::string& status,
+  // Returns the reservation as it is afterwards; nullopt: no such one in
+  // `store` (the reservation's, found before).
+  virtual std::expected<std::optional<Reservation>, StoreError> set_status(const std::string& store, long long id,
+                                                                           const std::string& status,
                                                                            bool notify_member, bool notify_admins) = 0;
 };
 

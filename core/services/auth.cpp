@@ -126,7 +126,7 @@ std::expected<Session, ServiceError> Auth::refresh(const std::string& refresh_to
   if (use->status != RefreshUse::Status::ok) {
     return err(Kind::unauthenticated, "the refresh token is unknown or expired; log in again", "bad_refresh_token");
   }
-  auto profile = profiles_.profile(use->member_id);
+  auto profile = profiles_.profile(use->store_id, use->member_id);
   if (!profile) return unavailable(profile.error());
   if (!*profile) return err(Kind::unauthenticated, "the refresh token is unknown or expired", "bad_refresh_token");
   return issue(**profile, "refresh", true, use->family_id);
@@ -165,7 +165,7 @@ std::expected<Session, ServiceError> Auth::register_member(const Registration& r
   if (email) *email = trim(*email);
   auto member = members_.add({r.store_id, trim(r.name), trim(r.phone), email, r.birth_date, *hash});
   if (!member) return std::unexpected(member.error());
-  auto profile = profiles_.profile(member->id);
+  auto profile = profiles_.profile(member->store_id, member->id);
   if (!profile) return unavailable(profile.error());
   if (!*profile) return err(Kind::unavailable, "the new member is not readable yet; log in");
   return issue(**profile, "register", refresh);
@@ -271,7 +271,7 @@ std::expected<Session, ServiceError> Auth::login(const std::string& login_in, co
       }
     }
   }
-  auto profile = profiles_.profile(who.member_id);
+  auto profile = profiles_.profile(who.store_id, who.member_id);
   if (!profile) return unavailable(profile.error());
   if (!*profile) return err(Kind::unauthenticated, kBadLogin, "bad_login");
   return issue(**profile, "login", refresh);

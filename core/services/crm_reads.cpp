@@ -22,9 +22,10 @@ std::expected<T, ServiceError> value(std::expected<T, StoreError>&& r) {
 
 }  // namespace
 
-std::expected<Page<TransactionSummary>, ServiceError> CrmReads::transactions(long long member_id,
+std::expected<Page<TransactionSummary>, ServiceError> CrmReads::transactions(const std::string& store_id,
+                                                                             long long member_id,
                                                                              const PageRequest& page) {
-  return value(history_.member_transactions(member_id, page));
+  return value(history_.member_transactions(store_id, member_id, page));
 }
 
 std::expected<Transaction, ServiceError> CrmReads::transaction(long long sale_id, std::optional<long long> member_id,
@@ -32,17 +33,20 @@ std::expected<Transaction, ServiceError> CrmReads::transaction(long long sale_id
   return present(history_.transaction(sale_id, member_id, std::move(store_id)), "transaction");
 }
 
-std::expected<Page<NotificationRow>, ServiceError> CrmReads::notifications(long long member_id,
+std::expected<Page<NotificationRow>, ServiceError> CrmReads::notifications(const std::string& store_id,
+                                                                           long long member_id,
                                                                            const PageRequest& page) {
-  return value(history_.notifications(member_id, page));
+  return value(history_.notifications(store_id, member_id, page));
 }
 
-std::expected<Page<VoucherRow>, ServiceError> CrmReads::vouchers(long long member_id, const PageRequest& page) {
-  return value(history_.member_vouchers(member_id, page));
+std::expected<Page<VoucherRow>, ServiceError> CrmReads::vouchers(const std::string& store_id, long long member_id,
+                                                                 const PageRequest& page) {
+  return value(history_.member_vouchers(store_id, member_id, page));
 }
 
-std::expected<VoucherRow, ServiceError> CrmReads::voucher(long long member_id, const std::string& code) {
-  return present(history_.member_voucher(member_id, code), "voucher");
+std::expected<VoucherRow, ServiceError> CrmReads::voucher(const std::string& store_id, long long member_id,
+                                                          const std::string& code) {
+  return present(history_.member_voucher(store_id, member_id, code), "voucher");
 }
 
 std::expected<Profile, ServiceError> CrmReads::member(const std::optional<std::string>& store_id,

@@ -20,12 +20,17 @@ class CrmReads {
   CrmReads(MemberHistory& history, MemberDirectory& directory, DeadLetterStore& dead_letters)
       : history_(history), directory_(directory), dead_letters_(dead_letters) {}
 
-  std::expected<Page<TransactionSummary>, ServiceError> transactions(long long member_id, const PageRequest& page);
+  // A member's rows, in the member's store (`store_id`).
+  std::expected<Page<TransactionSummary>, ServiceError> transactions(const std::string& store_id, long long member_id,
+                                                                     const PageRequest& page);
   std::expected<Transaction, ServiceError> transaction(long long sale_id, std::optional<long long> member_id,
                                                        std::optional<std::string> store_id);
-  std::expected<Page<NotificationRow>, ServiceError> notifications(long long member_id, const PageRequest& page);
-  std::expected<Page<VoucherRow>, ServiceError> vouchers(long long member_id, const PageRequest& page);
-  std::expected<VoucherRow, ServiceError> voucher(long long member_id, const std::string& code);
+  std::expected<Page<NotificationRow>, ServiceError> notifications(const std::string& store_id, long long member_id,
+                                                                   const PageRequest& page);
+  std::expected<Page<VoucherRow>, ServiceError> vouchers(const std::string& store_id, long long member_id,
+                                                         const PageRequest& page);
+  std::expected<VoucherRow, ServiceError> voucher(const std::string& store_id, long long member_id,
+                                                  const std::string& code);
 
   std::expected<Profile, ServiceError> member(const std::optional<std::string>& store_id,
                                               const std::string& id_or_code);

@@ -116,7 +116,7 @@ std::expected<ErasureRecord, ServiceError> DataRights::erase_own(const Principal
   });
   if (!right) return std::unexpected(right.error());
   if (!*right) return fail(Kind::forbidden, "current_password does not match", "wrong_current_password");
-  auto profile = profiles_.profile(who.member_id);
+  auto profile = profiles_.profile(who.store_id, who.member_id);
   if (!profile) return fail(Kind::unavailable, profile.error().message);
   if (!*profile) return fail(Kind::not_found, "no such member", "no_such_member");
   if (const auto points = (*profile)->member.points; points > 0 && !request.forfeit_points) {

@@ -31,14 +31,15 @@ std::optional<std::string> email_problem(const std::string& email) {
   return std::nullopt;
 }
 
-std::expected<Profile, ServiceError> Profiles::get(long long member_id) {
-  auto p = profiles_.profile(member_id);
+std::expected<Profile, ServiceError> Profiles::get(const std::string& store_id, long long member_id) {
+  auto p = profiles_.profile(store_id, member_id);
   if (!p) return err(Kind::unavailable, p.error().message);
   if (!*p) return err(Kind::not_found, "no such member", "no_such_member");
   return **p;
 }
 
-std::expected<Profile, ServiceError> Profiles::update(long long member_id, ProfilePatch patch) {
+std::expected<Profile, ServiceError> Profiles::update(const std::string& store_id, long long member_id,
+                                                      ProfilePatch patch) {
   if (patch.name) {
     if (auto p = name_problem(*patch.name)) return err(Kind::invalid, *p);
   }
@@ -55,7 +56,7 @@ std::expected<Profile, ServiceError> Profiles::update(long long member_id, Profi
     if (auto p = domain::birth_date_problem(*patch.birth_date)) return err(Kind::invalid, *p);
   }
   if (patch.lang && *patch.lang != "id" && *patch.lang != "en") return err(Kind::invalid, "language must be id or en");
-  auto r = profiles_.update_profile(member_id, patch);
+  auto r = profiles_.update_profile(store_id, member_id, patch);
   if (r) return *r;
   if (auto* e = r.error().store_error()) return err(Kind::unavailable, e->message);
   switch (*r.error().refusal()) {
@@ -73,17 +74,18 @@ std::expected<Profile, ServiceError> Profiles::update(long long member_id, Profi
   return err(Kind::unavailable, "unexpected store answer");
 }
 
-std::expected<Profile, ServiceError> Profiles::update_own(long long member_id, ProfilePatch patch) {
+std::expected<Profile, ServiceError> Profiles::update_own(const std::string& store_id, long long member_id,
+                                                          ProfilePatch patch) {
   patch.lock_birth_date = true;
   patch.actor = "member";
-  return update(member_id, patch);
+  return update(store_id, member_id, patch);
 }
 
-std::expected<Profile, ServiceError> Profiles::update_by_admin(long long member_id, ProfilePatch patch,
-                                                               const std::string& actor) {
+std::expected<Profile, ServiceError> Profiles::update_by_admin(const std::string& store_id, long long member_id,
+                                                               ProfilePatch patch, const std::string& actor) {
   patch.lock_birth_date = false;
   patch.actor = actor;
-  return update(member_id, patch);
+  return update(store_id, member_id, patch);
 }
 
 std::expected<void, ServiceError> Profiles::add_device(const std::string& store_id, long long member_id,

@@ -18,13 +18,15 @@ class Profiles {
   Profiles(ProfileStore& profiles, DeviceStore& devices, int max_devices = 5)
       : profiles_(profiles), devices_(devices), max_devices_(max_devices) {}
 
-  std::expected<Profile, ServiceError> get(long long member_id);
+  // Member `member_id` of store `store_id` (the token's store, or the
+  // store of the member the admin found): not_found in another store.
+  std::expected<Profile, ServiceError> get(const std::string& store_id, long long member_id);
   // By the member: a birth date, once set, stays (409 birth_date_locked);
   // only an admin changes it.
-  std::expected<Profile, ServiceError> update_own(long long member_id, ProfilePatch patch);
+  std::expected<Profile, ServiceError> update_own(const std::string& store_id, long long member_id, ProfilePatch patch);
   // By an admin, `actor` in the audit: any field, the birth date too.
-  std::expected<Profile, ServiceError> update_by_admin(long long member_id, ProfilePatch patch,
-                                                       const std::string& actor);
+  std::expected<Profile, ServiceError> update_by_admin(const std::string& store_id, long long member_id,
+                                                       ProfilePatch patch, const std::string& actor);
 
   // Of member `member_id` of store `store_id`. platform: android | ios |
   // web. Refused (conflict) past max_devices, and for a token another
@@ -35,7 +37,7 @@ class Profiles {
                                                   const std::string& token);
 
  private:
-  std::expected<Profile, ServiceError> update(long long member_id, ProfilePatch patch);
+  std::expected<Profile, ServiceError> update(const std::string& store_id, long long member_id, ProfilePatch patch);
   ProfileStore& profiles_;
   DeviceStore& devices_;
   int max_devices_;

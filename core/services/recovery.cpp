@@ -86,7 +86,7 @@ std::expected<Session, ServiceError> Recovery::redeem(const std::string& store_i
   }
   if (auto done = credentials_.set_password(store_id, *member, *hash); !done) return unavailable(done.error());
   if (auto done = credentials_.revoke_member_tokens(*member, 0); !done) return unavailable(done.error());
-  auto profile = profiles_.profile(*member);
+  auto profile = profiles_.profile(store_id, *member);
   if (!profile) return unavailable(profile.error());
   if (!*profile) return fail(Kind::unavailable, "the member is not readable now; log in with the new password");
   return auth_.issue(**profile, "recovery", refresh);

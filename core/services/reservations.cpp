@@ -137,14 +137,16 @@ std::expected<Reservation, ServiceError> Reservations::book_slot(const std::stri
   return *booked->reservation;
 }
 
-std::expected<Page<Reservation>, ServiceError> Reservations::of_member(long long member_id, PageRequest page) {
-  auto p = store_.of_member(member_id, page);
+std::expected<Page<Reservation>, ServiceError> Reservations::of_member(const std::string& store, long long member_id,
+                                                                       PageRequest page) {
+  auto p = store_.of_member(store, member_id, page);
   if (!p) return unavailable(p.error());
   return std::move(*p);
 }
 
-std::expected<void, ServiceError> Reservations::cancel_by_member(long long member_id, long long id) {
-  auto r = store_.find(id);
+std::expected<void, ServiceError> Reservations::cancel_by_member(const std::string& store, long long member_id,
+                                                                 long long id) {
+  auto r = store_.find(store, id);
   if (!r) return unavailable(r.error());
   // Another member's reservation answers as if there were none.
   if (!*r || (*r)->member_id != member_id) return fail(Kind::not_found, "no such reservation", "not_found");
@@ -152,7 +154,7 @@ std::expected<void, ServiceError> Reservations::cancel_by_member(long long membe
   if ((*r)->starts_at <= now()) return fail(Kind::rule_says_no, "the reservation has started", "past");
   auto rules = rules_of(rules_, (*r)->store_id);
   const bool tell_admins = rules && rules->second->notify_admins;
-  auto done = store_.set_status(id, "cancelled", false, tell_admins);
+  auto done = store_.set_status((*r)->store_id, id, "cancelled", false, tell_admins);
   if (!done) return unavailable(done.error());
   return {};
 }
@@ -197,7 +199,7 @@ std::expected<AdminDay, ServiceError> Reservations::admin_day(const std::string&
 }
 
 std::expected<Reservation, ServiceError> Reservations::in_scope(const std::optional<std::string>& scope, long long id) {
-  auto r = store_.find(id);
+  auto r = store_.find(scope, id);
   if (!r) return unavailable(r.error());
   if (!*r || (scope && (*r)->store_id != *scope)) return fail(Kind::not_found, "no such reservation", "not_found");
   return **r;
@@ -208,7 +210,7 @@ std::expected<Reservation, ServiceError> Reservations::confirm(const std::option
   if (!r) return r;
   if (r->status == "cancelled") return fail(Kind::conflict, "the reservation was cancelled", "cancelled");
   if (r->status == "confirmed") return r;
-  auto done = store_.set_status(id, "confirmed", true, false);
+  auto done = store_.set_status(r->store_id, id, "confirmed", true, false);
   if (!done) return unavailable(done.error());
   if (!*done) return fail(Kind::not_found, "no such reservation", "not_found");
   // Cancelled by the member between the read above and the update.
@@ -221,7 +223,7 @@ std::expected<Reservation, ServiceError> Reservations::cancel_by_admin(const std
   auto r = in_scope(scope, id);
   if (!r) return r;
   if (r->status == "cancelled") return r;
-  auto done = store_.set_status(id, "cancelled", true, false);
+  auto done = store_.set_status(r->store_id, id, "cancelled", true, false);
   if (!done) return unavailable(done.error());
   if (!*done) return fail(Kind::not_found, "no such reservation", "not_found");
   return **done;

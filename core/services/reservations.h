@@ -65,9 +65,11 @@ class Reservations {
   std::expected<Reservation, ServiceError> book(const std::string& store, long long member_id, const std::string& date,
                                                 const std::string& time, int party,
                                                 const std::optional<std::string>& note);
-  std::expected<Page<Reservation>, ServiceError> of_member(long long member_id, PageRequest page);
+  // Of member `member_id` of `store` (the member's store).
+  std::expected<Page<Reservation>, ServiceError> of_member(const std::string& store, long long member_id,
+                                                           PageRequest page);
   // The member's own, before it starts; cancelling twice is no error.
-  std::expected<void, ServiceError> cancel_by_member(long long member_id, long long id);
+  std::expected<void, ServiceError> cancel_by_member(const std::string& store, long long member_id, long long id);
 
   // `scope`: the admin's store, or none for an admin of every store.
   std::expected<std::vector<Reservation>, ServiceError> on_day(const std::string& store, const std::string& date);

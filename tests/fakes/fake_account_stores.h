@@ -279,13 +279,15 @@ class FakeLoginFailures final : public core::LoginFailureStore {
 
 class FakeProfiles final : public core::ProfileStore {
  public:
-  std::expected<std::optional<core::Profile>, core::StoreError> profile(long long id) override {
+  std::expected<std::optional<core::Profile>, core::StoreError> profile(const std::string& store_id,
+                                                                        long long id) override {
     core::Profile p;
     p.member.id = id;
-    p.member.store_id = "toko";
+    p.member.store_id = store_id;
     return p;
   }
-  std::expected<core::Profile, PatchFailure> update_profile(long long, const core::ProfilePatch&) override {
+  std::expected<core::Profile, PatchFailure> update_profile(const std::string&, long long,
+                                                            const core::ProfilePatch&) override {
     return std::unexpected(PatchError::no_such_member);
   }
 };

@@ -28,11 +28,12 @@ class FakeMemberHistory final : public MemberHistory {
   };
   std::vector<OwnedVoucher> vouchers;
 
-  std::expected<Page<TransactionSummary>, StoreError> member_transactions(long long member_id,
+  std::expected<Page<TransactionSummary>, StoreError> member_transactions(const std::string& store_id,
+                                                                          long long member_id,
                                                                           const PageRequest& page) override {
     std::vector<TransactionSummary> rows;
     for (const auto& t : sales) {
-      if (t.member_id == member_id) rows.push_back(t.summary);
+      if (t.summary.store_id == store_id && t.member_id == member_id) rows.push_back(t.summary);
     }
     std::sort(rows.begin(), rows.end(),
               [](const auto& x, const auto& y) { return std::pair(x.at, x.id) > std::pair(y.at, y.id); });
@@ -43,32 +44,36 @@ class FakeMemberHistory final : public MemberHistory {
                                                                     std::optional<std::string> store_id) override {
     for (const auto& t : sales) {
       if (t.summary.id != sale_id) continue;
-      if ((member_id && t.member_id == member_id) || (store_id && t.summary.store_id == *store_id)) return t;
+      // As the Pg store: each condition given must hold.
+      if (!member_id && !store_id) continue;
+      if ((!member_id || t.member_id == member_id) && (!store_id || t.summary.store_id == *store_id)) return t;
     }
     return std::nullopt;
   }
-  std::expected<Page<NotificationRow>, StoreError> notifications(long long member_id,
+  std::expected<Page<NotificationRow>, StoreError> notifications(const std::string& store_id, long long member_id,
                                                                  const PageRequest& page) override {
     std::vector<NotificationRow> rows;
     for (const auto& n : notices) {
-      if (n.member_id == member_id) rows.push_back(n.row);
+      if (n.row.store_id == store_id && n.member_id == member_id) rows.push_back(n.row);
     }
     std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) { return x.id > y.id; });
     return keyset_page(rows, page, [](const NotificationRow& n) { return Cursor{n.id, 0}; });
   }
-  std::expected<Page<VoucherRow>, StoreError> member_vouchers(long long member_id, const PageRequest& page) override {
+  std::expected<Page<VoucherRow>, StoreError> member_vouchers(const std::string& store_id, long long member_id,
+                                                              const PageRequest& page) override {
     std::vector<VoucherRow> rows;
     for (const auto& v : vouchers) {
-      if (v.member_id == member_id) rows.push_back(v.row);
+      if (v.row.voucher.store_id == store_id && v.member_id == member_id) rows.push_back(v.row);
     }
     // created_at stands for the Pg row's id: distinct, newest first.
     std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) { return x.created_at > y.created_at; });
     return keyset_page(rows, page, [](const VoucherRow& v) { return Cursor{v.created_at, 0}; });
   }
-  std::expected<std::optional<VoucherRow>, StoreError> member_voucher(long long member_id,
+  std::expected<std::optional<VoucherRow>, StoreError> member_voucher(const std::string& store_id, long long member_id,
                                                                       const std::string& code) override {
     for (const auto& v : vouchers) {
-      if (v.member_id == member_id && plain(v.row.voucher.code) == plain(code)) return v.row;
+      if (v.row.voucher.store_id == store_id && v.member_id == member_id && plain(v.row.voucher.code) == plain(code))
+        return v.row;
     }
     return std::nullopt;
   }

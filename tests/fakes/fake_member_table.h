@@ -69,14 +69,15 @@ class FakeMemberTable final : public MemberStore, public ProfileStore, public Me
   }
 
   // ProfileStore
-  std::expected<std::optional<Profile>, StoreError> profile(long long member_id) override {
+  std::expected<std::optional<Profile>, StoreError> profile(const std::string& store_id, long long member_id) override {
     auto it = rows.find(member_id);
-    if (it == rows.end()) return std::nullopt;
+    if (it == rows.end() || it->second.member.store_id != store_id) return std::nullopt;
     return it->second;
   }
-  std::expected<Profile, PatchFailure> update_profile(long long member_id, const ProfilePatch& patch) override {
+  std::expected<Profile, PatchFailure> update_profile(const std::string& store_id, long long member_id,
+                                                      const ProfilePatch& patch) override {
     auto it = rows.find(member_id);
-    if (it == rows.end()) return std::unexpected(PatchError::no_such_member);
+    if (it == rows.end() || it->second.member.store_id != store_id) return std::unexpected(PatchError::no_such_member);
     domain::Member& m = it->second.member;
     if (patch.lock_birth_date && patch.birth_date && m.birth_date && *m.birth_date != *patch.birth_date) {
       return std::unexpected(PatchError::birth_date_locked);

@@ -66,14 +66,18 @@ class FakeReservations final : public ReservationStore {
     if (notify_admins) ++notifications;
     return Booking{.reservation = r};
   }
-  std::expected<std::optional<Reservation>, StoreError> find(long long id) override {
+  std::expected<std::optional<Reservation>, StoreError> find(const std::optional<std::string>& store,
+                                                             long long id) override {
     if (id < 1 || id > static_cast<long long>(rows.size())) return std::nullopt;
-    return rows[static_cast<std::size_t>(id - 1)];
+    const Reservation& r = rows[static_cast<std::size_t>(id - 1)];
+    if (store && r.store_id != *store) return std::nullopt;
+    return r;
   }
-  std::expected<Page<Reservation>, StoreError> of_member(long long member_id, PageRequest page) override {
+  std::expected<Page<Reservation>, StoreError> of_member(const std::string& store, long long member_id,
+                                                         PageRequest page) override {
     std::vector<Reservation> mine;
     for (const auto& r : rows) {
-      if (r.member_id == member_id) mine.push_back(r);
+      if (r.store_id == store && r.member_id == member_id) mine.push_back(r);
     }
     std::sort(mine.begin(), mine.end(),
               [](const auto& x, const auto& y) { return std::pair(x.starts_at, x.id) > std::pair(y.starts_at, y.id); });
@@ -89,10 +93,12 @@ class FakeReservations final : public ReservationStore {
               [](const auto& x, const auto& y) { return std::pair(x.starts_at, x.id) < std::pair(y.starts_at, y.id); });
     return day;
   }
-  std::expected<std::optional<Reservation>, StoreError> set_status(long long id, const std::string& status,
-                                                                   bool notify_member, bool notify_admins) override {
+  std::expected<std::optional<Reservation>, StoreError> set_status(const std::string& store, long long id,
+                                                                   const std::string& status, bool notify_member,
+                                                                   bool notify_admins) override {
     if (id < 1 || id > static_cast<long long>(rows.size())) return std::nullopt;
     Reservation& r = rows[static_cast<std::size_t>(id - 1)];
+    if (r.store_id != store) return std::nullopt;
     if (r.status != "cancelled" && r.status != status) {
       r.status = status;
       notifications += (notify_member ? 1 : 0) + (notify_admins ? 1 : 0);

@@ -72,11 +72,11 @@ TEST(MemberStore, OnePhoneTypedTwoWaysIsOnePhoneInAStore) {
   core::Profiles profiles(profile_store, devices);
   core::ProfilePatch patch;
   patch.phone = "+62 812 3456 7890";
-  auto moved = profiles.update_own(sari->id, patch);
+  auto moved = profiles.update_own(sari->store_id, sari->id, patch);
   ASSERT_FALSE(moved);
   EXPECT_EQ(moved.error().reason, "phone_taken");
   patch.phone = "+62 812-1212-3434";
-  auto changed = profiles.update_by_admin(sari->id, patch, "cli:test");
+  auto changed = profiles.update_by_admin(sari->store_id, sari->id, patch, "cli:test");
   ASSERT_TRUE(changed) << changed.error().message;
   EXPECT_EQ(changed->member.phone, "+6281212123434");
 

@@ -40,13 +40,13 @@ TEST_F(ReservationStore, ACancelledReservationStaysCancelledAndIsAnnouncedOnce) 
   EXPECT_FALSE(scalar(*sql, "SELECT count(*) FROM notifications WHERE data ? 'member' AND store_id = '" + shop + "'"))
       << "no member name on the admins' topic";
 
-  auto cancelled = store.set_status(id, "cancelled", false, true);
+  auto cancelled = store.set_status(shop, id, "cancelled", false, true);
   ASSERT_TRUE(cancelled && *cancelled);
   EXPECT_EQ((*cancelled)->status, "cancelled");
-  auto confirmed = store.set_status(id, "confirmed", true, false);
+  auto confirmed = store.set_status(shop, id, "confirmed", true, false);
   ASSERT_TRUE(confirmed && *confirmed);
   EXPECT_EQ((*confirmed)->status, "cancelled") << "a cancelled reservation never comes back";
-  auto again = store.set_status(id, "cancelled", false, true);
+  auto again = store.set_status(shop, id, "cancelled", false, true);
   ASSERT_TRUE(again && *again);
   EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM notifications WHERE kind = 'reservation_cancelled' AND store_id = '" +
                              shop + "'"),
@@ -81,7 +81,7 @@ TEST_F(ReservationStore, AMemberPastTheOpenBookingsCapIsRefused) {
   ASSERT_TRUE(first->reservation && second->reservation);
   EXPECT_FALSE(third->reservation);
   EXPECT_EQ(third->refused, core::ReservationStore::Booking::Refused::member_limit);
-  ASSERT_TRUE(store.set_status(first->reservation->id, "cancelled", false, false));
+  ASSERT_TRUE(store.set_status(shop, first->reservation->id, "cancelled", false, false));
   auto fourth = book(3, before);
   ASSERT_TRUE(fourth);
   EXPECT_TRUE(fourth->reservation) << "a cancelled booking frees its place";
@@ -122,7 +122,7 @@ TEST_F(ReservationStore, AMemberPastTheSeatsOfADayIsRefused) {
   auto next_day = book("2031-07-02", 12, 12);
   ASSERT_TRUE(next_day);
   EXPECT_TRUE(next_day->reservation) << "another day counts on its own";
-  ASSERT_TRUE(store.set_status(dinner->reservation->id, "cancelled", false, false));
+  ASSERT_TRUE(store.set_status(shop, dinner->reservation->id, "cancelled", false, false));
   auto after_cancel = book("2031-07-01", 15, 6);
   ASSERT_TRUE(after_cancel);
   EXPECT_TRUE(after_cancel->reservation) << "a cancelled booking frees its seats";

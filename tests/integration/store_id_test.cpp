@@ -18,7 +18,10 @@
 #include "adapters/postgres/pg_credential_store.h"
 #include "adapters/postgres/pg_device_store.h"
 #include "adapters/postgres/pg_login_failure_store.h"
+#include "adapters/postgres/pg_member_history.h"
 #include "adapters/postgres/pg_outbox_store.h"
+#include "adapters/postgres/pg_profile_store.h"
+#include "adapters/postgres/pg_reservation_store.h"
 #include "adapters/postgres/pg_session.h"
 #include "points_support.h"
 
@@ -268,6 +271,216 @@ TEST(StoreIdEverywhere, RowsCarryTheirParentsStoreAndStatementsStayInTheirStore)
   // And nothing any test wrote so far sits in another store than its parent.
   auto off = rows_off_their_parents_store(*sql);
   EXPECT_TRUE(off.empty()) << "rows whose store_id is not their parent's:" << listed(off);
+}
+
+// Migration 0026: the refund and the points functions find rows by store
+// and id. A store's call naming another store's sale or member finds
+// nothing and changes nothing (until 0026 each found the row by its id
+// alone and changed it); in the row's own store each works as before.
+TEST(StoreIdEverywhere, TheRefundAndThePointsFunctionsFindRowsByIdInTheirStoreOnly) {
+  migrate_once();
+  auto sql = db();
+  const std::string store = unique("kopi"), other = unique("teh");
+  auto ocha = new_member(*sql, store);
+  auto budi = new_member(*sql, other);
+
+  // Budi's sale in his store: 10 points, his voucher redeemed on it.
+  const std::string code = voucher_code();
+  *sql << "SELECT (setia_insert_voucher(:s, :m, :c, 'Diskon', CAST(:t AS jsonb), 'admin', NULL, now())).id",
+      soci::use(other), soci::use(budi.id), soci::use(code), soci::use(kTerms);
+  const std::string event = unique("e");
+  auto sold = apply_sale(*sql, other, event, two_line_sale(other, event, budi.code, {code}));
+  ASSERT_EQ(sold["status"], "applied") << sold.dump();
+  ASSERT_EQ(sold["vouchers"][0]["redeemed"], true) << sold.dump();
+  const long long budis_sale = scalar(*sql, "SELECT id FROM sales WHERE store_id = '" + other + "'");
+  const std::string sale_text = std::to_string(budis_sale), budi_text = std::to_string(budi.id);
+  ASSERT_EQ(balance(*sql, budi.id), 10);
+
+  // The whole sale refunded, naming Budi's sale id, as the daemon calls it.
+  const std::string body = R"({"amount": 55000, "occurred_at": "2026-01-01T00:00:00Z", "receipt_no": "R-x"})";
+  auto refund = [&](const std::string& in_store, const std::string& refund_event) {
+    std::string answer;
+    long long sale_id = budis_sale, expected = 0, reversal = 10;
+    *sql << "SELECT setia_apply_refund(:s, :e, CAST(:b AS jsonb), :sale, :exp, :rev, 'setia/x/pos/refund', '')::text",
+        soci::use(in_store), soci::use(refund_event), soci::use(body), soci::use(sale_id), soci::use(expected),
+        soci::use(reversal), soci::into(answer);
+    return nlohmann::json::parse(answer);
+  };
+  const std::string elsewhere = unique("refund");
+  auto stale = refund(store, elsewhere);
+  EXPECT_EQ(stale, nlohmann::json({{"stale", true}})) << "another store's sale id is no sale of this store";
+  EXPECT_EQ(scalar(*sql, "SELECT refunded FROM sales WHERE id = " + sale_text), 0);
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM refunds WHERE sale_id = " + sale_text), 0);
+  EXPECT_EQ(balance(*sql, budi.id), 10) << "no points taken back";
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM vouchers WHERE code = '" + code + "' AND status = 'redeemed'"), 1);
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM events WHERE event_id = '" + elsewhere + "'"), 0)
+      << "the claim is given back: the daemon plans again, in its store";
+  auto applied = refund(other, unique("refund"));
+  EXPECT_EQ(applied["status"], "applied") << applied.dump();
+  EXPECT_EQ(applied["member"]["points_reversed"], 10) << applied.dump();
+  EXPECT_EQ(applied["vouchers"][0]["reactivated"], true) << applied.dump();
+  EXPECT_EQ(balance(*sql, budi.id), 0);
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM points_ledger WHERE member_id = " + budi_text +
+                             " AND kind = 'reverse' AND refund_id IS NOT NULL AND store_id = '" + other + "'"),
+            1)
+      << "the reversal is linked to its refund, in the sale's store";
+  expect_ledger_consistent(*sql, budi.id, "after his refund");
+
+  // The points functions with Budi's id and Ocha's store: no member there.
+  credit(*sql, budi.id, 30);  // no store named: the member's
+  ASSERT_EQ(balance(*sql, budi.id), 30);
+  long long budi_id = budi.id;
+  auto refused = [&](const std::string& statement) -> std::string {
+    try {
+      *sql << statement, soci::use(budi_id), soci::use(store);
+    } catch (const soci::postgresql_soci_error& e) {
+      return e.sqlstate() + " " + e.what();
+    }
+    return "";
+  };
+  EXPECT_NE(refused("SELECT setia_credit_points(:m, 5, 'earn', p_store => :s)").find("no member"), std::string::npos);
+  EXPECT_NE(refused("SELECT * FROM setia_take_points(:m, 5, 'reverse', p_store => :s)").find("no member"),
+            std::string::npos);
+  long long spent = 0;
+  soci::indicator spent_i = soci::i_ok;
+  *sql << "SELECT setia_spend_points(:m, 5, 'redeem', p_store => :s)", soci::use(budi_id), soci::use(store),
+      soci::into(spent, spent_i);
+  EXPECT_EQ(spent_i, soci::i_null) << "nothing to spend in another store";
+  EXPECT_EQ(balance(*sql, budi.id), 30);
+
+  // In his store, and by his code (an operator's adjustment, any store).
+  *sql << "SELECT setia_spend_points(:m, 5, 'redeem', p_store => :s)", soci::use(budi_id), soci::use(other),
+      soci::into(spent, spent_i);
+  EXPECT_EQ(spent, 25);
+  std::string adjusted;
+  *sql << "SELECT setia_adjust_points(:c, -4, 'test', 'cli:test')::text", soci::use(budi.code), soci::into(adjusted);
+  EXPECT_EQ(nlohmann::json::parse(adjusted)["after"], 21) << adjusted;
+  expect_ledger_consistent(*sql, budi.id, "after the points functions");
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM points_ledger WHERE member_id = " + budi_text + " AND store_id <> '" +
+                             other + "'"),
+            0)
+      << "every ledger row of Budi's is of his store";
+  EXPECT_EQ(balance(*sql, ocha.id), 0);
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM points_ledger WHERE store_id = '" + store + "'"), 0)
+      << "nothing was written in Ocha's store";
+}
+
+// The REST API's reads and writes of a member's rows by member, sale,
+// voucher or reservation id name the caller's store (the token's, or the
+// store of the member an admin found): the Pg adapters given Ocha's store
+// and Budi's ids find none of Budi's rows and change none. Each call here
+// found and changed Budi's row when it named his id alone.
+TEST(StoreIdEverywhere, TheApisReadsAndWritesByIdStayInTheCallersStore) {
+  migrate_once();
+  auto sql = db();
+  const std::string store = unique("kopi"), other = unique("teh");
+  auto ocha = new_member(*sql, store);
+  auto budi = new_member(*sql, other);
+  adapters::postgres::PgSession session(pg_conninfo());
+
+  // Budi's rows in his store: a sale (with its points' notification), a
+  // voucher of his, a booking.
+  const std::string code = voucher_code();
+  *sql << "SELECT (setia_insert_voucher(:s, :m, :c, 'Diskon', CAST(:t AS jsonb), 'admin', NULL, now())).id",
+      soci::use(other), soci::use(budi.id), soci::use(code), soci::use(kTerms);
+  const std::string event = unique("e");
+  ASSERT_EQ(apply_sale(*sql, other, event, two_line_sale(other, event, budi.code, {}))["status"], "applied");
+  const long long sale_id = scalar(*sql, "SELECT id FROM sales WHERE store_id = '" + other + "'");
+  adapters::postgres::PgReservationStore reservations(session);
+  const std::int64_t at = std::time(nullptr) + 7 * 86400;
+  auto booked = reservations.book({.store_id = other,
+                                   .member_id = budi.id,
+                                   .party = 2,
+                                   .starts_at = at,
+                                   .ends_at = at + 5400,
+                                   .date = "2031-05-10",
+                                   .time = "19:00",
+                                   .note = std::nullopt},
+                                  10, 2, 20, at - 86400, false);
+  ASSERT_TRUE(booked.has_value()) << booked.error().message;
+  ASSERT_TRUE(booked->reservation.has_value());
+  const long long booking = booked->reservation->id;
+  const std::string booking_text = std::to_string(booking);
+  const core::PageRequest page{};
+
+  adapters::postgres::PgProfileStore profiles(session);
+  auto profile = profiles.profile(store, budi.id);
+  ASSERT_TRUE(profile);
+  EXPECT_FALSE(*profile) << "Budi is no member of Ocha's store";
+  profile = profiles.profile(other, budi.id);
+  ASSERT_TRUE(profile);
+  EXPECT_TRUE(*profile);
+  core::ProfilePatch rename;
+  rename.name = "Not Budi";
+  rename.actor = "member";
+  auto renamed = profiles.update_profile(store, budi.id, rename);
+  ASSERT_FALSE(renamed);
+  ASSERT_NE(renamed.error().refusal(), nullptr);
+  EXPECT_EQ(*renamed.error().refusal(), core::ProfileStore::PatchError::no_such_member);
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM members WHERE id = " + std::to_string(budi.id) + " AND name = 'Ocha'"),
+            1)
+      << "his name is unchanged";
+
+  adapters::postgres::PgMemberHistory history(session);
+  auto sales = history.member_transactions(store, budi.id, page);
+  ASSERT_TRUE(sales);
+  EXPECT_TRUE(sales->items.empty());
+  sales = history.member_transactions(other, budi.id, page);
+  ASSERT_TRUE(sales);
+  EXPECT_EQ(sales->items.size(), 1u);
+  auto sale = history.transaction(sale_id, budi.id, store);
+  ASSERT_TRUE(sale);
+  EXPECT_FALSE(*sale) << "his sale, asked for in Ocha's store";
+  sale = history.transaction(sale_id, budi.id, other);
+  ASSERT_TRUE(sale);
+  EXPECT_TRUE(*sale);
+  auto notices = history.notifications(store, budi.id, page);
+  ASSERT_TRUE(notices);
+  EXPECT_TRUE(notices->items.empty());
+  notices = history.notifications(other, budi.id, page);
+  ASSERT_TRUE(notices);
+  EXPECT_EQ(notices->items.size(), 1u) << "the sale's points";
+  auto vouchers = history.member_vouchers(store, budi.id, page);
+  ASSERT_TRUE(vouchers);
+  EXPECT_TRUE(vouchers->items.empty());
+  vouchers = history.member_vouchers(other, budi.id, page);
+  ASSERT_TRUE(vouchers);
+  EXPECT_EQ(vouchers->items.size(), 1u);
+  auto voucher = history.member_voucher(store, budi.id, code);
+  ASSERT_TRUE(voucher);
+  EXPECT_FALSE(*voucher);
+  voucher = history.member_voucher(other, budi.id, code);
+  ASSERT_TRUE(voucher);
+  EXPECT_TRUE(*voucher);
+
+  auto found = reservations.find(store, booking);
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(*found) << "his booking, asked for in Ocha's store";
+  found = reservations.find(std::nullopt, booking);
+  ASSERT_TRUE(found);
+  EXPECT_TRUE(*found) << "an operator's scope is every store";
+  auto mine = reservations.of_member(store, budi.id, page);
+  ASSERT_TRUE(mine);
+  EXPECT_TRUE(mine->items.empty());
+  auto cancelled = reservations.set_status(store, booking, "cancelled", true, true);
+  ASSERT_TRUE(cancelled);
+  EXPECT_FALSE(*cancelled);
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM reservations WHERE id = " + booking_text + " AND status = 'pending'"), 1)
+      << "Ocha's store cannot cancel Budi's booking";
+  EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM notifications WHERE data->>'reservation_id' = '" + booking_text + "'"),
+            0)
+      << "and tells no one";
+  auto confirmed = reservations.set_status(other, booking, "confirmed", true, false);
+  ASSERT_TRUE(confirmed);
+  ASSERT_TRUE(*confirmed);
+  EXPECT_EQ((*confirmed)->status, "confirmed");
+  EXPECT_EQ((*confirmed)->member_code, budi.code) << "the member joined in the booking's store";
+  mine = reservations.of_member(other, budi.id, page);
+  ASSERT_TRUE(mine);
+  EXPECT_EQ(mine->items.size(), 1u);
+  auto own = profiles.profile(store, ocha.id);
+  ASSERT_TRUE(own);
+  EXPECT_TRUE(*own) << "Ocha is read in her store";
 }
 
 TEST(StoreIdMigration, ADatabasePopulatedAtFifteenTakesEachRowsStoreFromItsParent) {
