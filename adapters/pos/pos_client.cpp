@@ -68,7 +68,11 @@ struct PosClient::Impl {
   static constexpr auto kPaceFor = std::chrono::seconds(30);
 
   // Only send()'s thread touches these.
-  std::deque<const PosEvent*> to_publish;                 // first publishes and republishes, in order
+  struct Outgoing {
+    const PosEvent* event;
+    bool again;  // a republish, not the first send
+  };
+  std::deque<Outgoing> to_publish;  // first publishes and republishes, in order
   std::deque<::mqtt::delivery_token_ptr> unacknowledged;  // QoS 1 publishes the broker has not PUBACKed
 
   std::string result_filter() const { return opt.mqtt.topic_prefix + "/+/pos/result"; }
@@ -141,10 +145,10 @@ struct PosClient::Impl {
 
   // Publishes from to_publish while the broker's window has room; returns
   // the events that went out (their timers start now).
-  std::vector<const PosEvent*> publish_some(std::size_t allowed) {
-    std::vector<const PosEvent*> out;
+  std::vector<Outgoing> publish_some(std::size_t allowed) {
+    std::vector<Outgoing> out;
     while (!to_publish.empty() && out.size() < allowed && in_flight() < std::max<std::size_t>(opt.publish_window, 1)) {
-      if (!publish(*to_publish.front())) break;  // disconnected: paho reconnects, we try again soon
+      if (!publish(*to_publish.front().event)) break;  // disconnected: paho reconnects, we try again soon
       out.push_back(to_publish.front());
       to_publish.pop_front();
     }
@@ -227,7 +231,7 @@ PosSummary PosClient::send(const std::vector<PosEvent>& events,
         // The same event twice in the input is published twice (that is
         // what a retrying POS does) but awaited once.
         im.pending.emplace(e.store + "/" + e.event_id, Impl::Pending{&e, std::nullopt, now});
-        im.to_publish.push_back(&e);
+        im.to_publish.push_back({&e, false});
       }
       // The republish scan visits every pending event: a few times per
       // timeout is enough, and keeps a burst of 20,000 from costing the
@@ -241,7 +245,7 @@ PosSummary PosClient::send(const std::vector<PosEvent>& events,
             p.held = false;
             ++p.republished;
             p.next_due = now + republish_wait(im.opt, p.republished + 1, jitter(im.rng));
-            im.to_publish.push_back(p.event);
+            im.to_publish.push_back({p.event, true});
           }
         }
       }
@@ -258,14 +262,19 @@ PosSummary PosClient::send(const std::vector<PosEvent>& events,
       auto now = Clock::now();
       if (im.pace > 0 || im.opt.send_rate > 0)
         im.pace_tokens = std::max(0.0, im.pace_tokens - static_cast<double>(went_out.size()));
-      for (const auto* e : went_out) {
+      for (const auto& [e, again] : went_out) {
         auto it = im.pending.find(e->store + "/" + e->event_id);
-        if (it == im.pending.end() || it->second.first_sent) {
-          // Counted when it goes out, not when it is queued: a held store's
-          // queue may wait long, or be answered before it leaves.
+        // Answered already (setiad may answer a first send before this
+        // thread takes the lock again): nothing to time, and not a republish.
+        const bool answered = it == im.pending.end();
+        // Counted when it goes out, not when it is queued: a held store's
+        // queue may wait long, or be answered before it leaves. An event
+        // twice in the input goes out again as a first send.
+        if (again || (!answered && it->second.first_sent)) {
           ++sum.republished;
           continue;
         }
+        if (answered) continue;
         it->second.first_sent = now;
         it->second.seq = ++im.published_seq;
         it->second.next_due = now + republish_wait(im.opt, 1, jitter(im.rng));
