@@ -119,9 +119,10 @@ TEST(PgSession, ASociErrorWithoutSqlstateSaysItsClassAndStatementButNoBoundValue
 // killed, the next call fails as transient and the one after prepares it
 // again on the new connection, with no statement of the dead one left.
 TEST(PgSession, APreparedStatementIsPreparedOncePerConnectionAndAgainAfterItBreaks) {
-  adapters::postgres::PgSession session(pg_conninfo());
+  // Before the session: its prepared statement is bound to them.
   std::string in;
   long long out = 0, prepared = 0, pid = 0;
+  adapters::postgres::PgSession session(pg_conninfo());
   auto call = [&](const std::string& value) {
     in = value;
     return session.run([&](soci::session& sql) {
