@@ -34,10 +34,11 @@ class PgSession {
   // message (the sale: bench/README.md, "The per-sale statement"). Call it
   // inside run(). `make` binds use() and into() to variables that must
   // outlive this session; the statements are dropped before their
-  // connection is.
+  // connection is, and after any error (pg_session.cpp says why).
   soci::statement& prepared(std::size_t slot, const std::function<soci::statement(soci::session&)>& make);
 
  private:
+  void drop_prepared();
   void disconnect();
 
   std::string conninfo_;

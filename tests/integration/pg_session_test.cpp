@@ -115,7 +115,8 @@ TEST(PgSession, ASociErrorWithoutSqlstateSaysItsClassAndStatementButNoBoundValue
 
 // A statement prepared once per connection (PgSession::prepared): run three
 // times, it is one server-side prepared statement, bound afresh each time;
-// an error in one execution leaves it usable; when the connection is
+// an error in one execution drops it (SOCI would leak its bound buffers:
+// pg_session.cpp) and the next call prepares it again; when the connection is
 // killed, the next call fails as transient and the one after prepares it
 // again on the new connection, with no statement of the dead one left.
 TEST(PgSession, APreparedStatementIsPreparedOncePerConnectionAndAgainAfterItBreaks) {
