@@ -1,6 +1,6 @@
 -- The per-sale statement with fewer statements inside it (issue 11 point 6;
--- bench/README.md, "Fewer statements in the sale"). Same signature, same
--- answers, same rows as 0016's:
+-- bench/README.md, "An empty database, and the statement with fewer
+-- statements"). Same signature, same answers, same rows as 0016's:
 --
 -- * the duplicate check and the member lookup are one statement (two
 --   LEFT JOINs on a one-row FROM) instead of two;
@@ -8,13 +8,12 @@
 --   (a subquery in the INSERT otherwise, planned and started on every sale);
 -- * the notification is setia_notify_member called directly, and the check
 --   for parked refunds an EXISTS in the function: the two one-line helpers
---   (setia_notify_sale, setia_has_parked_refunds) were each a PL/pgSQL call
---   with its own setup on every sale, and had no other caller; they go.
+--   (setia_notify_sale, setia_has_parked_refunds) had no other caller; they
+--   go.
 --
--- Each PL/pgSQL statement or call costs an executor start and end on every
--- sale, whatever it does; in a loop of calls in one backend these changes
--- took 2.5% off the function's time: the median of 60 paired rounds
--- (bench/README.md).
+-- Measured, it is not faster by any margin the noise lets one claim (a
+-- median ratio of 0.975 of the old time in one backend, 1.004 of its speed
+-- in bench/run.sh's paired rounds): it stays for the two functions fewer.
 
 CREATE OR REPLACE FUNCTION setia_apply_sale(
   p_store text, p_event_id text, p_sale jsonb, p_points bigint, p_ruleset text,
