@@ -9,7 +9,8 @@
 # 1. builds setiad, setiactl and sale_bench (Release or RelWithDebInfo, in build/);
 # 2. starts a fresh private PostgreSQL 15 + Mosquitto in /tmp/setia-bench-$(id -u)
 #    (wiped at the start, stopped on exit; logs stay there for reading);
-# 3. migrates, adds 20 members to each benchmarked store;
+# 3. migrates, adds 20 members to each benchmarked store, and writes HISTORY
+#    sales of another store with setiad's statement (a database in use);
 # 4. for each setiad (BEFORE_SETIAD first, when given, then this build's),
 #    sale_bench sends through the POS library, as a till does:
 #      steady   SALES sales, at most 20 awaiting their result;
@@ -31,7 +32,9 @@
 #    and of the minimal sale (bench/minimal-sale/), 1, 2 and 4 clients, 15 s
 #    each, on the same server: the floors setiad is compared with; with
 #    BEFORE_REV, also the statement of that revision's migrations (in a
-#    database of its own), each client count's three runs back to back;
+#    database of its own), each client count's three runs back to back, then
+#    PAIRED_ROUNDS rounds of 300 statements of each, alternated (the
+#    statement's own speed, synchronous_commit off: the median ratio);
 # 8. checks the books (each member's balance = its ledger sum, the expected
 #    points, one sale per event, no dead letter) and prints a summary with
 #    the ratios.
@@ -39,7 +42,7 @@
 # Environment: SALES (20000), BURST (20000), BACKLOG (10000), JUNK (20000),
 # JUNK_SALES (1000), SCALE (10000;
 # 0 skips the scaling runs), QUIET (200), NOISY (20000; 0 skips the noisy
-# tenant), PGBENCH_S (15), BEFORE_SETIAD, BEFORE_REV, BUILD_DIR
+# tenant), HISTORY (10000; 0: an empty database), PGBENCH_S (15), PAIRED_ROUNDS (30; with BEFORE_REV), BEFORE_SETIAD, BEFORE_REV, BUILD_DIR
 # (default <repo>/build), LOG_LEVEL (setiad's log.level, default info as in
 # production).
 set -euo pipefail
@@ -55,6 +58,8 @@ JUNK_SALES=${JUNK_SALES:-1000}
 QUIET=${QUIET:-200}
 NOISY=${NOISY:-20000}
 PGBENCH_S=${PGBENCH_S:-15}
+PAIRED_ROUNDS=${PAIRED_ROUNDS:-30}
+HISTORY=${HISTORY:-10000}
 BEFORE_SETIAD=${BEFORE_SETIAD:-}
 BEFORE_REV=${BEFORE_REV:-}
 LOG_LEVEL=${LOG_LEVEL:-info}
@@ -73,6 +78,8 @@ for knob in SALES BURST BACKLOG JUNK JUNK_SALES QUIET PGBENCH_S; do
 done
 [[ $SCALE =~ ^[0-9]+$ ]] || die "SCALE must be a whole number, not '$SCALE'"
 [[ $NOISY =~ ^[0-9]+$ ]] || die "NOISY must be a whole number, not '$NOISY'"
+[[ $HISTORY =~ ^[0-9]+$ ]] || die "HISTORY must be a whole number, not '$HISTORY'"
+[[ $PAIRED_ROUNDS =~ ^[0-9]+$ ]] || die "PAIRED_ROUNDS must be a whole number, not '$PAIRED_ROUNDS'"
 [[ -z $BEFORE_SETIAD || -x $BEFORE_SETIAD ]] || die "BEFORE_SETIAD=$BEFORE_SETIAD is not an executable"
 [[ -z $BEFORE_REV ]] || git -C "$REPO" rev-parse --verify -q "$BEFORE_REV^{commit}" >/dev/null \
   || die "BEFORE_REV=$BEFORE_REV is not a commit of $REPO"
@@ -81,6 +88,16 @@ for tool in python3 awk; do
 done
 started=$(date +%s)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+# The host's share of our CPU time (/proc/stat "steal": time a vCPU wanted to
+# run and the hypervisor ran someone else). On a shared VM it moves every
+# figure below; the summary gives it for the shapes and for pgbench.
+cpu_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $9}' /proc/stat; }
+steal_since() {  # "TOTAL STEAL" of an earlier cpu_ticks -> steal in % of the CPU time since
+  local t0=${1% *} s0=${1#* } now
+  now=$(cpu_ticks)
+  awk -v t="$((${now% *} - t0))" -v s="$((${now#* } - s0))" 'BEGIN {if (t > 0) printf "%.0f%%", 100 * s / t; else print "-"}'
+}
+ticks_start=$(cpu_ticks)
 
 # ---------------------------------------------------------------------------
 say "build ($BUILD)"
@@ -276,6 +293,36 @@ add_members() {  # STORE -> comma-separated codes
 write_config "$BENCH_DIR/setiactl.yaml" "setiactl-bench" "$PREFIX"
 "$SETIACTL" --config "$BENCH_DIR/setiactl.yaml" db migrate
 
+# pgbench's store and its statement script (step 7), made first: they also
+# give the database its history.
+pg_code_list=()
+for ((i = 1; i <= MEMBERS; i++)); do
+  pg_code_list+=("'$("$SETIACTL" --config "$BENCH_DIR/setiactl.yaml" member add --store "$PG_STORE" --name "Pelanggan pg $i" --phone "0813$(printf '%08d' "$i")")'")
+done
+# bench/apply_sale.pgbench.sql with a member drawn from 20 per sale, as
+# sale_bench's sales are (one member for every client would make the
+# clients queue on its row lock).
+{
+  printf '\\set m random(1, %d)\n' "$MEMBERS"
+  sed -e "s/':member'/(ARRAY[$(IFS=,; printf '%s' "${pg_code_list[*]}")])[:m]/" "$REPO/bench/apply_sale.pgbench.sql"
+} >"$BENCH_DIR/apply_sale.pgbench.sql"
+
+# History: HISTORY sales of pgbench's store, through setiad's own statement,
+# before any shape. A café in operation, or a vendor's thousand cafés, has
+# history; an empty database measures something else. Each connection
+# keeps its statements' plans until their tables are analyzed again, and
+# the plans made at the first sales of empty, just-analyzed tables scan
+# them sequentially (the foreign-key checks of `sales` and the lookups of
+# `events`): kept while the tables grow, they took a steady stream from 626
+# sales/s in its first second to 72-118 a second after a minute
+# (bench/README.md, "An empty database").
+if ((HISTORY > 0)); then
+  PGOPTIONS="-c synchronous_commit=off" "$SETIA_PGBENCH" -n -M prepared -c 2 -j 2 -t "$(((HISTORY + 1) / 2))" \
+    -f "$BENCH_DIR/apply_sale.pgbench.sql" -h 127.0.0.1 -p "$SETIA_PG_PORT" -U setia setia >"$BENCH_DIR/history.out" 2>&1 \
+    || { cat "$BENCH_DIR/history.out" >&2; die "pgbench could not write the history"; }
+  echo "history: $(( (HISTORY + 1) / 2 * 2 )) sales of $PG_STORE"
+fi
+
 # The three shapes against one setiad binary: NAME_PREFIX BINARY STORE.
 # Returns non-zero when a sale was rejected or left unanswered.
 shapes() {
@@ -384,19 +431,10 @@ if ((NOISY > 0)); then
 fi
 
 # ---------------------------------------------------------------------------
+steal_shapes=$(steal_since "$ticks_start")
 read -r fsync2_p50 fsync2_p99 < <(fsync_probe)
+ticks_pgbench=$(cpu_ticks)
 say "pgbench: setiad's per-sale statement and the minimal sale, 1/2/4 clients, $PGBENCH_S s each"
-pg_code_list=()
-for ((i = 1; i <= MEMBERS; i++)); do
-  pg_code_list+=("'$("$SETIACTL" --config "$BENCH_DIR/setiactl.yaml" member add --store "$PG_STORE" --name "Pelanggan pg $i" --phone "0813$(printf '%08d' "$i")")'")
-done
-# bench/apply_sale.pgbench.sql with a member drawn from 20 per sale, as
-# sale_bench's sales are (one member for every client would make the
-# clients queue on its row lock).
-{
-  printf '\\set m random(1, %d)\n' "$MEMBERS"
-  sed -e "s/':member'/(ARRAY[$(IFS=,; printf '%s' "${pg_code_list[*]}")])[:m]/" "$REPO/bench/apply_sale.pgbench.sql"
-} >"$BENCH_DIR/apply_sale.pgbench.sql"
 "${PSQL[@]}" -c "CREATE DATABASE minimal" 2>/dev/null || true
 MIN_PSQL=("$SETIA_PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$SETIA_PG_PORT" -d minimal)
 # The reset ends with a CHECKPOINT: the superuser's.
@@ -434,6 +472,29 @@ for c in 1 2 4; do
   "${MIN_PSQL[@]}" -U postgres -f "$REPO/bench/minimal-sale/minimal-sale-reset.sql" >/dev/null
   pgbench_tps "minimal-c$c" minimal "$REPO/bench/minimal-sale/minimal-sale.pgbench" prepared "$c"
 done
+# The two statements in paired rounds: PAIRED_ROUNDS rounds of 300 sales
+# each, one client, synchronous_commit off (the statement's own work, not
+# the disk's flush), the order swapped every round; the median of the
+# rounds' after/before ratios. Runs minutes apart, as above, meet different
+# moods of a shared host; two runs seconds apart meet the same one.
+PAIRED=""
+if [[ -n $BEFORE_REV ]] && ((PAIRED_ROUNDS > 0)); then
+  paired_ms() {  # DB -> mean latency in ms of 300 statements
+    PGOPTIONS="-c synchronous_commit=off" "$SETIA_PGBENCH" -n -M prepared -c 1 -j 1 -t 300 \
+      -f "$BENCH_DIR/apply_sale.pgbench.sql" -h 127.0.0.1 -p "$SETIA_PG_PORT" -U setia "$1" 2>&1 \
+      | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p'
+  }
+  ratios=()
+  for ((r = 0; r < PAIRED_ROUNDS; r++)); do
+    if ((r % 2)); then t_before=$(paired_ms setia_before); t_now=$(paired_ms setia); else t_now=$(paired_ms setia); t_before=$(paired_ms setia_before); fi
+    [[ -n $t_now && -n $t_before ]] || die "pgbench printed no latency in a paired round"
+    ratios+=("$(awk -v a="$t_now" -v b="$t_before" 'BEGIN {printf "%.4f", b / a}')")
+  done
+  PAIRED=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{v[NR] = $1; if ($1 > 1) w++}
+    END {m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f (median of %d rounds; faster in %d, range %.3f-%.3f)", m, NR, w, v[1], v[NR]}')
+  printf 'paired rounds, statement speed now / at %s: %s\n' "$BEFORE_REV" "$PAIRED"
+fi
+steal_pgbench=$(steal_since "$ticks_pgbench")
 read -r fsync3_p50 fsync3_p99 < <(fsync_probe)
 
 # ---------------------------------------------------------------------------
@@ -521,8 +582,9 @@ date                      $(date -u '+%Y-%m-%d %H:%M:%S UTC')
 machine                   $(nproc) vCPU, ${cpu:-unknown CPU}; PostgreSQL $("$SETIA_PG_BIN/postgres" --version | awk '{print $3}') (fsync on, synchronous_commit on)
 disk                      $(df -h "$BENCH_DIR" | awk 'NR == 2 {print $1 " (" $2 ")"}'); fdatasync 8 kB p50/p99: $fsync1_p50/$fsync1_p99 ms before, $fsync2_p50/$fsync2_p99 ms between, $fsync3_p50/$fsync3_p99 ms after
 load average              $load_start at start, $load_end at end (1/5/15 min)$load_note
+cpu steal                 $steal_shapes of the CPU time during the sale shapes, $steal_pgbench during pgbench (taken by the host)
 build                     $build_type, commit $commit; setiad log.level $LOG_LEVEL
-sizes                     steady $SALES (window $WINDOW), burst $BURST (window 0), backlog $BACKLOG, junk $JUNK among $JUNK_SALES; $MEMBERS members a store
+sizes                     steady $SALES (window $WINDOW), burst $BURST (window 0), backlog $BACKLOG, junk $JUNK among $JUNK_SALES; $MEMBERS members a store; $HISTORY sales of history
 end to end (POS -> broker -> setiad -> PostgreSQL -> POS)
 $( [[ -z $BEFORE_SETIAD ]] || shape_lines before )
 $(shape_lines after)
@@ -542,6 +604,7 @@ $( [[ -z $BEFORE_REV ]] || printf "  statement at %-10s ${TPS[before-stmt-c1]} /
 ratios
   statement / minimal     $(ratio "${TPS[setiad-stmt-c1]}" "${TPS[minimal-c1]}") at 1 client, $(ratio "${TPS[setiad-stmt-c4]}" "${TPS[minimal-c4]}") at 4 (target >= 0.5)
 $( [[ -z $BEFORE_REV ]] || printf '  %-10s / minimal  %s at 1 client, %s at 4\n  statement / %-10s %s / %s / %s at 1 / 2 / 4 clients' "$BEFORE_REV" "$(ratio "${TPS[before-stmt-c1]}" "${TPS[minimal-c1]}")" "$(ratio "${TPS[before-stmt-c4]}" "${TPS[minimal-c4]}")" "$BEFORE_REV" "$(ratio "${TPS[setiad-stmt-c1]}" "${TPS[before-stmt-c1]}")" "$(ratio "${TPS[setiad-stmt-c2]}" "${TPS[before-stmt-c2]}")" "$(ratio "${TPS[setiad-stmt-c4]}" "${TPS[before-stmt-c4]}")" )
+$( [[ -z $PAIRED ]] || printf '  statement / %-10s %s, paired (speed, synchronous_commit off)\n' "$BEFORE_REV" "$PAIRED" )
   steady / statement      $(ratio "$after_steady" "${TPS[setiad-stmt-c1]}") (setiad end to end vs its statement at 1 client; target >= 0.8)
   setiad x1/x2/x3 vs stmt ${SCALE_RATE[1]:+$(ratio "${SCALE_RATE[1]}" "${TPS[setiad-stmt-c1]}") / $(ratio "${SCALE_RATE[2]}" "${TPS[setiad-stmt-c2]}") / $(ratio "${SCALE_RATE[3]}" "${TPS[setiad-stmt-c4]}") (vs 1 / 2 / 4 clients)}
 books                     OK: balances $members_sum points = ledger $ledger_sum points
