@@ -187,11 +187,7 @@ soci::statement& PgSession::prepared(std::size_t slot, const std::function<soci:
 std::expected<void, core::StoreError> PgSession::run(const std::function<void(soci::session&)>& work) {
   using Kind = core::StoreError::Kind;
   try {
-    if (!sql_) {
-      auto s = std::make_unique<soci::session>(soci::postgresql, conninfo_);
-      if (prepare_) prepare_(*s);
-      sql_ = std::move(s);
-    }
+    if (!sql_) sql_ = std::make_unique<soci::session>(soci::postgresql, conninfo_);
     work(*sql_);
     return {};
   } catch (const soci::postgresql_soci_error& e) {

@@ -21,11 +21,8 @@ class PgSession {
  public:
   explicit PgSession(std::string conninfo) : conninfo_(std::move(conninfo)) {}
 
-  // Runs `work` on a connected session. `prepare` is called after every
-  // (re)connect so that callers can (re)create their prepared statements.
+  // Runs `work` on a connected session (connecting first when needed).
   std::expected<void, core::StoreError> run(const std::function<void(soci::session&)>& work);
-
-  void on_connect(std::function<void(soci::session&)> prepare) { prepare_ = std::move(prepare); }
 
   // The statement in `slot`, prepared on the server (PQprepare) by `make`
   // the first time it is asked for on each connection: PostgreSQL then
@@ -45,7 +42,6 @@ class PgSession {
   std::unique_ptr<soci::session> sql_;
   // After sql_: destroyed first (a statement deallocates on its session).
   std::vector<std::unique_ptr<soci::statement>> prepared_;
-  std::function<void(soci::session&)> prepare_;
 };
 
 // Classifies a SQLSTATE: true when trying again may succeed.
