@@ -575,8 +575,10 @@ if awk -v l="${load_start%% *}" -v n="$(nproc)" 'BEGIN {exit !(l > n / 2)}'; the
   load_note="  (the machine was busy before the run: figures are low and noisy)"
 fi
 after_steady=$(rate after-steady)
+# (a part that does not apply, e.g. "before" without BEFORE_SETIAD, leaves
+# an empty line: dropped)
 summary=$(
-  cat <<EOF
+  sed '/^$/d' <<EOF
 ==================== Setia sale benchmark ====================
 date                      $(date -u '+%Y-%m-%d %H:%M:%S UTC')
 machine                   $(nproc) vCPU, ${cpu:-unknown CPU}; PostgreSQL $("$SETIA_PG_BIN/postgres" --version | awk '{print $3}') (fsync on, synchronous_commit on)
