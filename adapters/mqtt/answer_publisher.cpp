@@ -8,6 +8,7 @@
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
 
+#include "adapters/mqtt/background_thread.h"
 #include "adapters/mqtt/mqtt_options.h"
 
 namespace setia::adapters::mqtt {
@@ -178,8 +179,14 @@ void AnswerPublisher::count(std::string_view outcome, std::uint64_t n) {
 void AnswerPublisher::start(const std::atomic<bool>& stopping) {
   if (running_.exchange(true)) return;
   stopping_ = &stopping;
-  network_ = std::thread([this] { network_loop(); });
-  pump_ = std::thread([this] { pump(); });
+  network_ = std::thread([this] {
+    if (!mark_background_thread("setia-mqtt-net")) log_->info("answers: SCHED_BATCH refused; default policy kept");
+    network_loop();
+  });
+  pump_ = std::thread([this] {
+    if (!mark_background_thread("setia-answers")) log_->info("answers: SCHED_BATCH refused; default policy kept");
+    pump();
+  });
 }
 
 void AnswerPublisher::publish(Answer answer) {

@@ -1,7 +1,12 @@
 // Bursts, backlogs and junk floods (docs/operations.md, "Answers under
 // load"): every answer reaches the POS without it republishing anything.
 // The tests count; they never time (bench/ measures the rates).
+#include <sched.h>
+
 #include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -95,6 +100,34 @@ TEST(Backlog, FiveThousandSalesPublishedAtOnceAreEachAnsweredWithoutARepublish) 
   expect_all_applied_once(sum, kSales);
   expect_books(store, sales);
   EXPECT_FALSE(daemon.log().find("No more messages can be buffered") != std::string::npos);
+}
+
+// Each thread of a running setiad by name, with its scheduling policy
+// (docs/operations.md, "Answers under load": the answers' threads are
+// batch, so their wake-ups do not preempt the sale in hand).
+std::multimap<std::string, int> thread_policies(int pid) {
+  std::multimap<std::string, int> out;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    out.emplace(name, sched_getscheduler(std::stoi(task.path().filename().string())));
+  }
+  return out;
+}
+
+TEST(Backlog, TheAnswersThreadsAreBatchAndTheSaleThreadIsNot) {
+  Daemon daemon({});
+  migrate(daemon);
+  daemon.start();
+  auto threads = thread_policies(daemon.pid());
+  ASSERT_EQ(threads.count("setia-answers"), 1u) << "the answer pump names its thread";
+  ASSERT_EQ(threads.count("setia-mqtt-net"), 1u) << "libmosquitto's network thread is named";
+  EXPECT_EQ(threads.find("setia-answers")->second, SCHED_BATCH);
+  EXPECT_EQ(threads.find("setia-mqtt-net")->second, SCHED_BATCH);
+  // paho's receive thread runs the sale callback: it keeps the default.
+  ASSERT_EQ(threads.count("MQTTAsync_rcv"), 1u);
+  EXPECT_EQ(threads.find("MQTTAsync_rcv")->second, SCHED_OTHER);
 }
 
 TEST(Backlog, ThreeThousandSalesQueuedWhileSetiadWasStoppedAreEachAnsweredAfterItsRestart) {

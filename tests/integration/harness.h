@@ -94,6 +94,7 @@ class Daemon {
   void signal(int sig) const;
   int wait_exit();              // exit code; 128+signal when killed
   bool running() const { return pid_ > 0; }
+  int pid() const { return pid_; }
   // Waits until the log contains `text` (after the given byte offset).
   bool wait_for_log(const std::string& text, std::chrono::seconds timeout, std::size_t from = 0) const;
   // The REST API's bound ports, read from the log ("rest: listening on
