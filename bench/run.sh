@@ -35,14 +35,20 @@
 #    database of its own), each client count's three runs back to back, then
 #    PAIRED_ROUNDS rounds of 300 statements of each, alternated (the
 #    statement's own speed, synchronous_commit off: the median ratio);
-# 8. checks the books (each member's balance = its ledger sum, the expected
+# 8. paired rounds: ROUNDS rounds of a steady stream of ROUND_SALES sales
+#    (through this setiad, and BEFORE_SETIAD when given) and ROUND_SALES of
+#    setiad's statement by pgbench at 1 client, seconds apart, the order
+#    swapped every round: the median ratios steady / statement and, with
+#    BEFORE_SETIAD, steady now / before;
+# 9. checks the books (each member's balance = its ledger sum, the expected
 #    points, one sale per event, no dead letter) and prints a summary with
 #    the ratios.
 #
 # Environment: SALES (20000), BURST (20000), BACKLOG (10000), JUNK (20000),
 # JUNK_SALES (1000), SCALE (10000;
 # 0 skips the scaling runs), QUIET (200), NOISY (20000; 0 skips the noisy
-# tenant), HISTORY (10000; 0: an empty database), PGBENCH_S (15), PAIRED_ROUNDS (30; with BEFORE_REV), BEFORE_SETIAD, BEFORE_REV, BUILD_DIR
+# tenant), HISTORY (10000; 0: an empty database), PGBENCH_S (15), PAIRED_ROUNDS (30; with BEFORE_REV),
+# ROUNDS (10; 0 skips the paired rounds of step 8), ROUND_SALES (2000), BEFORE_SETIAD, BEFORE_REV, BUILD_DIR
 # (default <repo>/build), LOG_LEVEL (setiad's log.level, default info as in
 # production).
 set -euo pipefail
@@ -59,6 +65,8 @@ QUIET=${QUIET:-200}
 NOISY=${NOISY:-20000}
 PGBENCH_S=${PGBENCH_S:-15}
 PAIRED_ROUNDS=${PAIRED_ROUNDS:-30}
+ROUNDS=${ROUNDS:-10}
+ROUND_SALES=${ROUND_SALES:-2000}
 HISTORY=${HISTORY:-10000}
 BEFORE_SETIAD=${BEFORE_SETIAD:-}
 BEFORE_REV=${BEFORE_REV:-}
@@ -80,6 +88,8 @@ done
 [[ $NOISY =~ ^[0-9]+$ ]] || die "NOISY must be a whole number, not '$NOISY'"
 [[ $HISTORY =~ ^[0-9]+$ ]] || die "HISTORY must be a whole number, not '$HISTORY'"
 [[ $PAIRED_ROUNDS =~ ^[0-9]+$ ]] || die "PAIRED_ROUNDS must be a whole number, not '$PAIRED_ROUNDS'"
+[[ $ROUNDS =~ ^[0-9]+$ ]] || die "ROUNDS must be a whole number, not '$ROUNDS'"
+[[ $ROUND_SALES =~ ^[1-9][0-9]*$ ]] || die "ROUND_SALES must be a positive whole number, not '$ROUND_SALES'"
 [[ -z $BEFORE_SETIAD || -x $BEFORE_SETIAD ]] || die "BEFORE_SETIAD=$BEFORE_SETIAD is not an executable"
 [[ -z $BEFORE_REV ]] || git -C "$REPO" rev-parse --verify -q "$BEFORE_REV^{commit}" >/dev/null \
   || die "BEFORE_REV=$BEFORE_REV is not a commit of $REPO"
@@ -498,6 +508,68 @@ steal_pgbench=$(steal_since "$ticks_pgbench")
 read -r fsync3_p50 fsync3_p99 < <(fsync_probe)
 
 # ---------------------------------------------------------------------------
+# 8. Steady and statement in paired rounds: ROUNDS rounds, each a steady
+# stream of ROUND_SALES sales (window 20) through this setiad (and through
+# BEFORE_SETIAD, when given) and ROUND_SALES of setiad's statement by
+# pgbench at 1 client (synchronous_commit on, as setiad commits), the order
+# swapped every round; the median of the rounds' ratios. The shapes above
+# and pgbench run minutes apart, and a shared host's steal moves between
+# them by tens of percent (bench/README.md, "Paired rounds"): a ratio of two
+# runs seconds apart is the one to read.
+ROUNDS_STMT="" ROUNDS_BEFORE=""
+if ((ROUNDS > 0)); then
+  say "paired rounds: $ROUNDS x (a steady stream of $ROUND_SALES sales${BEFORE_SETIAD:+ through each setiad}, $ROUND_SALES statements at 1 client)"
+  ticks_rounds=$(cpu_ticks)
+  round_members=$(add_members rounds-cafe)
+  write_config "$BENCH_DIR/setiad-rounds.yaml" "setiad-bench-rounds-$$" "$PREFIX"
+  start_setiad "$SETIAD" "$BENCH_DIR/setiad-rounds.yaml" "$BENCH_DIR/setiad-rounds.log"
+  if [[ -n $BEFORE_SETIAD ]]; then
+    round_before_members=$(add_members rounds-before-cafe)
+    write_config "$BENCH_DIR/setiad-rounds-before.yaml" "setiad-bench-rounds-before-$$" "$PREFIX-before"
+    start_setiad "$BEFORE_SETIAD" "$BENCH_DIR/setiad-rounds-before.yaml" "$BENCH_DIR/setiad-rounds-before.log"
+  fi
+  round_stmt() {  # -> tps of ROUND_SALES statements at 1 client
+    "$SETIA_PGBENCH" -n -M prepared -c 1 -j 1 -t "$ROUND_SALES" -f "$BENCH_DIR/apply_sale.pgbench.sql" \
+      -h 127.0.0.1 -p "$SETIA_PG_PORT" -U setia setia 2>&1 | sed -n 's/^tps = \([0-9.]*\) .*/\1/p' | tail -n 1
+  }
+  ROUND_NAMES=() ROUND_BEFORE_NAMES=() stmt_ratios=() before_ratios=()
+  for ((r = 1; r <= ROUNDS; r++)); do
+    now_name=round-$r before_name=round-before-$r
+    if ((r % 2)); then
+      sale_bench_run "$now_name" "$PREFIX" rounds-cafe "$round_members" "$ROUND_SALES" "$WINDOW" >/dev/null || die "round $r: sales unanswered or rejected (logs in $BENCH_DIR)"
+      [[ -z $BEFORE_SETIAD ]] || sale_bench_run "$before_name" "$PREFIX-before" rounds-before-cafe "$round_before_members" "$ROUND_SALES" "$WINDOW" >/dev/null || die "round $r: BEFORE_SETIAD left sales unanswered or rejected"
+      stmt=$(round_stmt)
+    else
+      stmt=$(round_stmt)
+      [[ -z $BEFORE_SETIAD ]] || sale_bench_run "$before_name" "$PREFIX-before" rounds-before-cafe "$round_before_members" "$ROUND_SALES" "$WINDOW" >/dev/null || die "round $r: BEFORE_SETIAD left sales unanswered or rejected"
+      sale_bench_run "$now_name" "$PREFIX" rounds-cafe "$round_members" "$ROUND_SALES" "$WINDOW" >/dev/null || die "round $r: sales unanswered or rejected (logs in $BENCH_DIR)"
+    fi
+    [[ -n $stmt ]] || die "pgbench printed no tps in round $r"
+    ROUND_NAMES+=("$now_name")
+    stmt_ratios+=("$(awk -v a="$(field "${RESULT[$now_name]}" sales_per_s)" -v b="$stmt" 'BEGIN {printf "%.4f", a / b}')")
+    line="round $r: steady $(field "${RESULT[$now_name]}" sales_per_s) sales/s, statement $stmt tps"
+    if [[ -n $BEFORE_SETIAD ]]; then
+      ROUND_BEFORE_NAMES+=("$before_name")
+      before_ratios+=("$(awk -v a="$(field "${RESULT[$now_name]}" sales_per_s)" -v b="$(field "${RESULT[$before_name]}" sales_per_s)" 'BEGIN {printf "%.4f", a / b}')")
+      line+=", before's steady $(field "${RESULT[$before_name]}" sales_per_s) sales/s"
+    fi
+    echo "$line"
+  done
+  stop_setiads
+  median_of() {  # THRESHOLD RATIOS... -> "median (of N rounds, range lo-hi; above THRESHOLD in k)"
+    local threshold=$1
+    shift
+    printf '%s\n' "$@" | sort -n | awk -v t="$threshold" '{v[NR] = $1; if ($1 >= t) w++}
+      END {m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f (median of %d rounds, range %.2f-%.2f; >= %s in %d)", m, NR, v[1], v[NR], t, w}'
+  }
+  ROUNDS_STMT=$(median_of 0.8 "${stmt_ratios[@]}")
+  [[ -z $BEFORE_SETIAD ]] || ROUNDS_BEFORE=$(median_of 1 "${before_ratios[@]}")
+  steal_rounds=$(steal_since "$ticks_rounds")
+  echo "steady / statement, paired: $ROUNDS_STMT; cpu steal $steal_rounds"
+  [[ -z $ROUNDS_BEFORE ]] || echo "steady now / before, paired: $ROUNDS_BEFORE"
+fi
+
+# ---------------------------------------------------------------------------
 say "correctness"
 read -r members_sum ledger_sum bad_members < <("${PSQL[@]}" -F ' ' -c "
   SELECT (SELECT coalesce(sum(points), 0) FROM members),
@@ -535,6 +607,8 @@ check_store "$STORE" after-steady after-burst after-backlog after-junk
 ((SCALE == 0)) || check_store scale-cafe scale-1 scale-2 scale-3
 ((NOISY == 0)) || check_store quiet-cafe fair-quiet-alone fair-quiet-on fair-quiet-off
 [[ -z $BEFORE_SETIAD ]] || check_store before-cafe before-steady before-burst before-backlog before-junk
+((ROUNDS == 0)) || check_store rounds-cafe "${ROUND_NAMES[@]}"
+((ROUNDS == 0)) || [[ -z $BEFORE_SETIAD ]] || check_store rounds-before-cafe "${ROUND_BEFORE_NAMES[@]}"
 # Dead letters: exactly the junk of the store's junk run, nothing else.
 for tag_store in "after:$STORE" ${BEFORE_SETIAD:+"before:before-cafe"}; do
   dl=$("${PSQL[@]}" -c "SELECT count(*) FROM dead_letters WHERE store_id = '${tag_store#*:}'")
@@ -584,7 +658,7 @@ date                      $(date -u '+%Y-%m-%d %H:%M:%S UTC')
 machine                   $(nproc) vCPU, ${cpu:-unknown CPU}; PostgreSQL $("$SETIA_PG_BIN/postgres" --version | awk '{print $3}') (fsync on, synchronous_commit on)
 disk                      $(df -h "$BENCH_DIR" | awk 'NR == 2 {print $1 " (" $2 ")"}'); fdatasync 8 kB p50/p99: $fsync1_p50/$fsync1_p99 ms before, $fsync2_p50/$fsync2_p99 ms between, $fsync3_p50/$fsync3_p99 ms after
 load average              $load_start at start, $load_end at end (1/5/15 min)$load_note
-cpu steal                 $steal_shapes of the CPU time during the sale shapes, $steal_pgbench during pgbench (taken by the host)
+cpu steal                 $steal_shapes of the CPU time during the sale shapes, $steal_pgbench during pgbench${steal_rounds:+, $steal_rounds during the paired rounds} (taken by the host)
 build                     $build_type, commit $commit; setiad log.level $LOG_LEVEL
 sizes                     steady $SALES (window $WINDOW), burst $BURST (window 0), backlog $BACKLOG, junk $JUNK among $JUNK_SALES; $MEMBERS members a store; $HISTORY sales of history
 end to end (POS -> broker -> setiad -> PostgreSQL -> POS)
@@ -607,7 +681,9 @@ ratios
   statement / minimal     $(ratio "${TPS[setiad-stmt-c1]}" "${TPS[minimal-c1]}") at 1 client, $(ratio "${TPS[setiad-stmt-c4]}" "${TPS[minimal-c4]}") at 4 (target >= 0.5)
 $( [[ -z $BEFORE_REV ]] || printf '  %-10s / minimal  %s at 1 client, %s at 4\n  statement / %-10s %s / %s / %s at 1 / 2 / 4 clients' "$BEFORE_REV" "$(ratio "${TPS[before-stmt-c1]}" "${TPS[minimal-c1]}")" "$(ratio "${TPS[before-stmt-c4]}" "${TPS[minimal-c4]}")" "$BEFORE_REV" "$(ratio "${TPS[setiad-stmt-c1]}" "${TPS[before-stmt-c1]}")" "$(ratio "${TPS[setiad-stmt-c2]}" "${TPS[before-stmt-c2]}")" "$(ratio "${TPS[setiad-stmt-c4]}" "${TPS[before-stmt-c4]}")" )
 $( [[ -z $PAIRED ]] || printf '  statement / %-10s %s, paired (speed, synchronous_commit off)\n' "$BEFORE_REV" "$PAIRED" )
-  steady / statement      $(ratio "$after_steady" "${TPS[setiad-stmt-c1]}") (setiad end to end vs its statement at 1 client; target >= 0.8)
+  steady / statement      $(ratio "$after_steady" "${TPS[setiad-stmt-c1]}") (setiad end to end vs its statement at 1 client, minutes apart; target >= 0.8)
+$( [[ -z $ROUNDS_STMT ]] || printf '  steady / statement      %s, paired (%s sales, seconds apart)' "$ROUNDS_STMT" "$ROUND_SALES" )
+$( [[ -z $ROUNDS_BEFORE ]] || printf '  steady now / before     %s, paired (%s sales, seconds apart)' "$ROUNDS_BEFORE" "$ROUND_SALES" )
   setiad x1/x2/x3 vs stmt ${SCALE_RATE[1]:+$(ratio "${SCALE_RATE[1]}" "${TPS[setiad-stmt-c1]}") / $(ratio "${SCALE_RATE[2]}" "${TPS[setiad-stmt-c2]}") / $(ratio "${SCALE_RATE[3]}" "${TPS[setiad-stmt-c4]}") (vs 1 / 2 / 4 clients)}
 books                     OK: balances $members_sum points = ledger $ledger_sum points
 total bench time          $(($(date +%s) - started)) s

@@ -11,7 +11,7 @@ namespace setia::adapters::mqtt {
 // network thread (twice: the PUBLISH, then its PUBACK). On a small machine
 // shared with PostgreSQL and the broker, those wake-ups took the CPU from
 // the sale in hand, about three involuntary context switches a sale;
-// batch, about one (bench/README.md, "The answers' threads"). An answer
+// batch, about one (bench/README.md, "Paired rounds, the answers' threads"). An answer
 // then leaves when the sale thread waits for PostgreSQL, microseconds
 // later; under full load, within the scheduler's slice (milliseconds,
 // against a POS timeout of 30 s). Its share of the CPU is unchanged:
