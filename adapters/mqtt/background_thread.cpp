@@ -2,13 +2,41 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 namespace setia::adapters::mqtt {
 
+namespace {
+
+// Whether this process may call sched_setscheduler without being killed.
+// A seccomp filter that denies it kills the process (SIGSYS) unless it
+// names an errno: setiad.service before this change denied @resources, and
+// a unit file copied from that release stays in /etc/systemd/system
+// across upgrades. A child tries first; only if it survives does the
+// thread itself try.
+bool policy_change_survives() {
+  const pid_t pid = fork();
+  if (pid < 0) return false;
+  if (pid == 0) {
+    sched_param none{};
+    _exit(sched_setscheduler(0, SCHED_BATCH, &none) == 0 ? 0 : 1);
+  }
+  int status = 0;
+  pid_t r = 0;
+  while ((r = waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
+  }
+  return r == pid && WIFEXITED(status);
+}
+
+}  // namespace
+
 bool mark_background_thread(const char* name) {
   pthread_setname_np(pthread_self(), name);  // at most 15 characters; longer names are refused, harmlessly
+  if (!policy_change_survives()) return false;
   sched_param none{};
-  none.sched_priority = 0;
   return pthread_setschedparam(pthread_self(), SCHED_BATCH, &none) == 0;
 }
 

@@ -18,7 +18,8 @@ namespace setia::adapters::mqtt {
 // batch threads are never starved.
 //
 // Linux lets any thread lower itself to SCHED_BATCH; false (and the thread
-// keeps its policy) where that fails.
+// keeps its policy) where that fails, or where a seccomp filter would kill
+// setiad for trying (a child process tries first: background_thread.cpp).
 bool mark_background_thread(const char* name);
 
 }  // namespace setia::adapters::mqtt

@@ -10,7 +10,7 @@
 # 'ProtectSystm'") and only reports them on stderr. --man=no: otherwise it
 # fails on Documentation=man: pages that are not installed.
 # Also prints the offline security exposure score and fails above
-# SETIA_UNIT_SECURITY_THRESHOLD (default 2.0; the unit scores 1.4).
+# SETIA_UNIT_SECURITY_THRESHOLD (default 2.0; the unit scores 1.5).
 #
 # Exit status: 0 ok, 1 problems found, 2 usage, 77 systemd-analyze missing
 # (ctest: set_tests_properties(... PROPERTIES SKIP_RETURN_CODE 77)).
