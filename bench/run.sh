@@ -528,6 +528,15 @@ if ((ROUNDS > 0)); then
     write_config "$BENCH_DIR/setiad-rounds-before.yaml" "setiad-bench-rounds-before-$$" "$PREFIX-before"
     start_setiad "$BEFORE_SETIAD" "$BENCH_DIR/setiad-rounds-before.yaml" "$BENCH_DIR/setiad-rounds-before.log"
   fi
+  # BEFORE_SETIAD's stream of round $r; as in the shapes, what it leaves
+  # unanswered is noted (before_failed), and that round has no now/before
+  # ratio.
+  round_before() {
+    sale_bench_run "$before_name" "$PREFIX-before" rounds-before-cafe "$round_before_members" "$ROUND_SALES" "$WINDOW" >/dev/null && return 0
+    echo "round $r: BEFORE_SETIAD left sales unanswered or rejected"
+    before_failed=1
+    return 1
+  }
   round_stmt() {  # -> tps of ROUND_SALES statements at 1 client
     "$SETIA_PGBENCH" -n -M prepared -c 1 -j 1 -t "$ROUND_SALES" -f "$BENCH_DIR/apply_sale.pgbench.sql" \
       -h 127.0.0.1 -p "$SETIA_PG_PORT" -U setia setia 2>&1 | sed -n 's/^tps = \([0-9.]*\) .*/\1/p' | tail -n 1
@@ -535,21 +544,22 @@ if ((ROUNDS > 0)); then
   ROUND_NAMES=() ROUND_BEFORE_NAMES=() stmt_ratios=() before_ratios=()
   for ((r = 1; r <= ROUNDS; r++)); do
     now_name=round-$r before_name=round-before-$r
+    before_ok=1
     if ((r % 2)); then
       sale_bench_run "$now_name" "$PREFIX" rounds-cafe "$round_members" "$ROUND_SALES" "$WINDOW" >/dev/null || die "round $r: sales unanswered or rejected (logs in $BENCH_DIR)"
-      [[ -z $BEFORE_SETIAD ]] || sale_bench_run "$before_name" "$PREFIX-before" rounds-before-cafe "$round_before_members" "$ROUND_SALES" "$WINDOW" >/dev/null || die "round $r: BEFORE_SETIAD left sales unanswered or rejected"
-      stmt=$(round_stmt)
+      [[ -z $BEFORE_SETIAD ]] || round_before || before_ok=0
+      stmt=$(round_stmt) || die "pgbench failed in round $r"
     else
-      stmt=$(round_stmt)
-      [[ -z $BEFORE_SETIAD ]] || sale_bench_run "$before_name" "$PREFIX-before" rounds-before-cafe "$round_before_members" "$ROUND_SALES" "$WINDOW" >/dev/null || die "round $r: BEFORE_SETIAD left sales unanswered or rejected"
+      stmt=$(round_stmt) || die "pgbench failed in round $r"
+      [[ -z $BEFORE_SETIAD ]] || round_before || before_ok=0
       sale_bench_run "$now_name" "$PREFIX" rounds-cafe "$round_members" "$ROUND_SALES" "$WINDOW" >/dev/null || die "round $r: sales unanswered or rejected (logs in $BENCH_DIR)"
     fi
     [[ -n $stmt ]] || die "pgbench printed no tps in round $r"
     ROUND_NAMES+=("$now_name")
     stmt_ratios+=("$(awk -v a="$(field "${RESULT[$now_name]}" sales_per_s)" -v b="$stmt" 'BEGIN {printf "%.4f", a / b}')")
     line="round $r: steady $(field "${RESULT[$now_name]}" sales_per_s) sales/s, statement $stmt tps"
-    if [[ -n $BEFORE_SETIAD ]]; then
-      ROUND_BEFORE_NAMES+=("$before_name")
+    [[ -z $BEFORE_SETIAD ]] || ROUND_BEFORE_NAMES+=("$before_name")
+    if [[ -n $BEFORE_SETIAD ]] && ((before_ok)); then
       before_ratios+=("$(awk -v a="$(field "${RESULT[$now_name]}" sales_per_s)" -v b="$(field "${RESULT[$before_name]}" sales_per_s)" 'BEGIN {printf "%.4f", a / b}')")
       line+=", before's steady $(field "${RESULT[$before_name]}" sales_per_s) sales/s"
     fi
@@ -563,7 +573,7 @@ if ((ROUNDS > 0)); then
       END {m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f (median of %d rounds, range %.2f-%.2f; >= %s in %d)", m, NR, v[1], v[NR], t, w}'
   }
   ROUNDS_STMT=$(median_of 0.8 "${stmt_ratios[@]}")
-  [[ -z $BEFORE_SETIAD ]] || ROUNDS_BEFORE=$(median_of 1 "${before_ratios[@]}")
+  [[ -z $BEFORE_SETIAD ]] || ((${#before_ratios[@]} == 0)) || ROUNDS_BEFORE=$(median_of 1 "${before_ratios[@]}")
   steal_rounds=$(steal_since "$ticks_rounds")
   echo "steady / statement, paired: $ROUNDS_STMT; cpu steal $steal_rounds"
   [[ -z $ROUNDS_BEFORE ]] || echo "steady now / before, paired: $ROUNDS_BEFORE"

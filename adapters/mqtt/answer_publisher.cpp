@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <latch>
 #include <mutex>
 #include <stdexcept>
 
@@ -179,14 +180,20 @@ void AnswerPublisher::count(std::string_view outcome, std::uint64_t n) {
 void AnswerPublisher::start(const std::atomic<bool>& stopping) {
   if (running_.exchange(true)) return;
   stopping_ = &stopping;
-  network_ = std::thread([this] {
+  // Both threads are named and batch before start() returns: before the
+  // first sale, and before setiad says it is ready.
+  std::latch marked(2);
+  network_ = std::thread([this, &marked] {
     if (!mark_background_thread("setia-mqtt-net")) log_->info("answers: SCHED_BATCH refused; default policy kept");
+    marked.count_down();
     network_loop();
   });
-  pump_ = std::thread([this] {
+  pump_ = std::thread([this, &marked] {
     if (!mark_background_thread("setia-answers")) log_->info("answers: SCHED_BATCH refused; default policy kept");
+    marked.count_down();
     pump();
   });
+  marked.wait();
 }
 
 void AnswerPublisher::publish(Answer answer) {

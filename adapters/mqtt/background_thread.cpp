@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,6 +22,10 @@ bool policy_change_survives() {
   const pid_t pid = fork();
   if (pid < 0) return false;
   if (pid == 0) {
+    // A child killed by the filter is a crash to the kernel: without this
+    // it would leave a core dump (systemd-coredump: a copy of setiad's
+    // memory, and an alert where crashes are watched) on every start.
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     sched_param none{};
     _exit(sched_setscheduler(0, SCHED_BATCH, &none) == 0 ? 0 : 1);
   }
