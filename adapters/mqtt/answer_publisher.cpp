@@ -183,14 +183,16 @@ void AnswerPublisher::start(const std::atomic<bool>& stopping) {
   // Both threads are named and batch before start() returns: before the
   // first sale, and before setiad says it is ready.
   std::latch marked(2);
-  network_ = std::thread([this, &marked] {
-    if (!mark_background_thread("setia-mqtt-net")) log_->info("answers: SCHED_BATCH refused; default policy kept");
+  auto mark = [this, &marked](const char* name) {
+    if (!mark_background_thread(name)) log_->info("answers: SCHED_BATCH refused for {}; default policy kept", name);
     marked.count_down();
+  };
+  network_ = std::thread([this, mark] {
+    mark("setia-mqtt-net");
     network_loop();
   });
-  pump_ = std::thread([this, &marked] {
-    if (!mark_background_thread("setia-answers")) log_->info("answers: SCHED_BATCH refused; default policy kept");
-    marked.count_down();
+  pump_ = std::thread([this, mark] {
+    mark("setia-answers");
     pump();
   });
   marked.wait();
