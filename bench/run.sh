@@ -487,6 +487,14 @@ done
 # the disk's flush), the order swapped every round; the median of the
 # rounds' after/before ratios. Runs minutes apart, as above, meet different
 # moods of a shared host; two runs seconds apart meet the same one.
+# The median of paired rounds' ratios, their range, and how many reach a
+# threshold (1: faster; 0.8: the steady / statement target).
+median_of() {  # THRESHOLD RATIOS... -> "median (of N rounds, range lo-hi; above THRESHOLD in k)"
+  local threshold=$1
+  shift
+  printf '%s\n' "$@" | sort -n | awk -v t="$threshold" '{v[NR] = $1; if ($1 >= t) w++}
+    END {m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f (median of %d rounds, range %.3f-%.3f; >= %s in %d)", m, NR, v[1], v[NR], t, w}'
+}
 PAIRED=""
 if [[ -n $BEFORE_REV ]] && ((PAIRED_ROUNDS > 0)); then
   paired_ms() {  # DB -> mean latency in ms of 300 statements
@@ -500,8 +508,7 @@ if [[ -n $BEFORE_REV ]] && ((PAIRED_ROUNDS > 0)); then
     [[ -n $t_now && -n $t_before ]] || die "pgbench printed no latency in a paired round"
     ratios+=("$(awk -v a="$t_now" -v b="$t_before" 'BEGIN {printf "%.4f", b / a}')")
   done
-  PAIRED=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{v[NR] = $1; if ($1 > 1) w++}
-    END {m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f (median of %d rounds; faster in %d, range %.3f-%.3f)", m, NR, w, v[1], v[NR]}')
+  PAIRED=$(median_of 1 "${ratios[@]}")
   printf 'paired rounds, statement speed now / at %s: %s\n' "$BEFORE_REV" "$PAIRED"
 fi
 steal_pgbench=$(steal_since "$ticks_pgbench")
@@ -544,16 +551,16 @@ if ((ROUNDS > 0)); then
   ROUND_NAMES=() ROUND_BEFORE_NAMES=() stmt_ratios=() before_ratios=()
   for ((r = 1; r <= ROUNDS; r++)); do
     now_name=round-$r before_name=round-before-$r
-    before_ok=1
-    if ((r % 2)); then
-      sale_bench_run "$now_name" "$PREFIX" rounds-cafe "$round_members" "$ROUND_SALES" "$WINDOW" >/dev/null || die "round $r: sales unanswered or rejected (logs in $BENCH_DIR)"
-      [[ -z $BEFORE_SETIAD ]] || round_before || before_ok=0
-      stmt=$(round_stmt) || die "pgbench failed in round $r"
-    else
-      stmt=$(round_stmt) || die "pgbench failed in round $r"
-      [[ -z $BEFORE_SETIAD ]] || round_before || before_ok=0
-      sale_bench_run "$now_name" "$PREFIX" rounds-cafe "$round_members" "$ROUND_SALES" "$WINDOW" >/dev/null || die "round $r: sales unanswered or rejected (logs in $BENCH_DIR)"
-    fi
+    before_ok=1 order=(now before stmt)
+    ((r % 2)) || order=(stmt before now)
+    for step in "${order[@]}"; do
+      case $step in
+        now) sale_bench_run "$now_name" "$PREFIX" rounds-cafe "$round_members" "$ROUND_SALES" "$WINDOW" >/dev/null \
+          || die "round $r: sales unanswered or rejected (logs in $BENCH_DIR)" ;;
+        before) [[ -z $BEFORE_SETIAD ]] || round_before || before_ok=0 ;;
+        stmt) stmt=$(round_stmt) || die "pgbench failed in round $r" ;;
+      esac
+    done
     [[ -n $stmt ]] || die "pgbench printed no tps in round $r"
     ROUND_NAMES+=("$now_name")
     stmt_ratios+=("$(awk -v a="$(field "${RESULT[$now_name]}" sales_per_s)" -v b="$stmt" 'BEGIN {printf "%.4f", a / b}')")
@@ -566,12 +573,6 @@ if ((ROUNDS > 0)); then
     echo "$line"
   done
   stop_setiads
-  median_of() {  # THRESHOLD RATIOS... -> "median (of N rounds, range lo-hi; above THRESHOLD in k)"
-    local threshold=$1
-    shift
-    printf '%s\n' "$@" | sort -n | awk -v t="$threshold" '{v[NR] = $1; if ($1 >= t) w++}
-      END {m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f (median of %d rounds, range %.2f-%.2f; >= %s in %d)", m, NR, v[1], v[NR], t, w}'
-  }
   ROUNDS_STMT=$(median_of 0.8 "${stmt_ratios[@]}")
   [[ -z $BEFORE_SETIAD ]] || ((${#before_ratios[@]} == 0)) || ROUNDS_BEFORE=$(median_of 1 "${before_ratios[@]}")
   steal_rounds=$(steal_since "$ticks_rounds")
