@@ -22,7 +22,9 @@ bool AnswerQueue::push(Answer answer, const std::atomic<bool>* stopping) {
   }
   waiting_.push_back(std::move(answer));
   ++counts_.pushed;
-  ready_.notify_one();
+  // With the window full the pump waits for a PUBACK, not for this answer:
+  // acknowledged() wakes it.
+  if (in_flight_ < window_) ready_.notify_one();
   return true;
 }
 
@@ -53,7 +55,7 @@ void AnswerQueue::unsendable() {
   std::lock_guard lock(mu_);
   if (in_flight_ > 0) --in_flight_;  // never below zero: an extra PUBACK must not stall take()
   ++counts_.unsendable;
-  ready_.notify_one();
+  wake_pump_for_room();
   if (waiting_.empty() && in_flight_ == 0) empty_.notify_all();
 }
 
@@ -62,8 +64,17 @@ void AnswerQueue::acknowledged(bool refused) {
   if (in_flight_ > 0) --in_flight_;
   ++counts_.acknowledged;
   if (refused) ++counts_.refused_by_broker;
-  ready_.notify_one();
+  wake_pump_for_room();
   if (waiting_.empty() && in_flight_ == 0) empty_.notify_all();
+}
+
+void AnswerQueue::wake_pump_for_room() {
+  // Only when an answer waits: with none, the pump sleeps until push()
+  // brings one. In a steady stream the queue is mostly empty when a PUBACK
+  // comes, and waking the pump for each would cost every answer a second
+  // wake-up of that thread (and the network thread a futex call) for
+  // nothing.
+  if (!waiting_.empty()) ready_.notify_one();
 }
 
 bool AnswerQueue::drain(std::chrono::milliseconds timeout) {

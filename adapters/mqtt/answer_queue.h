@@ -72,6 +72,8 @@ class AnswerQueue {
   Stats stats() const;
 
  private:
+  void wake_pump_for_room();  // mu_ held; in flight just went down by one
+
   const std::size_t capacity_, window_;
   mutable std::mutex mu_;
   std::condition_variable room_, ready_, empty_;

@@ -4,6 +4,7 @@
 // the producer wait (backpressure) instead of dropping.
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -150,6 +151,46 @@ TEST(AnswerQueue, ClosingCountsWhatIsLeftAndReleasesAWaitingProducer) {
   // 2 waiting + 1 in flight at close, + the one refused.
   EXPECT_EQ(q.stats().lost_at_exit, 4u);
   EXPECT_FALSE(q.take(0ms));
+}
+
+// The pump sleeps in take() and is woken only when it has something to
+// do: by push() when the window has room, by a PUBACK when an answer waits
+// for the window. A lost wake-up would leave take() asleep for its hour
+// (the test then fails at ctest's timeout), so these are the two ways in.
+TEST(AnswerQueue, APushWakesThePumpWaitingOnAnEmptyQueue) {
+  AnswerQueue q(10, 2);
+  std::optional<Answer> got;
+  std::thread pump([&] { got = q.take(std::chrono::hours(1)); });
+  std::this_thread::sleep_for(20ms);  // let it fall asleep (either order must work)
+  q.push(answer(7));
+  pump.join();
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->payload, "7");
+  EXPECT_EQ(q.stats().in_flight, 1u);
+}
+
+TEST(AnswerQueue, APubackWakesThePumpWaitingForTheWindowButNotForAnEmptyQueue) {
+  AnswerQueue q(10, 1);
+  q.push(answer(0));
+  ASSERT_TRUE(q.take(0ms));
+  q.push(answer(1));  // waits: the window of 1 is in flight
+  std::optional<Answer> got;
+  std::thread pump([&] { got = q.take(std::chrono::hours(1)); });
+  std::this_thread::sleep_for(20ms);
+  q.acknowledged();
+  pump.join();
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->payload, "1");
+  // Acknowledged with nothing waiting: the pump stays asleep until an
+  // answer comes, and still takes it.
+  std::thread pump2([&] { got = q.take(std::chrono::hours(1)); });
+  q.acknowledged();
+  std::this_thread::sleep_for(20ms);
+  q.push(answer(2));
+  pump2.join();
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->payload, "2");
+  EXPECT_EQ(q.stats().acknowledged, 2u);
 }
 
 // Many producers (the pipeline and the REST API's replays) and one pump:
