@@ -116,7 +116,8 @@ TEST_F(SalePipeline, SameReceiptWithANewEventIdIsRejectedAsAConflict) {
   Probe probe({daemon_->options().topic_prefix + "/" + store_ + "/deadletter"});
   auto code = add_member(*daemon_, store_, "Sari", "081200000003");
   send({sale(store_, "evt-a", "R-7", 1, 52000, code)});
-  auto results = send({sale(store_, "evt-b", "R-7", 1, 52000, code)});
+  json conflicting = sale(store_, "evt-b", "R-7", 1, 52000, code);
+  auto results = send({conflicting});
   EXPECT_EQ(results["evt-b"]["status"], "rejected");
   EXPECT_EQ(results["evt-b"]["reason"], "receipt_conflict");
   auto dl = probe.wait("/deadletter", 1);
@@ -127,6 +128,11 @@ TEST_F(SalePipeline, SameReceiptWithANewEventIdIsRejectedAsAConflict) {
   EXPECT_EQ(scalar(*sql, "SELECT count(*) FROM dead_letters WHERE store_id = '" + store_ +
                              "' AND reason = 'receipt_conflict'"),
             1);
+  // Kept as received: the bytes setiad passed hex-encoded (to_hex) come back.
+  std::string kept;
+  *sql << "SELECT convert_from(payload, 'UTF8') FROM dead_letters WHERE store_id = :s AND reason = 'receipt_conflict'",
+      soci::use(store_), soci::into(kept);
+  EXPECT_EQ(kept, conflicting.dump());
 }
 
 // A store whose file sets no `sales` section has the defaults: 5 minutes
