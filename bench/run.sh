@@ -677,8 +677,7 @@ $( [[ -z $BEFORE_SETIAD ]] || shape_lines before )
 $(shape_lines after)
   this build: burst/steady $(ratio "$(rate after-burst)" "$after_steady") (target >= 0.9), backlog/steady $(ratio "$(rate after-backlog)" "$after_steady") (target >= 0.9)
 $( [[ -z $BEFORE_SETIAD ]] || printf '  after/before: steady %s, burst %s, backlog %s' "$(ratio "$after_steady" "$(rate before-steady)")" "$(ratio "$(rate after-burst)" "$(rate before-burst)")" "$(ratio "$(rate after-backlog)" "$(rate before-backlog)")" )
-scaling (burst of $SCALE, shared subscription)
-  setiad x1/x2/x3         ${SCALE_RATE[1]:--} / ${SCALE_RATE[2]:--} / ${SCALE_RATE[3]:--} sales/s
+$( ((SCALE == 0)) || printf 'scaling (burst of %s, shared subscription)\n  setiad x1/x2/x3         %s / %s / %s sales/s' "$SCALE" "${SCALE_RATE[1]:--}" "${SCALE_RATE[2]:--}" "${SCALE_RATE[3]:--}" )
 $( ((NOISY == 0)) || printf 'noisy tenant (quiet-cafe %s sales at 20/s; noisy-cafe %s at once, 2 s in; publish -> result)\n  quiet alone             p50 %s ms, p99 %s ms\n  behind the flood        quota on: p50 %s ms, p99 %s ms | quota off: p50 %s ms, p99 %s ms\n  %s (quota on)\n  %s (quota off)' \
   "$QUIET" "$NOISY" "$(field "${RESULT[fair-quiet-alone]}" latency_p50_ms)" "$(field "${RESULT[fair-quiet-alone]}" latency_p99_ms)" \
   "$(field "${RESULT[fair-quiet-on]}" latency_p50_ms)" "$(field "${RESULT[fair-quiet-on]}" latency_p99_ms)" \
@@ -695,7 +694,7 @@ $( [[ -z $PAIRED ]] || printf '  statement / %-10s %s, paired (speed, synchronou
   steady / statement      $(ratio "$after_steady" "${TPS[setiad-stmt-c1]}") (setiad end to end vs its statement at 1 client, minutes apart; target >= 0.8)
 $( [[ -z $ROUNDS_STMT ]] || printf '  steady / statement      %s, paired (%s sales, seconds apart)' "$ROUNDS_STMT" "$ROUND_SALES" )
 $( [[ -z $ROUNDS_BEFORE ]] || printf '  steady now / before     %s, paired (%s sales, seconds apart)' "$ROUNDS_BEFORE" "$ROUND_SALES" )
-  setiad x1/x2/x3 vs stmt ${SCALE_RATE[1]:+$(ratio "${SCALE_RATE[1]}" "${TPS[setiad-stmt-c1]}") / $(ratio "${SCALE_RATE[2]}" "${TPS[setiad-stmt-c2]}") / $(ratio "${SCALE_RATE[3]}" "${TPS[setiad-stmt-c4]}") (vs 1 / 2 / 4 clients)}
+${SCALE_RATE[1]:+  setiad x1/x2/x3 vs stmt $(ratio "${SCALE_RATE[1]}" "${TPS[setiad-stmt-c1]}") / $(ratio "${SCALE_RATE[2]}" "${TPS[setiad-stmt-c2]}") / $(ratio "${SCALE_RATE[3]}" "${TPS[setiad-stmt-c4]}") (vs 1 / 2 / 4 clients)}
 books                     OK: balances $members_sum points = ledger $ledger_sum points
 total bench time          $(($(date +%s) - started)) s
 ===============================================================
