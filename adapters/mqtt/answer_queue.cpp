@@ -74,7 +74,7 @@ void AnswerQueue::wake_pump_for_room() {
   // comes, and waking the pump for each would cost every answer a second
   // wake-up of that thread (and the network thread a futex call) for
   // nothing.
-  if (!waiting_.empty()) ready_.notify_one();
+  if (!waiting_.empty() && in_flight_ < window_) ready_.notify_one();
 }
 
 bool AnswerQueue::drain(std::chrono::milliseconds timeout) {

@@ -72,7 +72,7 @@ class AnswerQueue {
   Stats stats() const;
 
  private:
-  void wake_pump_for_room();  // mu_ held; in flight just went down by one
+  void wake_pump_for_room();  // mu_ held; after in flight went down (or stayed at 0)
 
   const std::size_t capacity_, window_;
   mutable std::mutex mu_;

@@ -4,6 +4,7 @@
 // the producer wait (backpressure) instead of dropping.
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <thread>
@@ -153,44 +154,58 @@ TEST(AnswerQueue, ClosingCountsWhatIsLeftAndReleasesAWaitingProducer) {
   EXPECT_FALSE(q.take(0ms));
 }
 
-// The pump sleeps in take() and is woken only when it has something to
-// do: by push() when the window has room, by a PUBACK when an answer waits
-// for the window. A lost wake-up would leave take() asleep for its hour
-// (the test then fails at ctest's timeout), so these are the two ways in.
-TEST(AnswerQueue, APushWakesThePumpWaitingOnAnEmptyQueue) {
-  AnswerQueue q(10, 2);
+// The pump sleeps in take() and is woken when it has something to do: by
+// push() when the window has room, by a PUBACK when an answer waits for
+// the window. A lost wake-up leaves take() asleep for its hour: the test
+// hangs until the runner's timeout (600 s under tests/run.sh) and fails.
+// (That no needless wake-up happens cannot be seen from outside: a woken
+// pump that finds nothing to do sleeps again.)
+// What a pump asleep in take() on another thread gets once `wake` has run
+// (20 ms after it started: either order must work).
+std::optional<Answer> taken_after(AnswerQueue& q, const std::function<void()>& wake) {
   std::optional<Answer> got;
   std::thread pump([&] { got = q.take(std::chrono::hours(1)); });
-  std::this_thread::sleep_for(20ms);  // let it fall asleep (either order must work)
-  q.push(answer(7));
+  std::this_thread::sleep_for(20ms);
+  wake();
   pump.join();
+  return got;
+}
+
+TEST(AnswerQueue, APushWakesThePumpWaitingOnAnEmptyQueue) {
+  AnswerQueue q(10, 2);
+  auto got = taken_after(q, [&] { q.push(answer(7)); });
   ASSERT_TRUE(got);
   EXPECT_EQ(got->payload, "7");
   EXPECT_EQ(q.stats().in_flight, 1u);
 }
 
-TEST(AnswerQueue, APubackWakesThePumpWaitingForTheWindowButNotForAnEmptyQueue) {
+TEST(AnswerQueue, APubackWakesThePumpWaitingForTheWindow) {
   AnswerQueue q(10, 1);
   q.push(answer(0));
   ASSERT_TRUE(q.take(0ms));
   q.push(answer(1));  // waits: the window of 1 is in flight
-  std::optional<Answer> got;
-  std::thread pump([&] { got = q.take(std::chrono::hours(1)); });
-  std::this_thread::sleep_for(20ms);
-  q.acknowledged();
-  pump.join();
+  auto got = taken_after(q, [&] { q.acknowledged(); });
   ASSERT_TRUE(got);
   EXPECT_EQ(got->payload, "1");
-  // Acknowledged with nothing waiting: the pump stays asleep until an
-  // answer comes, and still takes it.
-  std::thread pump2([&] { got = q.take(std::chrono::hours(1)); });
-  q.acknowledged();
-  std::this_thread::sleep_for(20ms);
-  q.push(answer(2));
-  pump2.join();
+  // A push into a full window does not wake the pump; the PUBACK after it
+  // does.
+  got = taken_after(q, [&] {
+    q.push(answer(2));
+    std::this_thread::sleep_for(20ms);
+    q.acknowledged();
+  });
   ASSERT_TRUE(got);
   EXPECT_EQ(got->payload, "2");
-  EXPECT_EQ(q.stats().acknowledged, 2u);
+  // A PUBACK with nothing waiting: the pump sleeps on until an answer
+  // comes, and takes it.
+  got = taken_after(q, [&] {
+    q.acknowledged();
+    std::this_thread::sleep_for(20ms);
+    q.push(answer(3));
+  });
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->payload, "3");
+  EXPECT_EQ(q.stats().acknowledged, 3u);
 }
 
 // Many producers (the pipeline and the REST API's replays) and one pump:
