@@ -24,13 +24,13 @@ bool AnswerQueue::push(Answer answer, const std::atomic<bool>* stopping) {
   ++counts_.pushed;
   // With the window full the pump waits for a PUBACK, not for this answer:
   // acknowledged() wakes it.
-  if (in_flight_ < window_) ready_.notify_one();
+  if (pump_can_take()) ready_.notify_one();
   return true;
 }
 
 std::optional<Answer> AnswerQueue::take(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
-  if (!ready_.wait_for(lock, timeout, [&] { return closed_ || (!waiting_.empty() && in_flight_ < window_); })) {
+  if (!ready_.wait_for(lock, timeout, [&] { return closed_ || pump_can_take(); })) {
     return std::nullopt;
   }
   if (closed_) return std::nullopt;
@@ -55,7 +55,7 @@ void AnswerQueue::unsendable() {
   std::lock_guard lock(mu_);
   if (in_flight_ > 0) --in_flight_;  // never below zero: an extra PUBACK must not stall take()
   ++counts_.unsendable;
-  wake_pump_for_room();
+  if (pump_can_take()) ready_.notify_one();
   if (waiting_.empty() && in_flight_ == 0) empty_.notify_all();
 }
 
@@ -64,17 +64,12 @@ void AnswerQueue::acknowledged(bool refused) {
   if (in_flight_ > 0) --in_flight_;
   ++counts_.acknowledged;
   if (refused) ++counts_.refused_by_broker;
-  wake_pump_for_room();
+  // Only when an answer waits: in a steady stream the queue is mostly
+  // empty when a PUBACK comes, and waking the pump for each would cost
+  // every answer a second wake-up of that thread (and the network thread a
+  // futex call) for nothing; push() wakes it when the next answer comes.
+  if (pump_can_take()) ready_.notify_one();
   if (waiting_.empty() && in_flight_ == 0) empty_.notify_all();
-}
-
-void AnswerQueue::wake_pump_for_room() {
-  // Only when an answer waits: with none, the pump sleeps until push()
-  // brings one. In a steady stream the queue is mostly empty when a PUBACK
-  // comes, and waking the pump for each would cost every answer a second
-  // wake-up of that thread (and the network thread a futex call) for
-  // nothing.
-  if (!waiting_.empty() && in_flight_ < window_) ready_.notify_one();
 }
 
 bool AnswerQueue::drain(std::chrono::milliseconds timeout) {

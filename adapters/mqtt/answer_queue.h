@@ -72,7 +72,9 @@ class AnswerQueue {
   Stats stats() const;
 
  private:
-  void wake_pump_for_room();  // mu_ held; after in flight went down (or stayed at 0)
+  // What take() waits for, besides closing; the pump is woken only when a
+  // change makes it true. mu_ held.
+  bool pump_can_take() const { return !waiting_.empty() && in_flight_ < window_; }
 
   const std::size_t capacity_, window_;
   mutable std::mutex mu_;

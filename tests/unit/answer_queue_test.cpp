@@ -159,9 +159,9 @@ TEST(AnswerQueue, ClosingCountsWhatIsLeftAndReleasesAWaitingProducer) {
 // the window. A lost wake-up leaves take() asleep for its hour: the test
 // hangs until the runner's timeout (600 s under tests/run.sh) and fails.
 // (That no needless wake-up happens cannot be seen from outside: a woken
-// pump that finds nothing to do sleeps again.)
-// What a pump asleep in take() on another thread gets once `wake` has run
-// (20 ms after it started: either order must work).
+// pump that finds nothing to do sleeps again.) taken_after: what a pump
+// asleep in take() on another thread gets once `wake` has run, 20 ms after
+// it started (either order must work).
 std::optional<Answer> taken_after(AnswerQueue& q, const std::function<void()>& wake) {
   std::optional<Answer> got;
   std::thread pump([&] { got = q.take(std::chrono::hours(1)); });
